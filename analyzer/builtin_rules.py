@@ -1,0 +1,63 @@
+"""Rules the engine itself reports: parse errors and its own failures.
+
+They are values like any rule so that `gocheck rules`, `explain`, config and `//nolint`
+treat them the same way.
+"""
+
+from analyzer.diagnostics import Severity
+from analyzer.rule import Rule
+
+SYNTAX_DOC = """Go source that does not parse.
+
+## What it does
+Reports each place where tree-sitter could not parse the file: an unexpected token or a
+missing one. The other rules still run on the parts of the file that did parse.
+
+## Why is this bad?
+The Go compiler rejects the file; nothing else about it can be trusted until it parses.
+
+## Example
+```go
+func f() {
+    x := 
+}
+```
+
+## Use instead
+```go
+func f() {
+    x := 1
+    _ = x
+}
+```
+"""
+
+INTERNAL_DOC = """gocheck could not finish checking something.
+
+## What it does
+Reports a rule that raised an exception, a file whose analysis ran past its time budget,
+or a file that could not be read. The rest of the run goes on; the exit code is 3 so CI
+notices.
+
+## Why is this bad?
+A silent failure would look like a clean result. This finding names the rule and the file
+so the problem can be reported to the rule's author.
+
+## Example
+```text
+internal: rule nilcheck crashed on pkg/a.go: IndexError: list index out of range
+```
+
+## Use instead
+Report it to the rule's pack author; disable the rule meanwhile with `--disable NAME`.
+"""
+
+
+def _engine_reported(pass_) -> None:  # the runner produces these findings itself
+    return None
+
+
+SYNTAX = Rule(name="syntax", summary="Go source that does not parse", run=_engine_reported, severity=Severity.ERROR, doc=SYNTAX_DOC, tags=("correctness",), equivalents=("go vet: typecheck",))
+INTERNAL = Rule(name="internal", summary="gocheck could not finish checking something", run=_engine_reported, severity=Severity.ERROR, doc=INTERNAL_DOC)
+
+ENGINE_RULES = (SYNTAX, INTERNAL)

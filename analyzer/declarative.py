@@ -1,0 +1,73 @@
+"""Declarative rules: a TOML file with a tree-sitter query, a message and an optional fix.
+
+```toml
+name = "errorf-no-args"
+summary = "fmt.Errorf with a constant string"
+severity = "info"
+query = '''((call_expression function: (selector_expression operand: (identifier) @pkg field: (field_identifier) @fn)
+             arguments: (argument_list . (interpreted_string_literal) @fmt .)) @match
+           (#eq? @pkg "fmt") (#eq? @fn "Errorf"))'''
+message = "fmt.Errorf({fmt}) has no arguments: use errors.New"
+fix = "errors.New({fmt})"       # optional; replaces the @match node
+tags = ["style"]
+doc = '''...fixed sections...'''
+```
+
+The finding is reported at the `@match` capture; `{capture}` in message and fix is that
+capture's source text.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+
+from analyzer.analysis_pass import Pass, replace_fix
+from analyzer.diagnostics import Severity
+from analyzer.rule import GoVersionRange, Rule
+
+_PLACEHOLDER = re.compile(r"\{(\w+)\}")
+
+
+def load_declarative_rule(path: Path) -> Rule:
+    try:
+        data = tomllib.loads(path.read_text("utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ValueError(f"invalid TOML: {exc}") from None
+    for key in ("name", "query", "message"):
+        if not isinstance(data.get(key), str) or not data[key].strip():
+            raise ValueError(f"missing required string field {key!r}")
+    message: str = data["message"]
+    fix_template: str | None = data.get("fix")
+    fix_message = data.get("fix_message", "apply suggested fix")
+
+    def run(pass_: Pass) -> None:
+        for m in pass_.matches:
+            node = m.get("match") or next((ns[0] for ns in m.captures.values() if ns), None)
+            if node is None:
+                continue
+            pass_.current_file = m.file
+
+            def fill(template: str) -> str:
+                return _PLACEHOLDER.sub(lambda g: m.file.text(m.get(g.group(1))) if m.get(g.group(1)) is not None else g.group(0), template)
+
+            fix = replace_fix(fix_message, node, fill(fix_template)) if fix_template else None
+            pass_.report(m.file, node, fill(message), fix)
+
+    go = data.get("go", {})
+    return Rule(
+        name=data["name"],
+        summary=data.get("summary", message),
+        run=run,
+        severity=Severity.parse(data.get("severity", "warning")),
+        query=data["query"],
+        tags=tuple(data.get("tags", ())),
+        doc=data.get("doc", ""),
+        equivalents=tuple(data.get("equivalents", ())),
+        enabled_by_default=bool(data.get("enabled", True)),
+        go_versions=GoVersionRange(
+            tuple(int(x) for x in go["min"].split(".")[:2]) if "min" in go else None,
+            tuple(int(x) for x in go["below"].split(".")[:2]) if "below" in go else None,
+        ),
+    )

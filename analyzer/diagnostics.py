@@ -1,0 +1,103 @@
+"""Findings as values: severities, fixes (byte-range edits) and diagnostics."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+
+
+class Severity(enum.IntEnum):
+    """Ordered so that `severity >= fail_level` decides the exit code."""
+
+    INFO = 1
+    WARNING = 2
+    ERROR = 3
+
+    @classmethod
+    def parse(cls, text: str) -> "Severity":
+        try:
+            return cls[text.strip().upper()]
+        except KeyError:
+            raise ValueError(f"unknown severity {text!r}: use one of info, warning, error") from None
+
+    def __str__(self) -> str:
+        return self.name.lower()
+
+
+@dataclass(frozen=True)
+class Edit:
+    """Replace bytes [start, end) of a file with `new_text` (UTF-8)."""
+
+    start: int
+    end: int
+    new_text: str
+
+
+@dataclass(frozen=True)
+class Fix:
+    """A suggested change; `safe` fixes may be applied without review (source.fixAll)."""
+
+    message: str
+    edits: tuple[Edit, ...]
+    safe: bool = True
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """One finding. Lines and columns are 1-based; columns count UTF-8 bytes like go vet."""
+
+    rule: str
+    severity: Severity
+    path: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    start_byte: int
+    end_byte: int
+    message: str
+    fixes: tuple[Fix, ...] = field(default=())
+
+    def sort_key(self) -> tuple:
+        return (self.path, self.line, self.column, self.rule, self.message)
+
+    def to_dict(self) -> dict:
+        return {
+            "rule": self.rule,
+            "severity": str(self.severity),
+            "path": self.path,
+            "line": self.line,
+            "column": self.column,
+            "end_line": self.end_line,
+            "end_column": self.end_column,
+            "start_byte": self.start_byte,
+            "end_byte": self.end_byte,
+            "message": self.message,
+            "fixes": [
+                {
+                    "message": f.message,
+                    "safe": f.safe,
+                    "edits": [{"start_byte": e.start, "end_byte": e.end, "new_text": e.new_text} for e in f.edits],
+                }
+                for f in self.fixes
+            ],
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "Diagnostic":
+        return cls(
+            rule=d["rule"],
+            severity=Severity.parse(d["severity"]),
+            path=d["path"],
+            line=d["line"],
+            column=d["column"],
+            end_line=d["end_line"],
+            end_column=d["end_column"],
+            start_byte=d["start_byte"],
+            end_byte=d["end_byte"],
+            message=d["message"],
+            fixes=tuple(
+                Fix(f["message"], tuple(Edit(e["start_byte"], e["end_byte"], e["new_text"]) for e in f["edits"]), f.get("safe", True))
+                for f in d.get("fixes", ())
+            ),
+        )

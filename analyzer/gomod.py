@@ -1,0 +1,47 @@
+"""go.mod facts the engine needs: the module path and the `go` language version."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+_GO_LINE = re.compile(r"^go\s+(\d+)\.(\d+)", re.MULTILINE)
+_MODULE_LINE = re.compile(r"^module\s+(\S+)", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class GoModule:
+    root: Path
+    path: str
+    go_version: tuple[int, int] | None
+
+
+def parse_go_version(text: str) -> tuple[int, int]:
+    """'1.21', '1.21.3', 'go1.21' -> (1, 21); raises ValueError with a readable message."""
+    m = re.fullmatch(r"(?:go)?(\d+)\.(\d+)(?:\.\d+)?(?:rc\d+|beta\d+)?", text.strip())
+    if not m:
+        raise ValueError(f"invalid Go version {text!r}: write it like 1.21")
+    return int(m.group(1)), int(m.group(2))
+
+
+def find_module(directory: Path, _cache: dict[Path, GoModule | None] = {}) -> GoModule | None:
+    """The go.mod governing `directory` (searched upward), or None."""
+    directory = directory.resolve()
+    seen: list[Path] = []
+    found: GoModule | None = None
+    for d in [directory, *directory.parents]:
+        if d in _cache:
+            found = _cache[d]
+            break
+        seen.append(d)
+        gomod = d / "go.mod"
+        if gomod.is_file():
+            text = gomod.read_text("utf-8", "replace")
+            m = _GO_LINE.search(text)
+            mod = _MODULE_LINE.search(text)
+            found = GoModule(d, mod.group(1) if mod else "", (int(m.group(1)), int(m.group(2))) if m else None)
+            break
+    for d in seen:
+        _cache[d] = found
+    return found

@@ -1,0 +1,42 @@
+"""Read and parse the files of each directory into `Package`s (one per package clause)."""
+
+from __future__ import annotations
+
+import os
+from typing import Iterable, Iterator
+
+from analyzer.analysis_pass import Package
+from analyzer.diagnostics import Diagnostic
+from analyzer.discovery import PackageFiles
+from analyzer.gomod import find_module
+from analyzer.runner import internal_diagnostic
+from analyzer.source import GoFile, is_generated
+from pathlib import Path
+
+MAX_FILE_BYTES = 64 * 1024 * 1024
+
+
+def load_package_files(group: PackageFiles, include_generated: bool = False, cwd: str | None = None) -> tuple[list[Package], list[Diagnostic]]:
+    """Parse one directory's files. Unreadable files become `internal` findings."""
+    problems: list[Diagnostic] = []
+    by_name: dict[str, list[GoFile]] = {}
+    for path in group.paths:
+        full = path if os.path.isabs(path) or cwd is None else os.path.join(cwd, path)
+        try:
+            size = os.path.getsize(full)
+            if size > MAX_FILE_BYTES:
+                problems.append(internal_diagnostic(None, f"{path}: skipped, {size} bytes is over the {MAX_FILE_BYTES} byte limit", path=path))
+                continue
+            with open(full, "rb") as fh:
+                data = fh.read()
+        except OSError as exc:
+            problems.append(internal_diagnostic(None, f"{path}: cannot read: {exc.strerror or exc}", path=path))
+            continue
+        if not include_generated and is_generated(data):
+            continue
+        f = GoFile.parse(path, data)
+        by_name.setdefault(f.package_name, []).append(f)
+    module = find_module(Path(cwd or ".") / group.directory)
+    version = module.go_version if module else None
+    packages = [Package(group.directory, files, version, module.path if module else "") for _, files in sorted(by_name.items())]
+    return packages, problems

@@ -1,0 +1,97 @@
+"""The rule API: a rule is a value with a name, docs, an optional query and `run(pass_)`.
+
+A rule module defines one `RULE = Rule(...)`; its module docstring is the rule's
+documentation, written in fixed sections so `gocheck explain`, SARIF help and the portal
+all render the same text:
+
+    One-line summary.
+
+    ## What it does
+    ## Why is this bad?
+    ## Example
+    ## Use instead
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Callable
+
+from analyzer.diagnostics import Severity
+
+if TYPE_CHECKING:
+    from analyzer.analysis_pass import Pass
+
+DOC_SECTIONS = ("What it does", "Why is this bad?", "Example", "Use instead", "Fix safety")
+
+
+@dataclass(frozen=True)
+class GoVersionRange:
+    """Which Go language versions (from go.mod's `go` line) a rule applies to; bounds inclusive-exclusive."""
+
+    min: tuple[int, int] | None = None
+    max_exclusive: tuple[int, int] | None = None
+
+    def contains(self, version: tuple[int, int] | None) -> bool:
+        if version is None:
+            return True
+        if self.min is not None and version < self.min:
+            return False
+        if self.max_exclusive is not None and version >= self.max_exclusive:
+            return False
+        return True
+
+
+@dataclass(frozen=True)
+class Rule:
+    name: str
+    summary: str
+    run: Callable[["Pass"], None]
+    severity: Severity = Severity.WARNING
+    query: str | None = None
+    tags: tuple[str, ...] = ()
+    go_versions: GoVersionRange = field(default_factory=GoVersionRange)
+    equivalents: tuple[str, ...] = ()  # e.g. ("staticcheck:SA4018", "vet:assign")
+    doc: str = ""
+    enabled_by_default: bool = True
+    # Pack the rule came from ("core" for built-ins); set by the pack loader.
+    pack: str = "core"
+
+    def docs(self) -> "RuleDocs":
+        return RuleDocs.parse(self.doc or self.summary)
+
+
+@dataclass(frozen=True)
+class RuleDocs:
+    summary: str
+    sections: dict[str, str]
+
+    @classmethod
+    def parse(cls, doc: str) -> "RuleDocs":
+        text = _dedent(doc).strip()
+        parts = re.split(r"^##\s+(.+?)\s*$", text, flags=re.MULTILINE)
+        summary = parts[0].strip()
+        sections = {parts[i].strip(): parts[i + 1].strip() for i in range(1, len(parts) - 1, 2)}
+        return cls(summary, sections)
+
+    def markdown(self, title: str | None = None) -> str:
+        out = []
+        if title:
+            out.append(f"# {title}\n")
+        out.append(self.summary + "\n")
+        for name, body in self.sections.items():
+            out.append(f"## {name}\n\n{body}\n")
+        return "\n".join(out).rstrip() + "\n"
+
+    def plain(self) -> str:
+        return self.markdown()
+
+
+def _dedent(doc: str) -> str:
+    import textwrap
+
+    lines = doc.expandtabs().splitlines()
+    if not lines:
+        return ""
+    return lines[0].strip() + "\n" + textwrap.dedent("\n".join(lines[1:]))

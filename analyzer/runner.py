@@ -1,0 +1,178 @@
+"""The engine: parse each file once, run one merged query per file, hand each rule its
+matches in a `Pass`, and collect diagnostics. A crashing rule or a runaway query becomes an
+`internal` finding; the run goes on."""
+
+from __future__ import annotations
+
+import bisect
+import time
+import traceback
+from dataclasses import dataclass, field
+from typing import Iterable, Sequence
+
+import tree_sitter
+
+from analyzer.analysis_pass import Match, Package, Pass
+from analyzer.builtin_rules import INTERNAL, SYNTAX
+from analyzer.diagnostics import Diagnostic, Severity
+from analyzer.rule import Rule
+from analyzer.source import GO_LANGUAGE, GoFile, is_generated, walk
+
+DEFAULT_BUDGET_SECONDS = 10.0
+
+
+class RuleLoadError(Exception):
+    """A rule is unusable (e.g. its query does not compile); the message names the rule."""
+
+
+@dataclass
+class EngineOptions:
+    budget_seconds: float = DEFAULT_BUDGET_SECONDS
+    include_generated: bool = False
+    severities: dict[str, Severity] = field(default_factory=dict)
+    go_version: tuple[int, int] | None = None  # overrides go.mod
+
+
+class BudgetExceeded(Exception):
+    pass
+
+
+class Engine:
+    """Holds compiled rules; `check_package` is the unit of work (one process, one package)."""
+
+    def __init__(self, rules: Sequence[Rule], options: EngineOptions | None = None) -> None:
+        self.options = options or EngineOptions()
+        self.rules = [r for r in rules if r.name not in (SYNTAX.name, INTERNAL.name)]
+        self.report_syntax = any(r.name == SYNTAX.name for r in rules) or True
+        self._query_rules: list[Rule] = []
+        self._offsets: list[int] = []
+        sources = []
+        total = 0
+        for rule in self.rules:
+            if not rule.query:
+                continue
+            try:
+                count = tree_sitter.Query(GO_LANGUAGE, rule.query).pattern_count
+            except Exception as exc:  # tree_sitter.QueryError and friends
+                raise RuleLoadError(f"rule {rule.name}: its query does not compile: {exc}") from exc
+            self._query_rules.append(rule)
+            self._offsets.append(total)
+            total += count
+            sources.append(rule.query)
+        self._query = tree_sitter.Query(GO_LANGUAGE, "\n".join(sources)) if sources else None
+
+    # -- public API --------------------------------------------------------------
+
+    def check_package(self, package: Package) -> list[Diagnostic]:
+        diagnostics: list[Diagnostic] = []
+        sink = diagnostics.append
+        matches: dict[str, list[Match]] = {r.name: [] for r in self._query_rules}
+        for file in package.files:
+            if file.root.has_error:
+                diagnostics.extend(syntax_diagnostics(file, self.options.severities.get(SYNTAX.name, SYNTAX.severity)))
+            try:
+                self._match_file(file, matches)
+            except BudgetExceeded:
+                sink(internal_diagnostic(file, f"analysis of {file.path} ran past its {self.options.budget_seconds:g}s budget; query results for this file are incomplete"))
+        version = self.options.go_version or package.go_version
+        for rule in self.rules:
+            if not rule.go_versions.contains(version):
+                continue
+            pass_ = Pass(rule, package, matches.get(rule.name, []), sink, self.options.severities.get(rule.name))
+            try:
+                rule.run(pass_)
+            except Exception as exc:  # a rule's bug must not end the run
+                where = pass_.current_file or (package.files[0] if package.files else None)
+                frame = traceback.extract_tb(exc.__traceback__)[-1]
+                sink(internal_diagnostic(where, f"rule {rule.name} crashed on {where.path if where else package.directory}: {type(exc).__name__}: {exc} (at {frame.filename.rsplit('/', 1)[-1]}:{frame.lineno})"))
+        diagnostics.sort(key=Diagnostic.sort_key)
+        return _dedupe(diagnostics)
+
+    def check_sources(self, sources: dict[str, bytes], go_version: tuple[int, int] | None = None, directory: str = ".") -> list[Diagnostic]:
+        """Check one package given as {path: bytes}; used by tests and the language server."""
+        files = [GoFile.parse(path, data) for path, data in sources.items()]
+        return self.check_package(Package(directory, files, go_version))
+
+    # -- internals ---------------------------------------------------------------
+
+    def _match_file(self, file: GoFile, matches: dict[str, list[Match]]) -> None:
+        if self._query is None:
+            return
+        # py-tree-sitter 0.26's progress_callback keeps a pointer to a stack struct and
+        # crashes, so the budget is checked between top-level declarations instead: a
+        # runaway file stops at the next declaration boundary and is reported.
+        deadline = time.monotonic() + self.options.budget_seconds
+        cursor = tree_sitter.QueryCursor(self._query)
+        cursor.match_limit = 1024  # bounds in-progress states on pathological nesting
+        offsets = self._offsets
+        rules = self._query_rules
+        for top in file.root.children:
+            for pattern, captures in cursor.matches(top):
+                i = bisect.bisect_right(offsets, pattern) - 1
+                matches[rules[i].name].append(Match(file, pattern - offsets[i], captures))
+            if time.monotonic() > deadline:
+                raise BudgetExceeded()
+
+
+def internal_diagnostic(file: GoFile | None, message: str, path: str | None = None) -> Diagnostic:
+    return Diagnostic(
+        rule=INTERNAL.name,
+        severity=Severity.ERROR,
+        path=file.path if file is not None else (path or ""),
+        line=1,
+        column=1,
+        end_line=1,
+        end_column=1,
+        start_byte=0,
+        end_byte=0,
+        message=message,
+    )
+
+
+def syntax_diagnostics(file: GoFile, severity: Severity = Severity.ERROR, limit: int = 20) -> list[Diagnostic]:
+    """One finding per top-most ERROR or MISSING node (at most `limit` per file)."""
+    out: list[Diagnostic] = []
+    cursor = file.root.walk()
+    while True:
+        node = cursor.node
+        descend = True
+        if node.is_missing:
+            out.append(_syntax_at(file, node, f"syntax error: missing {node.type}", severity))
+            descend = False
+        elif node.is_error:
+            tokens = file.text(node).split()
+            near = tokens[0] if tokens else ""
+            near = near[:40]
+            out.append(_syntax_at(file, node, f"syntax error: unexpected {near!r}" if near else "syntax error", severity))
+            descend = False
+        elif not node.has_error:
+            descend = False
+        if len(out) >= limit:
+            break
+        if descend and cursor.goto_first_child():
+            continue
+        while not cursor.goto_next_sibling():
+            if not cursor.goto_parent():
+                return out
+    return out
+
+
+def _syntax_at(file: GoFile, node, message: str, severity: Severity) -> Diagnostic:
+    start, end = node.start_byte, node.end_byte
+    if end - start > 200:  # a huge ERROR node: point at its first line only
+        nl = file.source.find(b"\n", start)
+        end = nl if 0 <= nl < end else start + 1
+    line, col = file.lines.position(start)
+    end_line, end_col = file.lines.position(end)
+    return Diagnostic(SYNTAX.name, severity, file.path, line + 1, col + 1, end_line + 1, end_col + 1, start, end, message)
+
+
+def _dedupe(diags: list[Diagnostic]) -> list[Diagnostic]:
+    out: list[Diagnostic] = []
+    last = None
+    for d in diags:
+        key = (d.path, d.start_byte, d.end_byte, d.rule, d.message)
+        if key != last:
+            out.append(d)
+        last = key
+    return out

@@ -1,0 +1,364 @@
+"""Scope resolution: which declaration an identifier refers to.
+
+Go's block scoping, approximated from syntax alone: the universe, the package (all files),
+each file's imports, functions and function literals (type parameters, receiver, parameters,
+named results), and every block, `if`/`for`/`switch`/`select` statement and case clause.
+`:=`, `var` and `const` inside a function take effect after their statement, so a walk in
+source order with the right-hand side visited before the names are declared gets shadowing
+right (`x := x` refers to the outer `x`). The walk is iterative: generated Go nests
+expressions thousands deep.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Iterable
+
+from tree_sitter import Node
+
+from analyzer.source import GoFile
+
+BUILTIN_FUNCS = frozenset(
+    "append cap clear close complex copy delete imag len make max min new panic print println real recover".split()
+)
+BUILTIN_TYPES = frozenset(
+    "any bool byte comparable complex64 complex128 error float32 float64 int int8 int16 int32 int64 "
+    "rune string uint uint8 uint16 uint32 uint64 uintptr".split()
+)
+
+_SCOPE_NODES = frozenset(
+    {
+        "block",
+        "if_statement",
+        "for_statement",
+        "expression_switch_statement",
+        "type_switch_statement",
+        "select_statement",
+        "expression_case",
+        "default_case",
+        "communication_case",
+        "type_case",
+        "func_literal",
+    }
+)
+
+
+@dataclass(eq=False)
+class Declaration:
+    """A declared name. `kind` is one of: var, param, result, receiver, const, type, func,
+    import, label, builtin. For variables, `value` is the initializer expression when one
+    is known (`index` says which result of a multi-value call), `type_node` the declared type."""
+
+    name: str
+    kind: str
+    ident: Node | None
+    file: GoFile | None
+    spec: Node | None = None
+    type_node: Node | None = None
+    value: Node | None = None
+    index: int = 0
+    import_path: str | None = None
+    references: list[Node] = field(default_factory=list, repr=False)
+    # Function or func literal node whose body declares this (None for package level).
+    owner: Node | None = field(default=None, repr=False)
+
+    @property
+    def is_local(self) -> bool:
+        return self.kind in ("var", "param", "result", "receiver", "const", "type") and self.owner is not None
+
+    @property
+    def key(self) -> tuple[str, int]:
+        return (self.file.path if self.file else "", self.ident.start_byte if self.ident else -1)
+
+
+class Scope:
+    __slots__ = ("parent", "names", "node")
+
+    def __init__(self, parent: "Scope | None", node: Node | None) -> None:
+        self.parent = parent
+        self.names: dict[str, Declaration] = {}
+        self.node = node
+
+    def lookup(self, name: str) -> Declaration | None:
+        scope: Scope | None = self
+        while scope is not None:
+            decl = scope.names.get(name)
+            if decl is not None:
+                return decl
+            scope = scope.parent
+        return None
+
+
+def default_import_name(path: str) -> str:
+    """The package name Go would most likely give `path` (no type information available)."""
+    parts = [p for p in path.split("/") if p]
+    if not parts:
+        return path
+    last = parts[-1]
+    if len(parts) > 1 and last.startswith("v") and last[1:].isdigit():
+        last = parts[-2]
+    if last.startswith("go-"):
+        last = last[3:]
+    for suffix in (".v1", ".v2", ".v3", ".v4", ".v5", ".go"):
+        if last.endswith(suffix):
+            last = last[: -len(suffix)]
+    return last.replace("-", "_").replace(".", "_")
+
+
+def _string_content(file: GoFile, node: Node) -> str:
+    text = file.text(node)
+    return text[1:-1] if len(text) >= 2 else text
+
+
+class PackageScopes:
+    """Resolution for one package: build once, then `resolve(file, ident)`."""
+
+    def __init__(self, files: Iterable[GoFile]) -> None:
+        self.files = list(files)
+        self.universe = Scope(None, None)
+        for name in BUILTIN_FUNCS:
+            self.universe.names[name] = Declaration(name, "builtin", None, None)
+        for name in BUILTIN_TYPES:
+            self.universe.names[name] = Declaration(name, "type", None, None)
+        self.package = Scope(self.universe, None)
+        self.file_scopes: dict[str, Scope] = {}
+        # per file: identifier start byte -> declaration
+        self._resolved: dict[str, dict[int, Declaration]] = {}
+        self.declarations: list[Declaration] = []
+        self.imports: dict[str, dict[str, str]] = {}  # file path -> local name -> import path
+        self.dot_imports: dict[str, list[str]] = {}
+        for f in self.files:
+            self._declare_package_level(f)
+        for f in self.files:
+            self._resolve_file(f)
+
+    # -- queries ---------------------------------------------------------------
+
+    def resolve(self, file: GoFile, ident: Node) -> Declaration | None:
+        return self._resolved.get(file.path, {}).get(ident.start_byte)
+
+    def import_path(self, file: GoFile, ident: Node) -> str | None:
+        decl = self.resolve(file, ident)
+        return decl.import_path if decl is not None and decl.kind == "import" else None
+
+    def package_decl(self, name: str) -> Declaration | None:
+        return self.package.names.get(name)
+
+    # -- building --------------------------------------------------------------
+
+    def _declare(self, scope: Scope, decl: Declaration) -> None:
+        if decl.name == "_":
+            return
+        scope.names[decl.name] = decl
+        self.declarations.append(decl)
+        if decl.ident is not None and decl.file is not None:
+            self._resolved.setdefault(decl.file.path, {})[decl.ident.start_byte] = decl
+
+    def _declare_package_level(self, f: GoFile) -> None:
+        file_scope = Scope(self.package, f.root)
+        self.file_scopes[f.path] = file_scope
+        imports: dict[str, str] = {}
+        dots: list[str] = []
+        for top in f.root.named_children:
+            t = top.type
+            if t == "import_declaration":
+                for spec in _specs(top, "import_spec"):
+                    path_node = spec.child_by_field_name("path")
+                    if path_node is None:
+                        continue
+                    path = _string_content(f, path_node)
+                    name_node = spec.child_by_field_name("name")
+                    if name_node is None:
+                        local = default_import_name(path)
+                    elif name_node.type == "dot":
+                        dots.append(path)
+                        continue
+                    elif name_node.type == "blank_identifier":
+                        continue
+                    else:
+                        local = f.text(name_node)
+                    imports[local] = path
+                    self._declare(file_scope, Declaration(local, "import", name_node, f, spec, import_path=path))
+            elif t == "function_declaration":
+                name = top.child_by_field_name("name")
+                if name is not None and f.text(name) not in ("init", "_"):
+                    self._declare(self.package, Declaration(f.text(name), "func", name, f, top))
+            elif t == "type_declaration":
+                for spec in top.named_children:
+                    if spec.type in ("type_spec", "type_alias"):
+                        name = spec.child_by_field_name("name")
+                        if name is not None:
+                            self._declare(self.package, Declaration(f.text(name), "type", name, f, spec, type_node=spec.child_by_field_name("type")))
+            elif t in ("var_declaration", "const_declaration"):
+                self._declare_value_specs(top, f, self.package, None)
+        self.imports[f.path] = imports
+        self.dot_imports[f.path] = dots
+
+    def _declare_value_specs(self, decl_node: Node, f: GoFile, scope: Scope, owner: Node | None) -> None:
+        kind = "var" if decl_node.type == "var_declaration" else "const"
+        spec_type = "var_spec" if kind == "var" else "const_spec"
+        for spec in _specs(decl_node, spec_type):
+            names = spec.children_by_field_name("name")
+            type_node = spec.child_by_field_name("type")
+            value = spec.child_by_field_name("value")
+            values = value.named_children if value is not None else []
+            for i, name in enumerate(names):
+                v = values[i] if len(values) == len(names) else (values[0] if len(values) == 1 else None)
+                idx = 0 if len(values) == len(names) else i
+                self._declare(scope, Declaration(f.text(name), kind, name, f, spec, type_node=type_node, value=v, index=idx, owner=owner))
+
+    def _resolve_file(self, f: GoFile) -> None:
+        resolved = self._resolved.setdefault(f.path, {})
+        file_scope = self.file_scopes[f.path]
+        text = f.text
+        # Work items: (node, scope, owner) to visit, or a callable to run (deferred declarations).
+        stack: list = [(f.root, file_scope, None)]
+        push = stack.append
+        while stack:
+            item = stack.pop()
+            if callable(item):
+                item()
+                continue
+            node, scope, owner = item
+            t = node.type
+            if t == "identifier" or t == "type_identifier" or t == "package_identifier":
+                if node.start_byte in resolved:
+                    continue
+                decl = scope.lookup(text(node))
+                if decl is not None:
+                    resolved[node.start_byte] = decl
+                    decl.references.append(node)
+                continue
+            if t in ("function_declaration", "method_declaration", "func_literal"):
+                fscope = Scope(scope, node)
+                self._declare_signature(node, f, fscope)
+                body = node.child_by_field_name("body")
+                if body is not None:
+                    push((body, fscope, node))
+                # types in the signature resolve in the enclosing scope plus type params
+                for field_name in ("parameters", "result", "receiver", "type_parameters"):
+                    part = node.child_by_field_name(field_name)
+                    if part is not None:
+                        push((part, fscope, node))
+                continue
+            if t == "short_var_declaration" or (t == "range_clause" and _has_token(node, ":=")) or (
+                t == "receive_statement" and _has_token(node, ":=")
+            ):
+                left = node.child_by_field_name("left")
+                right = node.child_by_field_name("right")
+                push(self._declarer(left, right, f, scope, owner, node))
+                if right is not None:
+                    push((right, scope, owner))
+                continue
+            if t in ("var_declaration", "const_declaration") and owner is not None:
+                push(lambda n=node, s=scope, o=owner: self._declare_value_specs(n, f, s, o))
+                for spec in reversed(list(_specs(node, "var_spec" if t == "var_declaration" else "const_spec"))):
+                    for part in (spec.child_by_field_name("value"), spec.child_by_field_name("type")):
+                        if part is not None:
+                            push((part, scope, owner))
+                continue
+            if t == "type_declaration" and owner is not None:
+                for spec in node.named_children:
+                    name = spec.child_by_field_name("name")
+                    if name is not None:
+                        self._declare(scope, Declaration(text(name), "type", name, f, spec, type_node=spec.child_by_field_name("type"), owner=owner))
+                    typ = spec.child_by_field_name("type")
+                    if typ is not None:
+                        push((typ, scope, owner))
+                continue
+            if t == "type_switch_statement":
+                tscope = Scope(scope, node)
+                alias = node.child_by_field_name("alias")
+                value = node.child_by_field_name("value")
+                clauses = [c for c in node.named_children if c.type in ("type_case", "default_case")]
+                for clause in reversed(clauses):
+                    cscope = Scope(tscope, clause)
+                    if alias is not None:
+                        for name in alias.named_children:
+                            if name.type == "identifier":
+                                self._declare(cscope, Declaration(text(name), "var", name, f, node, value=value, owner=owner))
+                    for child in reversed(clause.named_children):
+                        push((child, cscope, owner))
+                if value is not None:
+                    push((value, tscope, owner))
+                init = node.child_by_field_name("initializer")
+                if init is not None:
+                    push((init, tscope, owner))
+                continue
+            if t == "keyed_element":
+                # `T{Field: v}`: a bare identifier key names a struct field, not a variable.
+                children = node.named_children
+                for child in reversed(children[1:]):
+                    push((child, scope, owner))
+                if children and not _is_bare_identifier_key(children[0]):
+                    push((children[0], scope, owner))
+                continue
+            if t in ("selector_expression",):
+                operand = node.child_by_field_name("operand")
+                if operand is not None:
+                    push((operand, scope, owner))
+                continue
+            if t in ("field_identifier", "label_name", "comment"):
+                continue
+            if t in _SCOPE_NODES:
+                scope = Scope(scope, node)
+            children = node.named_children
+            for child in reversed(children):
+                push((child, scope, owner))
+
+    def _declarer(self, left: Node | None, right: Node | None, f: GoFile, scope: Scope, owner: Node | None, stmt: Node):
+        def declare() -> None:
+            if left is None:
+                return
+            names = left.named_children if left.type == "expression_list" else [left]
+            values = right.named_children if right is not None and right.type == "expression_list" else ([right] if right is not None else [])
+            for i, name in enumerate(names):
+                if name.type != "identifier":
+                    continue
+                n = f.text(name)
+                existing = scope.names.get(n)
+                if stmt.type == "short_var_declaration" and existing is not None and existing.owner is owner and existing.kind != "import":
+                    # `a, err := ...` redeclares nothing: err is assigned, not declared.
+                    self._resolved.setdefault(f.path, {})[name.start_byte] = existing
+                    existing.references.append(name)
+                    continue
+                if stmt.type == "range_clause":
+                    v, idx = right, i
+                elif len(values) == len(names):
+                    v, idx = values[i], 0
+                else:
+                    v, idx = (values[0] if values else None), i
+                self._declare(scope, Declaration(n, "var", name, f, stmt, value=v, index=idx, owner=owner))
+
+        return declare
+
+    def _declare_signature(self, fn: Node, f: GoFile, scope: Scope) -> None:
+        for field_name, kind in (("type_parameters", "type"), ("receiver", "receiver"), ("parameters", "param"), ("result", "result")):
+            part = fn.child_by_field_name(field_name)
+            if part is None or part.type not in ("parameter_list", "type_parameter_list"):
+                continue
+            for p in part.named_children:
+                if p.type not in ("parameter_declaration", "variadic_parameter_declaration", "type_parameter_declaration"):
+                    continue
+                typ = p.child_by_field_name("type")
+                for name in p.children_by_field_name("name"):
+                    self._declare(scope, Declaration(f.text(name), kind, name, f, p, type_node=typ, owner=fn))
+
+
+def _specs(decl: Node, spec_type: str):
+    for child in decl.named_children:
+        if child.type == spec_type:
+            yield child
+        elif child.type.endswith("_spec_list"):
+            for spec in child.named_children:
+                if spec.type == spec_type:
+                    yield spec
+
+
+def _has_token(node: Node, token: str) -> bool:
+    return any(not c.is_named and c.type == token for c in node.children)
+
+
+def _is_bare_identifier_key(key: Node) -> bool:
+    inner = key.named_children[0] if key.type == "literal_element" and key.named_child_count == 1 else key
+    return inner.type in ("identifier", "field_identifier")

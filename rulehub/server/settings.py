@@ -1,0 +1,70 @@
+"""Service configuration, read from RULEHUB_* environment variables."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import platformdirs
+
+
+def _env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise SystemExit(f"{name}={raw!r} is not an integer") from None
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the service needs to start.
+
+    data_dir holds the embedded SQLite file (unless database_url points elsewhere), the
+    artifact store (`artifacts/`) and the private signing keys (`keys/`, files 0600).
+    """
+
+    data_dir: Path
+    database_url: str
+    issuer: str = "rulehub"
+    audience: str = "rulehub-api"
+    token_ttl: int = 900
+    max_upload: int = 16 * 1024 * 1024
+    public_url: str = ""  # used for download_url in resolve answers; "" means relative URLs
+    tuf_timestamp_days: int = 1
+    tuf_snapshot_days: int = 7
+    tuf_targets_days: int = 90
+    tuf_root_days: int = 365
+    extra: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def artifacts_dir(self) -> Path:
+        return self.data_dir / "artifacts"
+
+    @property
+    def keys_dir(self) -> Path:
+        return self.data_dir / "keys"
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    def with_(self, **changes: object) -> "Settings":
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+    @classmethod
+    def from_env(cls) -> "Settings":
+        data_dir = Path(os.environ.get("RULEHUB_DATA_DIR") or platformdirs.user_data_dir("rulehub"))
+        url = os.environ.get("RULEHUB_DATABASE_URL") or f"sqlite:///{data_dir / 'rulehub.db'}"
+        return cls(
+            data_dir=data_dir,
+            database_url=url,
+            issuer=os.environ.get("RULEHUB_ISSUER", "rulehub"),
+            audience=os.environ.get("RULEHUB_AUDIENCE", "rulehub-api"),
+            token_ttl=_env_int("RULEHUB_TOKEN_TTL", 900),
+            max_upload=_env_int("RULEHUB_MAX_UPLOAD", 16 * 1024 * 1024),
+            public_url=os.environ.get("RULEHUB_PUBLIC_URL", "").rstrip("/"),
+        )

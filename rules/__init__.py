@@ -1,0 +1,1 @@
+"""Built-in rule packs. Each subdirectory is a pack loaded like any downloaded one."""

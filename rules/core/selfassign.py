@@ -1,0 +1,74 @@
+"""Assignment of a variable to itself.
+
+## What it does
+Reports assignments whose right-hand side is the same expression as the left-hand side,
+such as `x = x` or `a, b = a, b` (pairwise), when the expression has no calls or channel
+receives that could make the two sides differ.
+
+## Why is this bad?
+The statement has no effect. It is almost always a typo for an assignment to or from a
+different variable, often a struct field: `s.name = name` written as `name = name`.
+
+## Example
+```go
+func (s *Server) SetName(name string) {
+    name = name
+}
+```
+
+## Use instead
+```go
+func (s *Server) SetName(name string) {
+    s.name = name
+}
+```
+
+## Fix safety
+The fix deletes the statement; it is safe because the statement does nothing.
+"""
+
+from analyzer.analysis_pass import Pass, delete_fix
+from analyzer.rule import Rule
+from analyzer.source import walk
+
+QUERY = """
+(assignment_statement
+  left: (expression_list) @left
+  operator: "="
+  right: (expression_list) @right) @stmt
+"""
+
+_IMPURE = frozenset({"call_expression", "unary_expression"})
+
+
+def _pure(node) -> bool:
+    for n in walk(node):
+        if n.type == "call_expression" or (n.type == "unary_expression" and n.child(0) is not None and n.child(0).type == "<-"):
+            return False
+    return True
+
+
+def run(pass_: Pass) -> None:
+    for file, stmt, m in pass_.iter_matches("stmt"):
+        lefts = m.get("left").named_children
+        rights = m.get("right").named_children
+        if len(lefts) != len(rights):
+            continue
+        pairs = [(l, r) for l, r in zip(lefts, rights) if file.text(l) != "_" and file.text(l) == file.text(r) and _pure(l)]
+        if not pairs or len(pairs) != len(lefts):
+            # a partial self-assignment inside a tuple swap is still worth one finding each
+            pass
+        for l, r in pairs:
+            name = file.text(l)
+            fix = delete_fix(f"remove the self-assignment", file, stmt) if len(pairs) == len(lefts) else None
+            pass_.report(file, stmt if len(lefts) == 1 else l, f"self-assignment of {name} to {name}", fix)
+
+
+RULE = Rule(
+    name="selfassign",
+    summary="assignment of a variable to itself",
+    run=run,
+    query=QUERY,
+    tags=("correctness",),
+    equivalents=("vet:assign", "staticcheck:SA4018"),
+)
