@@ -1,5 +1,4 @@
-"""The `gocheck` command: argument parsing and exit codes. The one module that wires the
-engine to packs (and, through the loader, to RuleHub)."""
+"""`gocheck [check] PATTERNS`, `gocheck rules`, `gocheck explain NAME`."""
 
 from __future__ import annotations
 
@@ -16,13 +15,7 @@ from analyzer.discovery import PatternError
 from analyzer.rule import Rule
 from analyzer.rulepack import PackLoadError, core_pack_dir, load_pack
 from analyzer.runner import EngineOptions, RuleLoadError
-
-EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
-
-
-class UsageError(Exception):
-    """Bad flags or configuration: exit code 2 with this message."""
-
+from analyzer.cli.errors import EXIT_CLEAN, EXIT_FINDINGS, EXIT_INTERNAL, UsageError
 
 def available_rules() -> list[Rule]:
     return [*ENGINE_RULES, *load_pack(core_pack_dir()).rules]
@@ -69,10 +62,7 @@ def cmd_explain(args) -> int:
     raise UsageError(f"unknown rule {args.name!r}: `gocheck rules` lists them")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="gocheck", description="Static analysis for Go, on tree-sitter.")
-    parser.add_argument("--version", action="version", version=f"gocheck {ENGINE_VERSION}")
-    sub = parser.add_subparsers(dest="command")
+def register(sub) -> None:
     check = sub.add_parser("check", help="check Go packages (the default command)")
     check.add_argument("patterns", nargs="*")
     check.add_argument("--format", default="text")
@@ -85,24 +75,3 @@ def build_parser() -> argparse.ArgumentParser:
     explain = sub.add_parser("explain", help="print a rule's documentation")
     explain.add_argument("name")
     explain.set_defaults(func=cmd_explain)
-    return parser
-
-
-SUBCOMMANDS = ("check", "rules", "explain")
-
-
-def main(argv: list[str] | None = None) -> int:
-    argv = list(sys.argv[1:] if argv is None else argv)
-    if not argv or (argv[0] not in SUBCOMMANDS and argv[0] not in ("-h", "--help", "--version")):
-        argv = ["check", *argv]
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    try:
-        return args.func(args)
-    except (UsageError, PatternError, PackLoadError, RuleLoadError) as exc:
-        print(f"gocheck: {exc}", file=sys.stderr)
-        return EXIT_USAGE
-
-
-if __name__ == "__main__":
-    sys.exit(main())

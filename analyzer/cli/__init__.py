@@ -1,0 +1,41 @@
+"""The `gocheck` command. This package is the one place that wires the engine to packs
+and, through the loader, to RuleHub. Each subcommand lives in its own module with a
+`register(subparsers)` function; `main` dispatches and maps errors to exit codes."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from analyzer import ENGINE_VERSION
+from analyzer.cli import check_command
+from analyzer.cli.errors import EXIT_USAGE, UsageError
+from analyzer.discovery import PatternError
+from analyzer.rulepack import PackLoadError
+from analyzer.runner import RuleLoadError
+
+# Modules that add subcommands; each has register(subparsers).
+COMMAND_MODULES = [check_command]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="gocheck", description="Static analysis for Go, on tree-sitter.")
+    parser.add_argument("--version", action="version", version=f"gocheck {ENGINE_VERSION}")
+    sub = parser.add_subparsers(dest="command")
+    for module in COMMAND_MODULES:
+        module.register(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    subcommands = set(parser._subparsers._group_actions[0].choices)  # type: ignore[union-attr]
+    if not argv or (argv[0] not in subcommands and argv[0] not in ("-h", "--help", "--version")):
+        argv = ["check", *argv]
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except (UsageError, PatternError, PackLoadError, RuleLoadError) as exc:
+        print(f"gocheck: {exc}", file=sys.stderr)
+        return EXIT_USAGE
