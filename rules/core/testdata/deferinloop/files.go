@@ -1,0 +1,93 @@
+package deferinloop
+
+import (
+	"os"
+	"sync"
+)
+
+func closeAll(names []string) error {
+	for _, name := range names {
+		f, err := os.Open(name)
+		if err != nil {
+			return err
+		}
+		defer f.Close() // want "defer in a loop"
+		_ = f
+	}
+	return nil
+}
+
+func lockEach(mus []*sync.Mutex) {
+	for i := 0; i < len(mus); i++ {
+		mus[i].Lock()
+		if i%2 == 0 {
+			defer mus[i].Unlock() // want "defer in a loop"
+		}
+	}
+}
+
+func switchInLoop(xs []int, mu *sync.Mutex) {
+	for _, x := range xs {
+		switch x {
+		case 1:
+			mu.Lock()
+			defer mu.Unlock() // want "deferred calls run only when the function returns"
+			break // leaves the switch, not the loop
+		}
+	}
+}
+
+// The function literal runs (and returns) in each iteration: its defer is fine.
+func perIteration(names []string) {
+	for _, name := range names {
+		func() {
+			f, err := os.Open(name)
+			if err != nil {
+				return
+			}
+			defer f.Close()
+		}()
+	}
+}
+
+// Found it: open, defer and return, so the defer runs once.
+func findFirst(names []string) (*os.File, error) {
+	for _, name := range names {
+		if name == "wanted" {
+			f, err := os.Open(name)
+			if err != nil {
+				return nil, err
+			}
+			defer f.Close()
+			return f, nil
+		}
+	}
+	return nil, nil
+}
+
+// A retry loop that breaks right after the defer.
+func retry() {
+	for {
+		f, err := os.Open("x")
+		if err != nil {
+			continue
+		}
+		defer f.Close()
+		break
+	}
+}
+
+func deferOutsideLoop(names []string) {
+	f, _ := os.Open("log")
+	defer f.Close()
+	for range names {
+	}
+}
+
+func panicsAfter(xs []int, mu *sync.Mutex) {
+	for range xs {
+		mu.Lock()
+		defer mu.Unlock()
+		panic("stop")
+	}
+}
