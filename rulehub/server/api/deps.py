@@ -1,0 +1,105 @@
+"""Request dependencies: the hub state, DB sessions, the calling principal, rate limits."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy.orm import Session
+
+from rulehub.server.core.ratelimit import TenantRateLimiter, retry_after_header
+from rulehub.server.core.security import Principal, PublicKeyCache, verify_token
+from rulehub.server.db import Database
+from rulehub.server.errors import Forbidden, RateLimited, Unauthorized
+from rulehub.server.metrics import Metrics
+from rulehub.server.services.accounts import get_plan, subscription_for
+from rulehub.server.settings import Settings
+
+
+@dataclass
+class HubState:
+    """Everything one app instance shares across requests (held in app.state.hub)."""
+
+    settings: Settings
+    db: Database
+    metrics: Metrics
+    key_cache: PublicKeyCache = field(default_factory=PublicKeyCache)
+    limiter: TenantRateLimiter = field(default_factory=TenantRateLimiter)
+    _limits: dict[int, tuple[int, float]] = field(default_factory=dict)
+    _limits_lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def rate_limit_for(self, session: Session, tenant_id: int) -> int:
+        """The tenant's plan limit, cached for 10 s so plan changes apply quickly but cheaply."""
+        now = time.monotonic()
+        with self._limits_lock:
+            cached = self._limits.get(tenant_id)
+        if cached and cached[1] > now:
+            return cached[0]
+        found = subscription_for(session, tenant_id)
+        limit = found[1].rate_limit_per_minute if found else get_plan(session, "free").rate_limit_per_minute
+        with self._limits_lock:
+            self._limits[tenant_id] = (limit, now + 10.0)
+        return limit
+
+
+def get_hub(request: Request) -> HubState:
+    return request.app.state.hub  # type: ignore[no-any-return]
+
+
+Hub = Annotated[HubState, Depends(get_hub)]
+
+
+def get_session(hub: Hub) -> Iterator[Session]:
+    with hub.db.session() as session:
+        yield session
+
+
+SessionDep = Annotated[Session, Depends(get_session)]
+
+
+def _bearer(request: Request) -> str | None:
+    header = request.headers.get("authorization")
+    if not header:
+        return None
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise Unauthorized("Authorization header must be 'Bearer <access token>'", code="invalid_token")
+    return token.strip()
+
+
+def _principal(request: Request, hub: HubState, session: Session, token: str) -> Principal:
+    principal = verify_token(session, hub.settings, token, hub.key_cache)
+    wait = hub.limiter.take(principal.tenant_id, hub.rate_limit_for(session, principal.tenant_id))
+    if wait > 0:
+        raise RateLimited(
+            f"rate limit of your plan exceeded; retry in {retry_after_header(wait)} s or upgrade your plan",
+            headers={"Retry-After": retry_after_header(wait)},
+        )
+    request.state.principal = principal
+    return principal
+
+
+def current_principal(request: Request, hub: Hub, session: SessionDep) -> Principal:
+    token = _bearer(request)
+    if token is None:
+        raise Unauthorized("missing access token; send 'Authorization: Bearer <token>' from POST /v1/auth/token",
+                           code="missing_token")
+    return _principal(request, hub, session, token)
+
+
+def optional_principal(request: Request, hub: Hub, session: SessionDep) -> Principal | None:
+    token = _bearer(request)
+    return None if token is None else _principal(request, hub, session, token)
+
+
+CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
+OptionalPrincipal = Annotated[Principal | None, Depends(optional_principal)]
+
+
+def require_scope(principal: Principal, scope: str) -> None:
+    if not principal.has(scope):
+        raise Forbidden(f"this token lacks the {scope} scope", code="missing_scope")

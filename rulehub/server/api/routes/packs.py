@@ -1,0 +1,111 @@
+"""Catalogue, pack detail, resolve, download, yank."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import FileResponse
+from pydantic import BaseModel
+
+from rulehub.server.api.deps import CurrentPrincipal, Hub, OptionalPrincipal, SessionDep, require_scope
+from rulehub.server.errors import NotFound
+from rulehub.server.services import entitlements, packs, usage
+
+router = APIRouter(tags=["packs"])
+_NAME = r"^[a-z0-9][a-z0-9-]*$"
+
+
+class CatalogueResponse(BaseModel):
+    packs: list[dict[str, Any]]
+
+
+@router.get("/v1/packs", response_model=CatalogueResponse)
+def list_packs(
+    session: SessionDep, principal: OptionalPrincipal,
+    q: str = Query("", max_length=200), tag: str = Query("", max_length=64),
+    rule: str = Query("", max_length=200), go: str = Query("", max_length=32),
+) -> CatalogueResponse:
+    tenant_id = principal.tenant_id if principal else None
+    return CatalogueResponse(packs=packs.catalogue(session, tenant_id, q=q, tag=tag, rule=rule, go=go))
+
+
+@router.get("/v1/packs/{ns}/{name}")
+def pack_detail(ns: str, name: str, session: SessionDep, principal: OptionalPrincipal) -> dict[str, Any]:
+    return packs.pack_detail(session, principal.tenant_id if principal else None, ns, name)
+
+
+class ResolveResponse(BaseModel):
+    name: str
+    version: str
+    sha256: str
+    size: int
+    target_path: str
+    download_url: str
+    yanked: bool = False
+
+
+@router.get("/v1/packs/{ns}/{name}/resolve", response_model=ResolveResponse)
+def resolve(
+    ns: str, name: str, session: SessionDep, principal: CurrentPrincipal, hub: Hub,
+    range: str = Query("*", max_length=200, description="semver range, e.g. ^1.4"),  # noqa: A002
+    go: str | None = Query(None, max_length=32), engine: str | None = Query(None, max_length=64),
+    prerelease: bool = False,
+) -> ResolveResponse:
+    require_scope(principal, "packs:read")
+    v = packs.resolve(session, principal.tenant_id, ns, name, range_text=range, go=go, engine=engine,
+                      prerelease=prerelease)
+    url = f"/v1/packs/{ns}/{name}/{v.version}/download"
+    return ResolveResponse(name=v.pack.name, version=v.version, sha256=v.sha256, size=v.size,
+                           target_path=v.target_path, download_url=f"{hub.settings.public_url}{url}")
+
+
+def serve_artifact(hub: Hub, principal: CurrentPrincipal, version_id: int, via: str) -> FileResponse:
+    """Check the entitlement, record the download and stream the stored artifact."""
+    with hub.db.write_session() as session:
+        from rulehub.server.models import PackVersion
+
+        v = session.get(PackVersion, version_id)
+        assert v is not None
+        entitlements.require_download(session, principal.tenant_id, v)
+        path = packs.artifact_file(hub.settings, v.sha256)
+        if not path.is_file():
+            raise NotFound(f"artifact of {v.pack.name} {v.version} is missing from storage", code="artifact_missing")
+        usage.record_download(session, tenant_id=principal.tenant_id, account_id=principal.account_id, version=v,
+                              via=via)
+        filename = v.target_path.rsplit("/", 1)[-1]
+        size = v.size
+    hub.metrics.downloads.labels(via).inc()
+    hub.metrics.download_bytes.inc(size)
+    return FileResponse(path, media_type="application/gzip", filename=filename)
+
+
+@router.get("/v1/packs/{ns}/{name}/{version}/download", response_class=FileResponse,
+            responses={200: {"content": {"application/gzip": {}}}})
+def download(ns: str, name: str, version: str, session: SessionDep, principal: CurrentPrincipal,
+             hub: Hub) -> FileResponse:
+    require_scope(principal, "packs:read")
+    v = packs.get_version(session, principal.tenant_id, ns, name, version)
+    return serve_artifact(hub, principal, v.id, "api")
+
+
+class YankResponse(BaseModel):
+    name: str
+    version: str
+    yanked: bool
+
+
+def _set_yanked(ns: str, name: str, version: str, principal: CurrentPrincipal, hub: Hub, yanked: bool) -> YankResponse:
+    with hub.db.write_session() as session:
+        v = packs.set_yanked(session, hub.settings, principal, ns, name, version, yanked)
+        return YankResponse(name=v.pack.name, version=v.version, yanked=v.yanked)
+
+
+@router.post("/v1/packs/{ns}/{name}/{version}/yank", response_model=YankResponse)
+def yank(ns: str, name: str, version: str, principal: CurrentPrincipal, hub: Hub) -> YankResponse:
+    return _set_yanked(ns, name, version, principal, hub, True)
+
+
+@router.post("/v1/packs/{ns}/{name}/{version}/unyank", response_model=YankResponse)
+def unyank(ns: str, name: str, version: str, principal: CurrentPrincipal, hub: Hub) -> YankResponse:
+    return _set_yanked(ns, name, version, principal, hub, False)

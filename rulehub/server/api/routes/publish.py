@@ -1,0 +1,56 @@
+"""Publishing a version: PUT the artifact bytes."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+
+from rulehub.server.api.deps import CurrentPrincipal, Hub
+from rulehub.server.errors import BadRequest, PayloadTooLarge
+from rulehub.server.services import packs
+
+router = APIRouter(tags=["publish"])
+
+
+async def read_body_capped(request: Request, limit: int) -> bytes:
+    """The request body, or 413 as soon as it passes `limit` (never buffers more)."""
+    declared = request.headers.get("content-length")
+    if declared is not None:
+        try:
+            if int(declared) > limit:
+                raise PayloadTooLarge(f"artifact is over the {limit}-byte upload limit", code="artifact_too_large")
+        except ValueError:
+            raise BadRequest("Content-Length is not a number", code="bad_request") from None
+    chunks: list[bytes] = []
+    total = 0
+    async for chunk in request.stream():
+        total += len(chunk)
+        if total > limit:
+            raise PayloadTooLarge(f"artifact is over the {limit}-byte upload limit", code="artifact_too_large")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+@router.put(
+    "/v1/packs/{ns}/{name}/{version}",
+    status_code=201,
+    openapi_extra={"requestBody": {"required": True, "content": {"application/octet-stream": {
+        "schema": {"type": "string", "format": "binary"}}}}},
+    responses={409: {"description": "version already published"}, 413: {"description": "artifact too large"}},
+)
+async def publish_version(ns: str, name: str, version: str, request: Request, principal: CurrentPrincipal,
+                          hub: Hub, private: bool = False) -> JSONResponse:
+    """Publish an artifact; `private=true` on the first version makes the pack visible to your tenant only."""
+    data = await read_body_capped(request, hub.settings.max_upload)
+    from starlette.concurrency import run_in_threadpool
+
+    def work() -> packs.Published:
+        with hub.db.write_session() as session:
+            return packs.publish(session, hub.settings, principal, ns, name, version, data, private=private)
+
+    result = await run_in_threadpool(work)
+    hub.metrics.publishes.inc()
+    return JSONResponse(status_code=201, content={
+        "name": result.pack, "version": result.version, "sha256": result.sha256, "size": result.size,
+        "target_path": result.target_path,
+    })

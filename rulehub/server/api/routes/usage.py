@@ -1,0 +1,18 @@
+"""The caller's tenant usage summary."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from fastapi import APIRouter
+
+from rulehub.server.api.deps import CurrentPrincipal, SessionDep
+from rulehub.server.services.usage import usage_summary
+
+router = APIRouter(tags=["usage"])
+
+
+@router.get("/v1/usage")
+def get_usage(principal: CurrentPrincipal, session: SessionDep, since: datetime | None = None) -> dict[str, Any]:
+    return usage_summary(session, principal.tenant_id, since=since)

@@ -1,0 +1,192 @@
+"""The `rulehub` command: serve, db upgrade, admin.
+
+    rulehub serve [--host 127.0.0.1] [--port 8000]
+    rulehub db upgrade | rulehub db current
+    rulehub admin create-tenant acme --name "Acme Inc"
+    rulehub admin create-account dev@acme.test --tenant acme [--role owner] [--password-stdin]
+    rulehub admin create-namespace acme --tenant acme
+    rulehub admin grant-plan acme pro [--status active] [--days 30]
+    rulehub admin create-key dev@acme.test --scope packs:read --scope packs:publish [--name ci]
+    rulehub admin revoke-key <key-id or full key>
+    rulehub admin revoke-token <jti>
+    rulehub admin rotate-keys [--jwt] [--tuf-role root ...]
+    rulehub admin list-plans
+
+Exit codes: 0 ok, 2 usage error or a refused operation (the message says why).
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Callable, Sequence
+
+from sqlalchemy.orm import Session
+
+from rulehub.server import db as dbmod
+from rulehub.server.errors import ApiError
+from rulehub.server.settings import Settings
+
+
+def _serve(args: argparse.Namespace, settings: Settings) -> int:
+    import uvicorn
+
+    from rulehub.server.app import create_app
+
+    database = dbmod.Database.connect(settings)
+    # Embedded default: a brand-new, empty SQLite database is migrated automatically so that
+    # `rulehub serve` works with nothing else.  Anything else (PostgreSQL, or a SQLite file
+    # with an older schema) must be migrated explicitly with `rulehub db upgrade`.
+    if settings.is_sqlite and dbmod.is_empty(database.read_engine):
+        print(f"rulehub: creating a new database at {settings.database_url}", file=sys.stderr)
+        dbmod.upgrade(settings.database_url)
+    app = create_app(settings, db=database)
+    uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level, access_log=args.access_log)
+    return 0
+
+
+def _db(args: argparse.Namespace, settings: Settings) -> int:
+    if args.db_command == "upgrade":
+        dbmod.upgrade(settings.database_url, args.revision)
+        print(f"database at {dbmod.head_revision() if args.revision == 'head' else args.revision}")
+        return 0
+    database = dbmod.Database.connect(settings)
+    try:
+        print(dbmod.current_revision(database.read_engine) or "(empty)")
+    finally:
+        database.dispose()
+    return 0
+
+
+def _with_session(settings: Settings, work: Callable[[Session], int]) -> int:
+    from rulehub.server.app import initialise_state
+
+    database = dbmod.Database.connect(settings)
+    try:
+        dbmod.check_schema(database.read_engine)
+        initialise_state(database, settings)
+        with database.write_session() as session:
+            return work(session)
+    finally:
+        database.dispose()
+
+
+def _admin(args: argparse.Namespace, settings: Settings) -> int:
+    from rulehub.server import tuf_repo
+    from rulehub.server.core import keys
+    from rulehub.server.services import accounts, tokens
+
+    cmd = args.admin_command
+
+    def work(session: Session) -> int:
+        if cmd == "create-tenant":
+            t = accounts.create_tenant(session, args.slug, args.name or "")
+            print(f"tenant {t.slug} created")
+        elif cmd == "create-account":
+            password = sys.stdin.readline().rstrip("\n") if args.password_stdin else None
+            a = accounts.create_account(session, args.email, args.tenant, password=password, role=args.role)
+            print(f"account {a.email} created in tenant {args.tenant}")
+        elif cmd == "create-namespace":
+            ns = accounts.create_namespace(session, args.name, args.tenant)
+            print(f"namespace {ns.name} belongs to tenant {args.tenant}")
+        elif cmd == "grant-plan":
+            sub = accounts.grant_plan(session, args.tenant, args.plan, status=args.status, days=args.days)
+            print(f"tenant {args.tenant}: plan {args.plan}, {sub.status} until {sub.current_period_end:%Y-%m-%d}")
+        elif cmd == "create-key":
+            account = accounts.get_account(session, args.email)
+            key = accounts.create_api_key(session, account, scopes=args.scope or ["packs:read"], name=args.name or "")
+            print(f"# API key {key.key_id} ({' '.join(key.scopes)}); it is shown only now:", file=sys.stderr)
+            print(key.secret)
+        elif cmd == "revoke-key":
+            key = accounts.revoke_api_key(session, args.key)
+            print(f"API key {key.key_id} revoked")
+        elif cmd == "revoke-token":
+            tokens.revoke_jti(session, args.jti)
+            print(f"token {args.jti} revoked")
+        elif cmd == "rotate-keys":
+            if args.jwt or not args.tuf_role:
+                row = keys.rotate_jwt_key(session, settings)
+                print(f"new JWT signing key {row.kid}")
+            if args.tuf_role or not args.jwt:
+                roles = tuple(args.tuf_role or tuf_repo.ROLES)
+                version = tuf_repo.rotate_keys(session, settings, roles)
+                print(f"TUF keys rotated for {', '.join(roles)}; root version {version}")
+        elif cmd == "list-plans":
+            for plan in accounts.list_plans(session):
+                print(f"{plan.name}: tiers {plan.tiers}, {plan.rate_limit_per_minute}/min, {plan.seats} seats, "
+                      f"{plan.grace_days} grace days")
+        return 0
+
+    return _with_session(settings, work)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="rulehub", description="RuleHub rule pack registry")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    serve = sub.add_parser("serve", help="run the HTTP service (uvicorn)")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--log-level", default="info")
+    serve.add_argument("--access-log", action=argparse.BooleanOptionalAction, default=True)
+
+    db = sub.add_parser("db", help="database schema")
+    dbsub = db.add_subparsers(dest="db_command", required=True)
+    up = dbsub.add_parser("upgrade", help="apply migrations")
+    up.add_argument("--revision", default="head")
+    dbsub.add_parser("current", help="print the current schema revision")
+
+    admin = sub.add_parser("admin", help="accounts, plans, namespaces, keys")
+    asub = admin.add_subparsers(dest="admin_command", required=True)
+    p = asub.add_parser("create-tenant")
+    p.add_argument("slug")
+    p.add_argument("--name")
+    p = asub.add_parser("create-account")
+    p.add_argument("email")
+    p.add_argument("--tenant", required=True)
+    p.add_argument("--role", default="member", choices=["owner", "member"])
+    p.add_argument("--password-stdin", action="store_true", help="read a portal password from stdin")
+    p = asub.add_parser("create-namespace")
+    p.add_argument("name")
+    p.add_argument("--tenant", required=True)
+    p = asub.add_parser("grant-plan")
+    p.add_argument("tenant")
+    p.add_argument("plan")
+    p.add_argument("--status", default="active", choices=["trialing", "active", "past_due", "canceled"])
+    p.add_argument("--days", type=int, default=30, help="days until the current period ends")
+    p = asub.add_parser("create-key", help="create an API key and print it once")
+    p.add_argument("email")
+    p.add_argument("--scope", action="append", choices=["packs:read", "packs:publish", "admin"])
+    p.add_argument("--name")
+    p = asub.add_parser("revoke-key")
+    p.add_argument("key", help="the key id (hex after rh_) or the whole key")
+    p = asub.add_parser("revoke-token")
+    p.add_argument("jti")
+    p = asub.add_parser("rotate-keys", help="rotate the JWT key and/or TUF role keys (default: all)")
+    p.add_argument("--jwt", action="store_true")
+    p.add_argument("--tuf-role", action="append", choices=["root", "targets", "snapshot", "timestamp"])
+    asub.add_parser("list-plans")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    settings = Settings.from_env()
+    try:
+        if args.command == "serve":
+            return _serve(args, settings)
+        if args.command == "db":
+            return _db(args, settings)
+        return _admin(args, settings)
+    except ApiError as exc:
+        print(f"rulehub: {exc.message}", file=sys.stderr)
+        return 2
+    except dbmod.SchemaError as exc:
+        print(f"rulehub: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,49 @@
+"""Prometheus metrics, one registry per app so tests can build several apps in one process."""
+
+from __future__ import annotations
+
+import time
+
+from prometheus_client import CollectorRegistry, Counter, Histogram
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+
+class Metrics:
+    def __init__(self) -> None:
+        self.registry = CollectorRegistry()
+        self.requests = Counter("rulehub_http_requests_total", "HTTP requests", ["method", "route", "status"],
+                                registry=self.registry)
+        self.latency = Histogram("rulehub_http_request_seconds", "HTTP request latency", ["route"],
+                                 registry=self.registry)
+        self.downloads = Counter("rulehub_downloads_total", "Artifact downloads", ["via"], registry=self.registry)
+        self.download_bytes = Counter("rulehub_download_bytes_total", "Artifact bytes served", registry=self.registry)
+        self.publishes = Counter("rulehub_publishes_total", "Published versions", registry=self.registry)
+        self.tokens = Counter("rulehub_tokens_issued_total", "Access tokens issued", registry=self.registry)
+
+
+class MetricsMiddleware:
+    """Pure ASGI middleware: counts and times requests by route template (bounded label set)."""
+
+    def __init__(self, app: ASGIApp, metrics: Metrics) -> None:
+        self.app = app
+        self.metrics = metrics
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        start = time.perf_counter()
+        status = {"code": 500}
+
+        async def send_wrapper(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                status["code"] = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_wrapper)
+        finally:
+            route = scope.get("route")
+            label = getattr(route, "path", None) or "unmatched"
+            self.metrics.requests.labels(scope["method"], label, str(status["code"])).inc()
+            self.metrics.latency.labels(label).observe(time.perf_counter() - start)

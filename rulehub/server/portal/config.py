@@ -1,0 +1,67 @@
+"""Portal settings, read from RULEHUB_PORTAL_* environment variables once per app.
+
+- RULEHUB_PORTAL_SECRET: key for CSRF tokens (shared by all replicas).  Unset: a random
+  key is generated into `<data_dir>/keys/portal-secret` (0600) on first start, like the
+  signing keys.
+- RULEHUB_TRUST_PROXY=1: honour `X-Forwarded-Proto: https` from a TLS-terminating proxy
+  when deciding whether cookies get the Secure flag.  Off by default: a client could
+  otherwise send the header itself.
+- RULEHUB_PORTAL_SESSION_HOURS (12), RULEHUB_PORTAL_LOGIN_LIMIT (5 failures per email per
+  window), RULEHUB_PORTAL_LOGIN_IP_LIMIT (30 failures per client address per window),
+  RULEHUB_PORTAL_LOGIN_WINDOW (300 seconds).
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+
+def _int(name: str, default: int) -> int:
+    raw = os.environ.get(name, "")
+    try:
+        return int(raw) if raw else default
+    except ValueError:
+        raise SystemExit(f"{name}={raw!r} is not an integer") from None
+
+
+def _load_or_create_secret(keys_dir: Path) -> bytes:
+    path = keys_dir / "portal-secret"
+    try:
+        return bytes.fromhex(path.read_text().strip())
+    except FileNotFoundError:
+        pass
+    keys_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    value = secrets.token_hex(32)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # another worker won the race: use its key
+        return bytes.fromhex(path.read_text().strip())
+    with os.fdopen(fd, "w") as fh:
+        fh.write(value)
+    return bytes.fromhex(value)
+
+
+@dataclass(frozen=True)
+class PortalConfig:
+    secret: bytes
+    trust_proxy: bool = False
+    session_hours: int = 12
+    login_limit: int = 5
+    login_ip_limit: int = 30
+    login_window: int = 300
+
+    @classmethod
+    def from_env(cls, keys_dir: Path) -> "PortalConfig":
+        raw = os.environ.get("RULEHUB_PORTAL_SECRET", "")
+        secret = raw.encode() if raw else _load_or_create_secret(keys_dir)
+        return cls(
+            secret=secret,
+            trust_proxy=os.environ.get("RULEHUB_TRUST_PROXY", "").lower() in ("1", "true", "yes"),
+            session_hours=_int("RULEHUB_PORTAL_SESSION_HOURS", 12),
+            login_limit=_int("RULEHUB_PORTAL_LOGIN_LIMIT", 5),
+            login_ip_limit=_int("RULEHUB_PORTAL_LOGIN_IP_LIMIT", 30),
+            login_window=_int("RULEHUB_PORTAL_LOGIN_WINDOW", 300),
+        )

@@ -1,0 +1,62 @@
+"""Who may see and download what.
+
+A tenant sees every public pack and its own private packs.  A version downloads if the
+pack is private to the caller's tenant, or the subscription is active or trialing (within
+its period) or past_due within the plan's grace days, and the plan covers the version's tier.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy.orm import Session
+
+from rulehub.server.errors import Forbidden, NotFound
+from rulehub.server.models import Pack, PackVersion, Plan, Subscription, utcnow
+from rulehub.server.services.accounts import subscription_for
+
+
+def pack_visible(pack: Pack, tenant_id: int | None) -> bool:
+    return not pack.private or (tenant_id is not None and pack.namespace.tenant_id == tenant_id)
+
+
+def require_visible(pack: Pack | None, tenant_id: int | None, name: str) -> Pack:
+    """The pack, or 404 (a private pack of another tenant is indistinguishable from none)."""
+    if pack is None or not pack_visible(pack, tenant_id):
+        raise NotFound(f"pack {name!r} does not exist", code="pack_not_found")
+    return pack
+
+
+def subscription_standing(sub: Subscription, plan: Plan, now: datetime | None = None) -> str | None:
+    """None if the subscription entitles downloads now, else the reason it does not."""
+    now = now or utcnow()
+    if sub.status in ("active", "trialing"):
+        if sub.current_period_end >= now:
+            return None
+        if sub.current_period_end + timedelta(days=plan.grace_days) >= now:
+            return None  # renewal pending: same grace as past_due
+        return f"subscription {sub.status} period ended {sub.current_period_end:%Y-%m-%d}"
+    if sub.status == "past_due":
+        if sub.current_period_end + timedelta(days=plan.grace_days) >= now:
+            return None
+        return f"subscription past due beyond the {plan.grace_days}-day grace period"
+    return f"subscription is {sub.status}"
+
+
+def require_download(session: Session, tenant_id: int, version: PackVersion) -> None:
+    pack = version.pack
+    if pack.private and pack.namespace.tenant_id == tenant_id:
+        return
+    found = subscription_for(session, tenant_id)
+    if found is None:
+        raise Forbidden("your tenant has no subscription; choose a plan to download packs", code="no_subscription")
+    sub, plan = found
+    reason = subscription_standing(sub, plan)
+    if reason:
+        raise Forbidden(f"{reason}; renew or update billing to download packs", code="subscription_inactive")
+    if version.tier not in plan.tier_list:
+        raise Forbidden(
+            f"{pack.name} {version.version} is a {version.tier} pack; your {plan.name} plan covers "
+            f"{', '.join(plan.tier_list)} - upgrade to download it",
+            code="plan_does_not_cover_tier",
+        )

@@ -1,0 +1,384 @@
+"""Publishing, yanking, browsing and resolving packs.
+
+Artifacts are stored content-addressed under `<data_dir>/artifacts/<sha[:2]>/<sha>.tar.gz`
+(written before the database commit; a failed publish leaves at most an unreferenced
+file).  Versions are immutable: the (pack, version) unique constraint makes a concurrent
+second publish fail, and it is reported as 409 like any existing version.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, selectinload
+
+from rulehub.pack import (
+    PackFormatError,
+    SemverRange,
+    artifact_filename,
+    coerce_version,
+    parse_manifest,
+    parse_version,
+    read_member,
+    sha256_hex,
+)
+from rulehub.pack.manifest import SEGMENT_RE
+from rulehub.server import tuf_repo
+from rulehub.server.core.security import Principal
+from rulehub.server.errors import ApiError, BadRequest, Conflict, Forbidden, NotFound, PayloadTooLarge
+from rulehub.server.models import Namespace, Pack, PackVersion, VersionRule, utcnow
+from rulehub.server.services.entitlements import require_visible
+from rulehub.server.settings import Settings
+
+_RULE_NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_./-]{0,199}$")
+
+
+def check_name(ns: str, name: str) -> str:
+    for part, label in ((ns, "namespace"), (name, "pack name")):
+        if not SEGMENT_RE.match(part or "") or len(part) > 64:
+            raise BadRequest(f"{label} {part!r} must be lowercase letters, digits and '-'", code="invalid_name")
+    return f"{ns}/{name}"
+
+
+def check_version(version: str) -> str:
+    try:
+        parse_version(version)
+    except PackFormatError as exc:
+        raise BadRequest(str(exc), code="invalid_version") from None
+    return version
+
+
+def target_path(name: str, version: str) -> str:
+    return f"{name}/{artifact_filename(name, version)}"
+
+
+def artifact_file(settings: Settings, sha256: str) -> Path:
+    return settings.artifacts_dir / sha256[:2] / f"{sha256}.tar.gz"
+
+
+def _store_artifact(settings: Settings, sha256: str, data: bytes) -> None:
+    final = artifact_file(settings, sha256)
+    if final.exists():
+        return
+    final.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=final.parent, prefix=".upload-")
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(data)
+    os.chmod(tmp, 0o644)
+    os.replace(tmp, final)
+
+
+def _pack_error(exc: PackFormatError) -> ApiError:
+    code = {"missing_member": "missing_manifest"}.get(exc.code, exc.code)
+    if code == "artifact_too_large":
+        return PayloadTooLarge(str(exc), code=code)
+    return BadRequest(str(exc), code=code)
+
+
+def _rules_index(data: bytes, settings: Settings) -> list[dict[str, str]]:
+    """rules.json from the artifact (optional): [{name, summary, severity, tags, docs}]."""
+    try:
+        raw = read_member(data, "rules.json", max_total=settings.max_upload * 8, max_member=settings.max_upload * 4)
+    except PackFormatError as exc:
+        if exc.code == "missing_member":
+            return []
+        raise _pack_error(exc) from None
+    try:
+        doc = json.loads(raw)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise BadRequest(f"rules.json is not valid JSON ({exc}); rebuild the pack", code="invalid_rules_index") from None
+    items = doc.get("rules") if isinstance(doc, dict) else doc
+    if not isinstance(items, list):
+        raise BadRequest('rules.json must be a list of rules or {"rules": [...]}', code="invalid_rules_index")
+    rules: list[dict[str, str]] = []
+    seen: set[str] = set()
+    for item in items:
+        if not isinstance(item, dict) or not isinstance(item.get("name"), str) or not _RULE_NAME_RE.match(item["name"]):
+            raise BadRequest("every rules.json entry needs a 'name' (letters, digits, _ . / -)", code="invalid_rules_index")
+        if item["name"] in seen:
+            raise BadRequest(f"rules.json lists {item['name']!r} twice", code="invalid_rules_index")
+        seen.add(item["name"])
+        tags = item.get("tags", [])
+
+        def text(key: str) -> str:
+            value = item.get(key, "")
+            return value if isinstance(value, str) else ""
+
+        rules.append({
+            "name": item["name"],
+            "summary": text("summary"),
+            "severity": text("severity")[:32],
+            "tags": " ".join(t for t in tags if isinstance(t, str)) if isinstance(tags, list) else "",
+            "docs": text("docs"),
+        })
+    return rules
+
+
+@dataclass(frozen=True)
+class Published:
+    pack: str
+    version: str
+    sha256: str
+    size: int
+    target_path: str
+
+
+def publish(
+    session: Session, settings: Settings, principal: Principal, ns: str, name: str, version: str, data: bytes,
+    *, private: bool | None = None,
+) -> Published:
+    """Validate the artifact against the URL and store a new immutable version.
+
+    `private` applies when the pack is created (first version); later it is ignored.
+    The caller's session must be a write session; TUF metadata is updated in it.
+    """
+    if not principal.has("packs:publish"):
+        raise Forbidden("this token lacks the packs:publish scope; create an API key with it", code="missing_scope")
+    full = check_name(ns, name)
+    check_version(version)
+    namespace = session.scalars(select(Namespace).where(Namespace.name == ns)).first()
+    if namespace is None:
+        raise Forbidden(f"namespace {ns!r} is not registered to your tenant; ask an admin to create it",
+                        code="namespace_forbidden")
+    if namespace.tenant_id != principal.tenant_id:
+        raise Forbidden(f"namespace {ns!r} belongs to another publisher", code="namespace_forbidden")
+    if len(data) > settings.max_upload:
+        raise PayloadTooLarge(f"artifact is over the {settings.max_upload}-byte upload limit", code="artifact_too_large")
+    if not data:
+        raise BadRequest("empty upload; send the artifact bytes as the request body", code="empty_artifact")
+    try:
+        manifest = parse_manifest(
+            read_member(data, "pack.toml", max_total=settings.max_upload * 8, max_member=settings.max_upload * 4)
+        )
+    except PackFormatError as exc:
+        raise _pack_error(exc) from None
+    if manifest.name != full or manifest.version != version:
+        raise BadRequest(
+            f"the artifact's pack.toml says {manifest.name} {manifest.version} but the URL says {full} {version}; "
+            "publish it at its own name and version",
+            code="manifest_mismatch",
+        )
+    rules = _rules_index(data, settings)
+    sha = sha256_hex(data)
+    _store_artifact(settings, sha, data)
+
+    tuf_repo.lock(session)  # one publisher at a time: TUF versions are a single sequence
+    pack = session.scalars(select(Pack).where(Pack.name == full)).first()
+    if pack is None:
+        pack = Pack(name=full, namespace_id=namespace.id, description=manifest.description, tier=manifest.tier,
+                    tags=" ".join(manifest.tags), private=bool(private))
+        session.add(pack)
+        try:
+            with session.begin_nested():
+                session.flush()
+        except IntegrityError:
+            pack = session.scalars(select(Pack).where(Pack.name == full)).one()
+    existing = session.scalars(
+        select(PackVersion).where(PackVersion.pack_id == pack.id, PackVersion.version == version)
+    ).first()
+    if existing is not None:
+        raise Conflict(f"{full} {version} is already published and versions are immutable; bump the version",
+                       code="version_exists")
+    path = target_path(full, version)
+    pv = PackVersion(
+        pack_id=pack.id, version=version, sha256=sha, size=len(data), engine=manifest.engine, go=manifest.go,
+        tier=manifest.tier, license=manifest.license, description=manifest.description, target_path=path,
+        published_by=principal.account_id,
+    )
+    session.add(pv)
+    try:
+        with session.begin_nested():
+            session.flush()
+    except IntegrityError:
+        raise Conflict(f"{full} {version} is already published and versions are immutable; bump the version",
+                       code="version_exists") from None
+    for rule in rules:
+        session.add(VersionRule(pack_version_id=pv.id, **rule))
+    if _is_latest(pack, version, session):
+        pack.description, pack.tier, pack.tags = manifest.description, manifest.tier, " ".join(manifest.tags)
+    tuf_repo.set_target(session, settings, path=path, length=len(data), sha256=sha,
+                        custom={"pack": full, "version": version, "tier": manifest.tier, "yanked": False})
+    return Published(pack=full, version=version, sha256=sha, size=len(data), target_path=path)
+
+
+def _is_latest(pack: Pack, version: str, session: Session) -> bool:
+    versions = list(session.scalars(select(PackVersion.version).where(PackVersion.pack_id == pack.id)))
+    return SemverRange.parse("*").best(versions, prerelease=True) == version
+
+
+def get_pack(session: Session, tenant_id: int | None, ns: str, name: str) -> Pack:
+    full = check_name(ns, name)
+    pack = session.scalars(
+        select(Pack).where(Pack.name == full).options(selectinload(Pack.namespace))
+    ).first()
+    return require_visible(pack, tenant_id, full)
+
+
+def get_version(session: Session, tenant_id: int | None, ns: str, name: str, version: str) -> PackVersion:
+    pack = get_pack(session, tenant_id, ns, name)
+    check_version(version)
+    pv = session.scalars(
+        select(PackVersion).where(PackVersion.pack_id == pack.id, PackVersion.version == version)
+    ).first()
+    if pv is None:
+        raise NotFound(f"{pack.name} has no version {version}", code="version_not_found")
+    return pv
+
+
+def version_by_target(session: Session, tenant_id: int | None, path: str) -> PackVersion:
+    pv = session.scalars(select(PackVersion).where(PackVersion.target_path == path)).first()
+    if pv is None or (pv.pack.private and pv.pack.namespace.tenant_id != tenant_id):
+        raise NotFound(f"no target {path!r}", code="target_not_found")
+    return pv
+
+
+def set_yanked(
+    session: Session, settings: Settings, principal: Principal, ns: str, name: str, version: str, yanked: bool
+) -> PackVersion:
+    """Yank (or unyank) a version: it stops resolving but stays downloadable. Publishers and admins only."""
+    pv = get_version(session, principal.tenant_id, ns, name, version)
+    owner = pv.pack.namespace.tenant_id == principal.tenant_id and principal.has("packs:publish")
+    if not (owner or "admin" in principal.scopes):
+        raise Forbidden(f"only the publisher of {pv.pack.name} may yank its versions", code="namespace_forbidden")
+    tuf_repo.lock(session)  # serialise with publishes before reading the flag
+    session.refresh(pv)
+    if pv.yanked != yanked:
+        pv.yanked = yanked
+        pv.yanked_at = utcnow() if yanked else None
+        tuf_repo.set_target(session, settings, path=pv.target_path, length=pv.size, sha256=pv.sha256,
+                            custom={"pack": pv.pack.name, "version": pv.version, "tier": pv.tier, "yanked": yanked})
+    return pv
+
+
+def _latest(versions: list[PackVersion]) -> str | None:
+    return SemverRange.parse("*").best([v.version for v in versions if not v.yanked])
+
+
+def catalogue(
+    session: Session, tenant_id: int | None, *, q: str = "", tag: str = "", rule: str = "", go: str = "",
+    limit: int = 200,
+) -> list[dict[str, Any]]:
+    """Visible packs matching all given filters (q: substring of name/description; go: a Go version)."""
+    query = select(Pack).options(selectinload(Pack.versions), selectinload(Pack.namespace)).order_by(Pack.name)
+    if q:
+        like = f"%{q.lower()}%"
+        query = query.where(or_(Pack.name.ilike(like), Pack.description.ilike(like)))
+    if tag:
+        query = query.where(or_(Pack.tags == tag, Pack.tags.like(f"{tag} %"), Pack.tags.like(f"% {tag}"),
+                                Pack.tags.like(f"% {tag} %")))
+    if rule:
+        query = query.where(
+            Pack.id.in_(
+                select(PackVersion.pack_id).join(VersionRule, VersionRule.pack_version_id == PackVersion.id)
+                .where(VersionRule.name == rule)
+            )
+        )
+    go_version = None
+    if go:
+        try:
+            go_version = coerce_version(go)
+        except PackFormatError as exc:
+            raise BadRequest(f"go: {exc}", code="invalid_version") from None
+    out: list[dict[str, Any]] = []
+    for pack in session.scalars(query):
+        if not require_visible_quiet(pack, tenant_id):
+            continue
+        live = [v for v in pack.versions if not v.yanked]
+        if go_version is not None:
+            live = [v for v in live if not v.go or SemverRange.parse(v.go).contains(go_version, prerelease=True)]
+            if not live:
+                continue
+        out.append({
+            "name": pack.name,
+            "description": pack.description,
+            "tier": pack.tier,
+            "tags": pack.tags.split(),
+            "private": pack.private,
+            "latest_version": _latest(live),
+        })
+        if len(out) >= limit:
+            break
+    return out
+
+
+def require_visible_quiet(pack: Pack, tenant_id: int | None) -> bool:
+    return not pack.private or pack.namespace.tenant_id == tenant_id
+
+
+def pack_detail(session: Session, tenant_id: int | None, ns: str, name: str) -> dict[str, Any]:
+    pack = get_pack(session, tenant_id, ns, name)
+    versions = session.scalars(
+        select(PackVersion).where(PackVersion.pack_id == pack.id).options(selectinload(PackVersion.rules))
+        .order_by(PackVersion.id)
+    ).all()
+    return {
+        "name": pack.name,
+        "description": pack.description,
+        "tier": pack.tier,
+        "tags": pack.tags.split(),
+        "private": pack.private,
+        "latest_version": _latest(list(versions)),
+        "versions": [
+            {
+                "version": v.version,
+                "sha256": v.sha256,
+                "size": v.size,
+                "yanked": v.yanked,
+                "published_at": v.published_at.isoformat(),
+                "engine": v.engine,
+                "go": v.go,
+                "tier": v.tier,
+                "license": v.license,
+                "target_path": v.target_path,
+                "rules": [
+                    {"name": r.name, "summary": r.summary, "severity": r.severity, "tags": r.tags.split(),
+                     "docs": r.docs}
+                    for r in v.rules
+                ],
+            }
+            for v in versions
+        ],
+    }
+
+
+def resolve(
+    session: Session, tenant_id: int | None, ns: str, name: str, *, range_text: str = "*", go: str | None = None,
+    engine: str | None = None, prerelease: bool = False,
+) -> PackVersion:
+    """The highest non-yanked version in `range_text` whose go/engine constraints admit the given versions."""
+    pack = get_pack(session, tenant_id, ns, name)
+    try:
+        wanted = SemverRange.parse(range_text or "*")
+        go_v = coerce_version(go) if go else None
+        engine_v = coerce_version(engine) if engine else None
+    except PackFormatError as exc:
+        raise BadRequest(str(exc), code=exc.code) from None
+    candidates: dict[str, PackVersion] = {}
+    for v in session.scalars(select(PackVersion).where(PackVersion.pack_id == pack.id, PackVersion.yanked.is_(False))):
+        try:
+            if go_v is not None and v.go and not SemverRange.parse(v.go).contains(go_v, prerelease=True):
+                continue
+            if engine_v is not None and not SemverRange.parse(v.engine).contains(engine_v, prerelease=True):
+                continue
+        except PackFormatError:
+            continue
+        candidates[v.version] = v
+    best = wanted.best(candidates, prerelease=prerelease)
+    if best is None:
+        constraints = [f"range {wanted.text!r}"]
+        if go:
+            constraints.append(f"Go {go}")
+        if engine:
+            constraints.append(f"engine {engine}")
+        raise NotFound(f"no version of {pack.name} matches {', '.join(constraints)}"
+                       + ("" if prerelease else " (pre-releases excluded; pass prerelease=true)"),
+                       code="no_matching_version")
+    return candidates[best]

@@ -1,0 +1,61 @@
+"""Download records (who, what, when, bytes) and per-tenant usage summaries."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from rulehub.server.models import Download, PackVersion, Tenant
+
+
+def record_download(
+    session: Session, *, tenant_id: int, account_id: int | None, version: PackVersion, via: str = "api",
+    at: datetime | None = None,
+) -> Download:
+    row = Download(tenant_id=tenant_id, account_id=account_id, pack_version_id=version.id,
+                   pack_name=version.pack.name, version=version.version, bytes=version.size, via=via)
+    if at is not None:
+        row.at = at
+    session.add(row)
+    return row
+
+
+def usage_summary(session: Session, tenant_id: int, *, since: datetime | None = None) -> dict[str, Any]:
+    """Totals and per pack/version counts for one tenant, plus a per-day series for charts."""
+    where = [Download.tenant_id == tenant_id]
+    if since is not None:
+        where.append(Download.at >= since)
+    totals = session.execute(
+        select(func.count(Download.id), func.coalesce(func.sum(Download.bytes), 0)).where(*where)
+    ).one()
+    per_version = session.execute(
+        select(Download.pack_name, Download.version, func.count(Download.id), func.sum(Download.bytes),
+               func.max(Download.at))
+        .where(*where).group_by(Download.pack_name, Download.version)
+        .order_by(Download.pack_name, Download.version)
+    ).all()
+    day = func.date(Download.at)
+    per_day = session.execute(
+        select(day, func.count(Download.id)).where(*where).group_by(day).order_by(day)
+    ).all()
+    tenant = session.get(Tenant, tenant_id)
+    return {
+        "tenant": tenant.slug if tenant else None,
+        "downloads": int(totals[0]),
+        "bytes": int(totals[1]),
+        "packs": [
+            {"name": name, "version": version, "downloads": int(count), "bytes": int(total or 0),
+             "last_download_at": last.isoformat() if hasattr(last, "isoformat") else str(last)}
+            for name, version, count, total, last in per_version
+        ],
+        "daily": [{"date": str(d), "downloads": int(c)} for d, c in per_day],
+    }
+
+
+def recent_downloads(session: Session, tenant_id: int, limit: int = 50) -> list[Download]:
+    return list(session.scalars(
+        select(Download).where(Download.tenant_id == tenant_id).order_by(Download.id.desc()).limit(limit)
+    ))

@@ -1,0 +1,254 @@
+"""TUF metadata for the pack artifacts, kept in the database (python-tuf Metadata API).
+
+Top-level roles only (root, targets, snapshot, timestamp), one Ed25519 key each, threshold 1,
+consistent_snapshot = false.  Every change (publish, yank, expiry refresh, key rotation) runs
+inside the caller's write transaction: it locks the `repo_lock` row, signs new versions and
+inserts them next to the change itself, so metadata and registry never disagree.
+
+Target paths are `<ns>/<name>/<name-after-slash>-<version>.tar.gz`; each target's `custom`
+is `{"pack", "version", "tier", "yanked"}`.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+from securesystemslib.signer import CryptoSigner, SSlibKey
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+from tuf.api.metadata import (
+    Metadata,
+    MetaFile,
+    Role,
+    Root,
+    Snapshot,
+    TargetFile,
+    Targets,
+    Timestamp,
+)
+from tuf.api.serialization.json import JSONSerializer
+
+from rulehub.server.core import keys
+from rulehub.server.models import RepoLock, SigningKey, TufMetadata, utcnow
+from rulehub.server.settings import Settings
+
+ROLES = ("root", "targets", "snapshot", "timestamp")
+_SERIALIZER = JSONSerializer(compact=False)
+
+
+def lock(session: Session) -> None:
+    # FOR UPDATE serialises concurrent writers on PostgreSQL; SQLite's write engine already
+    # holds the database write lock (BEGIN IMMEDIATE), and SQLAlchemy omits FOR UPDATE there.
+    session.execute(select(RepoLock).where(RepoLock.name == "tuf").with_for_update()).first()
+
+
+def _expiry(settings: Settings, role: str, now: datetime) -> datetime:
+    days = {
+        "root": settings.tuf_root_days,
+        "targets": settings.tuf_targets_days,
+        "snapshot": settings.tuf_snapshot_days,
+        "timestamp": settings.tuf_timestamp_days,
+    }[role]
+    return (now + timedelta(days=days)).replace(microsecond=0)
+
+
+def _signer(session: Session, settings: Settings, role: str) -> CryptoSigner:
+    row = keys.active_key(session, f"tuf-{role}")
+    if row is None:
+        raise RuntimeError(f"no TUF {role} key; the server creates them at start-up")
+    return _signer_for(settings, row)
+
+
+def _signer_for(settings: Settings, row: SigningKey) -> CryptoSigner:
+    private = keys.load_private(settings, row)
+    return CryptoSigner(private, SSlibKey.from_crypto(private.public_key()))
+
+
+def _latest_row(session: Session, role: str) -> TufMetadata | None:
+    return session.scalars(
+        select(TufMetadata).where(TufMetadata.role == role).order_by(TufMetadata.version.desc()).limit(1)
+    ).first()
+
+
+def latest_bytes(session: Session, role: str) -> bytes | None:
+    row = _latest_row(session, role)
+    return row.body.encode() if row else None
+
+
+def root_bytes(session: Session, version: int) -> bytes | None:
+    row = session.get(TufMetadata, ("root", version))
+    return row.body.encode() if row else None
+
+
+def _load(session: Session, role: str) -> Metadata[Any]:
+    row = _latest_row(session, role)
+    if row is None:
+        raise RuntimeError(f"TUF {role} metadata missing; the repository was never initialised")
+    return Metadata.from_bytes(row.body.encode())
+
+
+def _store(session: Session, md: Metadata[Any], role: str) -> None:
+    session.add(TufMetadata(role=role, version=md.signed.version, body=md.to_bytes(_SERIALIZER).decode()))
+
+
+def initialise(session: Session, settings: Settings) -> bool:
+    """Create version 1 of every role if the repository is empty; True if it did."""
+    lock(session)
+    if _latest_row(session, "root") is not None:
+        return False
+    now = utcnow()
+    root = Root(expires=_expiry(settings, "root", now), consistent_snapshot=False)
+    for role in ROLES:
+        row = keys.active_key(session, f"tuf-{role}")
+        assert row is not None, "ensure_keys runs before tuf_repo.initialise"
+        root.add_key(SSlibKey.from_crypto(keys.load_public(row)), role)
+    root_md = Metadata(root)
+    root_md.sign(_signer(session, settings, "root"))
+    _store(session, root_md, "root")
+    targets_md = Metadata(Targets(expires=_expiry(settings, "targets", now)))
+    targets_md.sign(_signer(session, settings, "targets"))
+    _store(session, targets_md, "targets")
+    _publish_snapshot_and_timestamp(session, settings, targets_md.signed.version, now, first=True)
+    return True
+
+
+def _publish_snapshot_and_timestamp(
+    session: Session, settings: Settings, targets_version: int, now: datetime, *, first: bool = False
+) -> None:
+    if first:
+        snapshot = Snapshot(expires=_expiry(settings, "snapshot", now))
+    else:
+        snapshot = _load(session, "snapshot").signed
+        snapshot.version += 1
+        snapshot.expires = _expiry(settings, "snapshot", now)
+    snapshot.meta["targets.json"] = MetaFile(version=targets_version)
+    snapshot_md = Metadata(snapshot)
+    snapshot_md.sign(_signer(session, settings, "snapshot"))
+    _store(session, snapshot_md, "snapshot")
+    _publish_timestamp(session, settings, snapshot_md, now, first=first)
+
+
+def _publish_timestamp(
+    session: Session, settings: Settings, snapshot_md: Metadata[Any], now: datetime, *, first: bool = False
+) -> None:
+    if first:
+        timestamp = Timestamp(expires=_expiry(settings, "timestamp", now))
+    else:
+        timestamp = _load(session, "timestamp").signed
+        timestamp.version += 1
+        timestamp.expires = _expiry(settings, "timestamp", now)
+    snap_bytes = snapshot_md.to_bytes(_SERIALIZER)
+    timestamp.snapshot_meta = MetaFile.from_data(snapshot_md.signed.version, snap_bytes, ["sha256"])
+    timestamp_md = Metadata(timestamp)
+    timestamp_md.sign(_signer(session, settings, "timestamp"))
+    _store(session, timestamp_md, "timestamp")
+
+
+def set_target(
+    session: Session, settings: Settings, *, path: str, length: int, sha256: str, custom: dict[str, Any]
+) -> None:
+    """Add or replace one target and publish new targets, snapshot and timestamp versions."""
+    lock(session)
+    now = utcnow()
+    targets = _load(session, "targets").signed
+    targets.targets[path] = TargetFile(length=length, hashes={"sha256": sha256}, path=path,
+                                       unrecognized_fields={"custom": custom})
+    targets.version += 1
+    targets.expires = _expiry(settings, "targets", now)
+    targets_md = Metadata(targets)
+    targets_md.sign(_signer(session, settings, "targets"))
+    _store(session, targets_md, "targets")
+    _publish_snapshot_and_timestamp(session, settings, targets.version, now)
+
+
+def needs_refresh(session: Session, settings: Settings) -> bool:
+    """True if timestamp.json is less than half its lifetime from expiry (read-only check)."""
+    row = _latest_row(session, "timestamp")
+    if row is None:
+        return False
+    expires = Metadata.from_bytes(row.body.encode()).signed.expires.replace(tzinfo=timezone.utc)
+    return expires - utcnow() <= timedelta(days=settings.tuf_timestamp_days) / 2
+
+
+def refresh_if_expiring(session: Session, settings: Settings) -> bool:
+    """Re-sign roles whose expiry is less than half their lifetime away; True if anything changed.
+
+    Called before serving timestamp.json, so an idle repository never freezes its clients.
+    """
+    now = utcnow()
+    ts = _load(session, "timestamp").signed
+    half = timedelta(days=settings.tuf_timestamp_days) / 2
+    if ts.expires.replace(tzinfo=timezone.utc) - now > half:
+        return False
+    lock(session)
+    # Re-check under the lock: another replica may have refreshed already.
+    ts = _load(session, "timestamp").signed
+    if ts.expires.replace(tzinfo=timezone.utc) - now > half:
+        return False
+    targets = _load(session, "targets").signed
+    targets_version = targets.version
+    if targets.expires.replace(tzinfo=timezone.utc) - now < timedelta(days=settings.tuf_targets_days) / 2:
+        targets.version += 1
+        targets.expires = _expiry(settings, "targets", now)
+        md = Metadata(targets)
+        md.sign(_signer(session, settings, "targets"))
+        _store(session, md, "targets")
+        targets_version = targets.version
+    snap = _load(session, "snapshot").signed
+    if targets_version != snap.meta["targets.json"].version or (
+        snap.expires.replace(tzinfo=timezone.utc) - now < timedelta(days=settings.tuf_snapshot_days) / 2
+    ):
+        _publish_snapshot_and_timestamp(session, settings, targets_version, now)
+    else:
+        _publish_timestamp(session, settings, _load(session, "snapshot"), now)
+    return True
+
+
+def rotate_keys(session: Session, settings: Settings, roles: tuple[str, ...] = ROLES) -> int:
+    """Replace the keys of `roles`; returns the new root version.
+
+    The new root is signed by the old root key and, if root itself rotates, the new root key
+    too, so clients holding the old root can walk the chain (TUF root rotation).  Every other
+    rotated role's metadata is re-signed with its new key in a new version.
+    """
+    lock(session)
+    unknown = set(roles) - set(ROLES)
+    if unknown:
+        raise ValueError(f"unknown TUF roles {sorted(unknown)}; use {', '.join(ROLES)}")
+    now = utcnow()
+    old_root_signer = _signer(session, settings, "root")
+    root_md = _load(session, "root")
+    root = root_md.signed
+    for role in roles:
+        old = keys.active_key(session, f"tuf-{role}")
+        if old is not None:
+            old.active = False
+            old.retired_at = now
+            if old.kid in root.keys and old.kid in root.roles[role].keyids:
+                root.revoke_key(old.kid, role)
+        new = keys.generate_key(session, settings, f"tuf-{role}")
+        root.add_key(SSlibKey.from_crypto(keys.load_public(new)), role)
+    root.version += 1
+    root.expires = _expiry(settings, "root", now)
+    new_md = Metadata(root)
+    new_md.sign(old_root_signer, append=True)
+    if "root" in roles:
+        new_md.sign(_signer(session, settings, "root"), append=True)
+    _store(session, new_md, "root")
+    # New keys invalidate the old signatures: re-sign the rest of the chain.
+    targets = _load(session, "targets").signed
+    targets.version += 1
+    targets.expires = _expiry(settings, "targets", now)
+    targets_md = Metadata(targets)
+    targets_md.sign(_signer(session, settings, "targets"))
+    _store(session, targets_md, "targets")
+    _publish_snapshot_and_timestamp(session, settings, targets.version, now)
+    return root.version
+
+
+def root_versions(session: Session) -> int:
+    return int(session.scalar(select(func.max(TufMetadata.version)).where(TufMetadata.role == "root")) or 0)
+
+
+__all__ = ["Role", "initialise", "latest_bytes", "refresh_if_expiring", "root_bytes", "rotate_keys", "set_target"]
