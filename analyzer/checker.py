@@ -1,18 +1,58 @@
 """One whole run over command-line patterns: discover, load, check each package, collect.
 
-This is the unit the CLI, the benchmark and the parallel/cached runner build on."""
+Packages are the unit of work. With `jobs > 1` they run in forked worker processes that
+inherit the compiled rules (the grammar is loaded and the merged query compiled once,
+before the fork); results stream back as packages finish and are sorted at the end, so
+output order does not depend on scheduling. With a `ResultCache`, a package whose files,
+rules and options are unchanged is answered from disk without parsing. No tree outlives
+its package, so memory stays flat however large the tree.
+"""
 
 from __future__ import annotations
 
+import multiprocessing
+import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Callable, Iterator, Sequence
 
+from analyzer.analysis_pass import Package
 from analyzer.diagnostics import Diagnostic
-from analyzer.discovery import expand_patterns
+from analyzer.discovery import PackageFiles, expand_patterns
 from analyzer.package_loader import load_package_files
+from analyzer.result_cache import ResultCache, ruleset_fingerprint
 from analyzer.rule import Rule
 from analyzer.runner import Engine, EngineOptions
+
+# Called per package inside the worker, after the engine, before caching: e.g. the
+# suppression filter, which needs the parsed files.
+PackageFilter = Callable[[list[Diagnostic], Package], list[Diagnostic]]
+
+
+class SourceFiles(Mapping):
+    """path -> bytes, read from disk on first use (reporters need a few lines, not every file)."""
+
+    def __init__(self, cwd: Path | None, paths: Sequence[str] = ()) -> None:
+        self._cwd = cwd
+        self._paths = list(paths)
+        self._cache: dict[str, bytes] = {}
+
+    def __getitem__(self, path: str) -> bytes:
+        if path not in self._cache:
+            full = path if os.path.isabs(path) or self._cwd is None else os.path.join(self._cwd, path)
+            try:
+                with open(full, "rb") as fh:
+                    self._cache[path] = fh.read()
+            except OSError:
+                raise KeyError(path) from None
+        return self._cache[path]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._paths)
+
+    def __len__(self) -> int:
+        return len(self._paths)
 
 
 @dataclass
@@ -21,8 +61,77 @@ class CheckResult:
     files: int = 0
     packages: int = 0
     bytes: int = 0
-    # path -> source bytes, for reporters that show the source line
-    sources: dict[str, bytes] = field(default_factory=dict)
+    cache_hits: int = 0
+    # path -> source bytes, read lazily, for reporters that show the source line
+    sources: Mapping[str, bytes] = field(default_factory=dict)
+
+
+@dataclass
+class _GroupResult:
+    index: int
+    diagnostics: list[Diagnostic]
+    files: int
+    packages: int
+    bytes: int
+    cache_hit: bool
+
+
+@dataclass
+class _RunState:
+    engine: Engine
+    options: EngineOptions
+    cwd: str | None
+    cache: ResultCache | None
+    fingerprint: str
+    package_filter: PackageFilter | None
+
+
+_STATE: _RunState | None = None  # set in the parent before forking workers
+
+
+def _read_sources(group: PackageFiles, cwd: str | None) -> list[tuple[str, bytes]] | None:
+    out = []
+    for path in group.paths:
+        full = path if os.path.isabs(path) or cwd is None else os.path.join(cwd, path)
+        try:
+            with open(full, "rb") as fh:
+                out.append((path, fh.read()))
+        except OSError:
+            return None  # let the loader report it; never cache a read failure
+    return out
+
+
+def _check_group(item: tuple[int, PackageFiles]) -> _GroupResult:
+    index, group = item
+    state = _STATE
+    assert state is not None
+    key = None
+    if state.cache is not None:
+        sources = _read_sources(group, state.cwd)
+        if sources is not None:
+            key = ResultCache.key(state.fingerprint, group.directory, sources)
+            entry = state.cache.get(key)
+            if entry is not None:
+                return _GroupResult(index, entry["diagnostics"], entry.get("files", 0), entry.get("packages", 0), entry.get("bytes", 0), True)
+    packages, diagnostics = load_package_files(group, state.options.include_generated, state.cwd)
+    files = nbytes = 0
+    for package in packages:
+        files += len(package.files)
+        nbytes += sum(len(f.source) for f in package.files)
+        found = state.engine.check_package(package)
+        if state.package_filter is not None:
+            found = state.package_filter(found, package)
+        diagnostics.extend(found)
+    if key is not None and not any(d.rule == "internal" for d in diagnostics):
+        state.cache.put(key, diagnostics, files=files, packages=len(packages), bytes=nbytes)
+    return _GroupResult(index, diagnostics, files, len(packages), nbytes, False)
+
+
+def default_jobs() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:
+        return os.cpu_count() or 1
 
 
 def check_patterns(
@@ -32,23 +141,56 @@ def check_patterns(
     cwd: Path | None = None,
     progress: Callable[[int, int], None] | None = None,
     keep_sources: bool = True,
+    jobs: int = 1,
+    cache: ResultCache | None = None,
+    package_filter: PackageFilter | None = None,
+    fingerprint_extra: Sequence[str] = (),
 ) -> CheckResult:
+    global _STATE
     options = options or EngineOptions()
     engine = Engine(rules, options)
     groups = expand_patterns(list(patterns), cwd)
+    fingerprint = ruleset_fingerprint(
+        rules,
+        [
+            f"generated={options.include_generated}",
+            f"go={options.go_version}",
+            "sev=" + ",".join(f"{k}:{v}" for k, v in sorted(options.severities.items())),
+            f"filter={getattr(package_filter, '__qualname__', package_filter)}",
+            *fingerprint_extra,
+        ],
+    )
+    _STATE = _RunState(engine, options, str(cwd) if cwd else None, cache, fingerprint, package_filter)
     result = CheckResult()
-    for i, group in enumerate(groups):
-        packages, problems = load_package_files(group, options.include_generated, str(cwd) if cwd else None)
-        result.diagnostics.extend(problems)
-        for package in packages:
-            result.packages += 1
-            result.files += len(package.files)
-            for f in package.files:
-                result.bytes += len(f.source)
-                if keep_sources:
-                    result.sources[f.path] = f.source
-            result.diagnostics.extend(engine.check_package(package))
-        if progress is not None:
-            progress(i + 1, len(groups))
+    # Largest packages first so no worker is left with a big one at the end.
+    work = sorted(enumerate(groups), key=lambda item: -len(item[1].paths))
+    done = 0
+    try:
+        if jobs > 1 and len(groups) > 1:
+            ctx = multiprocessing.get_context("fork")
+            with ctx.Pool(min(jobs, len(groups))) as pool:
+                for part in pool.imap_unordered(_check_group, work, chunksize=1):
+                    done += 1
+                    _merge(result, part)
+                    if progress is not None:
+                        progress(done, len(groups))
+        else:
+            for item in work:
+                part = _check_group(item)
+                done += 1
+                _merge(result, part)
+                if progress is not None:
+                    progress(done, len(groups))
+    finally:
+        _STATE = None
     result.diagnostics.sort(key=Diagnostic.sort_key)
+    result.sources = SourceFiles(cwd, [p for g in groups for p in g.paths]) if keep_sources else {}
     return result
+
+
+def _merge(result: CheckResult, part: _GroupResult) -> None:
+    result.diagnostics.extend(part.diagnostics)
+    result.files += part.files
+    result.packages += part.packages
+    result.bytes += part.bytes
+    result.cache_hits += part.cache_hit
