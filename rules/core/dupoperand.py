@@ -1,0 +1,88 @@
+"""Identical expressions on both sides of a binary operator.
+
+## What it does
+Reports binary expressions whose two operands are the same expression, such as
+`a.x == a.x`, `n - n`, `mask & mask` or `i < i`, for the operators `==`, `!=`, `<`, `<=`,
+`>`, `>=`, `-`, `/`, `%`, `&`, `|`, `^` and `&^`. Operands that call a function or receive
+from a channel are left alone: two evaluations may differ.
+
+Floating-point operands are left alone too: `x != x` is the NaN test and `x - x == 0` the
+finiteness test. For `==`, `!=`, `<=`, `>=`, `-` and `/` the rule therefore reports only when
+the operand's type is known from declarations in the package and is not a float or complex
+type. `&&` and `||` chains are the `boolexpr` rule's business. Two literals (`0 == 0`,
+`8 - 8`) are written on purpose and left alone, and so is arithmetic in `_test.go` files,
+where tests check operator identities such as `x ^ x == 0`.
+
+## Why is this bad?
+The result does not depend on the operand: `x == x` is always true, `x < x` always false,
+`x - x` always zero. Almost always one side was meant to be something else, typically a
+copy-paste slip such as `a.x == a.x` for `a.x == b.x`.
+
+## Example
+```go
+func samePoint(a, b Point) bool {
+    return a.X == a.X && a.Y == b.Y
+}
+```
+
+## Use instead
+```go
+func samePoint(a, b Point) bool {
+    return a.X == b.X && a.Y == b.Y
+}
+```
+"""
+
+from analyzer.analysis_pass import Pass
+from analyzer.exprtype import value_kind
+from analyzer.purity import expression_text, has_side_effects, same_expression
+from analyzer.rule import Rule
+
+QUERY = """
+(binary_expression
+  left: (_) @left
+  operator: ["==" "!=" "<" "<=" ">" ">=" "-" "/" "%" "&" "|" "^" "&^"] @op
+  right: (_) @right
+  (#eq? @left @right)) @expr
+"""
+
+# Operators whose result on a NaN or infinity operand differs from the "obvious" constant.
+_FLOAT_SENSITIVE = frozenset({"==", "!=", "<=", ">=", "-", "/"})
+_ARITHMETIC = frozenset({"-", "/", "%", "&", "|", "^", "&^"})
+_LITERALS = frozenset({"int_literal", "float_literal", "imaginary_literal", "rune_literal", "interpreted_string_literal", "raw_string_literal", "true", "false", "nil"})
+# Kinds that can hold no float anywhere inside (a struct, array or interface can).
+_NO_FLOAT_INSIDE = frozenset(
+    "int int8 int16 int32 int64 uint uint8 uint16 uint32 uint64 uintptr byte rune string bool "
+    "pointer chan".split()
+) | {"untyped int", "untyped rune"}
+
+
+def run(pass_: Pass) -> None:
+    for file, expr, m in pass_.iter_matches("expr"):
+        left, right, op = m.get("left"), m.get("right"), m.get("op")
+        if not same_expression(file, left, right) or has_side_effects(pass_, file, left):
+            continue
+        operator = op.type
+        if left.type in _LITERALS:
+            continue  # `0 == 0` defines true; `8 - 8` mirrors a formula: written on purpose
+        if file.is_test and operator in _ARITHMETIC:
+            continue  # tests exercise operator identities (`x ^ x` must be 0) on purpose
+        if operator in _FLOAT_SENSITIVE:
+            kind = value_kind(pass_, file, left)
+            if kind not in _NO_FLOAT_INSIDE:
+                continue
+        pass_.report(
+            file,
+            expr,
+            f"identical expressions on the left and right side of the '{operator}' operator: {expression_text(file, left)}",
+        )
+
+
+RULE = Rule(
+    name="dupoperand",
+    summary="identical expressions on both sides of a binary operator",
+    run=run,
+    query=QUERY,
+    tags=("correctness", "suspicious"),
+    equivalents=("staticcheck:SA4000",),
+)
