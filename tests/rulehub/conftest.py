@@ -1,0 +1,242 @@
+"""Fixtures for the RuleHub tests: a real uvicorn server on loopback, per database backend.
+
+`hub` is session-scoped and parametrised over SQLite and PostgreSQL, so every test that
+uses it runs against both.  Each xdist worker gets its own data dir, free port and (for
+PostgreSQL) its own freshly created database, dropped at the end.  PostgreSQL comes from
+RULEHUB_TEST_POSTGRES_URL (default postgresql+psycopg://postgres@127.0.0.1:5432/postgres);
+if it is unreachable the PostgreSQL parameter is skipped with the reason.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+import httpx
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from rulehub.pack import build_artifact_bytes
+from rulehub.server import db as dbmod
+from rulehub.server.services import accounts
+from rulehub.server.settings import Settings
+
+REPO = Path(__file__).resolve().parents[2]
+PG_DEFAULT = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+MAX_UPLOAD = 256 * 1024
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="session", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path_factory.mktemp('rulehub-sqlite') / 'rulehub.db'}"
+        return
+    admin_url = os.environ.get("RULEHUB_TEST_POSTGRES_URL", PG_DEFAULT)
+    try:
+        admin = create_engine(admin_url, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 3})
+        with admin.connect() as conn:
+            conn.execute(text("SELECT 1"))
+    except Exception as exc:  # noqa: BLE001 - any connection failure means "no server here"
+        pytest.skip(f"PostgreSQL not reachable at {admin_url} ({type(exc).__name__}); set RULEHUB_TEST_POSTGRES_URL")
+    name = f"rulehub_test_{uuid.uuid4().hex[:12]}"
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(admin_url).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def make_pack_dir(
+    root: Path, name: str, version: str, *, tier: str = "free", go: str | None = None,
+    engine: str = ">=0.1.0, <1.0.0", tags: tuple[str, ...] = ("http",), rules: list[dict] | None = None,
+    extra: dict[str, bytes] | None = None,
+) -> Path:
+    root.mkdir(parents=True, exist_ok=True)
+    lines = [
+        "[pack]",
+        f'name = "{name}"',
+        f'version = "{version}"',
+        f'description = "test pack {name}"',
+        'license = "MIT"',
+        f'tier = "{tier}"',
+        f'engine = "{engine}"',
+        f"tags = {json.dumps(list(tags))}",
+    ]
+    if go:
+        lines.append(f'go = "{go}"')
+    (root / "pack.toml").write_text("\n".join(lines) + "\n")
+    rules = rules if rules is not None else [
+        {"name": "bodyclose", "summary": "close response bodies", "severity": "warning", "tags": ["http"],
+         "docs": "## What it does\nChecks that bodies are closed."}
+    ]
+    (root / "rules.json").write_text(json.dumps({"rules": rules}))
+    (root / "bodyclose.py").write_text('"""Close bodies."""\n')
+    for rel, data in (extra or {}).items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_bytes(data)
+    return root
+
+
+@dataclass
+class Subscriber:
+    """A tenant with an account, an API key and (lazily) an access token."""
+
+    hub: "HubServer"
+    tenant: str
+    email: str
+    api_key: str
+    namespace: str | None
+    _token: str | None = None
+
+    @property
+    def token(self) -> str:
+        if self._token is None:
+            r = self.hub.client.post("/v1/auth/token", json={"api_key": self.api_key})
+            assert r.status_code == 200, r.text
+            self._token = r.json()["access_token"]
+        return self._token
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}"}
+
+    def get(self, path: str, **kw) -> httpx.Response:
+        return self.hub.client.get(path, headers=self.headers, **kw)
+
+    def post(self, path: str, **kw) -> httpx.Response:
+        return self.hub.client.post(path, headers=self.headers, **kw)
+
+    def publish(self, name: str, version: str, data: bytes, **params) -> httpx.Response:
+        return self.hub.client.put(f"/v1/packs/{name}/{version}", content=data, headers=self.headers, params=params)
+
+
+@dataclass
+class HubServer:
+    base_url: str
+    settings: Settings
+    database: dbmod.Database
+    backend: str
+    tmp: Path
+    client: httpx.Client = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.client = httpx.Client(base_url=self.base_url, timeout=30)
+
+    def unique(self, prefix: str) -> str:
+        return f"{prefix}-{uuid.uuid4().hex[:8]}"
+
+    def subscriber(
+        self, *, plan: str = "pro", status: str = "active", period_end: datetime | None = None,
+        scopes: tuple[str, ...] = ("packs:read", "packs:publish"), namespace: bool = True,
+        subscribe: bool = True,
+    ) -> Subscriber:
+        slug = self.unique("t")
+        email = f"{slug}@example.test"
+        with self.database.write_session() as s:
+            accounts.create_tenant(s, slug)
+            account = accounts.create_account(s, email, slug, role="owner")
+            if subscribe:
+                accounts.grant_plan(s, slug, plan, status=status, period_end=period_end)
+            if namespace:
+                accounts.create_namespace(s, slug, slug)
+            key = accounts.create_api_key(s, account, scopes=list(scopes))
+        return Subscriber(self, slug, email, key.secret, slug if namespace else None)
+
+    def artifact(self, name: str, version: str, **kw) -> bytes:
+        return build_artifact_bytes(make_pack_dir(self.tmp / uuid.uuid4().hex, name, version, **kw))
+
+
+def _wait_healthy(url: str, proc: subprocess.Popen, log: Path) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"rulehub serve exited with {proc.returncode}:\n{log.read_text()[-3000:]}")
+        try:
+            if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.1)
+    raise RuntimeError(f"rulehub serve did not become healthy:\n{log.read_text()[-3000:]}")
+
+
+@pytest.fixture(scope="session")
+def hub(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[HubServer]:
+    data_dir = tmp_path_factory.mktemp("rulehub-data")
+    env = {
+        **os.environ,
+        "RULEHUB_DATA_DIR": str(data_dir),
+        "RULEHUB_DATABASE_URL": database_url,
+        "RULEHUB_MAX_UPLOAD": str(MAX_UPLOAD),
+        "PYTHONPATH": f"{REPO}{os.pathsep}{os.environ.get('PYTHONPATH', '')}",
+    }
+    dbmod.upgrade(database_url)  # what an operator runs; serve would refuse otherwise (on PostgreSQL)
+    port = _free_port()
+    log = data_dir / "server.log"
+    with open(log, "wb") as log_fh:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "rulehub.server.cli", "serve", "--host", "127.0.0.1", "--port", str(port),
+             "--log-level", "warning", "--no-access-log"],
+            env=env, stdout=log_fh, stderr=subprocess.STDOUT, cwd=REPO,
+        )
+    url = f"http://127.0.0.1:{port}"
+    settings = Settings(data_dir=data_dir, database_url=database_url, max_upload=MAX_UPLOAD)
+    database = dbmod.Database.connect(settings)
+    server = None
+    try:
+        _wait_healthy(url, proc, log)
+        server = HubServer(url, settings, database, "sqlite" if database_url.startswith("sqlite") else "postgres",
+                           tmp_path_factory.mktemp("rulehub-packs"))
+        yield server
+    finally:
+        if server is not None:
+            server.client.close()
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        database.dispose()
+        tail = log.read_text(errors="replace")
+        if "Traceback" in tail:
+            print(f"--- rulehub server log ({database_url.split(':')[0]}) ---\n{tail[-5000:]}")
+
+
+@pytest.fixture
+def publisher(hub: HubServer) -> Subscriber:
+    return hub.subscriber()
+
+
+def tar_bytes(members: dict[str, bytes]) -> bytes:
+    """A gzip'd tar with exactly these members (for hostile-upload tests)."""
+    import gzip
+    import tarfile
+
+    raw = io.BytesIO()
+    with tarfile.open(fileobj=raw, mode="w") as tar:
+        for name, data in members.items():
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
+    return gzip.compress(raw.getvalue())
