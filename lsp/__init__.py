@@ -1,0 +1,1 @@
+"""gocheck's language server: the engine's findings and fixes in the editor (`gocheck lsp`)."""

@@ -1,0 +1,121 @@
+"""Open documents: their text, tree-sitter tree and the incremental edits between them.
+
+A didChange event edits the bytes and the old tree in step (`tree.edit`), so the next parse
+reuses everything the edit did not touch. Parsing is deferred to `go_file()`, so a burst of
+edits costs one parse.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from urllib.parse import unquote, urlparse
+
+import tree_sitter
+from lsprotocol import types
+
+from analyzer.source import GoFile, LineIndex, parse
+from lsp.positions import UTF16, byte_point, position_to_offset
+
+
+def uri_to_path(uri: str) -> str | None:
+    """Filesystem path of a file: URI, or None for other schemes (untitled:, etc.)."""
+    parsed = urlparse(uri)
+    if parsed.scheme != "file":
+        return None
+    path = unquote(parsed.path)
+    # file:///C:/x on Windows
+    if len(path) >= 3 and path[0] == "/" and path[2] == ":":
+        path = path[1:]
+    return path
+
+
+@dataclass
+class Document:
+    uri: str
+    path: str
+    source: bytes
+    version: int | None = None
+    # The last parsed tree; edited in place by `apply_change` until the next parse.
+    tree: tree_sitter.Tree | None = field(default=None, repr=False)
+    _stale_tree: bool = field(default=True, repr=False)
+    _lines: LineIndex | None = field(default=None, repr=False)
+
+    @property
+    def lines(self) -> LineIndex:
+        if self._lines is None:
+            self._lines = LineIndex(self.source)
+        return self._lines
+
+    def apply_change(self, change: types.TextDocumentContentChangeEvent, encoding: str = UTF16) -> None:
+        """Apply one content change (incremental with a range, or the whole text)."""
+        new_bytes = change.text.encode("utf-8")
+        rng = getattr(change, "range", None)
+        if rng is None:
+            self.source = new_bytes
+            self._lines = None
+            self.tree = None  # a full replacement shares nothing with the old tree
+            self._stale_tree = True
+            return
+        lines = self.lines
+        start = position_to_offset(lines, rng.start.line, rng.start.character, encoding)
+        end = position_to_offset(lines, rng.end.line, rng.end.character, encoding)
+        if end < start:
+            start, end = end, start
+        start_point = byte_point(lines, start)
+        old_end_point = byte_point(lines, end)
+        self.source = self.source[:start] + new_bytes + self.source[end:]
+        self._lines = None
+        if self.tree is not None:
+            newlines = new_bytes.count(b"\n")
+            if newlines:
+                new_end_point = (start_point[0] + newlines, len(new_bytes) - new_bytes.rfind(b"\n") - 1)
+            else:
+                new_end_point = (start_point[0], start_point[1] + len(new_bytes))
+            self.tree.edit(
+                start_byte=start,
+                old_end_byte=end,
+                new_end_byte=start + len(new_bytes),
+                start_point=start_point,
+                old_end_point=old_end_point,
+                new_end_point=new_end_point,
+            )
+        self._stale_tree = True
+
+    def go_file(self) -> GoFile:
+        """The current text as a `GoFile`, reparsing incrementally if it changed."""
+        if self._stale_tree or self.tree is None:
+            self.tree = parse(self.source, self.tree)
+            self._stale_tree = False
+        file = GoFile(self.path, self.source, self.tree)
+        file.__dict__["lines"] = self.lines  # share the line index (GoFile.lines is a cached_property)
+        return file
+
+
+class DocumentStore:
+    """The documents the client has open, by URI."""
+
+    def __init__(self) -> None:
+        self._docs: dict[str, Document] = {}
+
+    def open(self, uri: str, text: str, version: int | None = None) -> Document | None:
+        path = uri_to_path(uri)
+        if path is None:
+            return None
+        doc = Document(uri, path, text.encode("utf-8"), version)
+        self._docs[uri] = doc
+        return doc
+
+    def get(self, uri: str) -> Document | None:
+        return self._docs.get(uri)
+
+    def close(self, uri: str) -> Document | None:
+        return self._docs.pop(uri, None)
+
+    def by_path(self) -> dict[str, Document]:
+        return {d.path: d for d in self._docs.values()}
+
+    def __iter__(self):
+        return iter(list(self._docs.values()))
+
+    def __len__(self) -> int:
+        return len(self._docs)

@@ -1,0 +1,83 @@
+"""The package an open document belongs to: its sibling .go files on disk with the same
+package clause, open buffers taking the place of their files on disk.
+
+Sibling files are parsed once and kept until their size or mtime changes, so a keystroke
+costs a stat per sibling, not a parse.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from analyzer.analysis_pass import Package
+from analyzer.gomod import find_module
+from analyzer.source import GoFile, is_generated
+from lsp.documents import Document
+
+MAX_SIBLING_BYTES = 8 * 1024 * 1024
+
+
+@dataclass
+class _Cached:
+    stamp: tuple[int, int]
+    file: GoFile | None  # None: skipped (generated or too big)
+
+
+class SiblingCache:
+    def __init__(self) -> None:
+        self._files: dict[str, _Cached] = {}
+
+    def load(self, path: str, include_generated: bool) -> GoFile | None:
+        try:
+            st = os.stat(path)
+        except OSError:
+            self._files.pop(path, None)
+            return None
+        stamp = (st.st_mtime_ns, st.st_size)
+        cached = self._files.get(path)
+        if cached is not None and cached.stamp == stamp:
+            return cached.file
+        file: GoFile | None = None
+        if st.st_size <= MAX_SIBLING_BYTES:
+            try:
+                with open(path, "rb") as fh:
+                    data = fh.read()
+            except OSError:
+                data = None
+            if data is not None and (include_generated or not is_generated(data)):
+                file = GoFile.parse(path, data)
+        self._files[path] = _Cached(stamp, file)
+        return file
+
+    def forget(self, path: str) -> None:
+        self._files.pop(path, None)
+
+    def clear(self) -> None:
+        self._files.clear()
+
+
+def package_for(doc: Document, open_docs: dict[str, Document], siblings: SiblingCache, include_generated: bool = False) -> Package:
+    """`doc`'s package: the document first, then same-clause siblings (buffers over disk)."""
+    main = doc.go_file()
+    directory = os.path.dirname(doc.path)
+    files = [main]
+    try:
+        names = sorted(os.listdir(directory))
+    except OSError:
+        names = []
+    seen = {doc.path}
+    candidates = [os.path.join(directory, n) for n in names if n.endswith(".go")]
+    # Open buffers that are not on disk yet still belong to the package.
+    candidates += sorted(p for p in open_docs if os.path.dirname(p) == directory and p not in candidates)
+    for path in candidates:
+        if path in seen:
+            continue
+        seen.add(path)
+        buffer = open_docs.get(path)
+        file = buffer.go_file() if buffer is not None else siblings.load(path, include_generated)
+        if file is not None and file.package_name == main.package_name:
+            files.append(file)
+    module = find_module(Path(directory)) if os.path.isdir(directory) else None
+    return Package(directory, files, module.go_version if module else None, module.path if module else "")

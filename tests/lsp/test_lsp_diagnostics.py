@@ -1,0 +1,69 @@
+"""Diagnostics over a real stdio session: open, edit, fix, broken input."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from lsprotocol import types
+
+from tests.lsp.lsp_session import apply_text_edits, change_doc, fresh_diagnostics, lsp_session, open_doc, wait_until
+
+pytestmark = pytest.mark.asyncio
+
+SELFASSIGN = """package demo
+
+func Set(name string) string {
+\tname = name
+\treturn name
+}
+"""
+
+
+def selfassign(diags) -> list[types.Diagnostic]:
+    return [d for d in diags if d.code == "selfassign"]
+
+
+def write(root: Path, name: str, text: str) -> Path:
+    path = root / name
+    path.write_text(text, "utf-8")
+    return path
+
+
+async def test_initialize_advertises_features(tmp_path):
+    async with lsp_session(tmp_path) as client:
+        caps = client.init_result.capabilities
+        assert caps.hover_provider
+        assert caps.code_action_provider
+        assert caps.text_document_sync.change == types.TextDocumentSyncKind.Incremental
+        assert caps.position_encoding == types.PositionEncodingKind.Utf16
+        assert client.init_result.server_info.name == "gocheck"
+
+
+async def test_open_publishes_findings_and_fixing_edit_clears_them(tmp_path):
+    path = write(tmp_path, "demo.go", SELFASSIGN)
+    async with lsp_session(tmp_path) as client:
+        diags = await fresh_diagnostics(client, path.as_uri(), lambda: open_doc(client, path), lambda ds: selfassign(ds))
+        [d] = selfassign(diags)
+        assert d.source == "gocheck"
+        assert d.severity == types.DiagnosticSeverity.Warning
+        assert d.code_description.href == "https://rulehub.dev/rules/selfassign"
+        assert "self-assignment of name" in d.message
+        assert (d.range.start.line, d.range.start.character, d.range.end.line, d.range.end.character) == (3, 1, 3, 12)
+
+        # Type `s.` before the left-hand side: `s.name = name` is no self-assignment.
+        diags = await fresh_diagnostics(
+            client, path.as_uri(), lambda: change_doc(client, path.as_uri(), 2, (3, 1), (3, 1), "s."), lambda ds: not selfassign(ds)
+        )
+        assert selfassign(diags) == []
+
+
+async def test_sibling_file_on_disk_is_package_context(tmp_path):
+    # The finding needs nothing from the sibling, but a sibling with another package
+    # clause (an external test package) must not break the check.
+    write(tmp_path, "other.go", "package demo\n\nvar Shared = 1\n")
+    write(tmp_path, "demo_ext_test.go", "package demo_test\n\nfunc f() { x := 1; x = x }\n")
+    path = write(tmp_path, "demo.go", SELFASSIGN)
+    async with lsp_session(tmp_path) as client:
+        diags = await fresh_diagnostics(client, path.as_uri(), lambda: open_doc(client, path), lambda ds: selfassign(ds))
+        assert len(selfassign(diags)) == 1
