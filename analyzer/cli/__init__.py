@@ -13,9 +13,12 @@ from analyzer.cli.errors import EXIT_USAGE, UsageError
 from analyzer.discovery import PatternError
 from analyzer.rulepack import PackLoadError
 from analyzer.runner import RuleLoadError
+from analyzer.cli import login_command, pack_command, packs_command
+from rulehub.loader.errors import LoaderError
 
 # Modules that add subcommands; each has register(subparsers).
 COMMAND_MODULES = [check_command]
+COMMAND_MODULES += [pack_command, packs_command, login_command]  # packs and RuleHub (issue 5)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -39,3 +42,6 @@ def main(argv: list[str] | None = None) -> int:
     except (UsageError, PatternError, PackLoadError, RuleLoadError) as exc:
         print(f"gocheck: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except LoaderError as exc:  # exit 2 for setup problems, 3 when a pack failed verification
+        print(f"gocheck: {exc}", file=sys.stderr)
+        return exc.exit_code

@@ -1,0 +1,166 @@
+"""`gocheck packs add|remove|update|list|verify`: the project's rule packs from RuleHub.
+
+    gocheck packs add acme/http-safety@^1.4   # .gocheck.toml [packs], resolve, lock, download
+    gocheck packs remove acme/http-safety
+    gocheck packs update [NAME ...]           # newest versions inside the ranges, rewrites the lock
+    gocheck packs list                        # config range, locked version, cache state
+    gocheck packs verify                      # re-check cached artifacts against gocheck.lock (offline)
+
+Errors from the loader (rulehub.loader.errors) reach `gocheck`'s main, which exits 2, or 3
+when a pack failed verification.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from analyzer.cli.errors import EXIT_CLEAN, EXIT_INTERNAL, UsageError
+
+
+def _split(spec: str) -> tuple[str, str | None]:
+    name, _, rng = spec.partition("@")
+    return name.strip(), (rng.strip() or None)
+
+
+def cmd_add(args) -> int:
+    from rulehub.loader import projectconfig, sync
+    from rulehub.loader.credentials import default_hub
+    from rulehub.loader.hubclient import HubClient
+    from rulehub.loader.userdirs import normalize_hub_url
+
+    config = projectconfig.load_project(Path(args.project))
+    hub_url = normalize_hub_url(args.hub) if args.hub else (config.hub_url or default_hub())
+    if not hub_url:
+        raise UsageError("no hub configured: pass --hub URL, add [hub] url to .gocheck.toml, or run `gocheck login --hub URL`")
+    packs = dict(config.packs)
+    with HubClient(hub_url) as hub:
+        for spec in args.packs:
+            name, rng = _split(spec)
+            projectconfig.check_pack_name(name)
+            if rng is None:  # like `npm add`: pin the major (minor for 0.x) of the newest version
+                res = hub.resolve(name, "*", go=sync.go_version(config.directory), engine=sync.engine_version())
+                major, minor, _ = res.version.split("-")[0].split(".")
+                rng = f"^{major}.{minor}" if major == "0" else f"^{major}"
+            projectconfig.check_range(name, rng)
+            packs[name] = rng
+    hub_for_file = hub_url if (args.hub or not config.hub_url) else None
+    projectconfig.write_packs(config, packs, hub_for_file if hub_for_file != config.hub_url else None)
+    result = sync.sync(Path(args.project), update=frozenset(_split(s)[0] for s in args.packs))
+    _print_sync(result)
+    return EXIT_CLEAN
+
+
+def cmd_remove(args) -> int:
+    from rulehub.loader import projectconfig, sync
+
+    config = projectconfig.load_project(Path(args.project))
+    packs = dict(config.packs)
+    for name in args.packs:
+        if name not in packs:
+            raise UsageError(f"{name} is not in {config.path} [packs]; `gocheck packs list` shows what is")
+        del packs[name]
+    projectconfig.write_packs(config, packs)
+    # Only the lock changes: no pack needs downloading, so this works offline.
+    result = sync.sync(Path(args.project), offline=True)
+    for name in args.packs:
+        print(f"removed {name}")
+    if result.lock_changed:
+        print(f"updated {config.lock_path}")
+    return EXIT_CLEAN
+
+
+def cmd_update(args) -> int:
+    from rulehub.loader import projectconfig, sync
+
+    config = projectconfig.load_project(Path(args.project))
+    unknown = [n for n in args.packs if n not in config.packs]
+    if unknown:
+        raise UsageError(f"not in {config.path} [packs]: {', '.join(unknown)}")
+    result = sync.sync(Path(args.project), update=frozenset(args.packs))
+    _print_sync(result)
+    return EXIT_CLEAN
+
+
+def _print_sync(result) -> None:
+    for change in result.changes:
+        print(change)
+    for p in result.lock.packs:
+        print(f"{p.name} {p.version} sha256:{p.sha256[:16]}... from {p.hub}")
+    if result.lock_changed:
+        print("wrote gocheck.lock")
+
+
+def cmd_list(args) -> int:
+    from rulehub.loader import lockfile, projectconfig
+    from rulehub.loader.cache import PackCache
+
+    config = projectconfig.load_project(Path(args.project))
+    lock = lockfile.read(config.lock_path)
+    cache = PackCache()
+    if not config.packs:
+        print(f"no packs in {config.path}; add one with `gocheck packs add namespace/name@^1.0`")
+        return EXIT_CLEAN
+    for name, rng in config.packs.items():
+        entry = lock.get(name) if lock else None
+        if entry is None:
+            print(f"{name:32} {rng:12} (not locked: run `gocheck packs update`)")
+            continue
+        cached = "cached" if cache.lookup(entry.sha256) else "not cached"
+        print(f"{name:32} {rng:12} {entry.version:12} {cached:10} {entry.hub}")
+    return EXIT_CLEAN
+
+
+def cmd_verify(args) -> int:
+    from rulehub.loader import lockfile, projectconfig
+    from rulehub.loader.cache import PackCache
+
+    config = projectconfig.load_project(Path(args.project))
+    lock = lockfile.read(config.lock_path)
+    if lock is None:
+        raise UsageError(f"no {config.lock_path}; run `gocheck packs update` first")
+    cache = PackCache()
+    bad = 0
+    for entry in lock.packs:
+        problem = cache.verify(entry.sha256)
+        if problem is None:
+            print(f"ok   {entry.name} {entry.version} sha256:{entry.sha256}")
+        else:
+            bad += 1
+            print(f"FAIL {entry.name} {entry.version}: {problem} (run `gocheck packs update` to fetch it again)")
+    stale = [n for n in config.packs if lock.get(n) is None or lock.get(n).range != config.packs[n]]
+    for name in stale:
+        bad += 1
+        print(f"FAIL {name}: gocheck.lock does not match .gocheck.toml; run `gocheck packs update`")
+    return EXIT_INTERNAL if bad else EXIT_CLEAN
+
+
+def register(sub) -> None:
+    packs = sub.add_parser("packs", help="add, remove, update, list and verify the project's rule packs")
+    psub = packs.add_subparsers(dest="packs_command", required=True)
+
+    def common(p):
+        p.add_argument("--project", default=".", help="project directory (where .gocheck.toml is, or below it)")
+        return p
+
+    p = common(psub.add_parser("add", help="add packs (NAME or NAME@RANGE) and lock them"))
+    p.add_argument("packs", nargs="+", metavar="NAME[@RANGE]")
+    p.add_argument("--hub", help="hub URL to record in .gocheck.toml")
+    p.set_defaults(func=cmd_add)
+    p = common(psub.add_parser("remove", help="remove packs from .gocheck.toml and the lock"))
+    p.add_argument("packs", nargs="+", metavar="NAME")
+    p.set_defaults(func=cmd_remove)
+    p = common(psub.add_parser("update", help="re-resolve packs (all, or the named ones) and rewrite the lock"))
+    p.add_argument("packs", nargs="*", metavar="NAME")
+    p.set_defaults(func=cmd_update)
+    p = common(psub.add_parser("list", help="configured packs, locked versions and cache state"))
+    p.set_defaults(func=cmd_list)
+    p = common(psub.add_parser("verify", help="re-check cached packs against gocheck.lock (no network)"))
+    p.set_defaults(func=cmd_verify)
+
+
+def pack_rules(project_dir: Path, *, locked: bool = False, offline: bool = False) -> list:
+    """Rules of the project's verified packs, for the check command (and the LSP)."""
+    from analyzer.rulepack import load_pack
+    from rulehub.loader import verified_pack_dirs
+
+    return [rule for d in verified_pack_dirs(project_dir, locked=locked, offline=offline) for rule in load_pack(d).rules]

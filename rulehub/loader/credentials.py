@@ -1,0 +1,109 @@
+"""The user's hub credentials and pinned TUF roots (`gocheck login`).
+
+    <config>/credentials.json        {"default_hub": url, "hubs": {url: {"api_key": "rh_..."}}}  mode 0600
+    <config>/hubs/<hub-id>/root.json the hub's root metadata pinned at first login (version 1)
+
+CI needs no file: GOCHECK_HUB_TOKEN (an access JWT, used as is) or GOCHECK_API_KEY (exchanged
+for a JWT) take precedence over the file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from rulehub.loader.errors import ConfigError
+from rulehub.loader.userdirs import config_dir, hub_id, normalize_hub_url
+
+CREDENTIALS_NAME = "credentials.json"
+
+
+@dataclass(frozen=True)
+class HubCredential:
+    api_key: str | None = None
+    access_token: str | None = None  # a JWT given directly (GOCHECK_HUB_TOKEN)
+
+
+def _path() -> Path:
+    return config_dir() / CREDENTIALS_NAME
+
+
+def _read() -> dict:
+    path = _path()
+    try:
+        doc = json.loads(path.read_text("utf-8"))
+    except FileNotFoundError:
+        return {"hubs": {}}
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ConfigError(f"{path}: not valid JSON ({exc}); delete it and run `gocheck login` again") from None
+    if not isinstance(doc, dict) or not isinstance(doc.get("hubs", {}), dict):
+        raise ConfigError(f"{path}: unexpected content; delete it and run `gocheck login` again")
+    doc.setdefault("hubs", {})
+    return doc
+
+
+def write_private(path: Path, data: bytes) -> None:
+    """Atomically write a file readable only by the user (0600), its directory 0700."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    fd, tmp = tempfile.mkstemp(prefix="." + path.name + ".", dir=path.parent)  # mkstemp creates 0600
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.chmod(tmp, 0o600)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def store_api_key(hub_url: str, api_key: str, *, make_default: bool = True) -> Path:
+    url = normalize_hub_url(hub_url)
+    doc = _read()
+    doc["hubs"].setdefault(url, {})["api_key"] = api_key
+    if make_default or not doc.get("default_hub"):
+        doc["default_hub"] = url
+    path = _path()
+    write_private(path, (json.dumps(doc, indent=2, sort_keys=True) + "\n").encode())
+    return path
+
+
+def credential_for(hub_url: str) -> HubCredential:
+    """Environment first (CI), then the credentials file."""
+    token = os.environ.get("GOCHECK_HUB_TOKEN")
+    if token:
+        return HubCredential(access_token=token.strip())
+    key = os.environ.get("GOCHECK_API_KEY")
+    if key:
+        return HubCredential(api_key=key.strip())
+    entry = _read()["hubs"].get(normalize_hub_url(hub_url), {})
+    return HubCredential(api_key=entry.get("api_key") if isinstance(entry, dict) else None)
+
+
+def default_hub() -> str | None:
+    value = _read().get("default_hub")
+    return value if isinstance(value, str) and value else None
+
+
+def pinned_root_path(hub_url: str) -> Path:
+    return config_dir() / "hubs" / hub_id(hub_url) / "root.json"
+
+
+def pinned_root(hub_url: str) -> bytes | None:
+    try:
+        return pinned_root_path(hub_url).read_bytes()
+    except FileNotFoundError:
+        return None
+
+
+def pin_root(hub_url: str, root_bytes: bytes) -> Path:
+    path = pinned_root_path(hub_url)
+    write_private(path, root_bytes)
+    return path
+
+
+def fingerprint(root_bytes: bytes) -> str:
+    return "sha256:" + hashlib.sha256(root_bytes).hexdigest()

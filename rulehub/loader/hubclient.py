@@ -1,0 +1,143 @@
+"""The hub's HTTP API as the loader and `gocheck pack publish` use it (docs/pack-protocol.md).
+
+Only JSON endpoints live here; TUF metadata and artifact downloads go through
+`rulehub.loader.tufclient`, which verifies them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import quote
+
+import httpx
+
+from rulehub.loader.credentials import HubCredential, credential_for
+from rulehub.loader.errors import HubError, NotLoggedInError
+from rulehub.loader.userdirs import normalize_hub_url
+
+TIMEOUT = httpx.Timeout(30.0, connect=10.0)
+
+
+@dataclass(frozen=True)
+class Resolution:
+    name: str
+    version: str
+    sha256: str
+    size: int
+    target_path: str
+
+
+def _error_text(resp: httpx.Response) -> tuple[str, str | None]:
+    try:
+        err = resp.json().get("error", {})
+        return str(err.get("message") or resp.reason_phrase), err.get("code")
+    except (ValueError, AttributeError):
+        return resp.text[:200] or resp.reason_phrase, None
+
+
+class HubClient:
+    """One hub. The access JWT is fetched lazily, once per process, from the API key."""
+
+    def __init__(self, url: str, credential: HubCredential | None = None, *, transport: httpx.BaseTransport | None = None) -> None:
+        self.url = normalize_hub_url(url)
+        self._credential = credential
+        self._token: str | None = None
+        self.http = httpx.Client(base_url=self.url, timeout=TIMEOUT, transport=transport, follow_redirects=False)
+
+    def close(self) -> None:
+        self.http.close()
+
+    def __enter__(self) -> "HubClient":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _request(self, method: str, path: str, **kwargs) -> httpx.Response:
+        try:
+            return self.http.request(method, path, **kwargs)
+        except httpx.HTTPError as exc:
+            raise HubError(f"cannot reach the hub at {self.url} ({type(exc).__name__}: {exc}); check [hub] url and your network") from None
+
+    @property
+    def credential(self) -> HubCredential:
+        if self._credential is None:
+            self._credential = credential_for(self.url)
+        return self._credential
+
+    def access_token(self) -> str:
+        if self._token:
+            return self._token
+        cred = self.credential
+        if cred.access_token:
+            self._token = cred.access_token
+            return self._token
+        if not cred.api_key:
+            raise NotLoggedInError(
+                f"no API key for {self.url}: run `gocheck login --hub {self.url}`, or set GOCHECK_API_KEY (or GOCHECK_HUB_TOKEN) in CI"
+            )
+        self._token = self.exchange_api_key(cred.api_key)
+        return self._token
+
+    def exchange_api_key(self, api_key: str) -> str:
+        resp = self._request("POST", "/v1/auth/token", json={"api_key": api_key})
+        if resp.status_code == 401:
+            raise NotLoggedInError(
+                f"the hub at {self.url} rejected the API key (401): it may be revoked or mistyped; create a new one in the portal and run `gocheck login --hub {self.url}` again",
+                status=401,
+            )
+        self._raise_for(resp, "exchanging the API key for an access token")
+        token = resp.json().get("access_token")
+        if not isinstance(token, str) or not token:
+            raise HubError(f"the hub at {self.url} returned no access_token")
+        return token
+
+    def auth_headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.access_token()}"}
+
+    def _raise_for(self, resp: httpx.Response, doing: str) -> None:
+        if resp.status_code < 400:
+            return
+        message, code = _error_text(resp)
+        raise HubError(f"hub {self.url}: {doing} failed ({resp.status_code}{', ' + code if code else ''}): {message}", status=resp.status_code, code=code)
+
+    def resolve(self, name: str, range_text: str, *, go: str | None, engine: str, prerelease: bool = False) -> Resolution:
+        ns, short = name.split("/", 1)
+        params = {"range": range_text, "engine": engine, "prerelease": str(prerelease).lower()}
+        if go:
+            params["go"] = go
+        resp = self._request("GET", f"/v1/packs/{quote(ns)}/{quote(short)}/resolve", params=params, headers=self.auth_headers())
+        if resp.status_code == 404:
+            message, _ = _error_text(resp)
+            raise HubError(f"pack {name}: no version matches {range_text!r} on {self.url} ({message})", status=404)
+        self._raise_for(resp, f"resolving {name} {range_text}")
+        doc = resp.json()
+        try:
+            return Resolution(doc["name"], doc["version"], doc["sha256"].lower(), int(doc["size"]), doc["target_path"])
+        except (KeyError, TypeError, ValueError, AttributeError):
+            raise HubError(f"hub {self.url}: resolve answer for {name} lacks name/version/sha256/size/target_path") from None
+
+    def publish(self, name: str, version: str, artifact: bytes) -> dict:
+        ns, short = name.split("/", 1)
+        resp = self._request(
+            "PUT",
+            f"/v1/packs/{quote(ns)}/{quote(short)}/{quote(version)}",
+            content=artifact,
+            headers={**self.auth_headers(), "Content-Type": "application/gzip"},
+        )
+        if resp.status_code in (200, 201):
+            return resp.json() if resp.content else {}
+        message, code = _error_text(resp)
+        hints = {
+            401: "the token is missing, expired or invalid: run `gocheck login` again or check GOCHECK_API_KEY",
+            403: f"this key may not publish into namespace {ns!r}: publishing needs the packs:publish scope and ownership of the namespace",
+            409: f"{name} {version} is already published and versions are immutable: bump pack.version in pack.toml and build again",
+        }
+        hint = hints.get(resp.status_code, message)
+        raise HubError(f"publishing {name} {version} to {self.url} failed ({resp.status_code}): {hint} [{code or 'error'}: {message}]", status=resp.status_code, code=code)
+
+    def fetch_root(self, version: int = 1) -> bytes:
+        """Root metadata as served (unverified: the caller shows its fingerprint and pins it)."""
+        resp = self._request("GET", f"/tuf/{version}.root.json")
+        self._raise_for(resp, f"fetching TUF root version {version}")
+        return resp.content

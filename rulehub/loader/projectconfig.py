@@ -1,0 +1,131 @@
+"""The `[packs]` and `[hub]` tables of `.gocheck.toml`, and minimal in-place edits of `[packs]`.
+
+    [hub]
+    url = "https://hub.example.com"
+
+    [packs]
+    "acme/http-safety" = "^1.4"
+
+The file is found upward from the project directory, like the rest of gocheck's config.
+Edits (`gocheck packs add/remove`) rewrite only the `[packs]` table's lines and keep the
+rest of the file, comments included, as it was.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from rulehub.loader.errors import ConfigError
+from rulehub.loader.userdirs import normalize_hub_url
+from rulehub.pack import PackFormatError, SemverRange
+from rulehub.pack.manifest import NAME_RE
+
+CONFIG_NAME = ".gocheck.toml"
+LOCK_NAME = "gocheck.lock"
+
+
+@dataclass(frozen=True)
+class ProjectConfig:
+    path: Path  # the .gocheck.toml (may not exist yet)
+    packs: dict[str, str]  # name -> range text, in file order
+    hub_url: str | None
+
+    @property
+    def directory(self) -> Path:
+        return self.path.parent
+
+    @property
+    def lock_path(self) -> Path:
+        return self.path.parent / LOCK_NAME
+
+
+def find_config(start: Path) -> Path | None:
+    current = start.resolve()
+    if current.is_file():
+        current = current.parent
+    for d in (current, *current.parents):
+        candidate = d / CONFIG_NAME
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def load_project(project_dir: Path) -> ProjectConfig:
+    """The config found upward from `project_dir`; an empty one in `project_dir` if there is none."""
+    path = find_config(project_dir)
+    if path is None:
+        return ProjectConfig(Path(project_dir).resolve() / CONFIG_NAME, {}, os.environ.get("GOCHECK_HUB_URL") or None)
+    try:
+        doc = tomllib.loads(path.read_text("utf-8"))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"{path}: invalid TOML ({exc}); fix the syntax") from None
+    packs_table = doc.get("packs", {})
+    if not isinstance(packs_table, dict):
+        raise ConfigError(f'{path}: [packs] must be a table of "namespace/name" = "range"')
+    packs: dict[str, str] = {}
+    for name, rng in packs_table.items():
+        check_pack_name(name, where=str(path))
+        if not isinstance(rng, str):
+            raise ConfigError(f'{path}: [packs] "{name}" must be a version range string, e.g. "^1.4"')
+        check_range(name, rng, where=str(path))
+        packs[name] = rng.strip()
+    hub = doc.get("hub", {})
+    if not isinstance(hub, dict) or not isinstance(hub.get("url", ""), str):
+        raise ConfigError(f'{path}: [hub] url must be a string, e.g. url = "https://hub.example.com"')
+    url = hub.get("url") or os.environ.get("GOCHECK_HUB_URL") or None
+    return ProjectConfig(path, packs, normalize_hub_url(url) if url else None)
+
+
+def check_pack_name(name: str, *, where: str = "") -> None:
+    if not NAME_RE.match(name):
+        prefix = f"{where}: " if where else ""
+        raise ConfigError(f"{prefix}pack name {name!r} must be 'namespace/name', e.g. \"acme/http-safety\"")
+
+
+def check_range(name: str, rng: str, *, where: str = "") -> None:
+    try:
+        SemverRange.parse(rng)
+    except PackFormatError as exc:
+        prefix = f"{where}: " if where else ""
+        raise ConfigError(f"{prefix}pack {name}: {exc}") from None
+
+
+_HEADER = re.compile(r"^\s*\[\[?\s*([^\]]+?)\s*\]\]?\s*(#.*)?$")
+
+
+def write_packs(config: ProjectConfig, packs: dict[str, str], hub_url: str | None = None) -> None:
+    """Replace the `[packs]` table (and set `[hub] url` if the file has none) in place."""
+    path = config.path
+    lines = path.read_text("utf-8").splitlines() if path.exists() else []
+    body = [f"{json.dumps(name)} = {json.dumps(rng)}" for name, rng in packs.items()]
+    start = next((i for i, line in enumerate(lines) if (m := _HEADER.match(line)) and m.group(1) == "packs"), None)
+    if start is None:
+        if lines and lines[-1].strip():
+            lines.append("")
+        lines += ["[packs]", *body]
+    else:
+        end = start + 1
+        while end < len(lines) and not _HEADER.match(lines[end]):
+            end += 1
+        # keep comments and blank lines of the old table, drop its entries
+        kept = [line for line in lines[start + 1 : end] if not line.strip() or line.lstrip().startswith("#")]
+        trailing = []
+        while kept and not kept[-1].strip():
+            trailing.append(kept.pop())
+        lines[start + 1 : end] = [*kept, *body, *trailing]
+    has_hub = any((m := _HEADER.match(line)) and m.group(1) == "hub" for line in lines)
+    if hub_url and not has_hub:
+        lines = ["[hub]", f"url = {json.dumps(hub_url)}", "", *lines]
+    text = "\n".join(lines) + "\n"
+    try:
+        tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:  # never leave a file we cannot read back
+        raise ConfigError(f"{path}: could not update [packs] ({exc}); edit it by hand") from None
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(text, "utf-8")
+    os.replace(tmp, path)

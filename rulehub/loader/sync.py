@@ -1,0 +1,210 @@
+"""From `.gocheck.toml` to verified pack directories: resolve, lock, download, verify, cache.
+
+    dirs = verified_pack_dirs(Path.cwd(), locked=ci, offline=False)
+
+Order of work, and where the network is used:
+1. The lock is read; a pack whose lock entry still satisfies the config (same range and hub,
+   version in range) keeps its pin.  Anything else is resolved through the hub (network),
+   unless `locked` (-> LockOutOfDateError) or `offline` (-> OfflineError).
+2. Each pinned pack is looked up in the cache by sha256; a hit costs no network.  A miss is
+   downloaded through TUF (tufclient), checked against the pinned sha256, extracted safely
+   and renamed into the cache (cache.PackCache).
+3. The lock is written if it changed (never with `locked`).
+
+Pack code is never imported here; callers load the returned directories.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from rulehub.loader import lockfile
+from rulehub.loader.cache import PackCache
+from rulehub.loader.credentials import fingerprint, pinned_root
+from rulehub.loader.errors import ConfigError, LockOutOfDateError, OfflineError
+from rulehub.loader.hubclient import HubClient
+from rulehub.loader.lockfile import LockedPack, LockFile
+from rulehub.loader.projectconfig import ProjectConfig, load_project
+from rulehub.loader.tufclient import TufSession, trust_anchor
+from rulehub.loader.credentials import default_hub
+from rulehub.pack import PackFormatError, SemverRange
+
+_GO_LINE = re.compile(rb"^go\s+(\d+\.\d+(?:\.\d+)?)\s*$", re.MULTILINE)
+
+
+def engine_version() -> str:
+    from analyzer import ENGINE_VERSION  # a constant only; the loader never runs the engine
+
+    return ENGINE_VERSION
+
+
+def go_version(project_dir: Path) -> str | None:
+    for d in (project_dir.resolve(), *project_dir.resolve().parents):
+        gomod = d / "go.mod"
+        if gomod.is_file():
+            m = _GO_LINE.search(gomod.read_bytes())
+            return m.group(1).decode() if m else None
+    return None
+
+
+@dataclass(frozen=True)
+class SyncResult:
+    pack_dirs: tuple[Path, ...]
+    lock: LockFile
+    lock_changed: bool
+    changes: tuple[str, ...]  # human-readable, e.g. "acme/x: 1.4.0 -> 1.5.0"
+
+
+def _hub_for(config: ProjectConfig) -> str:
+    url = config.hub_url or default_hub()
+    if not url:
+        raise ConfigError(
+            f'{config.path}: no hub configured for [packs]; add [hub] url = "https://..." or run `gocheck login --hub URL`'
+        )
+    return url
+
+
+def _stale_reason(config: ProjectConfig, lock: LockFile | None, name: str, rng: str, hub: str) -> str | None:
+    entry = lock.get(name) if lock else None
+    if entry is None:
+        return f"{name} is not in gocheck.lock"
+    if entry.range != rng:
+        return f"{name}: .gocheck.toml asks for {rng!r}, gocheck.lock was made for {entry.range!r}"
+    if entry.hub != hub:
+        return f"{name}: the hub is {hub}, gocheck.lock pins it from {entry.hub}"
+    try:
+        if not SemverRange.parse(rng).contains(entry.version, prerelease=True):
+            return f"{name}: locked version {entry.version} is outside {rng!r}"
+    except PackFormatError as exc:
+        raise ConfigError(f"{config.path}: pack {name}: {exc}") from None
+    return None
+
+
+class _Hubs:
+    """HubClients and TUF sessions, created only when the network is really needed."""
+
+    def __init__(self, lock: LockFile | None, offline: bool) -> None:
+        self._clients: dict[str, HubClient] = {}
+        self._tuf: dict[str, TufSession] = {}
+        self._lock = lock
+        self._offline = offline
+        self.roots: dict[str, str] = {}
+
+    def client(self, url: str) -> HubClient:
+        if self._offline:
+            raise OfflineError(f"the hub at {url} is needed but the network may not be used (offline)")
+        if url not in self._clients:
+            self._clients[url] = HubClient(url)
+        return self._clients[url]
+
+    def tuf(self, url: str) -> TufSession:
+        if url not in self._tuf:
+            client = self.client(url)
+            root = trust_anchor(client, self._lock.hub_root(url) if self._lock else None)
+            self.roots[url] = fingerprint(root)
+            self._tuf[url] = TufSession(client, root)
+        return self._tuf[url]
+
+    def close(self) -> None:
+        for c in self._clients.values():
+            c.close()
+
+
+def sync(
+    project_dir: Path,
+    *,
+    locked: bool = False,
+    offline: bool = False,
+    update: frozenset[str] | None = None,
+    config: ProjectConfig | None = None,
+    cache: PackCache | None = None,
+) -> SyncResult:
+    """Bring lock and cache in line with the config; `update` names packs to re-resolve (empty set: all)."""
+    config = config or load_project(project_dir)
+    lock_path = config.lock_path
+    lock = lockfile.read(lock_path)
+    cache = cache or PackCache()
+    if not config.packs:
+        if locked and lock and lock.packs:
+            raise LockOutOfDateError(f"{lock_path} pins packs that {config.path} no longer lists; run `gocheck packs update` and commit gocheck.lock")
+        new_lock = LockFile((), ())
+        changed = bool(lock and lock.packs) and not locked and lockfile.write(lock_path, new_lock)
+        return SyncResult((), new_lock, bool(changed), ())
+    hub_url = _hub_for(config)
+    hubs = _Hubs(lock, offline)
+    try:
+        entries: list[LockedPack] = []
+        changes: list[str] = []
+        for name, rng in config.packs.items():
+            reason = _stale_reason(config, lock, name, rng, hub_url)
+            if reason is None and update is not None and (not update or name in update):
+                reason = "update requested"
+            if reason is None:
+                entries.append(lock.get(name))  # type: ignore[union-attr,arg-type]
+                continue
+            if locked:
+                raise LockOutOfDateError(
+                    f"gocheck.lock would change ({reason}) but --locked was given; run `gocheck packs update` and commit gocheck.lock"
+                )
+            if offline:
+                raise OfflineError(f"pack {name} must be resolved on the hub ({reason}) but the network may not be used")
+            res = hubs.client(hub_url).resolve(name, rng, go=go_version(config.directory), engine=engine_version())
+            if res.name != name:
+                raise ConfigError(f"hub {hub_url} resolved {name} to a different pack ({res.name}); refusing")
+            entry = LockedPack(name, rng, res.version, res.sha256, hub_url, res.target_path)
+            old = lock.get(name) if lock else None
+            if old is None or old.version != entry.version or old.sha256 != entry.sha256:
+                changes.append(f"{name}: {old.version if old else '(new)'} -> {entry.version}")
+            entries.append(entry)
+        if locked and lock and {p.name for p in lock.packs} != set(config.packs):
+            raise LockOutOfDateError(
+                f"gocheck.lock pins packs that {config.path} does not list; run `gocheck packs update` and commit gocheck.lock"
+            )
+        dirs = []
+        for entry in entries:
+            dirs.append(_ensure(cache, hubs, entry, offline))
+        roots = dict(lock.hub_roots) if lock else {}
+        roots = {u: r for u, r in roots.items() if any(e.hub == u for e in entries)}
+        roots.update(hubs.roots)
+        for url in {e.hub for e in entries} - set(roots):
+            pinned = pinned_root(url)
+            if pinned is not None:
+                roots[url] = fingerprint(pinned)
+        new_lock = LockFile(tuple(entries), tuple(roots.items())).normalized()
+        changed = False
+        if not locked and (lock is None or lock.normalized() != new_lock):
+            changed = lockfile.write(lock_path, new_lock)
+        elif locked and lock is not None and lock.normalized() != new_lock:
+            raise LockOutOfDateError("gocheck.lock would change (hub root fingerprint) but --locked was given; run `gocheck packs update`")
+        return SyncResult(tuple(dirs), new_lock, changed, tuple(changes))
+    finally:
+        hubs.close()
+
+
+def _ensure(cache: PackCache, hubs: _Hubs, entry: LockedPack, offline: bool) -> Path:
+    found = cache.lookup(entry.sha256)
+    if found is not None:
+        return found
+    if offline:
+        raise OfflineError(
+            f"pack {entry.name} {entry.version} is not in the cache and the network may not be used; run gocheck once online to fill the cache"
+        )
+    session = hubs.tuf(entry.hub)
+    return cache.ensure(entry.name, entry.version, entry.sha256, lambda dest: session.download(entry.name, entry.target, entry.sha256, dest))
+
+
+def verified_pack_dirs(project_dir: Path | str, *, locked: bool = False, offline: bool = False) -> list[Path]:
+    """Extracted, verified pack directories for the project's `[packs]`, in config order.
+
+    With a lock that matches the config and a warm cache this makes no network request.
+    Raises LoaderError subclasses (see rulehub.loader.errors) with messages for the user.
+    """
+    return list(sync(Path(project_dir), locked=locked, offline=offline).pack_dirs)
+
+
+def with_pack(config: ProjectConfig, name: str, rng: str | None) -> ProjectConfig:
+    packs = dict(config.packs)
+    packs[name] = rng or "*"
+    return replace(config, packs=packs)

@@ -1,0 +1,169 @@
+"""Verified downloads: python-tuf's ngclient over the hub's TUF metadata, with the JWT attached.
+
+Trust starts at the hub's root metadata pinned by `gocheck login` (version 1; later roots
+must be signed by the one before, which ngclient checks).  Without a login (CI) the root is
+fetched on first use and kept in the cache; if gocheck.lock records the hub's root
+fingerprint, the fetched root must match it, so CI trusts exactly what the developer did.
+
+Per hub, the metadata lives in `<cache>/tuf/<hub-id>/` and is only touched under a file lock,
+so gocheck and language-server processes can refresh it at the same time.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+from filelock import FileLock
+from tuf.api import exceptions as tuf_errors
+from tuf.api.metadata import Metadata, Root
+from tuf.ngclient import FetcherInterface, Updater, UpdaterConfig
+
+from rulehub.loader import credentials
+from rulehub.loader.errors import HubError, VerificationError
+from rulehub.loader.hubclient import HubClient
+from rulehub.loader.userdirs import cache_dir, hub_id
+
+CHUNK = 64 * 1024
+
+
+class AuthenticatedFetcher(FetcherInterface):
+    """ngclient's network layer on httpx, adding `Authorization: Bearer <JWT>` for the hub's URLs."""
+
+    def __init__(self, hub: HubClient) -> None:
+        self._hub = hub
+
+    def _fetch(self, url: str) -> Iterator[bytes]:
+        headers = self._hub.auth_headers() if url.startswith(self._hub.url + "/") else {}
+        try:
+            resp = self._hub.http.send(self._hub.http.build_request("GET", url, headers=headers), stream=True)
+        except httpx.HTTPError as exc:
+            raise tuf_errors.DownloadError(f"cannot reach {url}: {type(exc).__name__}: {exc}") from exc
+        if resp.status_code != 200:
+            resp.read()
+            resp.close()
+            raise tuf_errors.DownloadHTTPError(f"GET {url}: HTTP {resp.status_code}", resp.status_code)
+        return self._chunks(resp, url)
+
+    @staticmethod
+    def _chunks(resp: httpx.Response, url: str) -> Iterator[bytes]:
+        try:
+            yield from resp.iter_bytes(CHUNK)
+        except httpx.HTTPError as exc:
+            raise tuf_errors.DownloadError(f"download of {url} broke off: {exc}") from exc
+        finally:
+            resp.close()
+
+
+def _anchor_cache_path(hub_url: str) -> Path:
+    return cache_dir() / "tuf" / (hub_id(hub_url) + "-anchor") / "root.json"
+
+
+def check_root(hub_url: str, data: bytes, source: str) -> None:
+    try:
+        md = Metadata[Root].from_bytes(data)
+        md.signed.verify_delegate(Root.type, md)
+    except (tuf_errors.RepositoryError, ValueError, KeyError, TypeError) as exc:
+        raise VerificationError(f"hub {hub_url}", f"{source} is not valid self-signed TUF root metadata ({exc})") from None
+
+
+def trust_anchor(hub: HubClient, expected: str | None, *, offline: bool = False) -> bytes:
+    """The root metadata this hub's metadata is verified from (see the module docstring)."""
+    pinned = credentials.pinned_root(hub.url)
+    if pinned is not None:
+        fp = credentials.fingerprint(pinned)
+        if expected and fp != expected:
+            raise VerificationError(
+                f"hub {hub.url}",
+                f"the root pinned at login ({fp}) is not the one gocheck.lock records ({expected}); "
+                "if the hub really was re-created, check the new fingerprint with its operators, then `gocheck login` again and `gocheck packs update`",
+            )
+        return pinned
+    path = _anchor_cache_path(hub.url)
+    if path.exists():
+        data = path.read_bytes()
+    else:
+        if offline:
+            raise HubError(f"no trusted root for {hub.url} on this machine and the network may not be used; run `gocheck login --hub {hub.url}`")
+        data = hub.fetch_root(1)
+        check_root(hub.url, data, "the hub's 1.root.json")
+        fp = credentials.fingerprint(data)
+        if expected is None:
+            print(f"gocheck: trusting hub {hub.url} on first use, root {fp} (pin it with `gocheck login`)", file=sys.stderr)
+        credentials.write_private(path, data)
+    fp = credentials.fingerprint(data)
+    if expected and fp != expected:
+        raise VerificationError(f"hub {hub.url}", f"its root metadata ({fp}) is not the one gocheck.lock records ({expected})")
+    return data
+
+
+def _refused(pack: str, exc: Exception) -> VerificationError:
+    if isinstance(exc, tuf_errors.ExpiredMetadataError):
+        reason = f"the hub's TUF metadata has expired ({exc}): a frozen or stale mirror; try again later or tell the hub operators"
+    elif isinstance(exc, tuf_errors.BadVersionNumberError):
+        reason = f"rollback: the hub served older TUF metadata than this machine already trusts ({exc})"
+    elif isinstance(exc, tuf_errors.UnsignedMetadataError):
+        reason = f"TUF metadata is not signed by the keys the trusted root names (unknown key or forged signature: {exc})"
+    elif isinstance(exc, (tuf_errors.LengthOrHashMismatchError, tuf_errors.DownloadLengthMismatchError)):
+        reason = f"the downloaded bytes do not match the length/sha256 in the hub's signed metadata: the artifact was tampered with ({exc})"
+    else:
+        reason = f"TUF verification failed: {type(exc).__name__}: {exc}"
+    return VerificationError(pack, reason)
+
+
+def _download_failed(hub: HubClient, pack: str, exc: tuf_errors.DownloadError) -> HubError:
+    cause = exc.__cause__ or exc
+    status = getattr(exc, "status_code", None)
+    if status in (401, 403):
+        return HubError(f"pack {pack}: the hub at {hub.url} refused the download ({status}): your plan may not include this pack, or the key is revoked", status=status)
+    return HubError(f"pack {pack}: cannot download from the hub at {hub.url} ({cause})", status=status)
+
+
+class TufSession:
+    """One refreshed ngclient Updater per hub and process."""
+
+    def __init__(self, hub: HubClient, root: bytes) -> None:
+        self.hub = hub
+        self._root = root
+        self._dir = cache_dir() / "tuf" / hub_id(hub.url)
+        self._updater: Updater | None = None
+
+    def _lock(self) -> FileLock:
+        self._dir.parent.mkdir(parents=True, exist_ok=True)
+        return FileLock(str(self._dir) + ".lock")
+
+    def download(self, pack: str, target_path: str, sha256: str, dest: Path) -> None:
+        """Verify `target_path` through TUF, check it has `sha256`, and write it to `dest`."""
+        with self._lock():
+            try:
+                if self._updater is None:
+                    self._dir.mkdir(parents=True, exist_ok=True)
+                    updater = Updater(
+                        metadata_dir=str(self._dir),
+                        metadata_base_url=f"{self.hub.url}/tuf/",
+                        target_base_url=f"{self.hub.url}/v1/artifacts/",
+                        fetcher=AuthenticatedFetcher(self.hub),
+                        config=UpdaterConfig(prefix_targets_with_hash=False),
+                        bootstrap=self._root,
+                    )
+                    updater.refresh()
+                    self._updater = updater
+                info = self._updater.get_targetinfo(target_path)
+                if info is None:
+                    raise VerificationError(pack, f"the hub's signed targets metadata does not list {target_path}")
+                signed_sha = info.hashes.get("sha256", "").lower()
+                if signed_sha != sha256:
+                    raise VerificationError(
+                        pack,
+                        f"the hub's signed metadata gives sha256 {signed_sha or '(none)'} for {target_path} but gocheck.lock pins {sha256}; "
+                        "a published version never changes, so treat this as tampering (or run `gocheck packs update` if you expected it)",
+                    )
+                self._updater.download_target(info, filepath=str(dest))
+            except tuf_errors.DownloadLengthMismatchError as exc:
+                raise _refused(pack, exc) from None
+            except tuf_errors.DownloadError as exc:
+                raise _download_failed(self.hub, pack, exc) from None
+            except tuf_errors.RepositoryError as exc:
+                raise _refused(pack, exc) from None
