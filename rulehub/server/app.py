@@ -87,5 +87,10 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None) 
 
     for router in (health.router, auth.router, packs.router, publish.router, usage.router, tuf.router):
         app.include_router(router)
+    # --- portal (issue 6): server-rendered pages + /static/portal; code in rulehub/server/portal/ ---
+    from rulehub.server.portal import mount as mount_portal
+
+    mount_portal(app)
+    # --- end portal ---
     app.add_middleware(MetricsMiddleware, metrics=metrics)
     return app
