@@ -1,0 +1,146 @@
+"""`errors.New(fmt.Sprintf(...))` where `fmt.Errorf(...)` says the same.
+
+## What it does
+Reports `errors.New(fmt.Sprintf(format, args...))` and suggests `fmt.Errorf(format,
+args...)`. Both packages are resolved through the file's imports, so aliased imports are
+recognised and a local variable or package named `errors` is not.
+
+## Why is this bad?
+It formats into a string and then wraps the string in an error: two calls and an extra
+allocation for what `fmt.Errorf` does in one, and it reads worse. It also cannot wrap: a
+`%w` in the format does not work through `Sprintf`.
+
+## Example
+```go
+return errors.New(fmt.Sprintf("item %d not found", id))
+```
+
+## Use instead
+```go
+return fmt.Errorf("item %d not found", id)
+```
+
+## Fix safety
+The fix is offered when the format is a string literal without `%w`: then `fmt.Errorf`
+returns an error with exactly the same message (without `%w` it calls `errors.New` itself).
+With `%w` the result would change (`Sprintf` prints `%!w(...)`, `Errorf` wraps), and with
+a non-literal format nobody can tell, so no fix is offered. When this was the file's only
+use of the `errors` import, the fix removes the import too, so the file still compiles.
+If several such calls are the only uses, each fix keeps the import and is marked unsafe:
+applying all of them leaves `errors` unused.
+"""
+
+from analyzer.analysis_pass import Pass
+from analyzer.diagnostics import Edit, Fix
+from analyzer.rule import Rule
+from analyzer.source import unparen
+
+QUERY = """
+(call_expression
+  function: (selector_expression operand: (identifier) field: (field_identifier) @new_name)
+  arguments: (argument_list . (call_expression
+      function: (selector_expression operand: (identifier) @fmt field: (field_identifier) @sprintf_name)
+      arguments: (argument_list) @sprintf_args) @sprintf .)
+  (#eq? @new_name "New")
+  (#eq? @sprintf_name "Sprintf")) @outer
+"""
+
+
+def _literal_format(file, args) -> str | None:
+    """The text of a string-literal format (or a `+` of literals), else None."""
+    if not args.named_children:
+        return None
+    parts, stack = [], [unparen(args.named_children[0])]
+    while stack:
+        node = unparen(stack.pop())
+        if node.type in ("interpreted_string_literal", "raw_string_literal"):
+            parts.append(file.text(node))
+        elif node.type == "binary_expression" and node.child_by_field_name("operator").type == "+":
+            stack.append(node.child_by_field_name("right"))
+            stack.append(node.child_by_field_name("left"))
+        else:
+            return None
+    return "".join(parts)
+
+
+def _has_wrap_verb(fmt: str) -> bool:
+    i = 0
+    while True:
+        i = fmt.find("%", i)
+        if i < 0:
+            return False
+        j = i + 1
+        while j < len(fmt) and fmt[j] in "+-# 0123456789.[]*":
+            j += 1
+        if j < len(fmt) and fmt[j] == "w":
+            return True
+        i = j + 1 if j < len(fmt) and fmt[j] == "%" else j
+
+
+def _import_removal(pass_, file, decl) -> Edit | None:
+    """An edit removing the import spec `decl` (its whole line, or the whole declaration)."""
+    spec = decl.spec
+    if spec is None:
+        return None
+    node = spec
+    if spec.parent is not None and spec.parent.type == "import_declaration":
+        node = spec.parent  # `import "errors"` on its own
+    src = file.source
+    start, end = node.start_byte, node.end_byte
+    line_start = src.rfind(b"\n", 0, start) + 1
+    line_end = src.find(b"\n", end)
+    line_end = len(src) if line_end < 0 else line_end
+    if src[line_start:start].strip() or src[end:line_end].strip():
+        return None
+    return Edit(line_start, min(line_end + 1, len(src)), "")
+
+
+def _is_pattern(pass_, file, call) -> bool:
+    if not pass_.is_call_to(file, call, "errors", "New"):
+        return False
+    args = call.child_by_field_name("arguments").named_children
+    return len(args) == 1 and unparen(args[0]).type == "call_expression" and pass_.is_call_to(file, unparen(args[0]), "fmt", "Sprintf")
+
+
+def run(pass_: Pass) -> None:
+    for file, outer, m in pass_.iter_matches("outer"):
+        inner = m.get("sprintf")
+        if not pass_.is_call_to(file, outer, "errors", "New") or not pass_.is_call_to(file, inner, "fmt", "Sprintf"):
+            continue
+        errors_ident = outer.child_by_field_name("function").child_by_field_name("operand")
+        fmt_name = file.text(m.get("fmt"))
+        args = m.get("sprintf_args")
+        message = f"errors.New({fmt_name}.Sprintf(...)) should be {fmt_name}.Errorf(...)"
+        fix = None
+        fmt_text = _literal_format(file, args)
+        if fmt_text is not None and not _has_wrap_verb(fmt_text):
+            edits = [Edit(outer.start_byte, outer.end_byte, f"{fmt_name}.Errorf{file.text(args)}")]
+            safe = True
+            decl = pass_.resolve(file, errors_ident)
+            refs = [r for r in decl.references if r.start_byte != errors_ident.start_byte] if decl is not None else []
+            if decl is not None and not refs:
+                removal = _import_removal(pass_, file, decl)
+                if removal is None:
+                    safe = False
+                else:
+                    edits.append(removal)
+            elif refs and all(_uses_only_in_pattern(pass_, file, r) for r in refs):
+                safe = False
+            fix = Fix(f"use {fmt_name}.Errorf", tuple(sorted(edits, key=lambda e: e.start)), safe)
+        pass_.report(file, outer, message, fix)
+
+
+def _uses_only_in_pattern(pass_, file, ref) -> bool:
+    sel = ref.parent
+    call = sel.parent if sel is not None else None
+    return sel is not None and sel.type == "selector_expression" and call is not None and call.type == "call_expression" and _is_pattern(pass_, file, call)
+
+
+RULE = Rule(
+    name="errorsnewsprintf",
+    summary="errors.New(fmt.Sprintf(...)) should be fmt.Errorf(...)",
+    run=run,
+    query=QUERY,
+    tags=("style", "simplification"),
+    equivalents=("revive:errorf",),
+)
