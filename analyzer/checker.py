@@ -145,11 +145,14 @@ def check_patterns(
     cache: ResultCache | None = None,
     package_filter: PackageFilter | None = None,
     fingerprint_extra: Sequence[str] = (),
+    exclude: Sequence[str] = (),
+    exclude_root: Path | None = None,
 ) -> CheckResult:
     global _STATE
     options = options or EngineOptions()
     engine = Engine(rules, options)
-    groups = expand_patterns(list(patterns), cwd)
+    # `exclude`: path globs (config `exclude`, `--exclude`) relative to `exclude_root`.
+    groups = expand_patterns(list(patterns), cwd, exclude=exclude, exclude_root=exclude_root)
     fingerprint = ruleset_fingerprint(
         rules,
         [

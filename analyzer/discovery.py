@@ -1,14 +1,20 @@
 """From command-line patterns to packages: Go's `./...`, `dir/...`, directories and files.
 
 vendor/, testdata/ and hidden or underscore-prefixed directories are skipped, as the go
-tool does; files named on the command line are always taken.
+tool does; files named on the command line are always taken. A pattern that names no Go
+file at all is a `PatternError` (exit code 2), like `go vet` with a pattern matching no
+packages. `exclude` globs (from `.gocheck.toml` or `--exclude`) drop paths afterwards;
+a pattern whose files are all excluded is not an error.
 """
 
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
+from typing import Sequence
 
 SKIP_DIRS = frozenset({"vendor", "testdata", "node_modules"})
 
@@ -27,31 +33,105 @@ def _skip_dir(name: str) -> bool:
     return name in SKIP_DIRS or name.startswith(".") or name.startswith("_")
 
 
-def expand_patterns(patterns: list[str], cwd: Path | None = None) -> list[PackageFiles]:
+def expand_patterns(
+    patterns: list[str],
+    cwd: Path | None = None,
+    exclude: Sequence[str] = (),
+    exclude_root: Path | None = None,
+) -> list[PackageFiles]:
     """Go files grouped by directory, in a deterministic order. Paths stay as the user wrote
     them (relative stays relative) so output matches what editors and CI expect."""
-    cwd = cwd or Path.cwd()
+    cwd = Path(cwd) if cwd is not None else Path.cwd()
     by_dir: dict[str, set[str]] = {}
     for pattern in patterns or ["./..."]:
+        if not pattern.strip():
+            raise PatternError("an empty pattern names nothing: pass a directory, a .go file or ./...")
         recursive = pattern == "..." or pattern.endswith("/...")
         base = pattern[: -len("...")].rstrip("/") if recursive else pattern
-        base = base or "."
+        base = base or ("/" if pattern.startswith("/") else ".")
+        if "..." in base:
+            raise PatternError(f"{pattern}: '...' is only supported at the end of a pattern, as in ./... or dir/...")
         full = base if os.path.isabs(base) else os.path.join(cwd, base)
-        if os.path.isfile(full):
-            if not base.endswith(".go"):
-                raise PatternError(f"{pattern}: not a Go file")
-            by_dir.setdefault(_norm(os.path.dirname(base) or "."), set()).add(_norm(base))
-            continue
-        if not os.path.isdir(full):
-            raise PatternError(f"{pattern}: no such file or directory")
-        if recursive:
-            for dirpath, dirnames, filenames in os.walk(full):
-                dirnames[:] = sorted(d for d in dirnames if not _skip_dir(d))
-                rel = _relative(base, full, dirpath)
-                _add_go_files(by_dir, rel, filenames)
-        else:
-            _add_go_files(by_dir, _norm(base), os.listdir(full))
+        found = _expand_one(pattern, base, full, recursive)
+        if not found:
+            hint = "" if recursive else f" (use {base.rstrip('/')}/... to include subdirectories)"
+            raise PatternError(f"{pattern}: matched no Go files{hint}")
+        for directory, paths in found.items():
+            by_dir.setdefault(directory, set()).update(paths)
+    if exclude:
+        root = Path(exclude_root) if exclude_root is not None else cwd
+        by_dir = {d: {p for p in paths if not is_excluded(p, exclude, cwd, root)} for d, paths in by_dir.items()}
     return [PackageFiles(d, tuple(sorted(paths))) for d, paths in sorted(by_dir.items()) if paths]
+
+
+def _expand_one(pattern: str, base: str, full: str, recursive: bool) -> dict[str, set[str]]:
+    found: dict[str, set[str]] = {}
+    if os.path.isfile(full):
+        if not base.endswith(".go"):
+            raise PatternError(f"{pattern}: not a Go file; name .go files, directories or dir/...")
+        found.setdefault(_norm(os.path.dirname(base) or "."), set()).add(_norm(base))
+        return found
+    if not os.path.exists(full):
+        raise PatternError(f"{pattern}: no such file or directory")
+    if not os.path.isdir(full):
+        raise PatternError(f"{pattern}: not a Go file or a directory")
+    if recursive:
+        for dirpath, dirnames, filenames in os.walk(full):
+            dirnames[:] = sorted(d for d in dirnames if not _skip_dir(d))
+            _add_go_files(found, _relative(base, full, dirpath), filenames)
+    else:
+        try:
+            names = [n for n in os.listdir(full) if os.path.isfile(os.path.join(full, n))]
+        except OSError as exc:
+            raise PatternError(f"{pattern}: cannot list the directory: {exc.strerror or exc}") from None
+        _add_go_files(found, _norm(base), names)
+    return found
+
+
+def is_excluded(path: str, globs: Sequence[str], cwd: Path, root: Path) -> bool:
+    """Whether `path` (as discovered, relative to `cwd` or absolute) matches one of `globs`,
+    which are relative to `root` (the config file's directory)."""
+    full = Path(path) if os.path.isabs(path) else cwd / path
+    try:
+        rel = os.path.relpath(os.path.abspath(full), os.path.abspath(root)).replace(os.sep, "/")
+    except ValueError:  # another drive on Windows
+        return False
+    if rel.startswith("../"):
+        return False
+    return any(_glob_regex(g).match(rel) for g in globs)
+
+
+@lru_cache(maxsize=256)
+def _glob_regex(glob: str) -> re.Pattern[str]:
+    """gitignore-like: `**` crosses directories, `*` and `?` do not; a glob without `/`
+    matches a name at any depth; a trailing `/` or a directory name covers what is under it."""
+    g = glob.strip().replace("\\", "/")
+    anchored = "/" in g.rstrip("/")
+    g = g.lstrip("/")
+    if g.startswith("./"):
+        g = g[2:]
+    out = []
+    i = 0
+    while i < len(g):
+        c = g[i]
+        if g.startswith("**/", i):
+            out.append("(?:.*/)?")
+            i += 3
+        elif g.startswith("**", i):
+            out.append(".*")
+            i += 2
+        elif c == "*":
+            out.append("[^/]*")
+            i += 1
+        elif c == "?":
+            out.append("[^/]")
+            i += 1
+        else:
+            out.append(re.escape(c))
+            i += 1
+    body = "".join(out).rstrip("/")
+    prefix = "" if anchored else "(?:.*/)?"
+    return re.compile(f"^{prefix}{body}(?:/.*)?$")
 
 
 def _relative(base: str, full: str, dirpath: str) -> str:
@@ -60,8 +140,7 @@ def _relative(base: str, full: str, dirpath: str) -> str:
 
 
 def _norm(path: str) -> str:
-    path = os.path.normpath(path)
-    return path
+    return os.path.normpath(path)
 
 
 def _add_go_files(by_dir: dict[str, set[str]], directory: str, names) -> None:
