@@ -39,6 +39,8 @@ def _json_report(result, out) -> None:
 
 def cmd_check(args) -> int:
     rules = [r for r in available_rules() if r.enabled_by_default or r.name in (args.enable or [])]
+    from analyzer.cli.packs_command import pack_rules  # [packs] from .gocheck.toml, verified by rulehub.loader (issue 5)
+    rules += [r for r in pack_rules(Path.cwd(), locked=args.locked) if r.enabled_by_default or r.name in (args.enable or [])]
     if args.disable:
         rules = [r for r in rules if r.name not in args.disable]
     result = check_patterns(args.patterns or ["./..."], rules, EngineOptions(include_generated=args.include_generated))
@@ -69,6 +71,7 @@ def register(sub) -> None:
     check.add_argument("--enable", action="append")
     check.add_argument("--disable", action="append")
     check.add_argument("--include-generated", action="store_true")
+    check.add_argument("--locked", action="store_true", help="CI: fail if gocheck.lock would change (issue 5)")
     check.set_defaults(func=cmd_check)
     rules = sub.add_parser("rules", help="list the rules")
     rules.set_defaults(func=cmd_rules)
