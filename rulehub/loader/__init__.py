@@ -19,7 +19,7 @@ from rulehub.loader.errors import (
     OfflineError,
     VerificationError,
 )
-from rulehub.loader.sync import SyncResult, sync, verified_pack_dirs
+from rulehub.loader.sync import SyncResult, verified_pack_dirs  # (the module rulehub.loader.sync has sync())
 
 __all__ = [
     "ConfigError",
@@ -30,6 +30,5 @@ __all__ = [
     "OfflineError",
     "SyncResult",
     "VerificationError",
-    "sync",
     "verified_pack_dirs",
 ]

@@ -49,6 +49,8 @@ def _read() -> dict:
 def write_private(path: Path, data: bytes) -> None:
     """Atomically write a file readable only by the user (0600), its directory 0700."""
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    if path.parent == config_dir() or config_dir() in path.parents:
+        os.chmod(config_dir(), 0o700)
     fd, tmp = tempfile.mkstemp(prefix="." + path.name + ".", dir=path.parent)  # mkstemp creates 0600
     try:
         with os.fdopen(fd, "wb") as fh:

@@ -64,7 +64,7 @@ def _anchor_cache_path(hub_url: str) -> Path:
 def check_root(hub_url: str, data: bytes, source: str) -> None:
     try:
         md = Metadata[Root].from_bytes(data)
-        md.signed.verify_delegate(Root.type, md)
+        md.verify_delegate(Root.type, md)
     except (tuf_errors.RepositoryError, ValueError, KeyError, TypeError) as exc:
         raise VerificationError(f"hub {hub_url}", f"{source} is not valid self-signed TUF root metadata ({exc})") from None
 
