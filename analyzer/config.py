@@ -1,0 +1,247 @@
+"""`.gocheck.toml`: which rules run, at what severity, on which paths, and when a run fails.
+
+Found upward from the working directory (the CLI's `--config PATH` names one, `--no-config`
+ignores it); flags override what it says. The language server reads the same file through
+the same three calls: `find_config`, `load_config`, `Config.select_rules`.
+
+    go = "1.21"                  # overrides go.mod's `go` line
+    fail-on = "warning"          # findings at or above this severity fail the run
+    exclude = ["gen/**", "*_mock.go"]   # path globs, relative to this file's directory
+    include-generated = false
+
+    [rules]
+    enable = ["acme/http-safety"]        # rule names, or a pack name for all its rules
+    disable = ["deferinloop"]
+
+    [rules.selfassign]
+    severity = "error"
+
+    [output]
+    format = ["text", "sarif:gocheck.sarif"]
+
+`[packs]` and `[hub]` belong to the RuleHub loader (rulehub.loader.projectconfig) and are
+left to it. Anything else unknown, or a value of the wrong kind, is a `ConfigError` whose
+message names the key and the fix; the CLI exits with code 2.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import tomllib
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Iterable, Mapping, Sequence
+
+from analyzer.builtin_rules import INTERNAL
+from analyzer.diagnostics import Severity
+from analyzer.gomod import parse_go_version
+from analyzer.rule import Rule
+
+CONFIG_NAME = ".gocheck.toml"
+
+# Output format names; the reporters package checks the same list when it writes.
+FORMAT_NAMES = ("text", "json", "sarif", "github", "checkstyle", "junit")
+
+_TOP_KEYS = ("go", "fail-on", "exclude", "include-generated", "rules", "output", "packs", "hub")
+_RULES_KEYS = ("enable", "disable")
+_RULE_KEYS = ("severity",)
+_OUTPUT_KEYS = ("format",)
+
+
+class ConfigError(Exception):
+    """A configuration file or value gocheck cannot use; the message says what to change."""
+
+
+@dataclass(frozen=True)
+class Config:
+    """One project's settings. Every field has the default a run without a file gets."""
+
+    path: Path | None = None
+    enable: tuple[str, ...] = ()
+    disable: tuple[str, ...] = ()
+    severity_overrides: Mapping[str, Severity] = field(default_factory=dict)
+    exclude: tuple[str, ...] = ()
+    go_version: tuple[int, int] | None = None
+    fail_on: Severity = Severity.WARNING
+    formats: tuple[str, ...] = ()
+    include_generated: bool = False
+
+    @property
+    def root(self) -> Path:
+        """The directory `exclude` globs and baseline paths are relative to."""
+        return self.path.parent if self.path is not None else Path.cwd()
+
+    def where(self, key: str) -> str:
+        return f"{self.path}: {key}" if self.path is not None else key
+
+    def with_rule_flags(self, enable: Sequence[str] = (), disable: Sequence[str] = ()) -> "Config":
+        """Flags override the file: `--enable X` wins over the file's `disable`, and the
+        other way round."""
+        both = sorted(set(enable) & set(disable))
+        if both:
+            raise ConfigError(f"--enable and --disable both name {', '.join(both)}: keep one")
+        return replace(
+            self,
+            enable=tuple(n for n in self.enable if n not in disable) + tuple(n for n in enable if n not in self.enable),
+            disable=tuple(n for n in self.disable if n not in enable) + tuple(n for n in disable if n not in self.disable),
+        )
+
+    def select_rules(self, all_rules: Iterable[Rule]) -> list[Rule]:
+        """The rules that run: on by default, plus `enable`, minus `disable`. A name is a
+        rule name or a pack name (all of that pack's rules). Unknown names are errors
+        with a suggestion; `internal` cannot be disabled (it is how failures show)."""
+        rules = list(all_rules)
+        for key, names in (("[rules] enable", self.enable), ("[rules] disable", self.disable)):
+            for name in names:
+                if not _matching(rules, name):
+                    raise ConfigError(f"{self.where(key)}: unknown rule {name!r}{_suggest(name, rules)}; `gocheck rules` lists them")
+        for name in self.severity_overrides:
+            if not any(r.name == name for r in rules):
+                raise ConfigError(f"{self.where(f'[rules.{name}]')}: unknown rule {name!r}{_suggest(name, rules)}; `gocheck rules` lists them")
+        if INTERNAL.name in self.disable:
+            raise ConfigError(f"{self.where('[rules] disable')}: the internal rule cannot be disabled; it reports gocheck's own failures")
+        selected = []
+        for rule in rules:
+            on = rule.enabled_by_default or any(_matches(rule, n) for n in self.enable)
+            if rule.name != INTERNAL.name and any(_matches(rule, n) for n in self.disable):
+                on = False
+            if on or rule.name == INTERNAL.name:
+                selected.append(rule)
+        return selected
+
+
+def _matches(rule: Rule, name: str) -> bool:
+    return rule.name == name or rule.pack == name or rule.name.startswith(name.rstrip("/") + "/")
+
+
+def _matching(rules: list[Rule], name: str) -> list[Rule]:
+    return [r for r in rules if _matches(r, name)]
+
+
+def _suggest(name: str, rules: list[Rule]) -> str:
+    close = difflib.get_close_matches(name, [r.name for r in rules], n=3, cutoff=0.6)
+    return f" (did you mean {' or '.join(repr(c) for c in close)}?)" if close else ""
+
+
+def find_config(start_dir: Path | str) -> Path | None:
+    """The nearest `.gocheck.toml` in `start_dir` or one of its parents."""
+    current = Path(start_dir).resolve()
+    if current.is_file():
+        current = current.parent
+    for d in (current, *current.parents):
+        candidate = d / CONFIG_NAME
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def load_config(path: Path | str) -> Config:
+    path = Path(path)
+    try:
+        text = path.read_text("utf-8")
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: no such config file; check the --config path") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read the config file: {exc}") from None
+    try:
+        doc = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: invalid TOML: {exc}; fix the syntax") from None
+    return parse_config(doc, path)
+
+
+def parse_config(doc: Mapping, path: Path | None = None) -> Config:
+    """Validate a decoded `.gocheck.toml`; every error names the key and the fix."""
+    where = (lambda key: f"{path}: {key}") if path is not None else (lambda key: key)
+    _check_keys(doc, _TOP_KEYS, "", where)
+    out: dict = {"path": path.resolve() if path is not None else None}
+
+    if "go" in doc:
+        value = doc["go"]
+        if not isinstance(value, str):
+            raise ConfigError(f'{where("go")}: write the Go version as a string, e.g. go = "1.21"')
+        try:
+            out["go_version"] = parse_go_version(value)
+        except ValueError as exc:
+            raise ConfigError(f"{where('go')}: {exc}") from None
+    if "fail-on" in doc:
+        out["fail_on"] = _severity(doc["fail-on"], where("fail-on"))
+    if "exclude" in doc:
+        out["exclude"] = _strings(doc["exclude"], where("exclude"), 'exclude = ["gen/**", "*_mock.go"]')
+    if "include-generated" in doc:
+        if not isinstance(doc["include-generated"], bool):
+            raise ConfigError(f"{where('include-generated')}: must be true or false")
+        out["include_generated"] = doc["include-generated"]
+
+    rules = doc.get("rules", {})
+    if not isinstance(rules, dict):
+        raise ConfigError(f"{where('rules')}: must be a table: [rules] enable = [...], disable = [...]")
+    severities: dict[str, Severity] = {}
+    for key, value in rules.items():
+        if key in _RULES_KEYS:
+            out[key] = _strings(value, where(f"[rules] {key}"), f'{key} = ["rule-name", ...]')
+        elif isinstance(value, dict):
+            _check_keys(value, _RULE_KEYS, f"rules.{key}", where)
+            if "severity" in value:
+                severities[key] = _severity(value["severity"], where(f"[rules.{key}] severity"))
+        else:
+            raise ConfigError(
+                f"{where(f'[rules] {key}')}: unknown key; [rules] takes enable and disable lists, and "
+                f'per-rule tables like [rules.{key}] severity = "error"{_close(key, _RULES_KEYS)}'
+            )
+    out["severity_overrides"] = severities
+    if set(out.get("enable", ())) & set(out.get("disable", ())):
+        both = sorted(set(out["enable"]) & set(out["disable"]))
+        raise ConfigError(f"{where('[rules]')}: {', '.join(both)} is both enabled and disabled; keep one")
+
+    output = doc.get("output", {})
+    if not isinstance(output, dict):
+        raise ConfigError(f'{where("output")}: must be a table: [output] format = ["text"]')
+    _check_keys(output, _OUTPUT_KEYS, "output", where)
+    if "format" in output:
+        value = output["format"]
+        formats = (value,) if isinstance(value, str) else _strings(value, where("[output] format"), 'format = ["text", "sarif:gocheck.sarif"]')
+        for spec in formats:
+            name = spec.split(":", 1)[0]
+            if name not in FORMAT_NAMES:
+                raise ConfigError(f"{where('[output] format')}: unknown format {name!r}{_close(name, FORMAT_NAMES)}; use one of {', '.join(FORMAT_NAMES)}")
+        out["formats"] = tuple(formats)
+    return Config(**out)
+
+
+def load_for(cwd: Path, config_path: str | None = None, no_config: bool = False) -> Config:
+    """The CLI's choice: `--no-config`, else `--config PATH`, else the nearest file upward."""
+    if no_config:
+        return Config()
+    if config_path:
+        return load_config(Path(cwd) / config_path if not os.path.isabs(config_path) else Path(config_path))
+    found = find_config(cwd)
+    return load_config(found) if found is not None else Config()
+
+
+def _check_keys(table: Mapping, known: Sequence[str], section: str, where) -> None:
+    for key in table:
+        if key not in known:
+            label = f"[{section}] {key}" if section else key
+            raise ConfigError(f"{where(label)}: unknown key{_close(key, known)}; known keys: {', '.join(known)}")
+
+
+def _close(key: str, known: Sequence[str]) -> str:
+    close = difflib.get_close_matches(str(key), list(known), n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def _severity(value, where: str) -> Severity:
+    if not isinstance(value, str):
+        raise ConfigError(f'{where}: must be one of "info", "warning", "error"')
+    try:
+        return Severity.parse(value)
+    except ValueError:
+        raise ConfigError(f'{where}: unknown severity {value!r}; use "info", "warning" or "error"') from None
+
+
+def _strings(value, where: str, example: str) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise ConfigError(f"{where}: must be a list of non-empty strings, e.g. {example}")
+    return tuple(v.strip() for v in value)
