@@ -9,7 +9,6 @@ from __future__ import annotations
 from tree_sitter import Node
 
 from analyzer.goliteral import unquote
-from analyzer.scope import BUILTIN_TYPES
 from analyzer.source import GoFile, unparen
 
 _LITERALS = frozenset({"int_literal", "float_literal", "imaginary_literal", "rune_literal", "interpreted_string_literal", "raw_string_literal", "true", "false", "iota"})
@@ -53,7 +52,8 @@ def is_constant(pass_, file: GoFile, node: Node) -> bool:
                 return False
             decl = pass_.resolve(file, fn)
             name = file.text(fn)
-            if decl is None or not (decl.kind == "type" and decl.ident is None and name in BUILTIN_TYPES and name not in ("error", "any", "comparable")):
+            # a conversion: to a builtin basic type, or to a type declared in the package
+            if decl is None or decl.kind != "type" or (decl.ident is None and name in ("error", "any", "comparable")):
                 return False
             stack.append(args.named_children[0])
             continue
