@@ -13,6 +13,7 @@ from analyzer.scope import Declaration, PackageScopes
 from analyzer.source import GoFile, unparen
 
 if TYPE_CHECKING:
+    from analyzer.cfg import CFG
     from analyzer.rule import Rule
 
 
@@ -41,6 +42,19 @@ class Package:
     @cached_property
     def scopes(self) -> PackageScopes:
         return PackageScopes(self.files)
+
+    @cached_property
+    def noreturn_funcs(self) -> frozenset[str]:
+        """Same-package functions (`f`) and methods (`T.m`) whose every path ends in a call
+        that never returns; computed on first use by the control-flow layer."""
+        from analyzer.noreturn import package_noreturn
+
+        return package_noreturn(self)
+
+    @cached_property
+    def cfgs(self) -> dict:
+        """CFG cache for `Pass.cfg`: (file path, function start byte) -> CFG."""
+        return {}
 
 
 class Pass:
@@ -102,6 +116,18 @@ class Pass:
 
     def text(self, file: GoFile, node: Node) -> str:
         return file.text(node)
+
+    def cfg(self, file: GoFile, func: Node) -> "CFG":
+        """The control-flow graph of a function, method or func literal of `file`, built
+        once per package (never-returning calls per `analyzer.noreturn.classify_call`)."""
+        key = (file.path, func.start_byte, func.type)
+        cached = self.package.cfgs.get(key)
+        if cached is None:
+            from analyzer.cfg import build_cfg
+            from analyzer.noreturn import classify_call
+
+            cached = self.package.cfgs[key] = build_cfg(func, lambda call: classify_call(self, file, call))
+        return cached
 
     def iter_matches(self, capture: str) -> Iterator[tuple[GoFile, Node, Match]]:
         for m in self.matches:
