@@ -1,0 +1,128 @@
+"""Reporters: one module per output format, each `write(report, out)`.
+
+`--format FMT[:PATH]` is repeatable, so one run can print text to the terminal and write
+SARIF for code scanning at the same time; `write_all` opens each PATH once."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from dataclasses import dataclass, field, replace
+from functools import cached_property
+from pathlib import Path
+from typing import IO, Callable, Mapping, Sequence
+
+from analyzer import ENGINE_VERSION
+from analyzer.config import FORMAT_NAMES
+from analyzer.diagnostics import Diagnostic
+from analyzer.rule import Rule
+from analyzer.source import LineIndex
+
+
+class FormatError(Exception):
+    """A bad --format value or an output file that cannot be written (exit code 2)."""
+
+
+@dataclass(frozen=True)
+class OutputSpec:
+    format: str
+    path: str | None = None  # None: standard output
+
+    @classmethod
+    def parse(cls, text: str) -> "OutputSpec":
+        name, sep, path = text.partition(":")
+        name = name.strip().lower()
+        if name not in FORMAT_NAMES:
+            raise FormatError(f"--format {text}: unknown format {name!r}; use one of {', '.join(FORMAT_NAMES)}, optionally with :PATH")
+        if sep and not path.strip():
+            raise FormatError(f"--format {text}: empty output path; write {name}:PATH or just {name}")
+        return cls(name, path.strip() or None)
+
+    @property
+    def is_machine(self) -> bool:
+        return self.format != "text"
+
+
+@dataclass
+class Report:
+    """Everything a reporter may need about one run."""
+
+    diagnostics: Sequence[Diagnostic]
+    sources: Mapping[str, bytes] = field(default_factory=dict)
+    rules: Mapping[str, Rule] = field(default_factory=dict)  # every rule that ran or reported
+    files: Sequence[str] = ()  # paths checked, for reporters that list clean files
+    cwd: Path = field(default_factory=Path.cwd)
+    root: Path | None = None  # repository root for SARIF / GitHub paths; found from cwd if None
+    color: bool = False
+    tool_version: str = ENGINE_VERSION
+    _lines: dict[str, LineIndex | None] = field(default_factory=dict, repr=False)
+
+    def line_index(self, path: str) -> LineIndex | None:
+        if path not in self._lines:
+            try:
+                self._lines[path] = LineIndex(self.sources[path])
+            except (KeyError, OSError):
+                self._lines[path] = None
+        return self._lines[path]
+
+    def line_text(self, path: str, line: int) -> bytes:
+        """The bytes of 1-based `line` of `path`, b"" when unknown."""
+        index = self.line_index(path)
+        return index.line_text(line - 1) if index is not None else b""
+
+    @cached_property
+    def repo_root(self) -> Path:
+        return (self.root or find_repo_root(self.cwd)).resolve()
+
+    def repo_path(self, path: str) -> str | None:
+        """`path` relative to the repository root, with `/`; None when outside it."""
+        full = Path(path) if os.path.isabs(path) else self.cwd / path
+        try:
+            return Path(os.path.abspath(full)).relative_to(self.repo_root).as_posix()
+        except ValueError:
+            return None
+
+
+def xml_safe(text: str) -> str:
+    """XML 1.0 cannot carry most control characters, even escaped; a message quoting bad
+    source bytes must not make a whole XML report unreadable."""
+    return "".join(ch if ch in "\t\n\r" or (ord(ch) >= 0x20 and ch not in "\ufffe\uffff") else "\ufffd" for ch in text)
+
+
+def find_repo_root(cwd: Path) -> Path:
+    """The git work tree containing `cwd`, else `cwd` itself."""
+    try:
+        out = subprocess.run(["git", "rev-parse", "--show-toplevel"], cwd=cwd, capture_output=True, text=True, timeout=10)
+    except (OSError, subprocess.TimeoutExpired):
+        return Path(cwd)
+    top = out.stdout.strip()
+    return Path(top) if out.returncode == 0 and top else Path(cwd)
+
+
+def writer_for(name: str) -> Callable[[Report, IO[str]], None]:
+    from analyzer.reporters import checkstyle, github, json_format, junit, sarif, text
+
+    return {
+        "text": text.write,
+        "json": json_format.write,
+        "sarif": sarif.write,
+        "github": github.write,
+        "checkstyle": checkstyle.write,
+        "junit": junit.write,
+    }[name]
+
+
+def write_all(report: Report, specs: Sequence[OutputSpec], stdout: IO[str]) -> None:
+    for spec in specs:
+        write = writer_for(spec.format)
+        if spec.path is None:
+            write(report, stdout)
+            stdout.flush()
+            continue
+        target = Path(spec.path) if os.path.isabs(spec.path) else report.cwd / spec.path
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            with open(target, "w", encoding="utf-8", newline="\n") as fh:
+                write(replace(report, color=False), fh)
+        except OSError as exc:
+            raise FormatError(f"--format {spec.format}:{spec.path}: cannot write the file: {exc.strerror or exc}") from None

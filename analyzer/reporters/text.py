@@ -1,0 +1,41 @@
+"""`path:line:col: severity: message (rule)`, then the source line and a caret.
+
+Tabs in the source line are kept in the caret line so the caret sits under the column in
+any terminal or editor; colour only when asked (the CLI asks on a terminal without
+NO_COLOR)."""
+
+from __future__ import annotations
+
+from typing import IO
+
+from analyzer.diagnostics import Severity
+from analyzer.reporters import Report
+
+_COLORS = {Severity.ERROR: "\x1b[31m", Severity.WARNING: "\x1b[33m", Severity.INFO: "\x1b[36m"}
+_BOLD, _DIM, _GREEN, _RESET = "\x1b[1m", "\x1b[2m", "\x1b[32m", "\x1b[0m"
+_MAX_LINE = 400  # a minified line is shown cut, with the caret still right when it fits
+
+
+def write(report: Report, out: IO[str]) -> None:
+    color = report.color
+    for d in report.diagnostics:
+        sev = str(d.severity)
+        if color:
+            out.write(f"{_BOLD}{d.path}:{d.line}:{d.column}{_RESET}: {_COLORS[d.severity]}{sev}{_RESET}: {d.message} {_DIM}({d.rule}){_RESET}\n")
+        else:
+            out.write(f"{d.path}:{d.line}:{d.column}: {sev}: {d.message} ({d.rule})\n")
+        raw = report.line_text(d.path, d.line)
+        if not raw.strip():
+            continue
+        prefix = raw[: max(d.column - 1, 0)].decode("utf-8", "replace")
+        line = raw.decode("utf-8", "replace")
+        if len(prefix) > _MAX_LINE:
+            continue
+        line = line[:_MAX_LINE] + (" ..." if len(line) > _MAX_LINE else "")
+        caret = "".join("\t" if ch == "\t" else " " for ch in prefix) + "^"
+        if d.end_line == d.line and d.end_column > d.column + 1:
+            width = len(raw[d.column - 1 : d.end_column - 1].decode("utf-8", "replace"))
+            caret += "~" * max(0, min(width, _MAX_LINE - len(prefix)) - 1)
+        if color:
+            caret = f"{_GREEN}{caret}{_RESET}"
+        out.write(f"    {line}\n    {caret}\n")
