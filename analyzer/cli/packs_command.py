@@ -26,6 +26,7 @@ def cmd_add(args) -> int:
     from rulehub.loader import projectconfig, sync
     from rulehub.loader.credentials import default_hub
     from rulehub.loader.hubclient import HubClient
+    from rulehub.loader.errors import LoaderError
     from rulehub.loader.userdirs import normalize_hub_url
 
     config = projectconfig.load_project(Path(args.project))
@@ -44,8 +45,17 @@ def cmd_add(args) -> int:
             projectconfig.check_range(name, rng)
             packs[name] = rng
     hub_for_file = hub_url if (args.hub or not config.hub_url) else None
+    before = config.path.read_bytes() if config.path.exists() else None
     projectconfig.write_packs(config, packs, hub_for_file if hub_for_file != config.hub_url else None)
-    result = sync.sync(Path(args.project), update=frozenset(_split(s)[0] for s in args.packs))
+    try:
+        result = sync.sync(Path(args.project), update=frozenset(_split(s)[0] for s in args.packs))
+    except LoaderError:
+        # A pack that cannot be fetched or verified is not added: put .gocheck.toml back.
+        if before is None:
+            config.path.unlink(missing_ok=True)
+        else:
+            config.path.write_bytes(before)
+        raise
     _print_sync(result)
     return EXIT_CLEAN
 
