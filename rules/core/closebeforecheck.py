@@ -1,0 +1,98 @@
+"""`defer x.Close()` before the error of the call that produced `x` is checked.
+
+## What it does
+Reports `v, err := f(...)` (or `=`) immediately followed by `defer v.Close()` (also
+`defer v.Body.Close()` and the like), when the last value assigned is an error variable
+(`err`, `readErr`, ...) and so has not been checked yet.
+
+## Why is this bad?
+When the call fails, `v` is usually nil or otherwise invalid: the deferred `Close` panics
+with a nil dereference (`resp.Body.Close()` on a nil `*http.Response`) or closes
+something that was never opened, and it does so while the function is already returning
+the error, hiding it behind a panic.
+
+## Example
+```go
+f, err := os.Open(path)
+defer f.Close()
+if err != nil {
+    return err
+}
+```
+
+## Use instead
+```go
+f, err := os.Open(path)
+if err != nil {
+    return err
+}
+defer f.Close()
+```
+"""
+
+import re
+
+from analyzer.analysis_pass import Pass
+from analyzer.rule import Rule
+from analyzer.source import unparen
+
+QUERY = """
+(statement_list
+  [(short_var_declaration
+     left: (expression_list) @lhs
+     right: (expression_list . (call_expression) @call .))
+   (assignment_statement
+     left: (expression_list) @lhs
+     operator: "="
+     right: (expression_list . (call_expression) @call .))] @assign
+  .
+  (defer_statement
+    (call_expression
+      function: (selector_expression field: (field_identifier) @method)) @deferred) @defer
+  (#eq? @method "Close"))
+"""
+
+# err, readErr, errRead, closeErr: the names Go code gives an error result
+_ERROR_NAME = re.compile(r"^(err|[a-z][A-Za-z0-9]*Err|err[A-Z0-9][A-Za-z0-9]*)$")
+
+
+def _root_operand(selector):
+    node = unparen(selector.child_by_field_name("operand"))
+    while node.type == "selector_expression":
+        node = unparen(node.child_by_field_name("operand"))
+    return node
+
+
+def _same_variable(pass_, file, a, b) -> bool:
+    da, db = pass_.resolve(file, a), pass_.resolve(file, b)
+    if da is not None or db is not None:
+        return da is db
+    return file.text(a) == file.text(b)
+
+
+def run(pass_: Pass) -> None:
+    for file, defer, m in pass_.iter_matches("defer"):
+        names = m.get("lhs").named_children
+        if len(names) < 2 or any(n.type != "identifier" for n in (names[0], names[-1])):
+            continue
+        value, err = names[0], names[-1]
+        if file.text(value) == "_" or not _ERROR_NAME.match(file.text(err)):
+            continue
+        deferred = m.get("deferred")
+        root = _root_operand(unparen(deferred.child_by_field_name("function")))
+        if root.type != "identifier" or not _same_variable(pass_, file, root, value):
+            continue
+        callee = file.text(unparen(m.get("call").child_by_field_name("function")))
+        if len(callee) > 40 or "\n" in callee:
+            callee = callee[:37] + "..."
+        pass_.report(file, defer, f"should check error returned from {callee}() before deferring {file.text(deferred)}")
+
+
+RULE = Rule(
+    name="closebeforecheck",
+    summary="defer x.Close() before checking the error of the call that returned x",
+    run=run,
+    query=QUERY,
+    tags=("correctness",),
+    equivalents=("staticcheck:SA5001",),
+)
