@@ -14,10 +14,9 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from rulehub.server import tuf_repo
 from rulehub.server.api.deps import HubState
 from rulehub.server.api.routes import auth, health, packs, publish, tuf, usage
-from rulehub.server.core import keys
+from rulehub.server.bootstrap import initialise_state
 from rulehub.server.db import Database, check_schema
 from rulehub.server.errors import ApiError
 from rulehub.server.metrics import Metrics, MetricsMiddleware
@@ -36,15 +35,6 @@ def _http_code(status: int) -> str:
         406: "not_acceptable", 409: "conflict", 413: "payload_too_large", 415: "unsupported_media_type",
         422: "validation_error", 429: "rate_limited",
     }.get(status, "http_error" if status < 500 else "internal_error")
-
-
-def initialise_state(db: Database, settings: Settings) -> None:
-    """First-start work: signing keys and TUF metadata version 1 (idempotent)."""
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
-    settings.artifacts_dir.mkdir(parents=True, exist_ok=True)
-    with db.write_session() as session:
-        keys.ensure_keys(session, settings)
-        tuf_repo.initialise(session, settings)
 
 
 def create_app(settings: Settings | None = None, *, db: Database | None = None) -> FastAPI:

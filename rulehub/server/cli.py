@@ -59,13 +59,14 @@ def _db(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _with_session(settings: Settings, work: Callable[[Session], int]) -> int:
-    from rulehub.server.app import initialise_state
-
+def _with_session(settings: Settings, work: Callable[[Session], int], *, keys_needed: bool = False) -> int:
     database = dbmod.Database.connect(settings)
     try:
         dbmod.check_schema(database.read_engine)
-        initialise_state(database, settings)
+        if keys_needed:
+            from rulehub.server.bootstrap import initialise_state
+
+            initialise_state(database, settings)
         with database.write_session() as session:
             return work(session)
     finally:
@@ -73,8 +74,6 @@ def _with_session(settings: Settings, work: Callable[[Session], int]) -> int:
 
 
 def _admin(args: argparse.Namespace, settings: Settings) -> int:
-    from rulehub.server import tuf_repo
-    from rulehub.server.core import keys
     from rulehub.server.services import accounts, tokens
 
     cmd = args.admin_command
@@ -105,6 +104,9 @@ def _admin(args: argparse.Namespace, settings: Settings) -> int:
             tokens.revoke_jti(session, args.jti)
             print(f"token {args.jti} revoked")
         elif cmd == "rotate-keys":
+            from rulehub.server import tuf_repo
+            from rulehub.server.core import keys
+
             if args.jwt or not args.tuf_role:
                 row = keys.rotate_jwt_key(session, settings)
                 print(f"new JWT signing key {row.kid}")
@@ -118,7 +120,7 @@ def _admin(args: argparse.Namespace, settings: Settings) -> int:
                       f"{plan.grace_days} grace days")
         return 0
 
-    return _with_session(settings, work)
+    return _with_session(settings, work, keys_needed=cmd == "rotate-keys")
 
 
 def build_parser() -> argparse.ArgumentParser:
