@@ -1,80 +1,371 @@
-"""`gocheck [check] PATTERNS`, `gocheck rules`, `gocheck explain NAME`."""
+"""`gocheck [check] PATTERNS`, `gocheck rules`, `gocheck explain NAME`.
+
+A check runs in three steps, each its own function so later flags slot in without
+touching the others: `plan_check` (config + flags -> rules, engine options, outputs),
+`run_check` (engine, then suppression, `--new-from-rev` and baseline filters) and
+`report_check` (reporters, summary, exit code). The data flow is DESIGN.md's:
+config -> rule set -> packages -> diagnostics -> suppression -> baseline -> reporters.
+"""
 
 from __future__ import annotations
 
 import argparse
+import difflib
 import json
+import os
 import sys
+import time
+import traceback
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO, Sequence
 
-from analyzer import ENGINE_VERSION
-from analyzer.builtin_rules import ENGINE_RULES
-from analyzer.checker import check_patterns
-from analyzer.diagnostics import Severity
-from analyzer.discovery import PatternError
+from analyzer.baseline import BaselineError, load_baseline, write_baseline
+from analyzer.builtin_rules import ENGINE_RULES, INTERNAL, SYNTAX
+from analyzer.checker import CheckResult, check_patterns
+from analyzer.cli.errors import EXIT_CLEAN, EXIT_FINDINGS, EXIT_INTERNAL, UsageError
+from analyzer.config import Config, ConfigError, load_for
+from analyzer.diagnostics import Diagnostic, Severity
+from analyzer.gomod import parse_go_version
+from analyzer.newfromrev import NewFromRevError, changed_lines, filter_new
+from analyzer.progress import ProgressBar, interactive, summary_line
+from analyzer.reporters import FormatError, OutputSpec, Report, write_all
 from analyzer.rule import Rule
+from analyzer.discovery import PatternError
 from analyzer.rulepack import PackLoadError, core_pack_dir, load_pack
 from analyzer.runner import EngineOptions, RuleLoadError
-from analyzer.cli.errors import EXIT_CLEAN, EXIT_FINDINGS, EXIT_INTERNAL, UsageError
+from analyzer.suppression import UNUSED_SUPPRESSION, filter_suppressed
+from rulehub.loader.errors import LoaderError
 
-def available_rules() -> list[Rule]:
-    return [*ENGINE_RULES, *load_pack(core_pack_dir()).rules]
-
-
-def _text_report(result, out) -> None:
-    for d in result.diagnostics:
-        out.write(f"{d.path}:{d.line}:{d.column}: {d.severity}: {d.message} ({d.rule})\n")
-        src = result.sources.get(d.path)
-        if src is not None:
-            from analyzer.source import LineIndex
-
-            line = LineIndex(src).line_text(d.line - 1).decode("utf-8", "replace")
-            out.write(f"    {line}\n    {' ' * (d.column - 1)}^\n")
+# Errors of the check's own inputs; all are usage errors (exit 2) at this edge.
+_INPUT_ERRORS = (ConfigError, NewFromRevError, BaselineError, FormatError)
+# Typed errors that `analyzer.cli.main` maps to exit codes itself.
+_MAPPED_BY_MAIN = (UsageError, PatternError, PackLoadError, RuleLoadError, LoaderError)
 
 
-def _json_report(result, out) -> None:
-    json.dump({"version": 1, "diagnostics": [d.to_dict() for d in result.diagnostics]}, out, indent=2)
-    out.write("\n")
+def available_rules(pack_dirs: Sequence[Path] = ()) -> list[Rule]:
+    """Every rule gocheck knows: the engine's own, the core pack and `--pack-dir` packs."""
+    rules: list[Rule] = [*ENGINE_RULES, UNUSED_SUPPRESSION, *load_pack(core_pack_dir()).rules]
+    for directory in pack_dirs:
+        rules.extend(load_pack(directory).rules)
+    return rules
 
 
-def cmd_check(args) -> int:
-    rules = [r for r in available_rules() if r.enabled_by_default or r.name in (args.enable or [])]
-    from analyzer.cli.packs_command import pack_rules  # [packs] from .gocheck.toml, verified by rulehub.loader (issue 5)
-    rules += [r for r in pack_rules(Path.cwd(), locked=args.locked) if r.enabled_by_default or r.name in (args.enable or [])]
-    if args.disable:
-        rules = [r for r in rules if r.name not in args.disable]
-    result = check_patterns(args.patterns or ["./..."], rules, EngineOptions(include_generated=args.include_generated))
-    (_json_report if args.format == "json" else _text_report)(result, sys.stdout)
-    if any(d.rule == "internal" for d in result.diagnostics):
+# -- gocheck check ----------------------------------------------------------------
+
+
+@dataclass
+class CheckPlan:
+    cwd: Path
+    config: Config
+    patterns: list[str]
+    all_rules: list[Rule]
+    rules: list[Rule]  # selected
+    options: EngineOptions
+    outputs: list[OutputSpec]
+    fail_on: Severity
+    exclude: tuple[str, ...] = ()
+    report_unused: bool = False
+    new_from_rev: str | None = None
+    baseline: Path | None = None
+    write_baseline: Path | None = None
+    color: bool = False
+    jobs: int = 1
+    cache: object | None = None  # analyzer.result_cache.ResultCache, when the cache flags land
+
+
+@dataclass
+class CheckOutcome:
+    result: CheckResult
+    diagnostics: list[Diagnostic]
+    baselined: int = 0
+    seconds: float = 0.0
+    wrote_baseline: int | None = None
+    extra_rules: list[Rule] = field(default_factory=list)
+
+
+def plan_check(args: argparse.Namespace, cwd: Path | None = None) -> CheckPlan:
+    """Config file, then flags over it: which rules, options and outputs this run uses."""
+    cwd = Path(cwd or os.getcwd())
+    config = load_for(cwd, args.config, args.no_config)
+    config = config.with_rule_flags(_names(args.enable), _names(args.disable))
+    pack_dirs = [Path(p) if os.path.isabs(p) else cwd / p for p in (args.pack_dir or [])]
+    all_rules = available_rules(pack_dirs)
+    rules = config.select_rules(all_rules)
+    go_version = config.go_version
+    if args.go:
+        try:
+            go_version = parse_go_version(args.go)
+        except ValueError as exc:
+            raise UsageError(f"--go: {exc}") from None
+    fail_on = config.fail_on
+    if args.fail_on:
+        try:
+            fail_on = Severity.parse(args.fail_on)
+        except ValueError as exc:
+            raise UsageError(f"--fail-on: {exc}") from None
+    outputs = [OutputSpec.parse(spec) for spec in (args.format or config.formats or ["text"])]
+    if sum(1 for o in outputs if o.path is None) > 1:
+        raise UsageError("--format: only one format can go to standard output; give the others a file, e.g. --format sarif:gocheck.sarif")
+    report_unused = args.report_unused_nolint or any(r.name == UNUSED_SUPPRESSION.name for r in rules)
+    options = EngineOptions(
+        include_generated=args.include_generated or config.include_generated,
+        severities=dict(config.severity_overrides),
+        go_version=go_version,
+    )
+    return CheckPlan(
+        cwd=cwd,
+        config=config,
+        patterns=list(args.patterns or ["./..."]),
+        all_rules=all_rules,
+        rules=rules,
+        options=options,
+        outputs=outputs,
+        fail_on=fail_on,
+        exclude=tuple(config.exclude) + tuple(_flag_globs(args.exclude or [], cwd, config.root)),
+        report_unused=report_unused,
+        new_from_rev=args.new_from_rev,
+        baseline=_path(args.baseline, cwd),
+        write_baseline=_path(args.write_baseline, cwd),
+        color=_use_color(args.color, sys.stdout),
+        jobs=getattr(args, "jobs", None) or 1,
+        cache=getattr(args, "result_cache", None),
+    )
+
+
+def run_check(plan: CheckPlan, progress=None) -> CheckOutcome:
+    """Engine, then suppression (per package, where the parsed files are), then the
+    new-code filters."""
+    started = time.monotonic()
+    selected = {r.name for r in plan.rules}
+    report_unused = plan.report_unused
+
+    def suppress(found: list[Diagnostic], package) -> list[Diagnostic]:
+        # Engine-reported rules (syntax) run whatever the selection; drop the unselected.
+        found = [d for d in found if d.rule in selected or d.rule == INTERNAL.name]
+        result = filter_suppressed(found, package.files, enabled=selected)
+        return result.kept + (result.unused if report_unused else [])
+
+    result = check_patterns(
+        plan.patterns,
+        plan.rules,
+        plan.options,
+        cwd=plan.cwd,
+        progress=progress,
+        jobs=plan.jobs,
+        cache=plan.cache,
+        package_filter=suppress,
+        fingerprint_extra=[f"unused={report_unused}", "selected=" + ",".join(sorted(selected))],
+        exclude=plan.exclude,
+        exclude_root=plan.config.root,
+    )
+    diagnostics = list(result.diagnostics)
+    outcome = CheckOutcome(result, diagnostics)
+    if plan.new_from_rev:
+        outcome.diagnostics = filter_new(diagnostics, changed_lines(plan.new_from_rev, plan.cwd), plan.cwd)
+    line_text = _line_text(result)
+    if plan.write_baseline is not None:
+        outcome.wrote_baseline = write_baseline(plan.write_baseline, outcome.diagnostics, line_text, plan.cwd)
+    elif plan.baseline is not None:
+        new, known = load_baseline(plan.baseline).filter(outcome.diagnostics, line_text, plan.cwd)
+        outcome.diagnostics, outcome.baselined = new, len(known)
+    outcome.seconds = time.monotonic() - started
+    return outcome
+
+
+def report_check(plan: CheckPlan, outcome: CheckOutcome, stdout: IO[str], stderr: IO[str]) -> int:
+    """Write every requested output and return the exit code."""
+    if outcome.wrote_baseline is not None:
+        stderr.write(f"gocheck: wrote {outcome.wrote_baseline} findings to {plan.write_baseline}; use it with --baseline {plan.write_baseline}\n")
+        internal = any(d.rule == INTERNAL.name for d in outcome.diagnostics)
+        return EXIT_INTERNAL if internal else EXIT_CLEAN
+    shown = {r.name: r for r in plan.rules}
+    for rule in (*ENGINE_RULES, UNUSED_SUPPRESSION):
+        if rule.name in shown or any(d.rule == rule.name for d in outcome.diagnostics):
+            shown[rule.name] = rule
+    report = Report(
+        diagnostics=outcome.diagnostics,
+        sources=outcome.result.sources,
+        rules=shown,
+        files=list(outcome.result.sources),
+        cwd=plan.cwd,
+        color=plan.color,
+    )
+    write_all(report, plan.outputs, stdout)
+    if interactive(stderr) and not any(o.is_machine and o.path is None for o in plan.outputs):
+        stderr.write(summary_line(outcome.result.files, outcome.result.packages, len(outcome.diagnostics), outcome.seconds, baselined=outcome.baselined) + "\n")
+    return exit_code(outcome.diagnostics, plan.fail_on)
+
+
+def exit_code(diagnostics: Sequence[Diagnostic], fail_on: Severity) -> int:
+    if any(d.rule == INTERNAL.name for d in diagnostics):
         return EXIT_INTERNAL
-    return EXIT_FINDINGS if any(d.severity >= Severity.WARNING for d in result.diagnostics) else EXIT_CLEAN
+    return EXIT_FINDINGS if any(d.severity >= fail_on for d in diagnostics) else EXIT_CLEAN
 
 
-def cmd_rules(args) -> int:
-    for r in sorted(available_rules(), key=lambda r: r.name):
-        print(f"{r.name:24} {str(r.severity):8} {r.summary}")
+def cmd_check(args: argparse.Namespace) -> int:
+    try:
+        plan = plan_check(args)
+        bar = ProgressBar(sys.stderr) if interactive(sys.stderr) else None
+        try:
+            outcome = run_check(plan, bar.update if bar is not None else None)
+        finally:
+            if bar is not None:
+                bar.clear()
+        return report_check(plan, outcome, sys.stdout, sys.stderr)
+    except _INPUT_ERRORS as exc:
+        raise UsageError(str(exc)) from exc
+    except _MAPPED_BY_MAIN:
+        raise
+    except Exception as exc:  # gocheck's own bug: say so, exit 3, never look like "findings"
+        sys.stderr.write(f"gocheck: internal error: {type(exc).__name__}: {exc}\n{traceback.format_exc()}")
+        return EXIT_INTERNAL
+
+
+def _names(values: Sequence[str] | None) -> list[str]:
+    return [n.strip() for v in values or () for n in v.split(",") if n.strip()]
+
+
+def _path(value: str | None, cwd: Path) -> Path | None:
+    if not value:
+        return None
+    return Path(value) if os.path.isabs(value) else cwd / value
+
+
+def _flag_globs(globs: Sequence[str], cwd: Path, root: Path) -> list[str]:
+    """`--exclude` globs are relative to the working directory; config ones to the config
+    file's directory. Rebase the flag's anchored globs onto the config root."""
+    try:
+        prefix = Path(os.path.relpath(cwd.resolve(), root.resolve())).as_posix()
+    except ValueError:
+        prefix = "."
+    out = []
+    for g in globs:
+        anchored = "/" in g.strip().rstrip("/")
+        if anchored and prefix not in (".", "") and not prefix.startswith(".."):
+            g = f"{prefix}/{g.strip().removeprefix('./').lstrip('/')}"
+        out.append(g)
+    return out
+
+
+def _use_color(choice: str, stream: IO[str]) -> bool:
+    if choice == "always":
+        return True
+    if choice == "never" or os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
+        return False
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def _line_text(result: CheckResult):
+    from analyzer.source import LineIndex
+
+    indexes: dict[str, LineIndex | None] = {}
+
+    def line_text(d: Diagnostic) -> bytes:
+        if d.path not in indexes:
+            try:
+                indexes[d.path] = LineIndex(result.sources[d.path])
+            except (KeyError, OSError):
+                indexes[d.path] = None
+        index = indexes[d.path]
+        return index.line_text(d.line - 1) if index is not None else b""
+
+    return line_text
+
+
+# -- gocheck rules / explain ----------------------------------------------------------
+
+
+def cmd_rules(args: argparse.Namespace) -> int:
+    pack_dirs = [Path(p) for p in (args.pack_dir or [])]
+    rules = sorted(available_rules(pack_dirs), key=lambda r: r.name)
+    if args.format == "json":
+        doc = [
+            {
+                "name": r.name,
+                "pack": r.pack,
+                "severity": str(r.severity),
+                "enabled_by_default": r.enabled_by_default,
+                "summary": r.summary,
+                "tags": list(r.tags),
+                "equivalents": list(r.equivalents),
+            }
+            for r in rules
+        ]
+        json.dump(doc, sys.stdout, indent=2)
+        sys.stdout.write("\n")
+        return EXIT_CLEAN
+    width = max([len(r.name) for r in rules] + [4])
+    print(f"{'NAME':{width}}  {'SEVERITY':8}  {'DEFAULT':7}  SUMMARY")
+    for r in rules:
+        equivalents = f" [{', '.join(r.equivalents)}]" if r.equivalents else ""
+        print(f"{r.name:{width}}  {str(r.severity):8}  {'on' if r.enabled_by_default else 'off':7}  {r.summary}{equivalents}")
     return EXIT_CLEAN
 
 
-def cmd_explain(args) -> int:
-    for r in available_rules():
-        if r.name == args.name:
-            print(r.docs().markdown(r.name), end="")
-            return EXIT_CLEAN
-    raise UsageError(f"unknown rule {args.name!r}: `gocheck rules` lists them")
+def cmd_explain(args: argparse.Namespace) -> int:
+    rules = available_rules([Path(p) for p in (args.pack_dir or [])])
+    by_name = {r.name: r for r in rules}
+    rule = by_name.get(args.name) or by_name.get(args.name.lower())
+    if rule is None:
+        # staticcheck/vet users may ask by the other tool's name: SA4018, vet:assign
+        wanted = args.name.lower()
+        rule = next((r for r in rules if any(e.lower() == wanted or e.lower().split(":")[-1] == wanted for e in r.equivalents)), None)
+    if rule is None:
+        close = difflib.get_close_matches(args.name, list(by_name), n=3, cutoff=0.5)
+        hint = f"; did you mean {' or '.join(close)}?" if close else ""
+        raise UsageError(f"unknown rule {args.name!r}{hint} (`gocheck rules` lists them)")
+    text = rule.docs().markdown(rule.name)
+    facts = [f"severity: {rule.severity}", f"default: {'on' if rule.enabled_by_default else 'off'}", f"pack: {rule.pack}"]
+    if rule.equivalents:
+        facts.append(f"equivalents: {', '.join(rule.equivalents)}")
+    sys.stdout.write(text.rstrip("\n") + "\n\n" + " | ".join(facts) + "\n")
+    return EXIT_CLEAN
+
+
+# -- argument parsing -----------------------------------------------------------------
 
 
 def register(sub) -> None:
-    check = sub.add_parser("check", help="check Go packages (the default command)")
-    check.add_argument("patterns", nargs="*")
-    check.add_argument("--format", default="text")
-    check.add_argument("--enable", action="append")
-    check.add_argument("--disable", action="append")
-    check.add_argument("--include-generated", action="store_true")
-    check.add_argument("--locked", action="store_true", help="CI: fail if gocheck.lock would change (issue 5)")
+    check = sub.add_parser(
+        "check",
+        help="check Go packages (the default command)",
+        description="Check Go packages. Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage or configuration error, 3 internal error.",
+    )
+    add_check_arguments(check)
     check.set_defaults(func=cmd_check)
+
     rules = sub.add_parser("rules", help="list the rules")
+    rules.add_argument("--format", choices=["text", "json"], default="text")
+    rules.add_argument("--pack-dir", action="append", metavar="DIR", help="also list the rules of a local pack directory")
     rules.set_defaults(func=cmd_rules)
+
     explain = sub.add_parser("explain", help="print a rule's documentation")
-    explain.add_argument("name")
+    explain.add_argument("name", help="rule name (or another tool's name for it, e.g. SA4018)")
+    explain.add_argument("--pack-dir", action="append", metavar="DIR", help="also search a local pack directory")
     explain.set_defaults(func=cmd_explain)
+
+
+def add_check_arguments(check: argparse.ArgumentParser) -> None:
+    check.add_argument("patterns", nargs="*", help="./... (default), dir/..., directories or .go files")
+    group = check.add_argument_group("configuration")
+    group.add_argument("--config", metavar="PATH", help="use this config file instead of the nearest .gocheck.toml")
+    group.add_argument("--no-config", action="store_true", help="ignore .gocheck.toml files")
+    group.add_argument("--enable", action="append", metavar="NAME[,NAME]", help="run these rules (or packs) too")
+    group.add_argument("--disable", action="append", metavar="NAME[,NAME]", help="do not run these rules (or packs)")
+    group.add_argument("--fail-on", metavar="SEVERITY", help="info, warning (default) or error: findings at or above it exit 1")
+    group.add_argument("--go", metavar="VERSION", help="Go language version, overriding go.mod (e.g. 1.21)")
+    group.add_argument("--exclude", action="append", metavar="GLOB", help="skip paths matching GLOB (e.g. 'gen/**'); repeatable")
+    group.add_argument("--include-generated", action="store_true", help="also check files marked '// Code generated ... DO NOT EDIT.'")
+    group.add_argument("--pack-dir", action="append", metavar="DIR", help="load rules from a local pack directory (trusted code)")
+    out = check.add_argument_group("output")
+    out.add_argument("--format", action="append", metavar="FMT[:PATH]", help="text, json, sarif, github, checkstyle or junit; repeatable; :PATH writes a file")
+    out.add_argument("--color", choices=["auto", "always", "never"], default="auto", help="colour text output (auto: on a terminal without NO_COLOR)")
+    out.add_argument("--report-unused-nolint", action="store_true", help="report //nolint and //lint:ignore comments that suppress nothing")
+    new = check.add_argument_group("new code only")
+    new.add_argument("--new-from-rev", metavar="REV", help="only findings on lines changed since the git revision REV")
+    new.add_argument("--baseline", metavar="FILE", help="hide findings recorded in FILE")
+    new.add_argument("--write-baseline", metavar="FILE", help="record the current findings in FILE and exit 0")
