@@ -1,0 +1,1031 @@
+"""Forward nil / non-nil / unknown dataflow over a function's CFG (`analyzer/cfg.py`).
+
+Per local variable and parameter of the function (not captured ones, not those whose
+address is taken, not those a closure assigns), a `Fact` says what is known at each point:
+
+- `NIL`: nil on every path here, from an assignment or zero value (`how="assign"`) or
+  from a branch on a nil comparison (`how="check"`, `node` is the comparison);
+- `NONNIL`: non-nil on every path, because of an allocation (`&T{}`, `new`, `make`,
+  literals: `"alloc"`), a comparison (`"check"`), or a dereference that would have panicked
+  otherwise (`"deref"`, `node` is the dereference);
+- `MAYBE`: nil on some path because a nil comparison said so (`node` is the comparison),
+  non-nil on the others; a meet with "unknown" forgets it.
+
+Facts are refined on the edges of `x == nil`, `nil != x` (with `!`, `&&`, `||` already split
+by the CFG) and `case nil`; reset by assignment. Along loop back edges, facts that came from
+comparisons are dropped, so a check in an earlier iteration says nothing about this one.
+After a call that probably never returns (`Block.may_not_return`), everything is forgotten.
+
+`NilAnalysis(...).run()` returns `NilFinding`s: dereferences of nil, possible nil
+dereferences, and nil comparisons whose outcome is already known. The nilcheck rule
+reports them; other rules can use `state_at(block)`.
+"""
+
+from __future__ import annotations
+
+import heapq
+from dataclasses import dataclass
+from typing import NamedTuple
+from weakref import WeakKeyDictionary
+
+from tree_sitter import Node
+
+from analyzer.cfg import CFG, Block
+from analyzer.scope import Declaration
+from analyzer.source import GoFile, unparen
+
+NIL, NONNIL, MAYBE = "nil", "non-nil", "maybe"
+
+
+class Fact(NamedTuple):
+    kind: str
+    how: str  # assign | check | alloc | deref | mixed
+    node: Node | None = None
+    block: int = -1
+
+
+_ALLOC = Fact(NONNIL, "alloc")
+_NIL_ASSIGN = Fact(NIL, "assign")
+_NONNIL_MIXED = Fact(NONNIL, "mixed")
+
+State = dict  # Declaration -> Fact; absent means unknown
+
+
+@dataclass(frozen=True)
+class NilFinding:
+    node: Node
+    message: str
+    category: str  # "nil-deref" | "possible-nil-deref" | "condition" | "panic-nil"
+
+
+def _first(a: Node | None, b: Node | None) -> Node | None:
+    if a is None:
+        return b
+    if b is None:
+        return a
+    return a if a.start_byte <= b.start_byte else b
+
+
+def meet(a: Fact, b: Fact) -> Fact | None:
+    if a == b:
+        return a
+    ka, kb = a.kind, b.kind
+    if ka == kb:
+        if ka == NIL:
+            if a.how == "assign" or b.how == "assign":
+                return _NIL_ASSIGN
+            return a if a.node is _first(a.node, b.node) else b
+        if ka == NONNIL:
+            hows = {a.how, b.how}
+            if hows <= {"alloc", "check"}:
+                return Fact(NONNIL, "check")
+            return _NONNIL_MIXED
+        return a if a.node is _first(a.node, b.node) else b  # two MAYBEs
+    if ka == NONNIL:
+        a, b = b, a
+        ka, kb = kb, ka
+    # now a is NIL or MAYBE
+    if kb == NONNIL:
+        if ka == MAYBE:
+            return a
+        if a.how == "check":
+            return Fact(MAYBE, "check", a.node, a.block)
+        return None
+    # NIL and MAYBE
+    return a if ka == MAYBE else b
+
+
+def meet_states(states: list[State]) -> State:
+    first = states[0]
+    if len(states) == 1:
+        return dict(first)
+    out: State = {}
+    for key, fact in first.items():
+        for other in states[1:]:
+            g = other.get(key)
+            if g is None:
+                fact = None
+                break
+            fact = meet(fact, g)
+            if fact is None:
+                break
+        if fact is not None:
+            out[key] = fact
+    return out
+
+
+def _demote(state: State) -> State:
+    """Facts carried around a loop: comparisons made in an earlier iteration no longer count."""
+    out: State = {}
+    for k, f in state.items():
+        if f.kind == NONNIL:
+            if f.how == "alloc":
+                out[k] = f
+            elif f.how == "deref":
+                out[k] = _NONNIL_MIXED
+        elif f.kind == NIL and f.how == "assign":
+            out[k] = f
+    return out
+
+
+# -- what the package's declarations say about types -----------------------------------------
+
+_NILABLE_NAMED = {"error": "interface", "any": "interface"}
+_VALUE_TYPES = frozenset(
+    "bool byte comparable complex64 complex128 float32 float64 int int8 int16 int32 int64 rune string uint uint8 uint16 uint32 uint64 uintptr".split()
+)
+# Well-known interfaces of the standard library, by their usual qualified spelling.
+_STD_INTERFACES = frozenset(
+    "context.Context io.Reader io.Writer io.Closer io.ReadCloser io.WriteCloser io.ReadWriter io.ReadWriteCloser "
+    "io.ReaderAt io.WriterTo io.ReaderFrom io.Seeker io.ByteReader fmt.Stringer net.Conn net.Listener net.Addr "
+    "http.Handler http.ResponseWriter http.RoundTripper reflect.Type sort.Interface hash.Hash fs.File fs.FS os.Signal".split()
+)
+_NONNIL_CALLS = {("errors", "New"), ("fmt", "Errorf")}
+
+
+class TypeKind(NamedTuple):
+    kind: str  # pointer | ptr_array | interface | func | slice | map | chan | nilable | value
+    base: str | None = None  # for pointers to a named type of this package: its name
+    length: int | None = None  # for pointers to arrays
+
+
+class PackageTypes:
+    """Package-level declarations: named types, methods, function signatures."""
+
+    def __init__(self, files: list[GoFile]) -> None:
+        self.types: dict[str, tuple[GoFile, Node]] = {}
+        self.methods: dict[str, dict[str, tuple[GoFile, Node, bool]]] = {}
+        self.funcs: dict[str, tuple[GoFile, Node]] = {}
+        for f in files:
+            for top in f.root.named_children:
+                t = top.type
+                if t == "type_declaration":
+                    for spec in top.named_children:
+                        if spec.type in ("type_spec", "type_alias"):
+                            name, typ = spec.child_by_field_name("name"), spec.child_by_field_name("type")
+                            if name is not None and typ is not None:
+                                self.types[f.text(name)] = (f, typ)
+                elif t == "function_declaration":
+                    name = top.child_by_field_name("name")
+                    if name is not None:
+                        self.funcs[f.text(name)] = (f, top)
+                elif t == "method_declaration":
+                    name = top.child_by_field_name("name")
+                    recv = top.child_by_field_name("receiver")
+                    if name is None or recv is None:
+                        continue
+                    for p in recv.named_children:
+                        if p.type != "parameter_declaration":
+                            continue
+                        typ = p.child_by_field_name("type")
+                        pointer = False
+                        while typ is not None and typ.type in ("pointer_type", "parenthesized_type", "generic_type"):
+                            if typ.type == "pointer_type":
+                                pointer = True
+                            typ = typ.child_by_field_name("type") if typ.type == "generic_type" else (typ.named_children[0] if typ.named_children else None)
+                        if typ is not None and typ.type == "type_identifier":
+                            self.methods.setdefault(f.text(typ), {})[f.text(name)] = (f, top, pointer)
+                        break
+
+
+_TYPES: "WeakKeyDictionary[object, PackageTypes]" = WeakKeyDictionary()
+
+
+def package_types(package) -> PackageTypes:
+    t = _TYPES.get(package)
+    if t is None:
+        t = _TYPES[package] = PackageTypes(package.files)
+    return t
+
+
+def _array_length(file: GoFile, arr: Node) -> int | None:
+    length = arr.child_by_field_name("length")
+    if length is not None and length.type == "int_literal":
+        try:
+            return int(file.text(length).replace("_", ""), 0)
+        except ValueError:
+            return None
+    return None
+
+
+class _TypeOracle:
+    def __init__(self, pass_, types: PackageTypes) -> None:
+        self.pass_ = pass_
+        self.types = types
+        self._var_kinds: dict[int, TypeKind | None] = {}
+
+    def kind_of(self, file: GoFile, typ: Node | None) -> TypeKind | None:
+        for _ in range(8):  # named types of named types, bounded
+            if typ is None:
+                return None
+            t = typ.type
+            if t == "parenthesized_type":
+                typ = typ.named_children[0] if typ.named_children else None
+                continue
+            if t == "pointer_type":
+                inner = typ.named_children[0] if typ.named_children else None
+                while inner is not None and inner.type == "parenthesized_type":
+                    inner = inner.named_children[0] if inner.named_children else None
+                if inner is not None and inner.type == "array_type":
+                    return TypeKind("ptr_array", None, _array_length(file, inner))
+                base = None
+                if inner is not None and inner.type == "generic_type":
+                    inner = inner.child_by_field_name("type")
+                if inner is not None and inner.type == "type_identifier":
+                    decl = self.pass_.resolve(file, inner)
+                    if decl is None or (decl.kind == "type" and decl.owner is None):
+                        base = file.text(inner)
+                return TypeKind("pointer", base)
+            if t == "interface_type":
+                return TypeKind("interface")
+            if t == "function_type":
+                return TypeKind("func")
+            if t == "slice_type":
+                return TypeKind("slice")
+            if t == "map_type":
+                return TypeKind("map")
+            if t == "channel_type":
+                return TypeKind("chan")
+            if t in ("struct_type", "array_type"):
+                return TypeKind("value")
+            if t == "qualified_type":
+                return TypeKind("interface") if file.text(typ) in _STD_INTERFACES else None
+            if t == "generic_type":
+                typ = typ.child_by_field_name("type")
+                continue
+            if t == "type_identifier":
+                name = file.text(typ)
+                decl = self.pass_.resolve(file, typ)
+                if decl is not None and decl.kind == "type" and decl.owner is not None and decl.spec is not None and decl.spec.type == "type_parameter_declaration":
+                    return self._type_param_kind(decl)
+                if decl is not None and decl.kind == "type" and decl.type_node is not None and decl.file is not None:
+                    if decl.owner is not None:  # a type declared inside a function
+                        file, typ = decl.file, decl.type_node
+                        continue
+                    file, typ = decl.file, decl.type_node
+                    continue
+                if name in _NILABLE_NAMED and (decl is None or decl.kind == "type"):
+                    return TypeKind(_NILABLE_NAMED[name])
+                if name in _VALUE_TYPES:
+                    return TypeKind("value")
+                return None
+            return None
+        return None
+
+    def _type_param_kind(self, decl: Declaration) -> TypeKind | None:
+        """A type parameter whose constraint's every term is nilable has a nil zero value."""
+        c = decl.type_node
+        if c is None or c.type != "type_constraint":
+            return None
+        kinds = set()
+        for term in c.named_children:
+            inner = term.named_children[0] if term.type == "negated_type" and term.named_children else term
+            k = self.kind_of(decl.file, inner)
+            if k is None or k.kind in ("value", "interface"):
+                return None
+            kinds.add(k.kind)
+        if not kinds:
+            return None
+        return TypeKind(kinds.pop()) if len(kinds) == 1 else TypeKind("nilable")
+
+    def var_kind(self, decl: Declaration) -> TypeKind | None:
+        key = id(decl)
+        if key in self._var_kinds:
+            return self._var_kinds[key]
+        self._var_kinds[key] = None  # cycles
+        out = self._var_kind(decl)
+        self._var_kinds[key] = out
+        return out
+
+    def _var_kind(self, decl: Declaration) -> TypeKind | None:
+        f = decl.file
+        if f is None:
+            return None
+        if decl.type_node is not None:
+            return self.kind_of(f, decl.type_node)
+        v = decl.value
+        if v is None or decl.kind not in ("var",):
+            return None
+        if decl.spec is not None and decl.spec.type in ("range_clause", "type_switch_statement"):
+            return None
+        v = unparen(v)
+        return self.expr_kind(f, v, decl.index)
+
+    def expr_kind(self, f: GoFile, v: Node, index: int = 0) -> TypeKind | None:
+        t = v.type
+        if t == "unary_expression":
+            op = v.child_by_field_name("operator")
+            operand = v.child_by_field_name("operand")
+            if op is not None and op.type == "&" and operand is not None and unparen(operand).type == "composite_literal":
+                typ = unparen(operand).child_by_field_name("type")
+                if typ is not None and typ.type == "type_identifier":
+                    return TypeKind("pointer", f.text(typ))
+                return TypeKind("pointer")
+            return None
+        if t == "composite_literal":
+            return self.kind_of(f, v.child_by_field_name("type"))
+        if t == "func_literal":
+            return TypeKind("func")
+        if t == "type_conversion_expression":
+            return self.kind_of(f, v.child_by_field_name("type"))
+        if t == "type_assertion_expression" and index == 0:
+            return self.kind_of(f, v.child_by_field_name("type"))
+        if t == "identifier" and index == 0:
+            decl = self.pass_.resolve(f, v)
+            if decl is not None and decl.kind in ("var", "param", "result", "receiver"):
+                return self.var_kind(decl)
+            return None
+        if t == "call_expression":
+            fn = unparen(v.child_by_field_name("function"))
+            args = v.child_by_field_name("arguments")
+            target = self.pass_.callee(f, v)
+            if target == ("", "new") and args is not None and args.named_children:
+                a = args.named_children[0]
+                return TypeKind("pointer", f.text(a) if a.type == "type_identifier" else None)
+            if target == ("", "make") and args is not None and args.named_children:
+                return self.kind_of(f, args.named_children[0])
+            if target in _NONNIL_CALLS:
+                return TypeKind("interface")
+            if target is not None and target[0] == "" and target[1] in self.types.funcs:
+                ff, fnode = self.types.funcs[target[1]]
+                results = _result_types(fnode)
+                if index < len(results):
+                    return self.kind_of(ff, results[index])
+                return None
+            if fn.type == "parenthesized_expression":
+                inner = unparen(fn)
+                if inner.type == "unary_expression" and inner.child_by_field_name("operand") is not None:
+                    operand = inner.child_by_field_name("operand")
+                    if operand.type == "identifier":
+                        d = self.pass_.resolve(f, operand)
+                        if d is not None and d.kind == "type":
+                            return TypeKind("pointer", f.text(operand) if d.owner is None else None)
+            return None
+        return None
+
+
+def _result_types(fn: Node) -> list[Node]:
+    res = fn.child_by_field_name("result")
+    if res is None:
+        return []
+    if res.type != "parameter_list":
+        return [res]
+    out: list[Node] = []
+    for p in res.named_children:
+        if p.type == "parameter_declaration":
+            typ = p.child_by_field_name("type")
+            names = p.children_by_field_name("name")
+            out.extend([typ] * max(1, len(names)))
+    return out
+
+
+def derefs_receiver_unguarded(file: GoFile, method: Node) -> bool:
+    """True when a pointer-receiver method dereferences its receiver before anything could
+    guard it: in its straight-line opening statements, before any nil comparison of it."""
+    recv = method.child_by_field_name("receiver")
+    body = method.child_by_field_name("body")
+    if recv is None or body is None:
+        return False
+    name = None
+    for p in recv.named_children:
+        if p.type == "parameter_declaration":
+            n = p.child_by_field_name("name")
+            name = file.text(n) if n is not None else None
+    if not name or name == "_":
+        return False
+    from analyzer.cfg import _statements
+
+    simple = ("expression_statement", "assignment_statement", "short_var_declaration", "return_statement", "inc_statement", "dec_statement", "send_statement", "var_declaration")
+    for stmt in _statements(body):
+        parts = [stmt] if stmt.type in simple else [c for c in (stmt.child_by_field_name("initializer"), stmt.child_by_field_name("condition"), stmt.child_by_field_name("value")) if c is not None]
+        for part in parts:
+            stack = [part]
+            while stack:
+                n = stack.pop()
+                t = n.type
+                if t == "func_literal":
+                    continue
+                if t == "binary_expression" and b"nil" in file.source[n.start_byte : n.end_byte] and name.encode() in file.source[n.start_byte : n.end_byte]:
+                    return False  # guarded (or at least considered)
+                if t == "selector_expression":
+                    op = unparen(n.child_by_field_name("operand"))
+                    parent = n.parent
+                    is_call = parent is not None and parent.type == "call_expression" and parent.child_by_field_name("function") == n
+                    if op.type == "identifier" and file.text(op) == name and not is_call:
+                        return True
+                if t == "unary_expression":
+                    o = n.child_by_field_name("operator")
+                    op = n.child_by_field_name("operand")
+                    if o is not None and o.type == "*" and op is not None and unparen(op).type == "identifier" and file.text(unparen(op)) == name:
+                        return True
+                if t == "call_expression":
+                    fn = n.child_by_field_name("function")
+                    if fn is not None and fn.type == "identifier" and file.text(fn) in ("len", "cap"):
+                        continue
+                stack.extend(reversed(n.named_children))
+        if stmt.type not in simple:
+            return False
+    return False
+
+
+# -- the analysis -------------------------------------------------------------------------------
+
+_ASSIGN_PARENTS = frozenset({"assignment_statement", "short_var_declaration", "range_clause", "receive_statement"})
+_NO_EVAL_CALLS = frozenset({"len", "cap"})
+
+
+class NilAnalysis:
+    """The dataflow for one function or func literal: `run()` -> findings."""
+
+    def __init__(self, pass_, file: GoFile, func: Node, cfg: CFG | None = None) -> None:
+        self.pass_ = pass_
+        self.file = file
+        self.func = func
+        self.cfg = cfg if cfg is not None else pass_.cfg(file, func)
+        self.types = package_types(pass_.package)
+        self.oracle = _TypeOracle(pass_, self.types)
+        self.tracked: set[int] = set()
+        self.decls: dict[int, Declaration] = {}
+        self._ident_decl: dict[int, Declaration | None] = {}
+        self.in_states: list[State | None] = [None] * len(self.cfg.blocks)
+        self.findings: list[NilFinding] = []
+        self._emit = False
+        self._reported: set[tuple[int, str]] = set()
+        self._cur_block: Block | None = None
+
+    # -- setup -----------------------------------------------------------------------------
+
+    def _decl(self, ident: Node) -> Declaration | None:
+        key = ident.start_byte
+        if key in self._ident_decl:
+            return self._ident_decl[key]
+        d = self.pass_.resolve(self.file, ident)
+        self._ident_decl[key] = d
+        return d
+
+    def _find_tracked(self) -> None:
+        func = self.func
+        excluded: set[int] = set()
+        candidates: dict[int, Declaration] = {}
+        body = func.child_by_field_name("body")
+        sig = [func.child_by_field_name(n) for n in ("receiver", "parameters", "result")]
+        stack: list[tuple[Node, bool]] = [(n, False) for n in sig if n is not None]
+        if body is not None:
+            stack.append((body, False))
+        file = self.file
+        while stack:
+            n, nested = stack.pop()
+            t = n.type
+            if t == "identifier":
+                d = self._decl(n)
+                if d is None or d.owner is None or d.kind not in ("var", "param", "result", "receiver"):
+                    continue
+                if d.owner != func:
+                    continue
+                key = id(d)
+                candidates[key] = d
+                parent = n.parent
+                while parent is not None and parent.type == "parenthesized_expression":
+                    parent = parent.parent
+                if parent is not None and parent.type == "unary_expression":
+                    op = parent.child_by_field_name("operator")
+                    if op is not None and op.type == "&":
+                        excluded.add(key)
+                if nested and parent is not None:
+                    if parent.type in ("inc_statement", "dec_statement"):
+                        excluded.add(key)
+                    elif parent.type == "expression_list" and parent.parent is not None and parent.parent.type in _ASSIGN_PARENTS:
+                        if parent.parent.child_by_field_name("left") == parent:
+                            excluded.add(key)
+                continue
+            if t == "func_literal":
+                nested = True
+            for c in n.named_children:
+                stack.append((c, nested))
+        self.decls = {k: d for k, d in candidates.items() if k not in excluded}
+        self.tracked = set(self.decls)
+
+    def _var(self, node: Node) -> Declaration | None:
+        node = unparen(node)
+        if node.type != "identifier":
+            return None
+        d = self._decl(node)
+        if d is None or id(d) not in self.tracked:
+            return None
+        return d
+
+    # -- driver ----------------------------------------------------------------------------
+
+    def run(self) -> list[NilFinding]:
+        cfg = self.cfg
+        self._find_tracked()
+        if not self.tracked:
+            return []
+        order = _reverse_postorder(cfg)
+        position = {b.index: i for i, b in enumerate(order)}
+        back = cfg.back_edges()
+        outs: dict[int, list[tuple[Block, State]]] = {}
+        self.in_states[cfg.entry.index] = self._entry_state()
+        pending = {cfg.entry.index}
+        heap = [(0, cfg.entry.index)]
+        budget = 30 * len(cfg.blocks) + 100
+        while heap:
+            _, bi = heapq.heappop(heap)
+            if bi not in pending:
+                continue
+            pending.discard(bi)
+            budget -= 1
+            if budget < 0:
+                return []  # does not settle: say nothing rather than something wrong
+            block = cfg.blocks[bi]
+            edges = []
+            for succ, out in self._transfer(block, dict(self.in_states[bi])):
+                if out is not None:
+                    edges.append((succ, _demote(out) if (bi, succ.index) in back else out))
+            outs[bi] = edges
+            for succ in {s.index: s for s, _ in edges}.values():
+                incoming = [out for p in succ.preds for s, out in outs.get(p.index, ()) if s is succ]
+                new = meet_states(incoming) if incoming else None
+                if new != self.in_states[succ.index]:
+                    self.in_states[succ.index] = new
+                    if succ.index not in pending:
+                        pending.add(succ.index)
+                        heapq.heappush(heap, (position.get(succ.index, len(order)), succ.index))
+        # final pass: report from the settled states
+        self._emit = True
+        for b in cfg.blocks:
+            st = self.in_states[b.index]
+            if st is not None and b.live:
+                self._transfer(b, dict(st))
+        return self.findings
+
+    def state_at(self, block: Block) -> State | None:
+        """The facts on entry to `block` (None when no path reaches it), after `run()`."""
+        return self.in_states[block.index]
+
+    def _entry_state(self) -> State:
+        st: State = {}
+        for key, d in self.decls.items():
+            if d.kind == "result" and d.type_node is not None:
+                k = self.oracle.var_kind(d)
+                if k is not None and k.kind not in ("value",):
+                    st[key] = _NIL_ASSIGN
+        return st
+
+    # -- transfer ----------------------------------------------------------------------------
+
+    def _transfer(self, block: Block, st: State) -> list[tuple[Block, State | None]]:
+        self._cur_block = block
+        for node in block.nodes:
+            self._node(node, st)
+        if block.terminator in ("panic", "noreturn"):
+            return []
+        if block.cond is not None:
+            self._walk(block.cond, st)
+            t, f = self._refine_cond(block.cond, st, block)
+            return [(block.succs[0], t), (block.succs[1], f)] if len(block.succs) == 2 else []
+        if block.case is not None:
+            for v in block.case.values:
+                if not block.case.type_switch:
+                    self._walk(v, st)
+            t, f = self._refine_case(block, st)
+            return [(block.succs[0], t), (block.succs[1], f)] if len(block.succs) == 2 else []
+        if block.may_not_return:
+            return [(s, {}) for s in block.succs]
+        return [(s, dict(st)) for s in block.succs] if len(block.succs) > 1 else [(s, st) for s in block.succs]
+
+    def _node(self, node: Node, st: State) -> None:
+        t = node.type
+        if t == "range_clause":
+            left = node.child_by_field_name("left")
+            if left is not None:
+                for x in left.named_children if left.type == "expression_list" else [left]:
+                    self._assign(x, None, st)
+            return
+        if t in ("assignment_statement", "short_var_declaration", "receive_statement"):
+            left = node.child_by_field_name("left")
+            right = node.child_by_field_name("right")
+            if right is not None:
+                self._walk(right, st)
+            lefts = (left.named_children if left.type == "expression_list" else [left]) if left is not None else []
+            for x in lefts:
+                if unparen(x).type != "identifier":
+                    self._walk(x, st, store=True)
+            rights = (right.named_children if right.type == "expression_list" else [right]) if right is not None else []
+            op = node.child_by_field_name("operator")
+            plain = t == "short_var_declaration" or (t == "assignment_statement" and op is not None and op.type == "=")
+            if t == "receive_statement":
+                plain = False
+            values = [self._eval(r, st) for r in rights] if plain and len(rights) == len(lefts) else [None] * len(lefts)
+            for x, v in zip(lefts, values):
+                self._assign(x, v, st)
+            return
+        if t == "var_declaration":
+            for spec in _var_specs(node):
+                value = spec.child_by_field_name("value")
+                if value is not None:
+                    self._walk(value, st)
+                names = spec.children_by_field_name("name")
+                vals = value.named_children if value is not None else []
+                for i, name in enumerate(names):
+                    if vals:
+                        fact = self._eval(vals[i], st) if len(vals) == len(names) else None
+                    else:
+                        d = self._var(name)
+                        k = self.oracle.var_kind(d) if d is not None else None
+                        fact = _NIL_ASSIGN if k is not None and k.kind != "value" else None
+                    self._assign(name, fact, st)
+            return
+        if t in ("inc_statement", "dec_statement"):
+            operand = node.named_children[0] if node.named_children else None
+            if operand is not None:
+                if unparen(operand).type == "identifier":
+                    self._assign(operand, None, st)
+                else:
+                    self._walk(operand, st, store=True)
+            return
+        self._walk(node, st)
+
+    def _assign(self, target: Node, fact: Fact | None, st: State) -> None:
+        d = self._var(target)
+        if d is None:
+            return
+        key = id(d)
+        if fact is None:
+            st.pop(key, None)
+        else:
+            st[key] = fact
+
+    # -- expression values -----------------------------------------------------------------
+
+    def _eval(self, e: Node, st: State) -> Fact | None:
+        for _ in range(64):
+            e = unparen(e)
+            t = e.type
+            if t == "nil":
+                return _NIL_ASSIGN
+            if t == "identifier":
+                d = self._var(e)
+                if d is None:
+                    return None
+                f = st.get(id(d))
+                if f is None or f.kind == MAYBE:
+                    return None
+                return _NIL_ASSIGN if f.kind == NIL else _ALLOC
+            if t in ("composite_literal", "func_literal"):
+                return _ALLOC
+            if t == "unary_expression":
+                op = e.child_by_field_name("operator")
+                return _ALLOC if op is not None and op.type == "&" else None
+            if t == "call_expression":
+                target = self.pass_.callee(self.file, e)
+                if target in (("", "new"), ("", "make")) or target in _NONNIL_CALLS:
+                    return _ALLOC
+                conv = self._conversion(e)
+                if conv is None:
+                    return None
+                typ, operand = conv
+            elif t == "type_conversion_expression":
+                typ, operand = e.child_by_field_name("type"), e.child_by_field_name("operand")
+            elif t == "slice_expression":
+                operand = e.child_by_field_name("operand")
+                base = unparen(operand) if operand is not None else None
+                if base is not None and base.type == "identifier":
+                    d = self._var(base)
+                    k = self.oracle.var_kind(d) if d is not None else None
+                    if k is None or k.kind != "slice":
+                        return None
+                elif base is None or base.type != "slice_expression":
+                    return None
+                e = base
+                continue
+            else:
+                return None
+            return self._eval_conversion(typ, operand, st)
+        return None
+
+    def _eval_conversion(self, typ, operand: Node | None, st: State) -> Fact | None:
+        if typ is None or operand is None:
+            return None
+        kind = self.oracle.kind_of(self.file, typ)
+        if kind is None:
+            return None
+        src = self._eval(operand, st) if unparen(operand).type != "call_expression" else None
+        if kind.kind == "ptr_array":
+            okind = self._operand_kind(operand)
+            if okind is None or okind.kind != "slice":
+                return None
+            if kind.length is not None and kind.length > 0:
+                return _ALLOC  # a nil slice would have panicked
+            return src if src is not None and src.kind == NIL else None
+        if kind.kind == "interface":
+            okind = self._operand_kind(operand)
+            if src is not None and src.kind == NIL and okind is not None and okind.kind == "interface":
+                return src
+            return None
+        if kind.kind == "pointer":
+            return src
+        return None
+
+    def _operand_kind(self, operand: Node) -> TypeKind | None:
+        operand = unparen(operand)
+        if operand.type == "identifier":
+            d = self._var(operand)
+            return self.oracle.var_kind(d) if d is not None else None
+        if operand.type in ("type_conversion_expression",):
+            return self.oracle.kind_of(self.file, operand.child_by_field_name("type"))
+        return None
+
+    def _conversion(self, call: Node) -> tuple[Node, Node] | None:
+        """`(*T)(x)` parsed as a call: (type-ish node, operand) when the callee is a type."""
+        fn = call.child_by_field_name("function")
+        args = call.child_by_field_name("arguments")
+        if fn is None or args is None or args.named_child_count != 1:
+            return None
+        inner = unparen(fn)
+        if fn.type == "parenthesized_expression" and inner.type == "unary_expression":
+            operand = inner.child_by_field_name("operand")
+            if operand is not None and operand.type == "identifier":
+                d = self.pass_.resolve(self.file, operand)
+                if d is not None and d.kind == "type":
+                    return _PointerTo(inner), args.named_children[0]
+        return None
+
+    # -- dereferences ----------------------------------------------------------------------
+
+    def _walk(self, root: Node, st: State, store: bool = False) -> None:
+        """Visit `root`'s expressions in (roughly) evaluation order, noting dereferences."""
+        stack = [root]
+        while stack:
+            n = stack.pop()
+            t = n.type
+            if t == "func_literal":
+                continue
+            if t == "selector_expression":
+                operand = n.child_by_field_name("operand")
+                d = self._var(operand) if operand is not None else None
+                if d is not None:
+                    parent = n.parent
+                    if parent is not None and parent.type == "call_expression" and parent.child_by_field_name("function") == n:
+                        self._method_call(n, d, st)
+                    else:
+                        self._deref(n, d, st, "field selection")
+            elif t == "unary_expression":
+                op = n.child_by_field_name("operator")
+                operand = n.child_by_field_name("operand")
+                if op is not None and op.type == "*" and operand is not None:
+                    what = "store" if store and n == root else "load"
+                    d = self._var(operand)
+                    if d is not None:
+                        self._deref(n, d, st, what)
+                    else:
+                        v = self._eval(operand, st)
+                        if v is not None and v.kind == NIL:
+                            self._finding(n, f"nil dereference in {what}", "nil-deref")
+            elif t in ("index_expression", "slice_expression"):
+                operand = n.child_by_field_name("operand")
+                d = self._var(operand) if operand is not None else None
+                if d is not None:
+                    k = self.oracle.var_kind(d)
+                    if k is not None and k.kind == "ptr_array":
+                        self._deref(n, d, st, "index operation" if t == "index_expression" else "slice operation")
+            elif t == "type_assertion_expression":
+                operand = n.child_by_field_name("operand")
+                d = self._var(operand) if operand is not None else None
+                if d is not None and not _comma_ok(n):
+                    self._deref(n, d, st, "type assertion")
+            elif t == "call_expression":
+                fn = n.child_by_field_name("function")
+                target = self.pass_.callee(self.file, n)
+                if target is not None and target[0] == "" and target[1] in _NO_EVAL_CALLS:
+                    continue  # len(p.arr) of an array does not evaluate p
+                if target is not None and target[0] == "unsafe":
+                    continue
+                if target == ("", "panic"):
+                    self._panic(n, st)
+                d = self._var(fn) if fn is not None else None
+                if d is not None:
+                    self._deref(n, d, st, "dynamic function call")
+                conv = self._conversion(n)
+                self._slice_cast(n, conv, st)
+            elif t == "type_conversion_expression":
+                typ, operand = n.child_by_field_name("type"), n.child_by_field_name("operand")
+                if typ is not None and typ.type == "pointer_type" and typ.named_children and typ.named_children[0].type == "parenthesized_type":
+                    # tree-sitter reads `*(*T)(x)` as a conversion to `*(*T)`: it is a load
+                    typ = typ.named_children[0]
+                    v = self._eval_conversion(typ, operand, st)
+                    if v is not None and v.kind == NIL:
+                        self._finding(n, "nil dereference in load", "nil-deref")
+                self._slice_cast(n, (typ, operand), st)
+            children = n.named_children
+            if children:
+                stack.extend(reversed(children))
+
+    def _slice_cast(self, n: Node, conv, st: State) -> None:
+        if conv is None or conv[0] is None or conv[1] is None:
+            return
+        kind = self.oracle.kind_of(self.file, conv[0])
+        if kind is None or kind.kind != "ptr_array" or not kind.length:
+            return
+        okind = self._operand_kind(conv[1])
+        v = self._eval(conv[1], st)
+        if okind is not None and okind.kind == "slice" and v is not None and v.kind == NIL:
+            self._finding(n, "nil slice being cast to an array of len > 0 will always panic", "nil-deref")
+
+    def _panic(self, call: Node, st: State) -> None:
+        args = call.child_by_field_name("arguments")
+        if args is None or args.named_child_count != 1:
+            return
+        arg = unparen(args.named_children[0])
+        if arg.type == "nil":
+            self._finding(call, "panic with nil value", "panic-nil")
+            return
+        d = self._var(arg)
+        if d is None:
+            return
+        f = st.get(id(d))
+        k = self.oracle.var_kind(d)
+        if f is not None and f.kind == NIL and k is not None and k.kind == "interface":
+            self._finding(call, f"panic with nil value ({d.name} is nil)", "panic-nil")
+
+    def _method_call(self, sel: Node, d: Declaration, st: State) -> None:
+        k = self.oracle.var_kind(d)
+        if k is None:
+            return
+        method = self.file.text(sel.child_by_field_name("field"))
+        if k.kind == "interface":
+            self._deref(sel, d, st, "dynamic method call")
+            return
+        if k.kind != "pointer" or k.base is None:
+            return
+        info = self.types.methods.get(k.base, {}).get(method)
+        if info is None:
+            return
+        mfile, mnode, pointer = info
+        if not pointer:
+            self._deref(sel, d, st, f"method call: ({k.base}).{method} has a value receiver")
+        elif derefs_receiver_unguarded(mfile, mnode):
+            self._deref(sel, d, st, f"method call: (*{k.base}).{method} dereferences its receiver")
+
+    def _deref(self, node: Node, d: Declaration, st: State, what: str) -> None:
+        key = id(d)
+        f = st.get(key)
+        if f is not None and f.kind == NIL:
+            k = self.oracle.var_kind(d)
+            if what == "field selection" and k is not None and k.kind in ("slice", "map", "chan", "func", "value"):
+                return
+            self._finding(node, f"nil dereference in {what} ({d.name} is nil)", "nil-deref")
+            return
+        if f is not None and f.kind == MAYBE:
+            check_block = self.cfg.blocks[f.block] if 0 <= f.block < len(self.cfg.blocks) else None
+            here = self._cur_block
+            if check_block is not None and here is not None and self.cfg.postdominates(here, check_block):
+                line = f.node.start_point[0] + 1 if f.node is not None else 0
+                self._finding(node, f"possible nil pointer dereference ({d.name} is compared with nil at line {line})", "possible-nil-deref")
+                st[key] = _NONNIL_MIXED
+                return
+        if f is None or f.kind != NONNIL:
+            st[key] = Fact(NONNIL, "deref", node)
+
+    def _finding(self, node: Node, message: str, category: str) -> None:
+        if not self._emit:
+            return
+        key = (node.start_byte, message)
+        if key in self._reported:
+            return
+        self._reported.add(key)
+        self.findings.append(NilFinding(node, message, category))
+
+    # -- conditions ----------------------------------------------------------------------------
+
+    def _refine_cond(self, cond: Node, st: State, block: Block) -> tuple[State | None, State | None]:
+        c = unparen(cond)
+        if c.type != "binary_expression":
+            return st, dict(st)
+        op = c.child_by_field_name("operator")
+        if op is None or op.type not in ("==", "!="):
+            return st, dict(st)
+        eq = op.type == "=="
+        left, right = unparen(c.child_by_field_name("left")), unparen(c.child_by_field_name("right"))
+        if left.type == "nil":
+            left, right = right, left
+        if right.type != "nil":
+            # two values: both nil on every path?
+            a, b = self._eval(left, st), self._eval(right, st)
+            if a is not None and b is not None and a.kind == NIL and b.kind == NIL and self._both_nilable(left, right):
+                self._finding(c, f"{'tautological' if eq else 'impossible'} condition: nil {op.type} nil", "condition")
+                return (st, None) if eq else (None, st)
+            return st, dict(st)
+        d = self._var(left)
+        fact = st.get(id(d)) if d is not None else self._eval(left, st)
+        name = d.name if d is not None else self.file.text(left)
+        yes_nil = no_nil = None  # states where the value is nil / non-nil
+        if fact is not None and fact.kind == NIL:
+            self._finding(c, f"{'tautological' if eq else 'impossible'} condition: nil {op.type} nil ({name} is always nil here)", "condition")
+            yes_nil, no_nil = st, None
+        elif fact is not None and fact.kind == NONNIL:
+            if fact.how == "deref" and fact.node is not None and d is not None:
+                line = c.start_point[0] + 1
+                self._finding(fact.node, f"possible nil pointer dereference ({name} is compared with nil at line {line})", "possible-nil-deref")
+            elif fact.how in ("alloc", "check"):
+                self._finding(c, f"{'impossible' if eq else 'tautological'} condition: non-nil {op.type} nil ({name} is never nil here)", "condition")
+            yes_nil, no_nil = None, st
+        else:
+            yes_nil, no_nil = dict(st), st
+            if d is not None:
+                yes_nil[id(d)] = Fact(NIL, "check", c, block.index)
+                no_nil[id(d)] = Fact(NONNIL, "check")
+        return (yes_nil, no_nil) if eq else (no_nil, yes_nil)
+
+    def _both_nilable(self, a: Node, b: Node) -> bool:
+        for x in (a, b):
+            d = self._var(x)
+            k = self.oracle.var_kind(d) if d is not None else None
+            if k is None or k.kind == "value":
+                return False
+        return True
+
+    def _refine_case(self, block: Block, st: State) -> tuple[State | None, State | None]:
+        case = block.case
+        tag = case.tag
+        d = self._var(tag) if tag is not None else None
+        if d is None:
+            return st, dict(st)
+        nils = [v for v in case.values if (v.type == "nil" or (case.type_switch and v.type == "type_identifier" and self.file.text(v) == "nil"))]
+        fact = st.get(id(d))
+        if not nils:
+            if case.type_switch:
+                yes = dict(st)
+                if fact is None or fact.kind != NIL:
+                    yes[id(d)] = Fact(NONNIL, "check")
+                    return yes, st
+                return None, st  # a nil interface matches no type case
+            return st, dict(st)
+        if fact is not None and fact.kind == NONNIL and fact.how in ("alloc", "check"):
+            self._finding(nils[0], f"impossible condition: non-nil == nil ({d.name} is never nil here)", "condition")
+            return (st, dict(st)) if len(nils) < len(case.values) else (None, st)
+        if fact is not None and fact.kind == NIL:
+            self._finding(nils[0], f"tautological condition: nil == nil ({d.name} is always nil here)", "condition")
+            return st, None
+        yes, no = dict(st), st
+        if len(nils) == len(case.values):
+            yes[id(d)] = Fact(NIL, "check", nils[0], block.index)
+        else:
+            yes.pop(id(d), None)
+        no[id(d)] = Fact(NONNIL, "check")
+        return yes, no
+
+
+class _PointerTo:
+    """Stands for the type `*T` of a conversion `(*T)(x)` parsed as a call."""
+
+    def __init__(self, unary: Node) -> None:
+        self.node = unary
+        self.type = "pointer_type"
+        self.named_children = [unary.child_by_field_name("operand")]
+
+
+def _comma_ok(assertion: Node) -> bool:
+    parent = assertion.parent
+    while parent is not None and parent.type == "parenthesized_expression":
+        parent = parent.parent
+    if parent is None or parent.type != "expression_list":
+        return False
+    stmt = parent.parent
+    if stmt is None or stmt.type not in ("assignment_statement", "short_var_declaration", "var_spec"):
+        return False
+    if parent.named_child_count != 1:
+        return False
+    left = stmt.child_by_field_name("left") or None
+    if stmt.type == "var_spec":
+        return len(stmt.children_by_field_name("name")) == 2
+    return left is not None and left.named_child_count == 2
+
+
+def _var_specs(decl: Node):
+    for c in decl.named_children:
+        if c.type == "var_spec":
+            yield c
+        elif c.type == "var_spec_list":
+            for s in c.named_children:
+                if s.type == "var_spec":
+                    yield s
+
+
+def _reverse_postorder(cfg: CFG) -> list[Block]:
+    seen = {cfg.entry.index}
+    post: list[Block] = []
+    stack: list[tuple[Block, int]] = [(cfg.entry, 0)]
+    while stack:
+        b, i = stack[-1]
+        if i < len(b.succs):
+            stack[-1] = (b, i + 1)
+            s = b.succs[i]
+            if s.index not in seen:
+                seen.add(s.index)
+                stack.append((s, 0))
+        else:
+            post.append(b)
+            stack.pop()
+    post.reverse()
+    return post
