@@ -8,7 +8,7 @@ import argparse
 import sys
 
 from analyzer import ENGINE_VERSION
-from analyzer.cli import check_command
+from analyzer.cli import cache_command, check_command, lsp_command
 from analyzer.cli.errors import EXIT_USAGE, UsageError
 from analyzer.discovery import PatternError
 from analyzer.rulepack import PackLoadError
@@ -17,7 +17,7 @@ from analyzer.cli import login_command, pack_command, packs_command
 from rulehub.loader.errors import LoaderError
 
 # Modules that add subcommands; each has register(subparsers).
-COMMAND_MODULES = [check_command]
+COMMAND_MODULES = [check_command, lsp_command, cache_command]
 COMMAND_MODULES += [pack_command, packs_command, login_command]  # packs and RuleHub (issue 5)
 
 
