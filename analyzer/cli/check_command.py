@@ -90,6 +90,10 @@ def plan_check(args: argparse.Namespace, cwd: Path | None = None) -> CheckPlan:
     config = load_for(cwd, args.config, args.no_config)
     config = config.with_rule_flags(_names(args.enable), _names(args.disable))
     pack_dirs = [Path(p) if os.path.isabs(p) else cwd / p for p in (args.pack_dir or [])]
+    if not args.no_config:  # [packs] from .gocheck.toml, verified by rulehub.loader (issue 5)
+        from rulehub.loader import verified_pack_dirs
+
+        pack_dirs += verified_pack_dirs(cwd, locked=getattr(args, "locked", False))
     all_rules = available_rules(pack_dirs)
     rules = config.select_rules(all_rules)
     go_version = config.go_version
@@ -361,6 +365,7 @@ def add_check_arguments(check: argparse.ArgumentParser) -> None:
     group.add_argument("--exclude", action="append", metavar="GLOB", help="skip paths matching GLOB (e.g. 'gen/**'); repeatable")
     group.add_argument("--include-generated", action="store_true", help="also check files marked '// Code generated ... DO NOT EDIT.'")
     group.add_argument("--pack-dir", action="append", metavar="DIR", help="load rules from a local pack directory (trusted code)")
+    group.add_argument("--locked", action="store_true", help="CI: fail if gocheck.lock would change; use the locked packs only")
     out = check.add_argument_group("output")
     out.add_argument("--format", action="append", metavar="FMT[:PATH]", help="text, json, sarif, github, checkstyle or junit; repeatable; :PATH writes a file")
     out.add_argument("--color", choices=["auto", "always", "never"], default="auto", help="colour text output (auto: on a terminal without NO_COLOR)")
