@@ -290,7 +290,7 @@ class PackageScopes:
                 children = node.named_children
                 for child in reversed(children[1:]):
                     push((child, scope, owner))
-                if children and not _is_bare_identifier_key(children[0]):
+                if children and (not _is_bare_identifier_key(children[0]) or _keys_are_expressions(node)):
                     push((children[0], scope, owner))
                 continue
             if t in ("selector_expression",):
@@ -357,6 +357,20 @@ def _specs(decl: Node, spec_type: str):
 
 def _has_token(node: Node, token: str) -> bool:
     return any(not c.is_named and c.type == token for c in node.children)
+
+
+_EXPRESSION_KEYED_TYPES = frozenset({"map_type", "slice_type", "array_type", "implicit_length_array_type"})
+
+
+def _keys_are_expressions(keyed: Node) -> bool:
+    """In `map[K]V{k: v}` and `[]T{i: v}` a bare identifier key is a variable or constant,
+    not a struct field name."""
+    body = keyed.parent
+    literal = body.parent if body is not None else None
+    if literal is None or literal.type != "composite_literal":
+        return False
+    typ = literal.child_by_field_name("type")
+    return typ is not None and typ.type in _EXPRESSION_KEYED_TYPES
 
 
 def _is_bare_identifier_key(key: Node) -> bool:
