@@ -97,12 +97,12 @@ def test_sarif_fingerprints_survive_line_shifts_and_differ_per_occurrence(tmp_pa
 
 def test_sarif_columns_are_utf16_and_internal_findings_are_valid(sarif_schema, tmp_path):
     source = 'package p\n\nfunc F(x int) {\n\t_ = "héllo😀"; x = x\n}\n'.encode()
-    d = Diagnostic("selfassign", Severity.WARNING, "a.go", 4, 19, 4, 24, 0, 0, "m")
+    d = Diagnostic("selfassign", Severity.WARNING, "a.go", 4, 20, 4, 25, 0, 0, "m")
     internal = Diagnostic("internal", Severity.ERROR, "", 1, 1, 1, 1, 0, 0, "rule x crashed")
     doc = sarif.build(Report([d, internal], {"a.go": source}, cwd=tmp_path, root=tmp_path))
     jsonschema.Draft4Validator(sarif_schema).validate(doc)
     region = doc["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"]
-    # 18 bytes before `x` (é is 2 bytes, 😀 4) but 16 UTF-16 code units (😀 is a surrogate pair)
+    # 19 bytes before `x` (é is 2 bytes, 😀 4) but 16 UTF-16 code units (😀 is a surrogate pair)
     assert region["startColumn"] == 17
     assert doc["runs"][0]["invocations"][0]["executionSuccessful"] is False
 
