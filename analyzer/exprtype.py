@@ -68,6 +68,15 @@ def declared_type(pass_, file: GoFile, expr: Node) -> TypeRef | None:
         if value.type == "composite_literal":
             typ = value.child_by_field_name("type")
             return TypeRef(decl.file, typ) if typ is not None else None
+        if value.type == "call_expression":
+            # new(T)
+            fn = value.child_by_field_name("function")
+            args = value.child_by_field_name("arguments")
+            if fn is not None and fn.type == "identifier" and args is not None and args.named_child_count == 1:
+                builtin = pass_.resolve(decl.file, fn)
+                if builtin is not None and builtin.kind == "builtin" and builtin.name == "new":
+                    return TypeRef(decl.file, args.named_children[0], pointer=True)
+            return None
         if value.type == "unary_expression":
             op = value.child_by_field_name("operator")
             operand = value.child_by_field_name("operand")
