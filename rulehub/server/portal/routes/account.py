@@ -95,7 +95,7 @@ def create_key(request: Request, form: Form, hub: Hub, session: DbSession, accou
         return _keys(request, session, account, status=400, errors=errors, values={"name": name, "scopes": scopes})
     with hub.db.write_session() as write:
         created = accounts.create_api_key(write, write.get(Account, account.id), scopes=scopes, name=name)  # type: ignore[arg-type]
-    session.expire_all()
+    session.rollback()  # end the read snapshot taken before the write, so the list shows the new key
     # Rendered directly (not redirected) so the secret exists in exactly one response, marked no-store.
     return _keys(request, session, account, status=201, created=created)
 
