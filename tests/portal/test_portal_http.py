@@ -354,3 +354,19 @@ def test_rule_docs_are_rendered_and_escaped(portal: PortalServer) -> None:
     assert "<code>Body</code>" in page
     assert "&lt;script&gt;alert" in page and '<script>alert("xss")' not in page
     assert f'[packs]\n&#34;{name}&#34; = &#34;^2.3&#34;' in page or f'"{name}" = "^2.3"' in page
+
+
+def test_unknown_urls_are_html_for_browsers_and_json_for_the_api(portal: PortalServer) -> None:
+    html = {"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
+    with portal.client() as c:
+        r = c.get("/no-such-page", headers=html)
+        assert r.status_code == 404
+        _assert_html_page(r)
+        assert "There is no page at this address." in r.text
+        r = c.put("/dashboard", headers=html)
+        assert r.status_code == 405
+        _assert_html_page(r)
+        r = c.get("/no-such-page", headers={"Accept": "application/json"})
+        assert r.status_code == 404 and r.json()["error"]["code"] == "not_found"
+        r = c.get("/v1/packs/nobody/nothing", headers=html)
+        assert r.status_code == 404 and r.json()["error"]["code"] == "pack_not_found"
