@@ -19,7 +19,14 @@ from rulehub.loader.errors import (
     OfflineError,
     VerificationError,
 )
-from rulehub.loader.sync import SyncResult, verified_pack_dirs  # (the module rulehub.loader.sync has sync())
+
+
+def verified_pack_dirs(project_dir, *, locked: bool = False, offline: bool = False):
+    """See rulehub.loader.sync.verified_pack_dirs; imported lazily so that a run with a lock and
+    a warm cache never pays for loading the HTTP and TUF clients."""
+    from rulehub.loader.sync import verified_pack_dirs as _verified_pack_dirs
+
+    return _verified_pack_dirs(project_dir, locked=locked, offline=offline)
 
 __all__ = [
     "ConfigError",
@@ -28,7 +35,6 @@ __all__ = [
     "LockOutOfDateError",
     "NotLoggedInError",
     "OfflineError",
-    "SyncResult",
     "VerificationError",
     "verified_pack_dirs",
 ]

@@ -22,13 +22,10 @@ from pathlib import Path
 
 from rulehub.loader import lockfile
 from rulehub.loader.cache import PackCache
-from rulehub.loader.credentials import fingerprint, pinned_root
+from rulehub.loader.credentials import default_hub, fingerprint, pinned_root
 from rulehub.loader.errors import ConfigError, LockOutOfDateError, OfflineError
-from rulehub.loader.hubclient import HubClient
 from rulehub.loader.lockfile import LockedPack, LockFile
 from rulehub.loader.projectconfig import ProjectConfig, load_project
-from rulehub.loader.tufclient import TufSession, trust_anchor
-from rulehub.loader.credentials import default_hub
 from rulehub.pack import PackFormatError, SemverRange
 
 _GO_LINE = re.compile(rb"^go\s+(\d+\.\d+(?:\.\d+)?)\s*$", re.MULTILINE)
@@ -83,23 +80,27 @@ def _stale_reason(config: ProjectConfig, lock: LockFile | None, name: str, rng: 
 
 
 class _Hubs:
-    """HubClients and TUF sessions, created only when the network is really needed."""
+    """HubClients and TUF sessions, created (and their modules imported) only when the network is needed."""
 
     def __init__(self, lock: LockFile | None, offline: bool) -> None:
-        self._clients: dict[str, HubClient] = {}
-        self._tuf: dict[str, TufSession] = {}
+        self._clients: dict = {}
+        self._tuf: dict = {}
         self._lock = lock
         self._offline = offline
         self.roots: dict[str, str] = {}
 
-    def client(self, url: str) -> HubClient:
+    def client(self, url: str):
+        from rulehub.loader.hubclient import HubClient
+
         if self._offline:
             raise OfflineError(f"the hub at {url} is needed but the network may not be used (offline)")
         if url not in self._clients:
             self._clients[url] = HubClient(url)
         return self._clients[url]
 
-    def tuf(self, url: str) -> TufSession:
+    def tuf(self, url: str):
+        from rulehub.loader.tufclient import TufSession, trust_anchor
+
         if url not in self._tuf:
             client = self.client(url)
             root = trust_anchor(client, self._lock.hub_root(url) if self._lock else None)
