@@ -47,6 +47,19 @@ class TypeRef:
     node: Node | None
     basic: str | None = None
     pointer: bool = False
+    named: tuple[str, str] | None = None  # (import path, name) when known without a node
+
+
+# Results of standard-library calls, for `x := pkg.F(...)` (first result).
+STDLIB_RESULTS: dict[tuple[str, str], TypeRef] = {
+    ("errors", "New"): TypeRef(None, None, basic="error"),
+    ("fmt", "Errorf"): TypeRef(None, None, basic="error"),
+    ("time", "Now"): TypeRef(None, None, named=("time", "Time")),
+    ("time", "Date"): TypeRef(None, None, named=("time", "Time")),
+    ("time", "Unix"): TypeRef(None, None, named=("time", "Time")),
+    ("time", "Parse"): TypeRef(None, None, named=("time", "Time")),
+    ("time", "ParseInLocation"): TypeRef(None, None, named=("time", "Time")),
+}
 
 
 def declared_type(pass_, file: GoFile, expr: Node) -> TypeRef | None:
@@ -69,6 +82,9 @@ def declared_type(pass_, file: GoFile, expr: Node) -> TypeRef | None:
             typ = value.child_by_field_name("type")
             return TypeRef(decl.file, typ) if typ is not None else None
         if value.type == "call_expression":
+            known = STDLIB_RESULTS.get(pass_.callee(decl.file, value) or ("", ""))
+            if known is not None:
+                return known
             # new(T)
             fn = value.child_by_field_name("function")
             args = value.child_by_field_name("arguments")
@@ -102,6 +118,8 @@ def declared_type(pass_, file: GoFile, expr: Node) -> TypeRef | None:
 
 def qualified_name(pass_, ref: TypeRef | None) -> tuple[str, str] | None:
     """For `pkg.Name` or `*pkg.Name` as written: (import path, Name)."""
+    if ref is not None and ref.named is not None:
+        return ref.named
     if ref is None or ref.node is None or ref.file is None:
         return None
     node = unparen_type(ref.node)
