@@ -7,11 +7,13 @@ import os
 import re
 import sqlite3
 import stat
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-from tests.loader.conftest import closed_port_url, go_project, gocheck, running_hub, start_gocheck
+from tests.loader.conftest import REPO, closed_port_url, go_project, gocheck, running_hub, start_gocheck
 
 FINDING = re.compile(r"p\.go:4:5: warning: comparison with true is redundant: use ok \((?P<rule>[^)]+)\)")
 
@@ -193,3 +195,37 @@ def test_publish_errors_are_explained(hub, tmp_path):
     other = hub.subscriber()
     r = gocheck("pack", "publish", str(pack_dir), "--hub", hub.base_url, cwd=tmp_path, env={"GOCHECK_API_KEY": other.api_key})
     assert r.returncode == 2 and "(403)" in r.stderr and "namespace" in r.stderr, r.stderr
+
+
+def test_update_follows_key_rotation_and_remove_unlocks(fresh_hub, tmp_path, user_dirs):
+    hub = fresh_hub
+    sub = hub.subscriber()
+    name, sha1 = publish_pack(hub, sub, tmp_path, short="evolving", version="1.0.0")
+    project = go_project(tmp_path / "project")
+    r = login(hub, sub, project)
+    assert r.returncode == 0, r.stderr
+    r = gocheck("packs", "add", f"{name}@^1.0", "--hub", hub.base_url, cwd=project)
+    assert r.returncode == 0, r.stdout + r.stderr
+
+    # The hub rotates every TUF key (new root signed by the old one) and a new version lands.
+    env = {"RULEHUB_DATA_DIR": str(hub.settings.data_dir), "RULEHUB_DATABASE_URL": hub.settings.database_url}
+    rotated = subprocess.run([sys.executable, "-m", "rulehub.server.cli", "admin", "rotate-keys"],
+                             env={**os.environ, **env}, capture_output=True, text=True, cwd=REPO)
+    assert rotated.returncode == 0, rotated.stderr
+    _, sha2 = publish_pack(hub, sub, tmp_path, short="evolving", version="1.1.0")
+
+    # CI-style token from the environment: the access JWT itself.
+    r = gocheck("packs", "update", cwd=project, env={"GOCHECK_HUB_TOKEN": sub.token})
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert f"{name}: 1.0.0 -> 1.1.0" in r.stdout
+    lock = (project / "gocheck.lock").read_text()
+    assert 'version = "1.1.0"' in lock and sha2 in lock and sha1 not in lock
+    r = gocheck("packs", "list", cwd=project)
+    assert re.search(rf"{re.escape(name)}\s+\^1.0\s+1.1.0\s+cached", r.stdout), r.stdout
+
+    r = gocheck("packs", "remove", name, cwd=project)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert name not in (project / ".gocheck.toml").read_text()
+    assert "[[pack]]" not in (project / "gocheck.lock").read_text()
+    r = gocheck("--locked", "./...", cwd=project)
+    assert f"({name}/boolcompare)" not in r.stdout
