@@ -26,7 +26,7 @@ from rulehub.loader.credentials import default_hub, fingerprint, pinned_root
 from rulehub.loader.errors import ConfigError, LockOutOfDateError, OfflineError
 from rulehub.loader.lockfile import LockedPack, LockFile
 from rulehub.loader.projectconfig import ProjectConfig, load_project
-from rulehub.pack import PackFormatError, SemverRange
+from rulehub.pack import PackFormatError, SemverRange, load_manifest
 
 _GO_LINE = re.compile(rb"^go\s+(\d+\.\d+(?:\.\d+)?)\s*$", re.MULTILINE)
 
@@ -165,7 +165,9 @@ def sync(
             )
         dirs = []
         for entry in entries:
-            dirs.append(_ensure(cache, hubs, entry, offline))
+            pack_dir = _ensure(cache, hubs, entry, offline)
+            _check_engine(entry, pack_dir)
+            dirs.append(pack_dir)
         roots = dict(lock.hub_roots) if lock else {}
         roots = {u: r for u, r in roots.items() if any(e.hub == u for e in entries)}
         roots.update(hubs.roots)
@@ -194,6 +196,20 @@ def _ensure(cache: PackCache, hubs: _Hubs, entry: LockedPack, offline: bool) -> 
         )
     session = hubs.tuf(entry.hub)
     return cache.ensure(entry.name, entry.version, entry.sha256, lambda dest: session.download(entry.name, entry.target, entry.sha256, dest))
+
+
+def _check_engine(entry: LockedPack, pack_dir: Path) -> None:
+    """A locked pack may predate an engine upgrade: say so instead of failing inside a rule."""
+    try:
+        manifest = load_manifest(pack_dir)
+        compatible = manifest.engine_range.contains(engine_version(), prerelease=True)
+    except PackFormatError as exc:
+        raise ConfigError(f"pack {entry.name} {entry.version}: {exc}") from None
+    if not compatible:
+        raise ConfigError(
+            f"pack {entry.name} {entry.version} needs gocheck engine {manifest.engine}, this is {engine_version()}; "
+            "run `gocheck packs update` for a compatible version"
+        )
 
 
 def verified_pack_dirs(project_dir: Path | str, *, locked: bool = False, offline: bool = False) -> list[Path]:

@@ -55,6 +55,7 @@ def test_bad_lock_files_say_what_to_do(text, message):
 
 
 def project(tmp_path: Path, packs: str, hub: str) -> Path:
+    tmp_path.mkdir(parents=True, exist_ok=True)
     (tmp_path / ".gocheck.toml").write_text(f'# team config\n[hub]\nurl = "{hub}"\n\n[packs]\n{packs}\n\n[other]\nx = 1\n')
     return tmp_path
 
@@ -112,3 +113,38 @@ def test_config_is_found_upward(tmp_path):
     root = project(tmp_path, '"acme/y" = "^1.4"', "https://hub.test")
     (root / "a" / "b").mkdir(parents=True)
     assert projectconfig.load_project(root / "a" / "b").path == root / ".gocheck.toml"
+
+
+def _cached_pack(tmp_path: Path, engine: str) -> str:
+    import hashlib
+
+    from rulehub.loader.cache import PackCache
+    from rulehub.pack import build_artifact_bytes
+
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "pack.toml").write_text(
+        f'[pack]\nname = "acme/y"\nversion = "1.4.2"\ndescription = "d"\nlicense = "MIT"\ntier = "free"\nengine = "{engine}"\n'
+    )
+    data = build_artifact_bytes(src)
+    sha = hashlib.sha256(data).hexdigest()
+    PackCache().ensure("acme/y", "1.4.2", sha, lambda dest: dest.write_bytes(data))
+    return sha
+
+
+def test_lock_and_warm_cache_need_no_hub(tmp_path, user_dirs):
+    sha = _cached_pack(tmp_path, ">=0.1.0, <1.0.0")
+    hub = closed_port_url()
+    root = project(tmp_path / "p", '"acme/y" = "^1.4"', hub)
+    lockfile.write(root / "gocheck.lock", LockFile((entry("acme/y", sha, hub=hub),)))
+    (pack_dir,) = verified_pack_dirs(root, locked=True)
+    assert (pack_dir / "pack.toml").is_file() and sha in str(pack_dir)
+
+
+def test_a_locked_pack_for_another_engine_is_explained(tmp_path, user_dirs):
+    sha = _cached_pack(tmp_path, ">=9.0.0")
+    hub = closed_port_url()
+    root = project(tmp_path / "p", '"acme/y" = "^1.4"', hub)
+    lockfile.write(root / "gocheck.lock", LockFile((entry("acme/y", sha, hub=hub),)))
+    with pytest.raises(ConfigError, match=r"needs gocheck engine >=9.0.0.*gocheck packs update"):
+        verified_pack_dirs(root, locked=True)
