@@ -13,7 +13,6 @@ has verified them.
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
 from analyzer.cli.errors import EXIT_CLEAN, EXIT_FINDINGS, UsageError

@@ -17,7 +17,7 @@ Pack code is never imported here; callers load the returned directories.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 from rulehub.loader import lockfile
@@ -220,8 +220,3 @@ def verified_pack_dirs(project_dir: Path | str, *, locked: bool = False, offline
     """
     return list(sync(Path(project_dir), locked=locked, offline=offline).pack_dirs)
 
-
-def with_pack(config: ProjectConfig, name: str, rng: str | None) -> ProjectConfig:
-    packs = dict(config.packs)
-    packs[name] = rng or "*"
-    return replace(config, packs=packs)

@@ -22,7 +22,7 @@ import pytest
 
 from rulehub.server import db as dbmod
 from rulehub.server.settings import Settings
-from tests.rulehub.conftest import HubServer, Subscriber, _free_port, _wait_healthy  # noqa: F401
+from tests.rulehub.conftest import HubServer, _free_port, _wait_healthy
 
 REPO = Path(__file__).resolve().parents[2]
 
