@@ -1,0 +1,393 @@
+"""Printf-family calls whose arguments do not match the format.
+
+## What it does
+Checks calls of `fmt.Printf`, `Sprintf`, `Fprintf`, `Errorf`, `Appendf`, `log.Printf`,
+`Fatalf`, `Panicf` (also on a `*log.Logger`), and `Errorf`, `Fatalf`, `Logf`, `Skipf` on
+a `*testing.T`/`B`/`F` or `testing.TB`, plus the package's own printf wrappers (a
+function whose last parameters are `format string, args ...interface{}` and that passes
+`format, args...` on to one of these). With a constant format it reports, in vet's words:
+
+- a verb reading an argument the call does not have (`format %d reads arg #2, but call
+  has 1 arg`), or arguments no verb reads (`call needs 1 arg but has 2 args`); `%%` takes
+  none, a `*` width or precision takes one;
+- arguments with no formatting directive at all, a `%` at the end of the format, unknown
+  verbs (`%z`) and flags the verb does not take (`%#s`), malformed or out-of-range
+  explicit indexes (`%[3]d` with two arguments), `%w` outside `fmt.Errorf`.
+
+For `Print`/`Println`-style calls (`fmt.Println`, `log.Print`, `t.Log`, ...) it reports a
+first argument that looks like a format (`Println call has possible formatting directive
+%d`), a `Println` whose last argument ends in a newline, and `fmt.Println(os.Stderr, ...)`.
+
+It stays silent when it cannot be sure: a format that is not a constant, a final
+`args...` argument that may hold any number of values, counts once explicit indexes
+(`%[2]d`) are used (only out-of-range indexes are reported), and an unknown verb or flag
+on an argument that is not a literal (it may implement `fmt.Formatter`, which vet can
+see and gocheck cannot).
+
+## Why is this bad?
+fmt does not fail on a mismatch: it prints `%!d(MISSING)`, `%!(EXTRA int=3)` or
+`%!z(int=3)` into the message. Those land in logs, errors and user-facing text, and the
+information that was meant to be there is gone or shifted to the wrong place.
+
+## Example
+```go
+log.Printf("order %d shipped to %s", order.ID)
+fmt.Println("total: %d", total)
+```
+
+## Use instead
+```go
+log.Printf("order %d shipped to %s", order.ID, order.Address)
+fmt.Printf("total: %d\\n", total)
+```
+"""
+
+from analyzer.analysis_pass import Pass
+from analyzer.printf_format import POSSIBLE_DIRECTIVE, PRINT_VERBS, go_string_value, parse_format
+from analyzer.rule import Rule
+from analyzer.source import unparen, walk_named
+from analyzer.testing_types import testing_kind
+
+_NAMES = ("Printf", "Sprintf", "Fprintf", "Errorf", "Appendf", "Fatalf", "Panicf", "Logf", "Skipf",
+          "Print", "Println", "Sprint", "Sprintln", "Fprint", "Fprintln", "Append", "Appendln",
+          "Fatal", "Fatalln", "Panic", "Panicln", "Error", "Log", "Skip")
+# Calls of the package's own functions are looked at only when the name is one a printf or
+# print wrapper would have (Printf, logf, Errorf, debugLog, Println, warn, ...).
+_WRAPPER_NAME = r"(f|[Pp]rint|[Pp]rintln|[Ll]og|[Ee]rror|[Ff]atal|[Pp]anic|[Ww]arn|[Ww]arning|[Ii]nfo|[Dd]ebug|[Ff]ail|[Ss]kip|[Tt]race)$"
+QUERY = """
+(call_expression
+  function: (selector_expression field: (field_identifier) @name)
+  arguments: (argument_list)
+  (#any-of? @name %s)) @call
+(call_expression
+  function: (identifier) @local_name
+  arguments: (argument_list)
+  (#match? @local_name "%s")) @local_call
+""" % (" ".join(f'"{n}"' for n in _NAMES), _WRAPPER_NAME)
+
+# (package, function) -> index of the format (printf) or of the first printed arg (print)
+PRINTF_FUNCS = {
+    ("fmt", "Printf"): 0, ("fmt", "Sprintf"): 0, ("fmt", "Errorf"): 0, ("fmt", "Fprintf"): 1, ("fmt", "Appendf"): 1,
+    ("log", "Printf"): 0, ("log", "Fatalf"): 0, ("log", "Panicf"): 0,
+}
+PRINT_FUNCS = {
+    ("fmt", "Print"): 0, ("fmt", "Println"): 0, ("fmt", "Sprint"): 0, ("fmt", "Sprintln"): 0,
+    ("fmt", "Fprint"): 1, ("fmt", "Fprintln"): 1, ("fmt", "Append"): 1, ("fmt", "Appendln"): 1,
+    ("log", "Print"): 0, ("log", "Println"): 0, ("log", "Fatal"): 0, ("log", "Fatalln"): 0, ("log", "Panic"): 0, ("log", "Panicln"): 0,
+}
+LOGGER_PRINTF = frozenset({"Printf", "Fatalf", "Panicf"})
+LOGGER_PRINT = frozenset({"Print", "Println", "Fatal", "Fatalln", "Panic", "Panicln"})
+TESTING_PRINTF = frozenset({"Errorf", "Fatalf", "Logf", "Skipf"})
+TESTING_PRINT = frozenset({"Error", "Fatal", "Log", "Skip"})
+
+_LITERALS = frozenset({"int_literal", "float_literal", "imaginary_literal", "rune_literal", "interpreted_string_literal", "raw_string_literal", "true", "false", "nil"})
+_EMPTY_INTERFACES = frozenset({"interface{}", "any"})
+
+
+def _count(n: int, what: str = "arg") -> str:
+    return f"1 {what}" if n == 1 else f"{n} {what}s"
+
+
+def _string_constant(pass_, file, node, depth: int = 0) -> str | None:
+    """The value of a constant string expression: literals, `+` of them, named constants."""
+    node = unparen(node)
+    if node.type in ("interpreted_string_literal", "raw_string_literal"):
+        return go_string_value(file.text(node))
+    if node.type == "binary_expression":
+        op = node.child_by_field_name("operator")
+        if op is None or op.type != "+":
+            return None
+        left = _string_constant(pass_, file, node.child_by_field_name("left"), depth)
+        right = _string_constant(pass_, file, node.child_by_field_name("right"), depth) if left is not None else None
+        return left + right if right is not None else None
+    if node.type == "identifier" and depth < 4:
+        decl = pass_.resolve(file, node)
+        if decl is not None and decl.kind == "const" and decl.value is not None and decl.file is not None and decl.index == 0:
+            if decl.owner is None and decl.file is not file and _declared_twice(pass_, decl.name):
+                return None  # e.g. two `//go:build ignore` generators in one directory
+            return _string_constant(pass_, decl.file, decl.value, depth + 1)
+    return None
+
+
+def _declared_twice(pass_, name: str) -> bool:
+    count = 0
+    for f in pass_.files:
+        if name.encode() not in f.source:
+            continue
+        for top in f.root.named_children:
+            if top.type in ("const_declaration", "var_declaration", "function_declaration", "type_declaration"):
+                for node in walk_named(top, skip=frozenset({"block", "literal_value", "func_literal"})):
+                    if node.type == "identifier" and node.parent is not None and node.parent.type in ("const_spec", "var_spec", "function_declaration") and f.text(node) == name and node.parent.child_by_field_name("name") is not None:
+                        if node.parent.type == "function_declaration" and node != node.parent.child_by_field_name("name"):
+                            continue
+                        count += 1
+    return count > 1
+
+
+def _is_logger(pass_, file, operand) -> bool:
+    """Is `operand` a *log.Logger, judged from its declaration (type or log.New/log.Default)?"""
+    if operand.type != "identifier":
+        return False
+    decl = pass_.resolve(file, operand)
+    if decl is None or decl.file is None:
+        return False
+    typ = decl.type_node
+    if typ is not None and typ.type == "pointer_type" and typ.named_children:
+        inner = typ.named_children[0]
+        if inner.type == "qualified_type":
+            pkg, name = inner.child_by_field_name("package"), inner.child_by_field_name("name")
+            return pkg is not None and name is not None and decl.file.text(name) == "Logger" and pass_.import_path(decl.file, pkg) == "log"
+        return False
+    value = unparen(decl.value) if decl.value is not None else None
+    return value is not None and value.type == "call_expression" and pass_.is_call_to(decl.file, value, "log", "New", "Default")
+
+
+class _Wrappers:
+    """The package's own printf and print wrappers: functions whose final parameters are
+    `format string, args ...interface{}` (or just `args ...interface{}`) and that hand
+    `format, args...` (or `args...`) to a known printf (print) function or wrapper."""
+
+    def __init__(self, pass_: Pass) -> None:
+        self.printf: dict[str, tuple[int, str]] = {}  # name -> (format index, kind)
+        self.print: dict[str, int] = {}
+        candidates = []
+        for f in pass_.files:
+            for top in f.root.named_children:
+                if top.type != "function_declaration":
+                    continue
+                shape = self._shape(f, top)
+                if shape is not None:
+                    candidates.append((f, top, shape))
+        changed = True
+        while changed:  # wrappers of wrappers
+            changed = False
+            for f, fn, (name, fmt_param, args_param, index) in candidates:
+                if name in self.printf or name in self.print:
+                    continue
+                kind = self._forwards(pass_, f, fn, fmt_param, args_param)
+                if kind in ("printf", "errorf") and fmt_param is not None:
+                    self.printf[name] = (index, kind)
+                    changed = True
+                elif kind == "print" and fmt_param is None:
+                    self.print[name] = index
+                    changed = True
+
+    @staticmethod
+    def _shape(f, fn):
+        params = [p for p in fn.child_by_field_name("parameters").named_children if p.type in ("parameter_declaration", "variadic_parameter_declaration")]
+        if not params or params[-1].type != "variadic_parameter_declaration":
+            return None
+        variadic = params[-1]
+        typ = variadic.child_by_field_name("type")
+        names = variadic.children_by_field_name("name")
+        if typ is None or not names or f.text(typ).replace(" ", "") not in _EMPTY_INTERFACES:
+            return None
+        flat = []  # every parameter name in order, with its type node
+        for p in params[:-1]:
+            for n in p.children_by_field_name("name"):
+                flat.append((n, p.child_by_field_name("type")))
+        name = f.text(fn.child_by_field_name("name"))
+        if flat and flat[-1][1] is not None and f.text(flat[-1][1]) == "string":
+            return name, flat[-1][0], names[0], len(flat) - 1
+        return name, None, names[0], len(flat)
+
+    def _forwards(self, pass_, f, fn, fmt_param, args_param) -> str | None:
+        for node in walk_named(fn.child_by_field_name("body"), skip=frozenset({"func_literal"})):
+            if node.type != "call_expression":
+                continue
+            args = node.child_by_field_name("arguments").named_children
+            if not args or args[-1].type != "variadic_argument":
+                continue
+            spread = unparen(args[-1].named_children[0]) if args[-1].named_children else None
+            if spread is None or spread.type != "identifier" or not _same(pass_, f, spread, args_param):
+                continue
+            target = _classify(pass_, f, node, self)
+            if target is None:
+                continue
+            kind, index, _ = target
+            if kind in ("printf", "errorf") and fmt_param is not None and index == len(args) - 2 and _forwards_format(pass_, f, args[index], fmt_param):
+                return kind
+            if kind == "print" and fmt_param is None:
+                return "print"
+        return None
+
+
+def _forwards_format(pass_, file, arg, fmt_param) -> bool:
+    """`arg` is the format parameter, maybe with constant text around it that adds no
+    directives (`"debug: " + format`)."""
+    stack, seen_param = [arg], False
+    while stack:
+        node = unparen(stack.pop())
+        if node.type == "binary_expression" and node.child_by_field_name("operator").type == "+":
+            stack += [node.child_by_field_name("left"), node.child_by_field_name("right")]
+        elif node.type in ("interpreted_string_literal", "raw_string_literal"):
+            if "%" in file.text(node):
+                return False
+        elif _same(pass_, file, node, fmt_param) and not seen_param:
+            seen_param = True
+        else:
+            return False
+    return seen_param
+
+
+def _same(pass_, file, ident, decl_ident) -> bool:
+    if ident.type != "identifier":
+        return False
+    decl = pass_.resolve(file, ident)
+    return decl is not None and decl.ident is not None and decl.ident.start_byte == decl_ident.start_byte and decl.file is file
+
+
+def _classify(pass_, file, call, wrappers=None):
+    """(kind, index, full name) for a printf/print call: kind "printf", "errorf" or "print";
+    index of the format (or of the first printed argument). None for other calls."""
+    fn = unparen(call.child_by_field_name("function"))
+    target = pass_.callee(file, call)
+    if target is not None:
+        path, name = target
+        if (path, name) in PRINTF_FUNCS:
+            return ("errorf" if (path, name) == ("fmt", "Errorf") else "printf"), PRINTF_FUNCS[path, name], f"{path}.{name}"
+        if (path, name) in PRINT_FUNCS:
+            return "print", PRINT_FUNCS[path, name], f"{path}.{name}"
+        if path == "" and wrappers is not None:
+            pkg = file.package_name
+            if name in wrappers.printf:
+                index, kind = wrappers.printf[name]
+                return kind, index, f"{pkg}.{name}"
+            if name in wrappers.print:
+                return "print", wrappers.print[name], f"{pkg}.{name}"
+        return None
+    if fn.type != "selector_expression":
+        return None
+    operand = unparen(fn.child_by_field_name("operand"))
+    method = file.text(fn.child_by_field_name("field"))
+    if method in TESTING_PRINTF or method in TESTING_PRINT:
+        kind = testing_kind(pass_, file, operand)
+        if kind is not None:
+            receiver = "(testing.TB)" if kind == "TB" else "(*testing.common)"
+            return ("printf" if method in TESTING_PRINTF else "print"), 0, f"{receiver}.{method}"
+    if (method in LOGGER_PRINTF or method in LOGGER_PRINT) and _is_logger(pass_, file, operand):
+        return ("printf" if method in LOGGER_PRINTF else "print"), 0, f"(*log.Logger).{method}"
+    return None
+
+
+def _may_be_formatter(arg) -> bool:
+    """Without types, any non-literal argument might implement fmt.Formatter (vet skips
+    verb and flag checks for those)."""
+    return unparen(arg).type not in _LITERALS
+
+
+def _check_printf(pass_, file, call, kind, index, name) -> None:
+    args = call.child_by_field_name("arguments").named_children
+    if index >= len(args):
+        return
+    fmt = _string_constant(pass_, file, args[index])
+    if fmt is None:
+        return  # not a constant format: nothing to be sure of
+    rest = args[index + 1 :]
+    ellipsis = bool(rest) and rest[-1].type == "variadic_argument"
+    nargs = len(rest)
+    if "%" not in fmt:
+        if rest and not ellipsis:
+            pass_.report(file, call, f"{name} call has arguments but no formatting directives")
+        return
+    parsed = parse_format(fmt)
+    max_arg = 0
+    for d in parsed.directives:
+        bad_index = next((i for i in d.indexes if i > nargs), None)
+        if bad_index is not None and not ellipsis:
+            pass_.report(file, call, f"{name} format has invalid argument index [{bad_index}]")
+            return
+        info = PRINT_VERBS.get(d.verb)
+        verb_arg = rest[d.arg_nums[-1]] if d.verb != "%" and d.arg_nums and d.arg_nums[-1] < nargs else None
+        formatter = verb_arg is not None and d.verb != "w" and _may_be_formatter(verb_arg)
+        if not formatter:
+            if info is None:
+                pass_.report(file, call, f"{name} format {d.text} has unknown verb {d.verb}")
+                return
+            bad_flag = next((c for c in d.flags if c != "0" and c not in info), None)
+            if bad_flag is not None:
+                pass_.report(file, call, f"{name} format {d.text} has unrecognized flag {bad_flag}")
+                return
+        for n in d.arg_nums:
+            if n < nargs - 1 or (n < nargs and not ellipsis):
+                continue
+            if ellipsis:
+                return  # the spread slice may hold it
+            pass_.report(file, call, f"{name} format {d.text} reads arg #{n + 1}, but call has {_count(nargs)}")
+            return
+        if d.verb == "w" and kind != "errorf":
+            pass_.report(file, call, f"{name} does not support error-wrapping directive %w")
+            return
+        for n in d.arg_nums:
+            max_arg = max(max_arg, n + 1)
+    if parsed.problem is not None:
+        p = parsed.problem
+        if p.kind == "missing-verb":
+            pass_.report(file, call, f"{name} format {p.text} is missing verb at end of string")
+        elif p.kind == "missing-bracket":
+            pass_.report(file, call, f"{name} format {p.text} is missing closing ]")
+        else:
+            pass_.report(file, call, f"{name} format has invalid argument index [{p.text}]")
+        return
+    if ellipsis and max_arg >= nargs - 1:
+        return
+    if parsed.uses_index:
+        return
+    if max_arg != nargs:
+        pass_.report(file, call, f"{name} call needs {_count(max_arg)} but has {_count(nargs)}")
+
+
+def _check_print(pass_, file, call, index, name) -> None:
+    args = call.child_by_field_name("arguments").named_children
+    if index >= len(args):
+        return
+    if index == 0:
+        first = unparen(args[0])
+        if first.type == "selector_expression":
+            operand = first.child_by_field_name("operand")
+            field = file.text(first.child_by_field_name("field"))
+            if operand is not None and operand.type == "identifier" and pass_.import_path(file, operand) == "os" and field.startswith("Std"):
+                pass_.report(file, call, f"{name} does not take io.Writer but has first arg {file.text(first)}")
+    first_value = _string_constant(pass_, file, args[index])
+    if first_value is not None:
+        s = first_value[:-1] if first_value.endswith("%") else first_value
+        if "%" in s:
+            m = POSSIBLE_DIRECTIVE.search(s)
+            if m is not None:
+                pass_.report(file, call, f"{name} call has possible formatting directive {m.group(0)}")
+    if name.endswith("ln") and args[-1].type != "variadic_argument":
+        last = _string_constant(pass_, file, args[-1])
+        if last is not None and last.endswith("\n"):
+            pass_.report(file, call, f"{name} arg list ends with redundant newline")
+
+
+def run(pass_: Pass) -> None:
+    wrappers = None
+    for m in pass_.matches:
+        file = pass_.current_file = m.file
+        call = m.get("call")
+        if call is None:
+            call = m.get("local_call")
+            if wrappers is None:
+                wrappers = _Wrappers(pass_)
+            name = file.text(m.get("local_name"))
+            if name not in wrappers.printf and name not in wrappers.print:
+                continue
+        target = _classify(pass_, file, call, wrappers)
+        if target is None:
+            continue
+        kind, index, name = target
+        if kind == "print":
+            _check_print(pass_, file, call, index, name)
+        else:
+            _check_printf(pass_, file, call, kind, index, name)
+
+
+RULE = Rule(
+    name="printf",
+    summary="printf-family call whose arguments do not match its format",
+    run=run,
+    query=QUERY,
+    tags=("correctness",),
+    equivalents=("vet:printf", "staticcheck:SA5009"),
+)
