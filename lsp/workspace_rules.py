@@ -24,18 +24,19 @@ CONFIG_FILE = ".gocheck.toml"
 
 
 def verified_pack_dirs(root: Path | None) -> list[Path]:
-    """Pack directories from the loader's verified cache, pinned by `<root>/gocheck.lock`.
+    """Pack directories from the loader's verified cache, as pinned by `gocheck.lock`.
 
-    The seam to `rulehub.loader`: it must answer from the local cache only (never the
-    network). Without a lock file or without the loader this is an empty list.
+    The seam to `rulehub.loader`: locked and offline, so it answers from the lock file and
+    the local cache or raises (a LoaderError naming what to run); it never waits on the
+    network. Without a workspace or without the loader this is an empty list.
     """
-    if root is None or not (root / LOCK_FILE).is_file():
+    if root is None:
         return []
     try:
-        from rulehub.loader import cached_pack_dirs  # type: ignore[import-not-found]
+        from rulehub.loader import verified_pack_dirs as loader_pack_dirs
     except ImportError:
         return []
-    return [Path(p) for p in cached_pack_dirs(root / LOCK_FILE)]
+    return [Path(p) for p in loader_pack_dirs(root, locked=True, offline=True)]
 
 
 def _config_module():

@@ -54,7 +54,11 @@ async def lsp_session(
         yield client
         await asyncio.wait_for(client.shutdown_session(), TIMEOUT)
     finally:
-        await client.stop()
+        # After a failed assertion the server is still running: end it so stop() returns.
+        server = getattr(client, "_server", None)
+        if server is not None and server.returncode is None:
+            server.kill()
+        await asyncio.wait_for(client.stop(), TIMEOUT)
 
 
 async def wait_until(predicate: Callable[[], object], timeout: float = TIMEOUT, what: str = "condition") -> object:
