@@ -5,6 +5,9 @@ matches in a `Pass`, and collect diagnostics. A crashing rule or a runaway query
 from __future__ import annotations
 
 import bisect
+import contextlib
+import signal
+import threading
 import time
 import traceback
 from dataclasses import dataclass, field
@@ -19,6 +22,9 @@ from analyzer.rule import Rule
 from analyzer.source import GO_LANGUAGE, GoFile, is_generated, walk
 
 DEFAULT_BUDGET_SECONDS = 10.0
+# One rule on one package; generous so a slow CI machine never trips it on real code, while
+# a rule that goes quadratic on pathological input (thousands of nested blocks) still ends.
+DEFAULT_RULE_BUDGET_SECONDS = 60.0
 
 
 class RuleLoadError(Exception):
@@ -31,10 +37,36 @@ class EngineOptions:
     include_generated: bool = False
     severities: dict[str, Severity] = field(default_factory=dict)
     go_version: tuple[int, int] | None = None  # overrides go.mod
+    rule_budget_seconds: float = DEFAULT_RULE_BUDGET_SECONDS
 
 
 class BudgetExceeded(Exception):
     pass
+
+
+class RuleBudgetExceeded(BaseException):
+    """Raised inside a rule that ran past its budget; a BaseException so a rule's own
+    `except Exception` cannot swallow it."""
+
+
+@contextlib.contextmanager
+def _rule_time_limit(seconds: float):
+    """Interrupt the running rule after `seconds` (SIGALRM: Unix, main thread only; other
+    threads, such as a language server's workers, run without the limit)."""
+    if seconds <= 0 or not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expire(signum, frame):
+        raise RuleBudgetExceeded()
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 class Engine:
@@ -80,7 +112,11 @@ class Engine:
                 continue
             pass_ = Pass(rule, package, matches.get(rule.name, []), sink, self.options.severities.get(rule.name))
             try:
-                rule.run(pass_)
+                with _rule_time_limit(self.options.rule_budget_seconds):
+                    rule.run(pass_)
+            except RuleBudgetExceeded:
+                where = pass_.current_file or (package.files[0] if package.files else None)
+                sink(internal_diagnostic(where, f"rule {rule.name} ran past its {self.options.rule_budget_seconds:g}s budget on {where.path if where else package.directory}; its findings there are incomplete"))
             except Exception as exc:  # a rule's bug must not end the run
                 where = pass_.current_file or (package.files[0] if package.files else None)
                 frame = traceback.extract_tb(exc.__traceback__)[-1]

@@ -13,7 +13,7 @@ import tree_sitter_go
 
 GO_LANGUAGE = tree_sitter.Language(tree_sitter_go.language())
 
-_GENERATED = re.compile(rb"^// Code generated .* DO NOT EDIT\.$", re.MULTILINE)
+_GENERATED = re.compile(rb"^// Code generated .* DO NOT EDIT\.\r?$", re.MULTILINE)  # CRLF files too
 
 
 def new_parser() -> tree_sitter.Parser:
