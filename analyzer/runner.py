@@ -51,8 +51,9 @@ class RuleBudgetExceeded(BaseException):
 
 @contextlib.contextmanager
 def _rule_time_limit(seconds: float):
-    """Interrupt the running rule after `seconds` (SIGALRM: Unix, main thread only; other
-    threads, such as a language server's workers, run without the limit)."""
+    """Interrupt the running rule after `seconds` of CPU time (SIGVTALRM: Unix, main thread
+    only; other threads, such as a language server's workers, run without the limit).
+    CPU time, so a loaded machine does not trip it."""
     if seconds <= 0 or not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
         yield
         return
@@ -60,13 +61,13 @@ def _rule_time_limit(seconds: float):
     def expire(signum, frame):
         raise RuleBudgetExceeded()
 
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    previous = signal.signal(signal.SIGVTALRM, expire)
+    signal.setitimer(signal.ITIMER_VIRTUAL, seconds)
     try:
         yield
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+        signal.setitimer(signal.ITIMER_VIRTUAL, 0)
+        signal.signal(signal.SIGVTALRM, previous)
 
 
 class Engine:
@@ -137,7 +138,8 @@ class Engine:
         # py-tree-sitter 0.26's progress_callback keeps a pointer to a stack struct and
         # crashes, so the budget is checked between top-level declarations instead: a
         # runaway file stops at the next declaration boundary and is reported.
-        deadline = time.monotonic() + self.options.budget_seconds
+        # CPU time, not wall time: a loaded CI machine must not turn a big file into exit 3.
+        deadline = time.process_time() + self.options.budget_seconds
         cursor = tree_sitter.QueryCursor(self._query)
         cursor.match_limit = 1024  # bounds in-progress states on pathological nesting
         offsets = self._offsets
@@ -146,7 +148,7 @@ class Engine:
             for pattern, captures in cursor.matches(top):
                 i = bisect.bisect_right(offsets, pattern) - 1
                 matches[rules[i].name].append(Match(file, pattern - offsets[i], captures))
-            if time.monotonic() > deadline:
+            if time.process_time() > deadline:
                 raise BudgetExceeded()
 
 
