@@ -1,7 +1,9 @@
 """Fixtures for the portal tests: a real `rulehub serve` on loopback with the portal mounted.
 
-One server per xdist worker (session scope), each with its own temp data dir (SQLite file,
-artifacts, keys) and free 127.0.0.1 port.  The portal's proxy trust is on so the
+One server per backend per xdist worker (session scope), each with its own temp data dir
+(SQLite file or a fresh PostgreSQL database from RULEHUB_TEST_POSTGRES_URL, artifacts,
+keys) and free 127.0.0.1 port.  HTTP-level tests run on both backends (`portal`), the
+browser tests on the embedded SQLite default (`sqlite_portal`).  The portal's proxy trust is on so the
 X-Forwarded-Proto test can see the Secure cookie flag; the per-address login limit is
 raised so the tests' many logins from 127.0.0.1 do not throttle each other (the
 per-email limit, which the rate-limit test exercises, stays at its default of 5).
@@ -18,11 +20,14 @@ import sys
 import time
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
 import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 
 from rulehub.pack import build_artifact_bytes
 from rulehub.server import db as dbmod
@@ -35,6 +40,7 @@ CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 PASSWORD = "correct horse battery"
+PG_DEFAULT = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 
 RULE_DOCS = """# What it does
 
@@ -150,10 +156,29 @@ def _wait_healthy(url: str, proc: subprocess.Popen, log: Path) -> None:
     raise RuntimeError(f"rulehub serve did not become healthy:\n{log.read_text()[-3000:]}")
 
 
-@pytest.fixture(scope="session")
-def portal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PortalServer]:
-    data_dir = tmp_path_factory.mktemp("portal-data")
-    url = f"sqlite:///{data_dir / 'rulehub.db'}"
+@contextmanager
+def _postgres_database() -> Iterator[str]:
+    """A fresh PostgreSQL database for this worker (dropped afterwards), or skip if there is no server."""
+    admin_url = os.environ.get("RULEHUB_TEST_POSTGRES_URL", PG_DEFAULT)
+    try:
+        admin = create_engine(admin_url, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 3})
+        with admin.connect() as conn:
+            conn.execute(text("SELECT 1"))
+    except Exception as exc:  # noqa: BLE001 - any connection failure means "no server here"
+        pytest.skip(f"PostgreSQL not reachable at {admin_url} ({type(exc).__name__}); set RULEHUB_TEST_POSTGRES_URL")
+    name = f"rulehub_portal_{uuid.uuid4().hex[:12]}"
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(admin_url).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@contextmanager
+def _serve(url: str, data_dir: Path, tmp: Path) -> Iterator[PortalServer]:
     dbmod.upgrade(url)
     port = free_port()
     env = {
@@ -177,7 +202,7 @@ def portal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PortalServer]:
     database = dbmod.Database.connect(settings)
     try:
         _wait_healthy(base, proc, log)
-        yield PortalServer(base, settings, database, tmp_path_factory.mktemp("portal-packs"), log)
+        yield PortalServer(base, settings, database, tmp, log)
     finally:
         proc.terminate()
         try:
@@ -186,6 +211,25 @@ def portal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PortalServer]:
             proc.kill()
             proc.wait()
         database.dispose()
+
+
+@pytest.fixture(scope="session")
+def sqlite_portal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PortalServer]:
+    """The server on the embedded default (SQLite); the browser tests use this one."""
+    data_dir = tmp_path_factory.mktemp("portal-data")
+    with _serve(f"sqlite:///{data_dir / 'rulehub.db'}", data_dir, tmp_path_factory.mktemp("portal-packs")) as server:
+        yield server
+
+
+@pytest.fixture(scope="session", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def portal(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[PortalServer]:
+    """The server on each database backend: HTTP-level tests run against both."""
+    if request.param == "sqlite":
+        yield request.getfixturevalue("sqlite_portal")
+        return
+    with _postgres_database() as url, _serve(url, tmp_path_factory.mktemp("portal-pg-data"),
+                                              tmp_path_factory.mktemp("portal-pg-packs")) as server:
+        yield server
 
 
 @pytest.fixture

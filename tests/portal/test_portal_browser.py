@@ -47,7 +47,8 @@ def _api_download(portal: PortalServer, api_key: str, name: str, version: str) -
         return c.get(f"/v1/packs/{name}/{version}/download", headers=headers)
 
 
-def test_customer_journey(portal: PortalServer, browser) -> None:  # type: ignore[no-untyped-def]
+def test_customer_journey(sqlite_portal: PortalServer, browser) -> None:  # type: ignore[no-untyped-def]
+    portal = sqlite_portal
     pub = portal.publisher(password=PASSWORD)
     free_pack = portal.publish(pub, "http-basics", "1.4.0", tier="free", tags=("http", "security"), go=">=1.18")
     pro_pack = portal.publish(pub, "http-pro", "2.1.0", tier="pro", tags=("http", "performance"))
@@ -165,7 +166,8 @@ def test_customer_journey(portal: PortalServer, browser) -> None:  # type: ignor
     context.close()
 
 
-def test_publisher_pages_and_yank(portal: PortalServer, browser) -> None:  # type: ignore[no-untyped-def]
+def test_publisher_pages_and_yank(sqlite_portal: PortalServer, browser) -> None:  # type: ignore[no-untyped-def]
+    portal = sqlite_portal
     pub = portal.publisher(password=PASSWORD)
     name = portal.publish(pub, "nilness-plus", "0.9.0", tier="enterprise", tags=("nil",))
     portal.publish(pub, "nilness-plus", "1.0.0", tier="enterprise", tags=("nil",))
@@ -188,7 +190,8 @@ def test_publisher_pages_and_yank(portal: PortalServer, browser) -> None:  # typ
     context.close()
 
 
-def test_core_flows_work_without_javascript_and_from_the_keyboard(portal: PortalServer, browser) -> None:  # type: ignore[no-untyped-def]
+def test_core_flows_work_without_javascript_and_from_the_keyboard(sqlite_portal: PortalServer, browser) -> None:  # type: ignore[no-untyped-def]
+    portal = sqlite_portal
     context = browser.new_context(base_url=portal.base_url, java_script_enabled=False)
     page = context.new_page()
     email = f"{portal.unique('kbd')}@example.test"
