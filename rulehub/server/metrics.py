@@ -33,17 +33,24 @@ class MetricsMiddleware:
             await self.app(scope, receive, send)
             return
         start = time.perf_counter()
-        status = {"code": 500}
+        recorded = False
+
+        def record(status: int) -> None:
+            nonlocal recorded
+            recorded = True
+            route = scope.get("route")
+            label = getattr(route, "path", None) or "unmatched"
+            self.metrics.requests.labels(scope["method"], label, str(status)).inc()
+            self.metrics.latency.labels(label).observe(time.perf_counter() - start)
 
         async def send_wrapper(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                status["code"] = message["status"]
+            # Count before the client can see the response, so a follow-up /metrics includes it.
+            if message["type"] == "http.response.start" and not recorded:
+                record(message["status"])
             await send(message)
 
         try:
             await self.app(scope, receive, send_wrapper)
         finally:
-            route = scope.get("route")
-            label = getattr(route, "path", None) or "unmatched"
-            self.metrics.requests.labels(scope["method"], label, str(status["code"])).inc()
-            self.metrics.latency.labels(label).observe(time.perf_counter() - start)
+            if not recorded:
+                record(500)

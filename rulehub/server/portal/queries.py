@@ -44,10 +44,17 @@ def record_event(
     from_status: str | None, period_end: datetime | None, actor: Account | None, source: str = "portal",
     external_id: str | None = None, payload: dict[str, Any] | None = None,
 ) -> SubscriptionEvent:
+    """Append one event.  A payment webhook handler would call this with source="webhook", the
+    provider's event id as external_id (unique: a re-delivery is rejected) and its raw body as payload;
+    the portal records the same shape with the body it would have received."""
+    if payload is None:
+        payload = {"type": type, "data": {"plan": to_plan, "previous_plan": from_plan, "status": to_status,
+                                          "previous_status": from_status,
+                                          "current_period_end": period_end.isoformat() if period_end else None}}
     event = SubscriptionEvent(
         tenant_id=tenant_id, type=type, source=source, external_id=external_id, from_plan=from_plan,
         to_plan=to_plan, from_status=from_status, to_status=to_status, period_end=period_end,
-        actor_account_id=actor.id if actor else None, payload=json.dumps(payload or {}, sort_keys=True),
+        actor_account_id=actor.id if actor else None, payload=json.dumps(payload, sort_keys=True),
     )
     session.add(event)
     session.flush()

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated
+
+from fastapi import APIRouter, Path
 from fastapi.responses import FileResponse, Response
 
 from rulehub.server import tuf_repo
@@ -27,7 +29,7 @@ def root(session: SessionDep) -> Response:
 
 
 @router.get("/tuf/{version}.root.json")
-def root_version(version: int, session: SessionDep) -> Response:
+def root_version(version: Annotated[int, Path(ge=1, le=2**31 - 1)], session: SessionDep) -> Response:
     return _metadata(tuf_repo.root_bytes(session, version), f"root metadata version {version}")
 
 
