@@ -38,12 +38,15 @@ from analyzer.purity import expression_text, has_side_effects, tokens
 from analyzer.rule import Rule
 from analyzer.source import GoFile, unparen
 
+# The bare node: a pattern with child fields keeps a match state open across the left
+# operand's subtree (quadratic on long chains), and Node.parent costs the node's depth, so
+# inner links of a chain are skipped by remembering them rather than by looking up.
 QUERY = """
-(binary_expression operator: ["&&" "||"] @op) @chain
+(binary_expression) @expr
 """
-
 _BAD_EQUALITY = {"||": "!=", "&&": "=="}
 _NAME = {"||": "or", "&&": "and"}
+_LITERALS = frozenset({"nil", "true", "false", "int_literal", "float_literal", "imaginary_literal", "rune_literal", "interpreted_string_literal", "raw_string_literal"})
 _VERDICT = {"||": "always true", "&&": "always false"}
 
 
@@ -52,21 +55,14 @@ def _operator(node: Node) -> str:
     return op.type if op is not None else ""
 
 
-def _is_inner(chain: Node, op: str) -> bool:
-    """Part of a longer chain of the same operator: the outermost one does the work."""
-    parent = chain.parent
-    while parent is not None and parent.type == "parenthesized_expression":
-        parent = parent.parent
-    return parent is not None and parent.type == "binary_expression" and _operator(parent) == op
-
-
-def _operands(chain: Node, op: str) -> list[Node]:
-    """The chain's operands in source order, through parentheses."""
+def _operands(chain: Node, op: str, link) -> list[Node]:
+    """The chain's operands in source order, through parentheses; `link` sees each inner link."""
     out: list[Node] = []
     stack = [chain]
     while stack:
         n = unparen(stack.pop())
         if n.type == "binary_expression" and _operator(n) == op:
+            link(n)
             right, left = n.child_by_field_name("right"), n.child_by_field_name("left")
             if right is None or left is None:
                 return []
@@ -95,13 +91,22 @@ def _may_repeat(file: GoFile, operands: list[Node], bad_equality: str) -> bool:
         if key in seen:
             return True
         seen.add(key)
-    sides: set[str] = set()
+    sides: dict[str, bool] = {}  # side key -> the other side of its comparison is a literal
     for e in operands:
-        if e.type == "binary_expression" and _operator(e) == bad_equality:
-            keys = {_key(file, side) for side in (e.child_by_field_name("left"), e.child_by_field_name("right")) if side is not None}
-            if keys & sides:
-                return True
-            sides |= keys
+        if e.type != "binary_expression" or _operator(e) != bad_equality:
+            continue
+        left, right = e.child_by_field_name("left"), e.child_by_field_name("right")
+        if left is None or right is None:
+            continue
+        for side, other in ((left, right), (right, left)):
+            key = _key(file, side)
+            other_literal = unparen(other).type in _LITERALS
+            if key in sides:
+                # `a != nil || b != nil` share only the literal: a suspect pair needs the
+                # literal on the other side too (`"x" != "a" || "x" != "b"`)
+                if unparen(side).type not in _LITERALS or (other_literal and sides[key]):
+                    return True
+            sides[key] = other_literal
     return False
 
 
@@ -110,11 +115,15 @@ def _key(file: GoFile, node: Node) -> str:
 
 
 def run(pass_: Pass) -> None:
-    for file, chain, m in pass_.iter_matches("chain"):
-        op = m.get("op").type
-        if _is_inner(chain, op):
+    inner: set[tuple[str, int]] = set()
+    # outermost first, whatever order the query produced nested matches in
+    chains = sorted(((f, n) for f, n, _ in pass_.iter_matches("expr")), key=lambda fn: (fn[0].path, fn[1].start_byte, -fn[1].end_byte))
+    for file, chain in chains:
+        pass_.current_file = file
+        op = _operator(chain)
+        if op not in _BAD_EQUALITY or (file.path, chain.id) in inner:
             continue
-        operands = _operands(chain, op)
+        operands = _operands(chain, op, lambda n: inner.add((file.path, n.id)))
         if not _may_repeat(file, operands, _BAD_EQUALITY[op]):
             continue  # the common case, decided without resolving any name
         for exprs in _runs(pass_, file, operands):

@@ -35,16 +35,16 @@ func samePoint(a, b Point) bool {
 
 from analyzer.analysis_pass import Pass
 from analyzer.exprtype import value_kind
-from analyzer.purity import expression_text, has_side_effects, same_expression
+from analyzer.purity import expression_text, has_side_effects
 from analyzer.rule import Rule
 
+# The bare node: a pattern with child fields keeps a match state open across the left
+# operand's subtree (quadratic on deep nesting), and Node.parent costs the node's depth.
 QUERY = """
-(binary_expression
-  left: (_) @left
-  operator: ["==" "!=" "<" "<=" ">" ">=" "-" "/" "%" "&" "|" "^" "&^"] @op
-  right: (_) @right
-  (#eq? @left @right)) @expr
+(binary_expression) @expr
 """
+
+_OPERATORS = frozenset({"==", "!=", "<", "<=", ">", ">=", "-", "/", "%", "&", "|", "^", "&^"})
 
 # Operators whose result on a NaN or infinity operand differs from the "obvious" constant.
 _FLOAT_SENSITIVE = frozenset({"==", "!=", "<=", ">=", "-", "/"})
@@ -58,9 +58,16 @@ _NO_FLOAT_INSIDE = frozenset(
 
 
 def run(pass_: Pass) -> None:
-    for file, expr, m in pass_.iter_matches("expr"):
-        left, right, op = m.get("left"), m.get("right"), m.get("op")
-        if not same_expression(file, left, right) or has_side_effects(pass_, file, left):
+    for file, expr, _ in pass_.iter_matches("expr"):
+        op = expr.child_by_field_name("operator")
+        if op is None or op.type not in _OPERATORS:
+            continue
+        left, right = expr.child_by_field_name("left"), expr.child_by_field_name("right")
+        if left is None or right is None or left.end_byte - left.start_byte != right.end_byte - right.start_byte:
+            continue
+        if file.source[left.start_byte : left.end_byte] != file.source[right.start_byte : right.end_byte]:
+            continue
+        if has_side_effects(pass_, file, left):
             continue
         operator = op.type
         if left.type in _LITERALS:
