@@ -35,6 +35,12 @@ def browser() -> Iterator[object]:
 
 
 def shot(page, name: str) -> None:  # type: ignore[no-untyped-def]
+    """Save the page under test-artifacts/portal/, after checking every field on it has a <label>."""
+    unlabelled = page.evaluate(
+        "Array.from(document.querySelectorAll('input:not([type=hidden]), select, textarea'))"
+        ".filter(el => !el.labels || el.labels.length === 0).map(el => el.outerHTML)"
+    )
+    assert unlabelled == [], f"{name}: fields without a label: {unlabelled}"
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 

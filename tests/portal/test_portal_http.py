@@ -7,6 +7,7 @@ dashboard, key and publisher forms make.
 
 from __future__ import annotations
 
+import json
 import re
 import statistics
 import time
@@ -287,6 +288,10 @@ def test_plan_change_and_cancel_are_recorded_as_events(portal: PortalServer, use
             ("subscription.plan_changed", "free", "pro", "active", "portal", account.id),
             ("subscription.canceled", "pro", "pro", "canceled", "portal", account.id),
         ]
+        body = json.loads(events[1].payload)  # what a payment provider's webhook would have sent
+        assert body["type"] == "subscription.plan_changed"
+        assert body["data"]["plan"] == "pro" and body["data"]["previous_plan"] == "free"
+        assert body["data"]["current_period_end"] == events[1].period_end.isoformat()
 
 
 def test_api_key_shown_once_listed_by_prefix_and_revocable(portal: PortalServer, user: tuple[str, str]) -> None:
