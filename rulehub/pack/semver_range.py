@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Iterable
 
 import semver
@@ -41,6 +42,13 @@ _OPS = (">=", "<=", "==", ">", "<", "=", "^", "~")
 
 def parse_version(text: str) -> semver.Version:
     """Parse a strict semver 2.0 version (`1.4.0`, `2.0.0-rc.1+build.5`)."""
+    if not isinstance(text, str):
+        raise PackFormatError(f"{text!r} is not a semver 2.0 version", code="invalid_version")
+    return _parse_version(text)
+
+
+@lru_cache(maxsize=4096)  # versions are immutable values; the hub parses the same ones per request
+def _parse_version(text: str) -> semver.Version:
     if not isinstance(text, str) or not semver.Version.is_valid(text.strip()):
         raise PackFormatError(
             f"{text!r} is not a semver 2.0 version; write MAJOR.MINOR.PATCH, e.g. '1.4.0' or '2.0.0-rc.1'",
@@ -51,6 +59,13 @@ def parse_version(text: str) -> semver.Version:
 
 def coerce_version(text: str) -> semver.Version:
     """Parse a version that may be partial: `1.21` -> 1.21.0, `go1.22.3` -> 1.22.3, `1` -> 1.0.0."""
+    if not isinstance(text, str):
+        raise PackFormatError(f"{text!r} is not a version; write e.g. '1.21' or '1.21.3'", code="invalid_version")
+    return _coerce_version(text)
+
+
+@lru_cache(maxsize=4096)
+def _coerce_version(text: str) -> semver.Version:
     raw = text.strip() if isinstance(text, str) else ""
     if raw.startswith("go"):
         raw = raw[2:]
@@ -98,6 +113,12 @@ class SemverRange:
     @classmethod
     def parse(cls, text: str) -> "SemverRange":
         """Parse range text; raise PackFormatError(code="invalid_range") naming the bad part."""
+        if not isinstance(text, str):
+            raise PackFormatError("a version range must be a string, e.g. '^1.4'", code="invalid_range")
+        return _parse_range(text)
+
+    @classmethod
+    def _parse_uncached(cls, text: str) -> "SemverRange":
         if not isinstance(text, str) or not text.strip():
             raise PackFormatError(
                 "empty version range; write e.g. '^1.4', '>=1.2.0, <2.0.0' or '*'", code="invalid_range"
@@ -144,6 +165,11 @@ class SemverRange:
 
     def __str__(self) -> str:
         return ", ".join(str(c) for c in self.comparators) or "*"
+
+
+@lru_cache(maxsize=4096)  # SemverRange is a frozen value, safe to share
+def _parse_range(text: str) -> SemverRange:
+    return SemverRange._parse_uncached(text)
 
 
 def _glue_operators(text: str) -> str:

@@ -8,9 +8,10 @@ of failing with "database is locked"; on PostgreSQL both are the same engine.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
+from contextlib import contextmanager, nullcontext
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from alembic.config import Config
@@ -63,6 +64,9 @@ class Database:
     write_engine: Engine
     read_session: sessionmaker[Session]
     write_session_factory: sessionmaker[Session]
+    # SQLite allows one writer: queue writers of this process on a lock instead of letting
+    # them poll SQLite's busy handler (which sleeps in steps and makes a long latency tail).
+    local_write_lock: threading.Lock | None = field(default=None)
 
     @classmethod
     def connect(cls, settings: Settings) -> "Database":
@@ -78,6 +82,7 @@ class Database:
             write_engine=write,
             read_session=sessionmaker(read, expire_on_commit=False),
             write_session_factory=sessionmaker(write, expire_on_commit=False),
+            local_write_lock=threading.Lock() if settings.is_sqlite else None,
         )
 
     @contextmanager
@@ -88,7 +93,7 @@ class Database:
     @contextmanager
     def write_session(self) -> Iterator[Session]:
         """A session whose transaction commits on success and rolls back on error."""
-        with self.write_session_factory() as s, s.begin():
+        with self.local_write_lock or nullcontext(), self.write_session_factory() as s, s.begin():
             yield s
 
     def dispose(self) -> None:

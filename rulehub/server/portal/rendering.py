@@ -11,6 +11,7 @@ import logging
 from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from fastapi import Request, Response
 from fastapi.exceptions import RequestValidationError
@@ -92,7 +93,7 @@ class PortalRoute(APIRoute):
                 return error_page(request, 403, "This form has expired or did not come from this site. "
                                                 "Go back, reload the page and try again.")
             except LoginRequired:
-                return redirect(request, f"/login?next={request.url.path}")
+                return redirect(request, f"/login?next={quote(request.url.path)}")
             except ApiError as exc:
                 return error_page(request, exc.status, exc.message)
             except RequestValidationError:
