@@ -1,14 +1,22 @@
 """Check the package of an open document the way the CLI would: engine, then the
-suppression comments (`//nolint`, `//lint:ignore`). The result is per file, as the engine
-reported it (bytes, not LSP positions)."""
+suppression comments (`//nolint`, `//lint:ignore`). Results are per file, as the engine
+reported them (bytes, not LSP positions).
+
+`LiveChecker.check(..., provisional=True)` may answer from `lsp.incremental` (only the
+edited functions re-analysed); such a result says `complete=False` and the caller follows
+it with a full check.
+"""
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 
+from analyzer.analysis_pass import Package
 from analyzer.diagnostics import Diagnostic
 from analyzer.source import GoFile
 from lsp.documents import Document
+from lsp.incremental import BlankedFile, FunctionFindings, blank_bodies, function_spans, moved, outline_digest, span_of
 from lsp.package_context import SiblingCache, package_for
 from lsp.workspace_rules import WorkspaceRules
 
@@ -17,6 +25,7 @@ from lsp.workspace_rules import WorkspaceRules
 class PackageResult:
     files: dict[str, GoFile]  # path -> the exact text the diagnostics refer to
     diagnostics: dict[str, list[Diagnostic]] = field(default_factory=dict)  # path -> findings
+    complete: bool = True  # False: provisional (see lsp.incremental)
 
     def for_path(self, path: str) -> list[Diagnostic]:
         return self.diagnostics.get(path, [])
@@ -30,13 +39,80 @@ def _filter_suppressed():
     return filter_suppressed
 
 
-def check_document_package(doc: Document, open_docs: dict[str, Document], siblings: SiblingCache, rules: WorkspaceRules) -> PackageResult:
-    package = package_for(doc, open_docs, siblings)
-    diagnostics = rules.engine.check_package(package)
+def suppress(diagnostics: list[Diagnostic], files: list[GoFile]) -> list[Diagnostic]:
     filter_suppressed = _filter_suppressed()
-    if filter_suppressed is not None:
-        diagnostics = list(filter_suppressed(diagnostics, package.files).kept)
-    result = PackageResult({f.path: f for f in package.files})
-    for d in diagnostics:
-        result.diagnostics.setdefault(d.path, []).append(d)
-    return result
+    if filter_suppressed is None:
+        return diagnostics
+    return list(filter_suppressed(diagnostics, files).kept)
+
+
+class LiveChecker:
+    """Checks open documents; keeps what makes the next check cheap (parsed siblings,
+    each document's findings by function, blanked copies)."""
+
+    def __init__(self) -> None:
+        self.siblings = SiblingCache()
+        self._findings: dict[str, FunctionFindings] = {}
+        self._blanked: dict[str, BlankedFile] = {}
+        self._blanked_siblings: dict[str, tuple[bytes, GoFile]] = {}
+
+    def forget(self, path: str) -> None:
+        self.siblings.forget(path)
+        self._findings.pop(path, None)
+        self._blanked.pop(path, None)
+        self._blanked_siblings.pop(path, None)
+
+    def invalidate(self) -> None:
+        """Rules or configuration changed: no kept finding is valid any more."""
+        self._findings.clear()
+
+    def check(self, doc: Document, open_docs: dict[str, Document], rules: WorkspaceRules, provisional: bool = False) -> PackageResult:
+        package = package_for(doc, open_docs, self.siblings)
+        if provisional:
+            result = self._check_edited_functions(doc, package, rules)
+            if result is not None:
+                return result
+        return self._check_package(doc, package, rules)
+
+    def _check_package(self, doc: Document, package: Package, rules: WorkspaceRules) -> PackageResult:
+        diagnostics = rules.engine.check_package(package)
+        main = package.files[0]
+        own = [d for d in diagnostics if d.path == doc.path]
+        self._findings[doc.path] = FunctionFindings.record(outline_digest(package.files), function_spans(main), own)
+        result = PackageResult({f.path: f for f in package.files})
+        for d in suppress(diagnostics, package.files):
+            result.diagnostics.setdefault(d.path, []).append(d)
+        return result
+
+    def _check_edited_functions(self, doc: Document, package: Package, rules: WorkspaceRules) -> PackageResult | None:
+        main = package.files[0]
+        cache = self._findings.get(doc.path)
+        # A syntax error inside a body leaves the outline as it was and makes that function
+        # dirty; one that breaks the top level changes the outline and forces a full check.
+        if cache is None or cache.outline != outline_digest(package.files):
+            return None
+        spans = function_spans(main)
+        counts = Counter(s.digest for s in spans)
+        clean = [s for s in spans if s.digest in cache.by_digest and counts[s.digest] == 1]
+        clean_digests = {s.digest for s in clean}
+        dirty = [s for s in spans if s.digest not in clean_digests]
+        blanked = self._blanked.setdefault(doc.path, BlankedFile()).update(doc.path, blank_bodies(main.source, clean))
+        others = [self._blanked_sibling(f) for f in package.files[1:]]
+        found = rules.engine.check_package(Package(package.directory, [blanked, *others], package.go_version, package.module_path))
+        fresh = [d for d in found if d.path == doc.path and span_of(clean, d.start_byte, d.end_byte) is None]
+        merged = list(fresh)
+        for span in clean:
+            (old_start, old_end), kept = cache.by_digest[span.digest]
+            merged.extend(moved(d, span.start - old_start, main.lines, (old_start, old_end)) for d in kept)
+        cache.add(dirty, fresh)
+        cache.keep_only(spans)
+        merged.sort(key=Diagnostic.sort_key)
+        return PackageResult({doc.path: main}, {doc.path: suppress(merged, package.files)}, complete=False)
+
+    def _blanked_sibling(self, file: GoFile) -> GoFile:
+        cached = self._blanked_siblings.get(file.path)
+        if cached is not None and cached[0] is file.source:
+            return cached[1]
+        blanked = GoFile.parse(file.path, blank_bodies(file.source, function_spans(file)))
+        self._blanked_siblings[file.path] = (file.source, blanked)
+        return blanked

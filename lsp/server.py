@@ -27,14 +27,16 @@ from analyzer.builtin_rules import INTERNAL
 from analyzer.diagnostics import Diagnostic
 from lsp import convert
 from lsp.documents import Document, DocumentStore, uri_to_path
-from lsp.live_check import PackageResult, check_document_package
-from lsp.package_context import SiblingCache
+from lsp.live_check import LiveChecker, PackageResult
 from lsp.positions import ENCODINGS, UTF8, UTF16, position_to_offset
 from lsp.workspace_rules import CONFIG_FILE, LOCK_FILE, WorkspaceRules, load_workspace_rules
 
 log = logging.getLogger(__name__)
 
 DEFAULT_DEBOUNCE_MS = 150
+# After a provisional (edited-functions-only) result, the full package check waits this
+# long for typing to pause.
+DEFAULT_FULL_CHECK_DELAY_MS = 750
 
 
 class GocheckProtocol(LanguageServerProtocol):
@@ -67,12 +69,14 @@ class DocResult:
 
 
 class GocheckServer(LanguageServer):
-    def __init__(self, debounce_ms: int = DEFAULT_DEBOUNCE_MS, extra_pack_dirs: Sequence[Path] = ()) -> None:
+    def __init__(self, debounce_ms: int = DEFAULT_DEBOUNCE_MS, extra_pack_dirs: Sequence[Path] = (), full_check_delay_ms: int = DEFAULT_FULL_CHECK_DELAY_MS) -> None:
         super().__init__("gocheck", ENGINE_VERSION, protocol_cls=GocheckProtocol, text_document_sync_kind=types.TextDocumentSyncKind.Incremental)
         self.debounce_ms = debounce_ms
         self.extra_pack_dirs = [Path(p) for p in extra_pack_dirs]
         self.documents = DocumentStore()
-        self.siblings = SiblingCache()
+        self.checker = LiveChecker()
+        self.full_check_delay_ms = full_check_delay_ms
+        self._full_timers: dict[str, asyncio.TimerHandle] = {}
         self.root: Path | None = None
         self._rules: WorkspaceRules | None = None
         self._results: dict[str, DocResult] = {}
@@ -100,6 +104,7 @@ class GocheckServer(LanguageServer):
 
     def reload_rules(self) -> None:
         self._rules = load_workspace_rules(self.root, self.extra_pack_dirs)
+        self.checker.invalidate()
         for problem in self._rules.problems:
             self.show(types.MessageType.Warning, f"gocheck: {problem}")
 
@@ -126,41 +131,44 @@ class GocheckServer(LanguageServer):
     # -- checking ----------------------------------------------------------------
 
     def schedule(self, uri: str, delay_ms: int | None = None) -> None:
-        """Check `uri` after the debounce delay; a newer change restarts the wait."""
+        """Check `uri` after the debounce delay; a newer change restarts the wait. The
+        check may be provisional (edited functions only); a full one then follows."""
         self._dirty.add(uri)
-        timer = self._timers.pop(uri, None)
-        if timer is not None:
-            timer.cancel()
+        self._cancel_timers(uri)
         delay = (self.debounce_ms if delay_ms is None else delay_ms) / 1000.0
         try:
             loop = asyncio.get_running_loop()
         except RuntimeError:
             self.check_now(uri)
             return
-        self._timers[uri] = loop.call_later(delay, self._timer_fired, uri)
+        self._timers[uri] = loop.call_later(delay, self._timer_fired, uri, True)
 
-    def _timer_fired(self, uri: str) -> None:
-        self._timers.pop(uri, None)
+    def _cancel_timers(self, uri: str) -> None:
+        for timers in (self._timers, self._full_timers):
+            timer = timers.pop(uri, None)
+            if timer is not None:
+                timer.cancel()
+
+    def _timer_fired(self, uri: str, provisional: bool) -> None:
+        (self._timers if provisional else self._full_timers).pop(uri, None)
         try:
-            self.check_now(uri)
+            self.check_now(uri, provisional)
         except Exception as exc:  # a timer callback has no handler above it
             self.report_exception("checking " + uri, exc)
 
     def flush(self, uri: str) -> None:
         """Bring `uri`'s results up to date now (before a code action or hover)."""
         if uri in self._dirty or uri not in self._results:
-            timer = self._timers.pop(uri, None)
-            if timer is not None:
-                timer.cancel()
             self.check_now(uri)
 
-    def check_now(self, uri: str) -> None:
+    def check_now(self, uri: str, provisional: bool = False) -> None:
+        self._cancel_timers(uri)
         doc = self.documents.get(uri)
         self._dirty.discard(uri)
         if doc is None:
             return
         open_docs = self.documents.by_path()
-        result = check_document_package(doc, open_docs, self.siblings, self.rules)
+        result = self.checker.check(doc, open_docs, self.rules, provisional)
         for d in (d for ds in result.diagnostics.values() for d in ds if d.rule == INTERNAL.name):
             self.log_once(types.MessageType.Error, f"gocheck: {d.message}")
         # Every open document of the package got fresh results: publish them all.
@@ -170,6 +178,8 @@ class GocheckServer(LanguageServer):
                 continue
             self._results[other.uri] = DocResult(other.version, result, path)
             self.publish(other.uri)
+        if not result.complete:
+            self._full_timers[uri] = asyncio.get_running_loop().call_later(self.full_check_delay_ms / 1000.0, self._timer_fired, uri, False)
 
     def publish(self, uri: str) -> None:
         entry = self._results.get(uri)
@@ -185,9 +195,7 @@ class GocheckServer(LanguageServer):
             self.schedule(doc.uri, 0)
 
     def forget(self, uri: str) -> None:
-        timer = self._timers.pop(uri, None)
-        if timer is not None:
-            timer.cancel()
+        self._cancel_timers(uri)
         self._dirty.discard(uri)
         self._results.pop(uri, None)
         self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
@@ -228,8 +236,11 @@ def initialize(ls: GocheckServer, params: types.InitializeParams) -> None:
     path = uri_to_path(root) if root else (params.root_path or None)
     ls.root = Path(path) if path else None
     options = params.initialization_options
-    if isinstance(options, dict) and isinstance(options.get("debounceMs"), (int, float)):
-        ls.debounce_ms = int(options["debounceMs"])
+    if isinstance(options, dict):
+        if isinstance(options.get("debounceMs"), (int, float)):
+            ls.debounce_ms = int(options["debounceMs"])
+        if isinstance(options.get("fullCheckDelayMs"), (int, float)):
+            ls.full_check_delay_ms = int(options["fullCheckDelayMs"])
 
 
 @_guarded(types.INITIALIZED)
@@ -275,7 +286,7 @@ def did_change_watched_files(ls: GocheckServer, params: types.DidChangeWatchedFi
         if name in (CONFIG_FILE, LOCK_FILE):
             reload = True
         elif name.endswith(".go"):
-            ls.siblings.forget(path)
+            ls.checker.siblings.forget(path)
             directories.add(os.path.dirname(path))
     if reload:
         ls.reload_rules()
@@ -312,7 +323,7 @@ def did_change(ls: GocheckServer, params: types.DidChangeTextDocumentParams) -> 
 def did_save(ls: GocheckServer, params: types.DidSaveTextDocumentParams) -> None:
     uri = params.text_document.uri
     if ls.documents.get(uri) is not None:
-        ls.siblings.forget(ls.documents.get(uri).path)
+        ls.checker.siblings.forget(ls.documents.get(uri).path)
         ls.check_now(uri)
         # Other open files of the package see this file's saved text only through disk.
         directory = os.path.dirname(ls.documents.get(uri).path)
@@ -326,6 +337,7 @@ def did_close(ls: GocheckServer, params: types.DidCloseTextDocumentParams) -> No
     doc = ls.documents.close(params.text_document.uri)
     ls.forget(params.text_document.uri)
     if doc is not None:
+        ls.checker.forget(doc.path)
         for other in ls.documents:  # the closed buffer's disk text now stands in for it
             if os.path.dirname(other.path) == os.path.dirname(doc.path):
                 ls.schedule(other.uri)
@@ -396,8 +408,8 @@ def hover(ls: GocheckServer, params: types.HoverParams) -> types.Hover | None:
     )
 
 
-def create_server(debounce_ms: int = DEFAULT_DEBOUNCE_MS, extra_pack_dirs: Sequence[Path] = ()) -> GocheckServer:
-    server = GocheckServer(debounce_ms, extra_pack_dirs)
+def create_server(debounce_ms: int = DEFAULT_DEBOUNCE_MS, extra_pack_dirs: Sequence[Path] = (), full_check_delay_ms: int = DEFAULT_FULL_CHECK_DELAY_MS) -> GocheckServer:
+    server = GocheckServer(debounce_ms, extra_pack_dirs, full_check_delay_ms)
     server.feature(types.INITIALIZE)(initialize)
     server.feature(types.INITIALIZED)(initialized)
     server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)(did_change_configuration)
