@@ -45,7 +45,7 @@ class Baseline:
 
 
 def _relative(path: str, cwd: Path, directory: Path) -> str:
-    full = os.path.abspath(path if os.path.isabs(path) else os.path.join(cwd, path))
+    full = os.path.realpath(path if os.path.isabs(path) else os.path.join(cwd, path))
     return os.path.relpath(full, directory).replace(os.sep, "/")
 
 

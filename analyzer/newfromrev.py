@@ -36,7 +36,7 @@ class ChangedLines:
         return rel in self.new_files or line in self.lines.get(rel, ())
 
     def _relative(self, path: str, cwd: Path) -> str | None:
-        full = os.path.abspath(path if os.path.isabs(path) else os.path.join(cwd, path))
+        full = os.path.realpath(path if os.path.isabs(path) else os.path.join(cwd, path))
         try:
             return Path(full).relative_to(self.root).as_posix()
         except ValueError:

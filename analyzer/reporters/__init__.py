@@ -78,7 +78,7 @@ class Report:
         """`path` relative to the repository root, with `/`; None when outside it."""
         full = Path(path) if os.path.isabs(path) else self.cwd / path
         try:
-            return Path(os.path.abspath(full)).relative_to(self.repo_root).as_posix()
+            return Path(os.path.realpath(full)).relative_to(self.repo_root).as_posix()
         except ValueError:
             return None
 

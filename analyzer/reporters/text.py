@@ -20,10 +20,11 @@ def write(report: Report, out: IO[str]) -> None:
     color = report.color
     for d in report.diagnostics:
         sev = str(d.severity)
+        where = f"{d.path}:{d.line}:{d.column}" if d.path else "gocheck"  # a finding about no file
         if color:
-            out.write(f"{_BOLD}{d.path}:{d.line}:{d.column}{_RESET}: {_COLORS[d.severity]}{sev}{_RESET}: {d.message} {_DIM}({d.rule}){_RESET}\n")
+            out.write(f"{_BOLD}{where}{_RESET}: {_COLORS[d.severity]}{sev}{_RESET}: {d.message} {_DIM}({d.rule}){_RESET}\n")
         else:
-            out.write(f"{d.path}:{d.line}:{d.column}: {sev}: {d.message} ({d.rule})\n")
+            out.write(f"{where}: {sev}: {d.message} ({d.rule})\n")
         raw = report.line_text(d.path, d.line)
         if not raw.strip():
             continue
