@@ -72,7 +72,7 @@ def _same_variable(pass_, file, a, b) -> bool:
 
 def run(pass_: Pass) -> None:
     for file, defer, m in pass_.iter_matches("defer"):
-        names = m.get("lhs").named_children
+        names = [n for n in m.get("lhs").named_children if n.type != "comment"]
         if len(names) < 2 or any(n.type != "identifier" for n in (names[0], names[-1])):
             continue
         value, err = names[0], names[-1]

@@ -48,9 +48,10 @@ QUERY = """
 
 def _literal_format(file, args) -> str | None:
     """The text of a string-literal format (or a `+` of literals), else None."""
-    if not args.named_children:
+    values = [a for a in args.named_children if a.type != "comment"]
+    if not values:
         return None
-    parts, stack = [], [unparen(args.named_children[0])]
+    parts, stack = [], [unparen(values[0])]
     while stack:
         node = unparen(stack.pop())
         if node.type in ("interpreted_string_literal", "raw_string_literal"):
@@ -98,7 +99,7 @@ def _import_removal(pass_, file, decl) -> Edit | None:
 def _is_pattern(pass_, file, call) -> bool:
     if not pass_.is_call_to(file, call, "errors", "New"):
         return False
-    args = call.child_by_field_name("arguments").named_children
+    args = _arguments(call)
     return len(args) == 1 and unparen(args[0]).type == "call_expression" and pass_.is_call_to(file, unparen(args[0]), "fmt", "Sprintf")
 
 
@@ -134,6 +135,12 @@ def _uses_only_in_pattern(pass_, file, ref) -> bool:
     sel = ref.parent
     call = sel.parent if sel is not None else None
     return sel is not None and sel.type == "selector_expression" and call is not None and call.type == "call_expression" and _is_pattern(pass_, file, call)
+
+
+def _arguments(call):
+    """A call's arguments, without the comments tree-sitter keeps among them."""
+    args = call.child_by_field_name("arguments")
+    return [a for a in args.named_children if a.type != "comment"] if args is not None else []
 
 
 RULE = Rule(

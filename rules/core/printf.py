@@ -10,6 +10,8 @@ function whose last parameters are `format string, args ...interface{}` and that
 - a verb reading an argument the call does not have (`format %d reads arg #2, but call
   has 1 arg`), or arguments no verb reads (`call needs 1 arg but has 2 args`); `%%` takes
   none, a `*` width or precision takes one;
+- a wrapper handing on its own `format, args` without `...` (`missing ... in args
+  forwarded to printf-like function`), which prints the slice as one value;
 - arguments with no formatting directive at all, a `%` at the end of the format, unknown
   verbs (`%z`) and flags the verb does not take (`%#s`), malformed or out-of-range
   explicit indexes (`%[3]d` with two arguments), `%w` outside `fmt.Errorf`.
@@ -53,7 +55,7 @@ _NAMES = ("Printf", "Sprintf", "Fprintf", "Errorf", "Appendf", "Fatalf", "Panicf
           "Fatal", "Fatalln", "Panic", "Panicln", "Error", "Log", "Skip")
 # Calls of the package's own functions are looked at only when the name is one a printf or
 # print wrapper would have (Printf, logf, Errorf, debugLog, Println, warn, ...).
-_WRAPPER_NAME = r"(f|[Pp]rint|[Pp]rintln|[Ll]og|[Ee]rror|[Ff]atal|[Pp]anic|[Ww]arn|[Ww]arning|[Ii]nfo|[Dd]ebug|[Ff]ail|[Ss]kip|[Tt]race)$"
+_WRAPPER_NAME = r"(f|[Pp]rint|[Pp]rintln|[Ll]og|[Ee]rror|[Ff]atal|[Pp]anic|[Ww]arn|[Ww]arning|[Ii]nfo|[Dd]ebug|[Ff]ail|[Ss]kip|[Tt]race)[0-9]*$"
 QUERY = """
 (call_expression
   function: (selector_expression field: (field_identifier) @name)
@@ -63,7 +65,11 @@ QUERY = """
   function: (identifier) @local_name
   arguments: (argument_list)
   (#match? @local_name "%s")) @local_call
-""" % (" ".join(f'"{n}"' for n in _NAMES), _WRAPPER_NAME)
+(call_expression
+  function: (selector_expression field: (field_identifier) @local_name)
+  arguments: (argument_list)
+  (#match? @local_name "%s")) @local_call
+""" % (" ".join(f'"{n}"' for n in _NAMES), _WRAPPER_NAME, _WRAPPER_NAME)
 
 # (package, function) -> index of the format (printf) or of the first printed arg (print)
 PRINTF_FUNCS = {
@@ -148,16 +154,29 @@ class _Wrappers:
     `format, args...` (or `args...`) to a known printf (print) function or wrapper."""
 
     def __init__(self, pass_: Pass) -> None:
-        self.printf: dict[str, tuple[int, str]] = {}  # name -> (format index, kind)
+        # key -> (format index, kind); a key is "f" for a function, "T.m" for a method
+        self.printf: dict[str, tuple[int, str]] = {}
         self.print: dict[str, int] = {}
+        self.pointer_receivers: set[str] = set()
         candidates = []
         for f in pass_.files:
             for top in f.root.named_children:
-                if top.type != "function_declaration":
+                if top.type not in ("function_declaration", "method_declaration") or top.child_by_field_name("body") is None:
                     continue
                 shape = self._shape(f, top)
-                if shape is not None:
-                    candidates.append((f, top, shape))
+                if shape is None:
+                    continue
+                key = shape[0]
+                if top.type == "method_declaration":
+                    receiver = _receiver_type(f, top)
+                    if receiver is None:
+                        continue
+                    type_name, pointer = receiver
+                    key = f"{type_name}.{key}"
+                    if pointer:
+                        self.pointer_receivers.add(key)
+                candidates.append((f, top, (key, *shape[1:])))
+        self.has_methods = any("." in c[2][0] for c in candidates)
         changed = True
         while changed:  # wrappers of wrappers
             changed = False
@@ -171,6 +190,13 @@ class _Wrappers:
                 elif kind == "print" and fmt_param is None:
                     self.print[name] = index
                     changed = True
+
+    def describe(self, pkg: str, key: str) -> str:
+        if "." not in key:
+            return f"{pkg}.{key}"
+        type_name, method = key.split(".", 1)
+        star = "*" if key in self.pointer_receivers else ""
+        return f"({star}{pkg}.{type_name}).{method}"
 
     @staticmethod
     def _shape(f, fn):
@@ -195,7 +221,7 @@ class _Wrappers:
         for node in walk_named(fn.child_by_field_name("body"), skip=frozenset({"func_literal"})):
             if node.type != "call_expression":
                 continue
-            args = node.child_by_field_name("arguments").named_children
+            args = _arguments(node)
             if not args or args[-1].type != "variadic_argument":
                 continue
             spread = unparen(args[-1].named_children[0]) if args[-1].named_children else None
@@ -210,6 +236,48 @@ class _Wrappers:
             if kind == "print" and fmt_param is None:
                 return "print"
         return None
+
+
+def _receiver_type(file, method):
+    """(type name, is pointer) of a method's receiver, or None."""
+    recv = method.child_by_field_name("receiver")
+    params = [p for p in recv.named_children if p.type == "parameter_declaration"] if recv is not None else []
+    if len(params) != 1:
+        return None
+    typ = params[0].child_by_field_name("type")
+    pointer = typ is not None and typ.type == "pointer_type"
+    if pointer:
+        typ = typ.named_children[0] if typ.named_children else None
+    if typ is None or typ.type != "type_identifier":
+        return None
+    return file.text(typ), pointer
+
+
+def _value_type(pass_, file, operand) -> str | None:
+    """The package-declared type name of a variable, from its declaration: `var l T`,
+    `l := &T{...}`, `l := new(T)`, `l := T{...}`, or a receiver `(l *T)`."""
+    if operand.type != "identifier":
+        return None
+    decl = pass_.resolve(file, operand)
+    if decl is None or decl.file is None or decl.kind not in ("var", "param", "receiver"):
+        return None
+    typ = decl.type_node
+    if typ is None and decl.value is not None and decl.index == 0:
+        value = unparen(decl.value)
+        if value.type == "unary_expression" and value.named_children:
+            value = unparen(value.named_children[-1])
+        if value.type == "composite_literal":
+            typ = value.child_by_field_name("type")
+        elif value.type == "call_expression" and pass_.callee(decl.file, value) == ("", "new"):
+            args = _arguments(value)
+            typ = args[0] if args else None
+    if typ is not None and typ.type == "pointer_type" and typ.named_children:
+        typ = typ.named_children[0]
+    if typ is None or typ.type != "type_identifier":
+        return None
+    name = decl.file.text(typ)
+    type_decl = pass_.scopes.package_decl(name)
+    return name if type_decl is not None and type_decl.kind == "type" else None
 
 
 def _forwards_format(pass_, file, arg, fmt_param) -> bool:
@@ -249,12 +317,7 @@ def _classify(pass_, file, call, wrappers=None):
         if (path, name) in PRINT_FUNCS:
             return "print", PRINT_FUNCS[path, name], f"{path}.{name}"
         if path == "" and wrappers is not None:
-            pkg = file.package_name
-            if name in wrappers.printf:
-                index, kind = wrappers.printf[name]
-                return kind, index, f"{pkg}.{name}"
-            if name in wrappers.print:
-                return "print", wrappers.print[name], f"{pkg}.{name}"
+            return _wrapper_target(wrappers, file, name)
         return None
     if fn.type != "selector_expression":
         return None
@@ -267,6 +330,19 @@ def _classify(pass_, file, call, wrappers=None):
             return ("printf" if method in TESTING_PRINTF else "print"), 0, f"{receiver}.{method}"
     if (method in LOGGER_PRINTF or method in LOGGER_PRINT) and _is_logger(pass_, file, operand):
         return ("printf" if method in LOGGER_PRINTF else "print"), 0, f"(*log.Logger).{method}"
+    if wrappers is not None and wrappers.has_methods:
+        type_name = _value_type(pass_, file, operand)
+        if type_name is not None:
+            return _wrapper_target(wrappers, file, f"{type_name}.{method}")
+    return None
+
+
+def _wrapper_target(wrappers, file, key):
+    if key in wrappers.printf:
+        index, kind = wrappers.printf[key]
+        return kind, index, wrappers.describe(file.package_name, key)
+    if key in wrappers.print:
+        return "print", wrappers.print[key], wrappers.describe(file.package_name, key)
     return None
 
 
@@ -277,7 +353,7 @@ def _may_be_formatter(arg) -> bool:
 
 
 def _check_printf(pass_, file, call, kind, index, name) -> None:
-    args = call.child_by_field_name("arguments").named_children
+    args = _arguments(call)
     if index >= len(args):
         return
     fmt = _string_constant(pass_, file, args[index])
@@ -337,8 +413,41 @@ def _check_printf(pass_, file, call, kind, index, name) -> None:
         pass_.report(file, call, f"{name} call needs {_count(max_arg)} but has {_count(nargs)}")
 
 
+def _missing_spread(pass_, file, call, kind, index) -> bool:
+    """A wrapper `func f(format string, args ...interface{})` calling `fmt.Sprintf(format,
+    args)`: the slice is printed as one value. Reported like vet, only when the call hands
+    on exactly the wrapper's own format and args (with more arguments than the callee
+    takes, adding `...` would not compile, so the slice is meant as a value)."""
+    args = _arguments(call)
+    last = unparen(args[-1]) if args else None
+    if last is None or last.type != "identifier":
+        return False
+    decl = pass_.resolve(file, last)
+    if decl is None or decl.kind != "param" or decl.spec is None or decl.spec.type != "variadic_parameter_declaration" or decl.file is not file:
+        return False
+    typ = decl.spec.child_by_field_name("type")
+    if typ is None or file.text(typ).replace(" ", "") not in _EMPTY_INTERFACES:
+        return False
+    if kind == "print":
+        if len(args) != index + 1:
+            return False
+    else:
+        if len(args) != index + 2:
+            return False
+        previous = decl.spec.prev_named_sibling
+        while previous is not None and previous.type == "comment":
+            previous = previous.prev_named_sibling
+        names = previous.children_by_field_name("name") if previous is not None and previous.type == "parameter_declaration" else []
+        ptype = previous.child_by_field_name("type") if previous is not None else None
+        if not names or ptype is None or file.text(ptype) != "string" or not _forwards_format(pass_, file, args[index], names[-1]):
+            return False
+    desc = "print" if kind == "print" else "printf"
+    pass_.report(file, call, f"missing ... in args forwarded to {desc}-like function")
+    return True
+
+
 def _check_print(pass_, file, call, index, name) -> None:
-    args = call.child_by_field_name("arguments").named_children
+    args = _arguments(call)
     if index >= len(args):
         return
     if index == 0:
@@ -363,6 +472,7 @@ def _check_print(pass_, file, call, index, name) -> None:
 
 def run(pass_: Pass) -> None:
     wrappers = None
+    done: set[tuple[str, int]] = set()  # a call can match both patterns (`l.Printf`)
     for m in pass_.matches:
         file = pass_.current_file = m.file
         call = m.get("call")
@@ -370,17 +480,36 @@ def run(pass_: Pass) -> None:
             call = m.get("local_call")
             if wrappers is None:
                 wrappers = _Wrappers(pass_)
-            name = file.text(m.get("local_name"))
-            if name not in wrappers.printf and name not in wrappers.print:
+            if not wrappers.printf and not wrappers.print:
                 continue
+            name = file.text(m.get("local_name"))
+            if not any(k == name or k.endswith("." + name) for k in (*wrappers.printf, *wrappers.print)):
+                continue
+        key = (file.path, call.start_byte)
+        if key in done:
+            continue
+        done.add(key)
+        if wrappers is None and call.child_by_field_name("function").type != "selector_expression":
+            wrappers = _Wrappers(pass_)
         target = _classify(pass_, file, call, wrappers)
+        if target is None and wrappers is None:
+            wrappers = _Wrappers(pass_)
+            target = _classify(pass_, file, call, wrappers)
         if target is None:
             continue
         kind, index, name = target
+        if _missing_spread(pass_, file, call, kind, index):
+            continue
         if kind == "print":
             _check_print(pass_, file, call, index, name)
         else:
             _check_printf(pass_, file, call, kind, index, name)
+
+
+def _arguments(call):
+    """A call's arguments, without the comments tree-sitter keeps among them."""
+    args = call.child_by_field_name("arguments")
+    return [a for a in args.named_children if a.type != "comment"] if args is not None else []
 
 
 RULE = Rule(

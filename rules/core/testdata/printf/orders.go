@@ -51,3 +51,12 @@ func fine(w io.Writer, o Order, args []interface{}, format string, err error) er
 	fmt.Fprintln(w, "line")
 	return nil
 }
+
+// Comments between arguments are not arguments.
+func commented(id int, name string) string {
+	return fmt.Sprintf("%d: %s",
+		// the id first
+		id,
+		name, // then the name
+	)
+}

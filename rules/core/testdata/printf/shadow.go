@@ -1,6 +1,7 @@
 package printf
 
 import (
+	"fmt"
 	myfmt "fmt"
 	"log"
 )
@@ -17,6 +18,7 @@ func aliased(n int) {
 // A local value named fmt or log is not the package.
 func shadowed(n int) {
 	fmt := printer{}
+	_ = myfmt.Sprint(n)
 	fmt.Printf("%d %d\n", n)
 	log := printer{}
 	log.Printf("%s")
@@ -46,4 +48,17 @@ func notWrapper(format string, args ...interface{}) {
 
 func useNotWrapper() {
 	notWrapper("%d %d", 1)
+}
+
+func warnf(format string, args ...interface{}) {
+	log.Printf("warning: "+format, args) // want `missing ... in args forwarded to printf-like function`
+}
+
+func info(args ...interface{}) {
+	log.Println(args) // want `missing ... in args forwarded to print-like function`
+}
+
+// The slice printed on purpose, next to other arguments: fine (vet agrees).
+func describe(name string, values ...interface{}) string {
+	return fmt.Sprintf("%s %v", name, values)
 }
