@@ -23,6 +23,7 @@ The builder is iterative (a trampoline over generators): no Python recursion ove
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Callable, Iterator
 
@@ -31,6 +32,8 @@ from tree_sitter import Node
 from analyzer.source import unparen
 
 FUNCTION_NODES = frozenset({"function_declaration", "method_declaration", "func_literal"})
+
+_NIL_STORE = re.compile(rb"\*\s*\(\s*\*\s*\w+\s*\)\s*\(\s*nil\s*\)\s*=[^=]")
 
 # Statements that are straight-line code: recorded as one node of the current block.
 _SIMPLE = frozenset(
@@ -190,6 +193,12 @@ def _never(call: Node) -> str | None:
     return None
 
 
+def _is_nil_store(s: Node) -> bool:
+    left = s.child_by_field_name("left")
+    first = left.named_children[0] if left is not None and left.named_child_count == 1 else None
+    return first is not None and first.type in ("type_conversion_expression", "unary_expression") and _NIL_STORE.match(s.text) is not None
+
+
 @dataclass
 class _Target:
     label: str | None
@@ -318,6 +327,9 @@ class _Builder:
             cur.nodes.append(s)
             if t == "defer_statement":
                 self.cfg.defers.append(s)
+            if t == "assignment_statement" and _is_nil_store(s):
+                cur.terminator = "panic"  # `*(*int)(nil) = 0 // not reached`: a deliberate crash
+                return self.dead()
             if t == "expression_statement":
                 call = s.named_children[0] if s.named_child_count else None
                 call = unparen(call) if call is not None else None

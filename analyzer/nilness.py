@@ -23,6 +23,7 @@ reports them; other rules can use `state_at(block)`.
 
 from __future__ import annotations
 
+import bisect
 import heapq
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -30,9 +31,11 @@ from weakref import WeakKeyDictionary
 
 from tree_sitter import Node
 
-from analyzer.cfg import CFG, Block
+import tree_sitter
+
+from analyzer.cfg import CFG, Block, enclosing_function as enclosing_function_of
 from analyzer.scope import Declaration
-from analyzer.source import GoFile, unparen
+from analyzer.source import GO_LANGUAGE, GoFile, unparen
 
 NIL, NONNIL, MAYBE = "nil", "non-nil", "maybe"
 
@@ -74,6 +77,10 @@ def meet(a: Fact, b: Fact) -> Fact | None:
         if ka == NIL:
             if a.how == "assign" or b.how == "assign":
                 return _NIL_ASSIGN
+            if a.how == "tainted":
+                return a
+            if b.how == "tainted":
+                return b
             return a if a.node is _first(a.node, b.node) else b
         if ka == NONNIL:
             hows = {a.how, b.how}
@@ -90,7 +97,7 @@ def meet(a: Fact, b: Fact) -> Fact | None:
             return a
         if a.how == "check":
             return Fact(MAYBE, "check", a.node, a.block)
-        return None
+        return None  # nil by assignment, or a nil branch that changed other state
     # NIL and MAYBE
     return a if ka == MAYBE else b
 
@@ -430,6 +437,108 @@ def derefs_receiver_unguarded(file: GoFile, method: Node) -> bool:
 
 # -- the analysis -------------------------------------------------------------------------------
 
+SEED_QUERY = """
+(binary_expression left: (identifier) @nil.ident right: (nil))
+(binary_expression left: (nil) right: (identifier) @nil.ident)
+(binary_expression left: (parenthesized_expression (identifier) @nil.ident) right: (nil))
+(assignment_statement left: (expression_list (identifier) @nil.ident) right: (expression_list (nil)))
+(var_spec name: (identifier) @nil.ident !value type: [(pointer_type) (function_type) (interface_type) (slice_type) (map_type) (channel_type) (type_identifier) (generic_type) (qualified_type)])
+(var_spec name: (identifier) @nil.ident value: (expression_list (nil)))
+(expression_switch_statement value: (identifier) @nil.ident (expression_case value: (expression_list (nil))))
+(type_switch_statement value: (identifier) @nil.ident (type_case type: (type_identifier) @nil.niltype))
+(call_expression function: (identifier) @nil.panicfn arguments: (argument_list (nil))) @nil.panic
+(call_expression function: (identifier) @nil.panicfn arguments: (argument_list (identifier) @nil.ident))
+(binary_expression left: (identifier) @nil.pair operator: ["==" "!="] right: (identifier) @nil.pair)
+"""
+"""Where nil is involved: the identifiers a nil analysis starts from. Rules can put it in
+their own query (the capture names are `nil.*`) and hand the matches to `NilAnalysis`."""
+
+_SEED_QUERY = tree_sitter.Query(GO_LANGUAGE, SEED_QUERY)
+
+
+def seed_captures(captures: dict) -> list[tuple[Node, str]]:
+    """(node, kind) pairs from one match of SEED_QUERY; kind is ident, pair or panic."""
+    fn = captures.get("nil.panicfn")
+    if fn and fn[0].text != b"panic":
+        return []
+    nt = captures.get("nil.niltype")
+    if nt is not None and not any(t.text == b"nil" for t in nt):
+        return []
+    out = []
+    for name, kind in (("nil.ident", "ident"), ("nil.pair", "pair"), ("nil.panic", "panic")):
+        for n in captures.get(name, ()):
+            out.append((n, kind))
+    return out
+
+
+def _seed_captures(func: Node):
+    cursor = tree_sitter.QueryCursor(_SEED_QUERY)
+    cursor.match_limit = 1024
+    for _, caps in cursor.matches(func):
+        yield from seed_captures(caps)
+
+
+def _assigned_here(ident: Node, parent: Node) -> bool:
+    if parent.type in ("inc_statement", "dec_statement"):
+        return True
+    if parent.type == "expression_list" and parent.parent is not None and parent.parent.type in _ASSIGN_PARENTS:
+        return parent.parent.child_by_field_name("left") == parent
+    return False
+
+
+def _inside_literal(node: Node, func: Node) -> bool:
+    n = node.parent
+    while n is not None and n != func:
+        if n.type == "func_literal":
+            return True
+        n = n.parent
+    return False
+
+
+def _copied_to(ref: Node, parent: Node) -> Node | None:
+    """For `y := x`, `y := T(x)`, `y := x[:]`: the identifier `y` the value of `x` flows to."""
+    expr = ref
+    p = parent
+    for _ in range(4):
+        if p.type in ("type_conversion_expression", "slice_expression") or (p.type == "argument_list" and p.named_child_count == 1):
+            expr = p if p.type != "argument_list" else p.parent
+            p = expr.parent if expr is not None else None
+            while p is not None and p.type == "parenthesized_expression":
+                expr, p = p, p.parent
+            if p is None:
+                return None
+            continue
+        break
+    if p.type != "expression_list":
+        return None
+    stmt = p.parent
+    if stmt is None or stmt.type not in ("short_var_declaration", "assignment_statement", "var_spec") or stmt.child_by_field_name("right" if stmt.type != "var_spec" else "value") != p:
+        return None
+    values = p.named_children
+    if stmt.type == "var_spec":
+        lefts = stmt.children_by_field_name("name")
+    else:
+        left = stmt.child_by_field_name("left")
+        lefts = left.named_children if left is not None else []
+    if len(lefts) != len(values):
+        return None
+    for i, v in enumerate(values):
+        if v == expr:
+            return lefts[i] if lefts[i].type == "identifier" else None
+    return None
+
+
+_STATE_CHANGING = frozenset({"assignment_statement", "short_var_declaration", "inc_statement", "dec_statement", "var_declaration", "receive_statement", "send_statement"})
+
+
+def _taint(st: State) -> None:
+    """A nil branch that assigns something (an error, a flag) usually tells later code not
+    to use the variable: its nil-ness then no longer makes a later dereference suspicious."""
+    for k, f in st.items():
+        if f.kind == NIL and f.how == "check":
+            st[k] = Fact(NIL, "tainted", f.node, f.block)
+
+
 _ASSIGN_PARENTS = frozenset({"assignment_statement", "short_var_declaration", "range_clause", "receive_statement"})
 _NO_EVAL_CALLS = frozenset({"len", "cap"})
 
@@ -437,17 +546,22 @@ _NO_EVAL_CALLS = frozenset({"len", "cap"})
 class NilAnalysis:
     """The dataflow for one function or func literal: `run()` -> findings."""
 
-    def __init__(self, pass_, file: GoFile, func: Node, cfg: CFG | None = None) -> None:
+    def __init__(self, pass_, file: GoFile, func: Node, cfg: CFG | None = None, seeds: list[tuple[Node, str]] | None = None) -> None:
+        """`seeds`: the function's SEED_QUERY captures when the caller has them already."""
+        self._seeds = seeds
         self.pass_ = pass_
         self.file = file
         self.func = func
-        self.cfg = cfg if cfg is not None else pass_.cfg(file, func)
+        self._cfg = cfg
         self.types = package_types(pass_.package)
         self.oracle = _TypeOracle(pass_, self.types)
         self.tracked: set[int] = set()
         self.decls: dict[int, Declaration] = {}
         self._ident_decl: dict[int, Declaration | None] = {}
-        self.in_states: list[State | None] = [None] * len(self.cfg.blocks)
+        self.in_states: list[State | None] = []
+        self._relevant: list[int] = []
+        self.worth = False
+        self._relevant_blocks: dict[int, bool] = {}
         self.findings: list[NilFinding] = []
         self._emit = False
         self._reported: set[tuple[int, str]] = set()
@@ -464,46 +578,162 @@ class NilAnalysis:
         return d
 
     def _find_tracked(self) -> None:
-        func = self.func
-        excluded: set[int] = set()
-        candidates: dict[int, Declaration] = {}
-        body = func.child_by_field_name("body")
-        sig = [func.child_by_field_name(n) for n in ("receiver", "parameters", "result")]
-        stack: list[tuple[Node, bool]] = [(n, False) for n in sig if n is not None]
-        if body is not None:
-            stack.append((body, False))
-        file = self.file
-        while stack:
-            n, nested = stack.pop()
-            t = n.type
-            if t == "identifier":
-                d = self._decl(n)
-                if d is None or d.owner is None or d.kind not in ("var", "param", "result", "receiver"):
+        """Track only the variables nil is about: compared with nil, assigned nil, declared
+        without a value, switched on with `case nil`, and what is converted or sliced or
+        copied from those. Leave out those whose address is taken or a closure assigns."""
+        func, file = self.func, self.file
+        seeds: list[Node] = []
+        panics = False
+        for node, capture in (self._seeds if self._seeds is not None else _seed_captures(func)):
+            if self._seeds is None and enclosing_function_of(node) != func:
+                continue
+            if capture == "pair":
+                # `x != y`: only when both may be nil (type parameters with nilable terms)
+                d = self._decl(node)
+                k = self.oracle.var_kind(d) if d is not None and d.kind in ("var", "param") else None
+                if k is None or k.kind == "value":
                     continue
-                if d.owner != func:
+            self._relevant.append(node.start_byte)
+            if capture != "panic":
+                seeds.append(node)
+            else:
+                panics = True
+        candidates: dict[int, Declaration] = {}
+        excluded: set[int] = set()
+        work = seeds
+        rounds = 0
+        while work and rounds < 8:
+            rounds += 1
+            derived: list[Node] = []
+            for ident in work:
+                d = self._decl(ident)
+                if d is None or d.owner is None or d.kind not in ("var", "param", "result", "receiver") or d.owner != func:
                     continue
                 key = id(d)
+                if key in candidates:
+                    continue
                 candidates[key] = d
-                parent = n.parent
-                while parent is not None and parent.type == "parenthesized_expression":
-                    parent = parent.parent
-                if parent is not None and parent.type == "unary_expression":
-                    op = parent.child_by_field_name("operator")
-                    if op is not None and op.type == "&":
-                        excluded.add(key)
-                if nested and parent is not None:
-                    if parent.type in ("inc_statement", "dec_statement"):
-                        excluded.add(key)
-                    elif parent.type == "expression_list" and parent.parent is not None and parent.parent.type in _ASSIGN_PARENTS:
-                        if parent.parent.child_by_field_name("left") == parent:
+                for r in ([d.ident] if d.ident is not None else []) + d.references:
+                    if r.start_byte < func.start_byte or r.end_byte > func.end_byte:
+                        continue
+                    self._relevant.append(r.start_byte)
+                    parent = r.parent
+                    while parent is not None and parent.type == "parenthesized_expression":
+                        parent = parent.parent
+                    if parent is None:
+                        continue
+                    pt = parent.type
+                    if pt == "unary_expression":
+                        op = parent.child_by_field_name("operator")
+                        if op is not None and op.type == "&":
                             excluded.add(key)
-                continue
-            if t == "func_literal":
-                nested = True
-            for c in n.named_children:
-                stack.append((c, nested))
+                            continue
+                    if _assigned_here(r, parent) and _inside_literal(r, func):
+                        excluded.add(key)
+                        continue
+                    target = _copied_to(r, parent)
+                    if target is not None:
+                        derived.append(target)
+            work = derived
         self.decls = {k: d for k, d in candidates.items() if k not in excluded}
         self.tracked = set(self.decls)
+        self._relevant.sort()
+        self.worth = panics or any(self._worth(d) for d in self.decls.values())
+
+    def _worth(self, d: Declaration) -> bool:
+        """Cheap syntactic test: can this variable give a finding at all? A variable only
+        checked right after each assignment (`v, err := f(); if err != nil {...}`) and never
+        dereferenced, allocated or set to nil cannot: no CFG for it."""
+        func = self.func
+        comparisons = 0
+        fresh = True
+        deref = alloc = nil_source = False
+        if d.kind == "result":
+            k = self.oracle.var_kind(d)
+            nil_source = k is not None and k.kind != "value"
+        for r in ([d.ident] if d.ident is not None else []) + d.references:
+            if r.start_byte < func.start_byte or r.end_byte > func.end_byte:
+                continue
+            parent = r.parent
+            while parent is not None and parent.type == "parenthesized_expression":
+                parent = parent.parent
+            if parent is None:
+                continue
+            pt = parent.type
+            if pt == "binary_expression":
+                op = parent.child_by_field_name("operator")
+                if op is not None and op.type in ("==", "!="):
+                    comparisons += 1
+                    if fresh and not self._fresh_check(parent, d):
+                        fresh = False
+            elif pt in ("expression_switch_statement", "type_switch_statement"):
+                comparisons += 1
+                fresh = False
+            elif pt == "selector_expression":
+                call = parent.parent
+                if call is not None and call.type == "call_expression" and call.child_by_field_name("function") == parent:
+                    k = self.oracle.var_kind(d)
+                    deref = deref or (k is not None and (k.kind == "interface" or (k.kind == "pointer" and k.base in self.types.methods)))
+                else:
+                    deref = True
+            elif pt in ("unary_expression", "index_expression", "slice_expression", "type_assertion_expression", "type_conversion_expression"):
+                op = parent.child_by_field_name("operator") if pt == "unary_expression" else None
+                if pt != "unary_expression" or (op is not None and op.type == "*"):
+                    deref = True
+            elif pt == "call_expression":
+                deref = True
+            elif pt == "argument_list":
+                fn = parent.parent.child_by_field_name("function") if parent.parent is not None else None
+                deref = deref or (fn is not None and fn.type in ("identifier", "parenthesized_expression") and fn.text in (b"panic",)) or (fn is not None and fn.type == "parenthesized_expression")
+            elif pt == "var_spec":
+                value = parent.child_by_field_name("value")
+                if value is None:
+                    k = self.oracle.var_kind(d)
+                    nil_source = nil_source or (k is not None and k.kind != "value")
+                else:
+                    nil_source = True
+            elif pt == "expression_list":
+                stmt = parent.parent
+                if stmt is not None and stmt.type in ("assignment_statement", "short_var_declaration") and stmt.child_by_field_name("left") == parent:
+                    right = stmt.child_by_field_name("right")
+                    values = right.named_children if right is not None else []
+                    lefts = parent.named_children
+                    if len(values) == len(lefts):
+                        v = unparen(values[lefts.index(r)] if r in lefts else values[0])
+                        vt = v.type
+                        if vt == "nil" or vt == "identifier" or vt in ("type_conversion_expression", "slice_expression"):
+                            nil_source = True
+                        elif vt in ("unary_expression", "composite_literal", "func_literal") or (vt == "call_expression" and v.text.startswith((b"make(", b"new("))):
+                            alloc = True
+            if comparisons and (deref or alloc or nil_source or (comparisons > 1 and not fresh)):
+                return True
+            if nil_source and deref:
+                return True
+        return False
+
+    def _fresh_check(self, cmp: Node, d: Declaration) -> bool:
+        """Is this comparison the condition of an `if` right after an assignment to `d`?"""
+        n = cmp
+        while n.parent is not None and n.parent.type in ("binary_expression", "parenthesized_expression", "unary_expression"):
+            n = n.parent
+        ifs = n.parent
+        if ifs is None or ifs.type != "if_statement" or ifs.child_by_field_name("condition") != n:
+            return False
+        init = ifs.child_by_field_name("initializer")
+        prev = init
+        if prev is None:
+            prev = ifs.prev_named_sibling
+            while prev is not None and prev.type == "comment":
+                prev = prev.prev_named_sibling
+        if prev is None or prev.type not in ("assignment_statement", "short_var_declaration"):
+            return False
+        left = prev.child_by_field_name("left")
+        return left is not None and any(x.type == "identifier" and self._decl(x) is d for x in left.named_children)
+
+    def _is_relevant(self, node: Node) -> bool:
+        rel = self._relevant
+        i = bisect.bisect_left(rel, node.start_byte)
+        return i < len(rel) and rel[i] < node.end_byte
 
     def _var(self, node: Node) -> Declaration | None:
         node = unparen(node)
@@ -516,11 +746,18 @@ class NilAnalysis:
 
     # -- driver ----------------------------------------------------------------------------
 
+    @property
+    def cfg(self) -> CFG:
+        if self._cfg is None:
+            self._cfg = self.pass_.cfg(self.file, self.func)
+        return self._cfg
+
     def run(self) -> list[NilFinding]:
-        cfg = self.cfg
         self._find_tracked()
-        if not self.tracked:
+        if not self.worth:
             return []
+        cfg = self.cfg
+        self.in_states = [None] * len(cfg.blocks)
         order = _reverse_postorder(cfg)
         position = {b.index: i for i, b in enumerate(order)}
         back = cfg.back_edges()
@@ -543,10 +780,18 @@ class NilAnalysis:
                 if out is not None:
                     edges.append((succ, _demote(out) if (bi, succ.index) in back else out))
             outs[bi] = edges
-            for succ in {s.index: s for s, _ in edges}.values():
-                incoming = [out for p in succ.preds for s, out in outs.get(p.index, ()) if s is succ]
-                new = meet_states(incoming) if incoming else None
-                if new != self.in_states[succ.index]:
+            done = set()
+            for succ, out in edges:
+                si = succ.index
+                if si in done:
+                    continue
+                done.add(si)
+                if len(succ.preds) == 1:
+                    new = out
+                else:
+                    incoming = [o for p in succ.preds for x, o in outs.get(p.index, ()) if x is succ]
+                    new = meet_states(incoming) if incoming else None
+                if new != self.in_states[si]:
                     self.in_states[succ.index] = new
                     if succ.index not in pending:
                         pending.add(succ.index)
@@ -555,7 +800,7 @@ class NilAnalysis:
         self._emit = True
         for b in cfg.blocks:
             st = self.in_states[b.index]
-            if st is not None and b.live:
+            if st is not None and b.live and self._block_relevant(b):
                 self._transfer(b, dict(st))
         return self.findings
 
@@ -574,14 +819,33 @@ class NilAnalysis:
 
     # -- transfer ----------------------------------------------------------------------------
 
+    def _block_relevant(self, block: Block) -> bool:
+        cache = self._relevant_blocks
+        r = cache.get(block.index)
+        if r is None:
+            r = cache[block.index] = any(self._is_relevant(n) for n in block.nodes) or (block.cond is not None and self._is_relevant(block.cond)) or (
+                block.case is not None and (any(self._is_relevant(v) for v in block.case.values) or (block.case.tag is not None and self._is_relevant(block.case.tag)))
+            )
+        return r
+
     def _transfer(self, block: Block, st: State) -> list[tuple[Block, State | None]]:
         self._cur_block = block
+        if not self._block_relevant(block):
+            # nothing tracked here: only a nil branch's assignments matter (see _taint)
+            if st and any(n.type in _STATE_CHANGING for n in block.nodes):
+                _taint(st)
+            if block.terminator in ("panic", "noreturn") or not block.succs:
+                return []
+            if block.may_not_return:
+                return [(x, {}) for x in block.succs]
+            return [(block.succs[0], st)] + [(x, dict(st)) for x in block.succs[1:]]
         for node in block.nodes:
             self._node(node, st)
         if block.terminator in ("panic", "noreturn"):
             return []
         if block.cond is not None:
-            self._walk(block.cond, st)
+            if self._is_relevant(block.cond):
+                self._walk(block.cond, st)
             t, f = self._refine_cond(block.cond, st, block)
             return [(block.succs[0], t), (block.succs[1], f)] if len(block.succs) == 2 else []
         if block.case is not None:
@@ -596,6 +860,10 @@ class NilAnalysis:
 
     def _node(self, node: Node, st: State) -> None:
         t = node.type
+        if t in _STATE_CHANGING:
+            _taint(st)
+        if not self._is_relevant(node):
+            return
         if t == "range_clause":
             left = node.child_by_field_name("left")
             if left is not None:
@@ -679,7 +947,7 @@ class NilAnalysis:
                 return _ALLOC if op is not None and op.type == "&" else None
             if t == "call_expression":
                 target = self.pass_.callee(self.file, e)
-                if target in (("", "new"), ("", "make")) or target in _NONNIL_CALLS:
+                if target in (("", "new"), ("", "make")):
                     return _ALLOC
                 conv = self._conversion(e)
                 if conv is None:
@@ -730,8 +998,8 @@ class NilAnalysis:
     def _operand_kind(self, operand: Node) -> TypeKind | None:
         operand = unparen(operand)
         if operand.type == "identifier":
-            d = self._var(operand)
-            return self.oracle.var_kind(d) if d is not None else None
+            d = self._decl(operand)
+            return self.oracle.var_kind(d) if d is not None and d.kind in ("var", "param", "result", "receiver") else None
         if operand.type in ("type_conversion_expression",):
             return self.oracle.kind_of(self.file, operand.child_by_field_name("type"))
         return None
@@ -755,12 +1023,30 @@ class NilAnalysis:
 
     def _walk(self, root: Node, st: State, store: bool = False) -> None:
         """Visit `root`'s expressions in (roughly) evaluation order, noting dereferences."""
-        stack = [root]
+        stack: list = [(root, st)]
         while stack:
-            n = stack.pop()
-            t = n.type
-            if t == "func_literal":
+            item = stack.pop()
+            if item[0] is None:
+                # the next operand of an && / || chain runs only when the previous one let it
+                _, ops, i, prev, is_and = item
+                refined = self._branch_state(ops[i - 1], prev, is_and)
+                if refined is None:
+                    continue
+                if i + 1 < len(ops):
+                    stack.append((None, ops, i + 1, refined, is_and))
+                stack.append((ops[i], refined))
                 continue
+            n, st = item
+            t = n.type
+            if t == "func_literal" or not self._is_relevant(n):
+                continue  # nothing tracked inside
+            if t == "binary_expression":
+                op = n.child_by_field_name("operator")
+                if op is not None and op.type in ("&&", "||"):
+                    ops = _chain(n, op.type)
+                    stack.append((None, ops, 1, st, op.type == "&&"))
+                    stack.append((ops[0], st))
+                    continue
             if t == "selector_expression":
                 operand = n.child_by_field_name("operand")
                 d = self._var(operand) if operand is not None else None
@@ -780,7 +1066,7 @@ class NilAnalysis:
                         self._deref(n, d, st, what)
                     else:
                         v = self._eval(operand, st)
-                        if v is not None and v.kind == NIL:
+                        if v is not None and v.kind == NIL and b"(nil)" not in operand.text:
                             self._finding(n, f"nil dereference in {what}", "nil-deref")
             elif t in ("index_expression", "slice_expression"):
                 operand = n.child_by_field_name("operand")
@@ -814,12 +1100,21 @@ class NilAnalysis:
                     # tree-sitter reads `*(*T)(x)` as a conversion to `*(*T)`: it is a load
                     typ = typ.named_children[0]
                     v = self._eval_conversion(typ, operand, st)
-                    if v is not None and v.kind == NIL:
+                    if v is not None and v.kind == NIL and unparen(operand).type != "nil":
                         self._finding(n, "nil dereference in load", "nil-deref")
                 self._slice_cast(n, (typ, operand), st)
             children = n.named_children
             if children:
-                stack.extend(reversed(children))
+                stack.extend((c, st) for c in reversed(children))
+
+    def _branch_state(self, cond: Node, st: State, when_true: bool) -> State | None:
+        emit, self._emit = self._emit, False
+        try:
+            t, f = self._refine_cond(cond, dict(st), self._cur_block)
+        finally:
+            self._emit = emit
+        out = t if when_true else f
+        return dict(out) if out is not None else None
 
     def _slice_cast(self, n: Node, conv, st: State) -> None:
         if conv is None or conv[0] is None or conv[1] is None:
@@ -850,7 +1145,9 @@ class NilAnalysis:
 
     def _method_call(self, sel: Node, d: Declaration, st: State) -> None:
         k = self.oracle.var_kind(d)
-        if k is None:
+        if k is None or k.kind not in ("pointer", "interface", "ptr_array"):
+            # a pointer-receiver method of a named slice, map or func type may change it
+            st.pop(id(d), None)
             return
         method = self.file.text(sel.child_by_field_name("field"))
         if k.kind == "interface":
@@ -983,6 +1280,22 @@ class _PointerTo:
         self.node = unary
         self.type = "pointer_type"
         self.named_children = [unary.child_by_field_name("operand")]
+
+
+def _chain(n: Node, op: str) -> list[Node]:
+    """Operands of `a && b && c` (left-nested) in evaluation order, iteratively."""
+    rights = []
+    while True:
+        rights.append(n.child_by_field_name("right"))
+        left = n.child_by_field_name("left")
+        inner = unparen(left)
+        o = inner.child_by_field_name("operator") if inner.type == "binary_expression" else None
+        if o is not None and o.type == op:
+            n = inner
+            continue
+        rights.append(left)
+        break
+    return [x for x in reversed(rights) if x is not None]
 
 
 def _comma_ok(assertion: Node) -> bool:

@@ -92,6 +92,8 @@ def classify_call(pass_, file: GoFile, call: Node) -> str | None:
     or None. This is the predicate `analyzer.cfg.build_cfg` takes."""
     if call.type != "call_expression":
         return None
+    if not _could_be_noreturn(pass_, file, call):
+        return None
     if is_noreturn_call(pass_, file, call):
         return "panic" if is_builtin_panic(pass_, file, call) else "noreturn"
     fn = call.child_by_field_name("function")
@@ -102,8 +104,8 @@ def classify_call(pass_, file: GoFile, call: Node) -> str | None:
         name_node = fn.child_by_field_name("field")
     elif fn.type == "identifier":
         decl = pass_.resolve(file, fn)
-        if decl is not None and decl.kind in ("func", "builtin"):
-            return None  # resolved: is_noreturn_call knew
+        if decl is not None and decl.kind == "builtin":
+            return None
         name_node = fn
     else:
         return None
@@ -117,8 +119,30 @@ def classify_call(pass_, file: GoFile, call: Node) -> str | None:
     return None
 
 
+_KNOWN_NAMES = frozenset({"panic"}).union(*NORETURN_FUNCS.values(), TESTING_NORETURN_METHODS, LOGGER_NORETURN_METHODS)
+
+
+def _could_be_noreturn(pass_, file: GoFile, call: Node) -> bool:
+    """A cheap look at the callee's name before any resolution: most calls are not worth it."""
+    fn = call.child_by_field_name("function")
+    if fn is None:
+        return False
+    fn = unparen(fn)
+    if fn.type == "selector_expression":
+        fn = fn.child_by_field_name("field")
+    elif fn.type != "identifier":
+        return False
+    if fn is None:
+        return False
+    name = file.text(fn)
+    if name in _KNOWN_NAMES or _MAYBE_NORETURN.match(name):
+        return True
+    facts = _package_noreturn(pass_)
+    return name in facts or any(k.endswith("." + name) for k in facts)
+
+
 # Text a function body must contain to be worth a CFG when looking for never-returning functions.
-_NORETURN_HINTS = (b"panic(", b"Exit", b"Fatal", b"Goexit", b"FailNow", b"Skip", b"Panic", b"for {", b"select {}")
+_NORETURN_HINTS = (b"panic(", b"Exit", b"Fatal", b"Goexit", b"FailNow", b"Skip", b"Panic", b"for {", b"select {}", b"(nil) =")
 
 
 def package_noreturn(package: "Package") -> frozenset[str]:

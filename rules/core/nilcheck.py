@@ -79,71 +79,39 @@ func load(path string) (*Config, error) {
 """
 
 from analyzer.analysis_pass import Pass
-from analyzer.cfg import FUNCTION_NODES
-from analyzer.nilness import NilAnalysis
+from analyzer.cfg import enclosing_function
+from analyzer.nilness import SEED_QUERY, NilAnalysis, seed_captures
 from analyzer.rule import Rule
 
 # Candidate functions: only those with a nil comparison, a nil assignment, a nil case or a
 # variable declared without a value (which may be nil) get a CFG and the dataflow.
-QUERY = """
-(binary_expression left: (nil)) @nil
-(binary_expression right: (nil)) @nil
-(assignment_statement right: (expression_list (nil))) @nil
-(var_spec value: (expression_list (nil))) @nil
-(var_spec !value type: [(pointer_type) (function_type) (interface_type) (slice_type) (map_type) (channel_type) (type_identifier) (generic_type)]) @nil
-(expression_case value: (expression_list (nil))) @nil
-(type_case type: (type_identifier) @t) @nilcase
-(call_expression function: (identifier) @panic arguments: (argument_list (nil))) @nil
-"""
-
-_VALUE_TYPE_NAMES = frozenset(
-    b"bool byte complex64 complex128 float32 float64 int int8 int16 int32 int64 rune string uint uint8 uint16 uint32 uint64 uintptr".split()
-)
-
-
-def _enclosing_function(node):
-    n = node.parent
-    while n is not None:
-        if n.type in FUNCTION_NODES:
-            return n
-        n = n.parent
-    return None
+QUERY = SEED_QUERY
 
 
 def _candidates(pass_: Pass):
-    seen = set()
+    """Functions (innermost function or func literal) with their nil seeds, in match order."""
+    by_func: dict = {}
     for m in pass_.matches:
-        node = m.get("nil") or m.get("nilcase")
-        if node is None:
+        seeds = seed_captures(m.captures)
+        if not seeds:
             continue
-        if node.type == "type_case":
-            t = m.get("t")
-            if t is None or t.text != b"nil":
-                continue
-        elif node.type == "var_spec" and node.child_by_field_name("value") is None:
-            typ = node.child_by_field_name("type")
-            if typ is not None and typ.type == "type_identifier" and typ.text in _VALUE_TYPE_NAMES:
-                continue
-        elif node.type == "call_expression":
-            fn = node.child_by_field_name("function")
-            if fn is None or fn.text != b"panic":
-                continue
-        func = _enclosing_function(node)
+        func = enclosing_function(seeds[0][0])
         if func is None:
             continue
         key = (m.file.path, func.start_byte, func.type)
-        if key in seen:
-            continue
-        seen.add(key)
-        yield m.file, func
+        entry = by_func.get(key)
+        if entry is None:
+            entry = by_func[key] = (m.file, func, [])
+        entry[2].extend(seeds)
+    return by_func.values()
 
 
 def run(pass_: Pass) -> None:
-    for file, func in _candidates(pass_):
+    for file, func, seeds in _candidates(pass_):
         pass_.current_file = file
         if func.child_by_field_name("body") is None:
             continue
-        for finding in NilAnalysis(pass_, file, func).run():
+        for finding in NilAnalysis(pass_, file, func, seeds=seeds).run():
             pass_.report(file, finding.node, finding.message)
 
 
