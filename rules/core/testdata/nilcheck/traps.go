@@ -170,3 +170,42 @@ func commaOk(v interface{}) {
 		println(s, ok)
 	}
 }
+
+// Short-circuit evaluation inside expressions refines the right operand.
+func shortCircuit(n *Node) bool {
+	for n != nil && n.Name == "" {
+		n = n.Next
+	}
+	return n != nil && n.Name == "x"
+}
+
+// The nil branch sets the error that guards the later use.
+func errGuard(find func() (*Node, error)) (string, error) {
+	n, err := find()
+	if n == nil && err == nil {
+		err = errNotFound
+	}
+	if err != nil {
+		return "", err
+	}
+	return n.Name, nil
+}
+
+var errNotFound = errorString("not found")
+
+type errorString string
+
+func (e errorString) Error() string { return string(e) }
+
+// The runtime's way to say "not reached": a deliberate crash ends the path.
+func throw(s string) {
+	println(s)
+	*(*int)(nil) = 0 // not reached
+}
+
+func crashes(n *Node) {
+	if n == nil {
+		throw("nil node")
+	}
+	n.Name = ""
+}
