@@ -31,6 +31,8 @@ def cmd_add(args) -> int:
 
     config = projectconfig.load_project(Path(args.project))
     hub_url = normalize_hub_url(args.hub) if args.hub else (config.hub_url or default_hub())
+    if args.hub and config.hub_url and hub_url != config.hub_url:
+        raise UsageError(f"{config.path} uses the hub {config.hub_url}; to switch hubs, change [hub] url there and run `gocheck packs update`")
     if not hub_url:
         raise UsageError("no hub configured: pass --hub URL, add [hub] url to .gocheck.toml, or run `gocheck login --hub URL`")
     packs = dict(config.packs)

@@ -227,3 +227,16 @@ def test_update_follows_key_rotation_and_remove_unlocks(fresh_hub, tmp_path, use
     assert "[[pack]]" not in (project / "gocheck.lock").read_text()
     r = gocheck("--locked", "./...", cwd=project)
     assert f"({name}/boolcompare)" not in r.stdout
+
+
+def test_login_with_a_bad_key_stores_nothing(hub, tmp_path, user_dirs):
+    r = gocheck("login", "--hub", hub.base_url, "--api-key-stdin", cwd=tmp_path, stdin="rh_not_a_key\n")
+    assert r.returncode == 2, r.stdout + r.stderr
+    assert "rejected the API key (401)" in r.stderr
+    assert not (user_dirs["config"] / "credentials.json").exists()
+    # and a project on one hub does not silently switch to another
+    sub = hub.subscriber()
+    project = go_project(tmp_path / "project")
+    (project / ".gocheck.toml").write_text(f'[hub]\nurl = "{hub.base_url}"\n')
+    r = gocheck("packs", "add", "acme/x@^1", "--hub", closed_port_url(), cwd=project, env={"GOCHECK_API_KEY": sub.api_key})
+    assert r.returncode == 2 and "to switch hubs" in r.stderr, r.stderr
