@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query
 from fastapi.responses import FileResponse
 from pydantic import BaseModel
 
@@ -13,7 +13,6 @@ from rulehub.server.errors import NotFound
 from rulehub.server.services import entitlements, packs, usage
 
 router = APIRouter(tags=["packs"])
-_NAME = r"^[a-z0-9][a-z0-9-]*$"
 
 
 class CatalogueResponse(BaseModel):
@@ -42,7 +41,6 @@ class ResolveResponse(BaseModel):
     size: int
     target_path: str
     download_url: str
-    yanked: bool = False
 
 
 @router.get("/v1/packs/{ns}/{name}/resolve", response_model=ResolveResponse)
