@@ -13,8 +13,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from analyzer.analysis_pass import Package
+from analyzer.builtin_rules import INTERNAL
 from analyzer.diagnostics import Diagnostic
-from analyzer.source import GoFile
+from analyzer.source import GoFile, is_generated
+from analyzer.suppression import filter_suppressed
 from lsp.documents import Document
 from lsp.incremental import BlankedFile, FunctionFindings, blank_bodies, function_spans, moved, outline_digest, span_of
 from lsp.package_context import SiblingCache, package_for
@@ -31,19 +33,12 @@ class PackageResult:
         return self.diagnostics.get(path, [])
 
 
-def _filter_suppressed():
-    try:
-        from analyzer.suppression import filter_suppressed
-    except ImportError:  # analyzer.suppression has not landed yet
-        return None
-    return filter_suppressed
-
-
-def suppress(diagnostics: list[Diagnostic], files: list[GoFile]) -> list[Diagnostic]:
-    filter_suppressed = _filter_suppressed()
-    if filter_suppressed is None:
-        return diagnostics
-    return list(filter_suppressed(diagnostics, files).kept)
+def suppress(diagnostics: list[Diagnostic], files: list[GoFile], rules: WorkspaceRules) -> list[Diagnostic]:
+    """What the CLI does after the engine: drop findings of unselected engine-reported
+    rules, apply //nolint and //lint:ignore, add unused-suppression findings if selected."""
+    found = [d for d in diagnostics if d.rule in rules.selected or d.rule == INTERNAL.name]
+    result = filter_suppressed(found, files, enabled=rules.selected)
+    return result.kept + (result.unused if rules.report_unused else [])
 
 
 class LiveChecker:
@@ -67,7 +62,9 @@ class LiveChecker:
         self._findings.clear()
 
     def check(self, doc: Document, open_docs: dict[str, Document], rules: WorkspaceRules, provisional: bool = False) -> PackageResult:
-        package = package_for(doc, open_docs, self.siblings)
+        if rules.excludes(doc.path) or (not rules.config.include_generated and is_generated(doc.source)):
+            return PackageResult({doc.path: doc.go_file()})  # CI skips it, so the editor does too
+        package = package_for(doc, open_docs, self.siblings, rules.config.include_generated)
         if provisional:
             result = self._check_edited_functions(doc, package, rules)
             if result is not None:
@@ -80,7 +77,7 @@ class LiveChecker:
         own = [d for d in diagnostics if d.path == doc.path]
         self._findings[doc.path] = FunctionFindings.record(outline_digest(package.files), function_spans(main), own)
         result = PackageResult({f.path: f for f in package.files})
-        for d in suppress(diagnostics, package.files):
+        for d in sorted(suppress(diagnostics, package.files, rules), key=Diagnostic.sort_key):
             result.diagnostics.setdefault(d.path, []).append(d)
         return result
 
@@ -107,7 +104,9 @@ class LiveChecker:
         cache.add(dirty, fresh)
         cache.keep_only(spans)
         merged.sort(key=Diagnostic.sort_key)
-        return PackageResult({doc.path: main}, {doc.path: suppress(merged, package.files)}, complete=False)
+        own = [d for d in suppress(merged, package.files, rules) if d.path == doc.path]
+        own.sort(key=Diagnostic.sort_key)
+        return PackageResult({doc.path: main}, {doc.path: own}, complete=False)
 
     def _blanked_sibling(self, file: GoFile) -> GoFile:
         cached = self._blanked_siblings.get(file.path)

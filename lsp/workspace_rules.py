@@ -1,23 +1,23 @@
 """The rules and engine for one workspace, from the same sources as the CLI: the core pack,
 packs from the loader's verified cache, and `.gocheck.toml` at the workspace root.
 
-Configuration parsing and rule selection belong to `analyzer.config`; this module only
-calls it. Nothing here touches the network.
+Configuration parsing and rule selection belong to `analyzer.config` (the CLI's own
+calls); this module only calls it. Nothing here touches the network.
 """
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Sequence
 
 from analyzer.builtin_rules import ENGINE_RULES
+from analyzer.config import Config, ConfigError, find_config, load_config
+from analyzer.discovery import is_excluded
 from analyzer.rule import Rule
 from analyzer.rulepack import core_pack_dir, load_pack
 from analyzer.runner import Engine, EngineOptions, RuleLoadError
-
-log = logging.getLogger(__name__)
+from analyzer.suppression import UNUSED_SUPPRESSION
 
 LOCK_FILE = "gocheck.lock"
 CONFIG_FILE = ".gocheck.toml"
@@ -30,7 +30,7 @@ def verified_pack_dirs(root: Path | None) -> list[Path]:
     the local cache or raises (a LoaderError naming what to run); it never waits on the
     network. Without a workspace or without the loader this is an empty list.
     """
-    if root is None:
+    if root is None or find_config(root) is None:  # no config, no [packs]
         return []
     try:
         from rulehub.loader import verified_pack_dirs as loader_pack_dirs
@@ -39,35 +39,39 @@ def verified_pack_dirs(root: Path | None) -> list[Path]:
     return [Path(p) for p in loader_pack_dirs(root, locked=True, offline=True)]
 
 
-def _config_module():
-    try:
-        from analyzer import config
-    except ImportError:  # analyzer.config has not landed yet: defaults, like the CLI without a file
-        return None
-    return config
-
-
 @dataclass
 class WorkspaceRules:
-    """What one analysis needs: the engine, every known rule (for hover docs) and where
-    the configuration came from."""
+    """What one analysis needs: the engine, every known rule (for hover docs), the names of
+    the selected ones, and the configuration they came from."""
 
     engine: Engine
     rules: dict[str, Rule]
-    config_path: Path | None = None
+    selected: frozenset[str]
+    config: Config = field(default_factory=Config)
     problems: list[str] = field(default_factory=list)
+
+    @property
+    def report_unused(self) -> bool:
+        return UNUSED_SUPPRESSION.name in self.selected
+
+    def excludes(self, path: str) -> bool:
+        """Whether the config's `exclude` globs skip this file (as the CLI would)."""
+        if not self.config.exclude:
+            return False
+        return is_excluded(path, self.config.exclude, self.config.root, self.config.root)
 
 
 def load_workspace_rules(root: Path | None, extra_pack_dirs: Sequence[Path] = ()) -> WorkspaceRules:
-    """Build the rule set; a broken pack or config is reported in `problems`, not raised,
-    so the server keeps serving with what it could load."""
+    """Build the rule set as `gocheck check` run at `root` would. A broken pack or config
+    is reported in `problems`, not raised, so the server keeps serving with what it could
+    load (the default configuration, the packs that did load)."""
     problems: list[str] = []
-    available: list[Rule] = list(ENGINE_RULES)
+    available: list[Rule] = [*ENGINE_RULES, UNUSED_SUPPRESSION]
     pack_dirs = [core_pack_dir()]
     try:
         pack_dirs += verified_pack_dirs(root)
     except Exception as exc:  # the loader's failure must not stop the editor
-        problems.append(f"cached rule packs unavailable: {type(exc).__name__}: {exc}")
+        problems.append(f"cached rule packs unavailable: {exc}")
     pack_dirs += [Path(p) for p in extra_pack_dirs]
     for directory in pack_dirs:
         try:
@@ -75,26 +79,24 @@ def load_workspace_rules(root: Path | None, extra_pack_dirs: Sequence[Path] = ()
         except Exception as exc:
             problems.append(f"rule pack {directory} not loaded: {exc}")
 
-    selected = [r for r in available if r.enabled_by_default]
-    severities = {}
-    config_path: Path | None = None
-    config_module = _config_module()
-    if config_module is not None and root is not None:
+    config = Config()
+    selected = config.select_rules(available)
+    found = find_config(root) if root is not None else None
+    if found is not None:
         try:
-            found = config_module.find_config(root)
-            if found is not None:
-                config_path = Path(found)
-                config = config_module.load_config(config_path)
-                selected = list(config.select_rules(available))
-                severities = dict(config.severity_overrides)
-        except Exception as exc:
-            problems.append(f"{config_path or root / CONFIG_FILE}: {exc}; using the default rules")
+            config = load_config(found)
+            selected = config.select_rules(available)
+        except ConfigError as exc:
+            problems.append(f"{exc}; using the default rules until it is fixed")
+            config = Config()
+    options = EngineOptions(severities=dict(config.severity_overrides), include_generated=config.include_generated, go_version=config.go_version)
     try:
-        engine = Engine(selected, EngineOptions(severities=severities))
+        engine = Engine(selected, options)
     except RuleLoadError as exc:  # a rule whose query does not compile: run the others
         problems.append(str(exc))
-        engine = Engine([r for r in selected if _compiles(r)], EngineOptions(severities=severities))
-    return WorkspaceRules(engine, {r.name: r for r in available}, config_path, problems)
+        selected = [r for r in selected if _compiles(r)]
+        engine = Engine(selected, options)
+    return WorkspaceRules(engine, {r.name: r for r in available}, frozenset(r.name for r in selected), config, problems)
 
 
 def _compiles(rule: Rule) -> bool:
