@@ -240,3 +240,20 @@ def test_login_with_a_bad_key_stores_nothing(hub, tmp_path, user_dirs):
     (project / ".gocheck.toml").write_text(f'[hub]\nurl = "{hub.base_url}"\n')
     r = gocheck("packs", "add", "acme/x@^1", "--hub", closed_port_url(), cwd=project, env={"GOCHECK_API_KEY": sub.api_key})
     assert r.returncode == 2 and "to switch hubs" in r.stderr, r.stderr
+
+
+def test_metadata_from_keys_the_pinned_root_does_not_know_is_refused(hub, fresh_hub, tmp_path, user_dirs):
+    from rulehub.loader import credentials
+
+    # The user pinned `hub`'s root; what answers at the address now is another hub with
+    # other keys (a re-created or impersonated hub).
+    sub = hub.subscriber()
+    assert login(hub, sub, tmp_path).returncode == 0
+    impostor_sub = fresh_hub.subscriber()
+    name, _ = publish_pack(fresh_hub, impostor_sub, tmp_path, short="impostor")
+    credentials.pin_root(fresh_hub.base_url, credentials.pinned_root(hub.base_url))
+    project = go_project(tmp_path / "project")
+    r = gocheck("packs", "add", f"{name}@^1", "--hub", fresh_hub.base_url, cwd=project, env={"GOCHECK_API_KEY": impostor_sub.api_key})
+    assert r.returncode == 3, r.stdout + r.stderr
+    assert f"pack {name}: refused" in r.stderr and "not signed by the keys" in r.stderr
+    assert cache_entries(user_dirs) == []
