@@ -73,18 +73,23 @@ def declared_type(pass_, file: GoFile, expr: Node) -> TypeRef | None:
             return None
         if decl.type_node is not None:
             return TypeRef(decl.file, decl.type_node)
-        if decl.value is None or decl.index != 0 or (decl.spec is not None and decl.spec.type == "range_clause"):
+        if decl.value is None or (decl.spec is not None and decl.spec.type == "range_clause"):
             return None
         value = unparen(decl.value)
+        if decl.index != 0 and value.type != "call_expression":
+            return None
         if value.type in _LITERAL_KINDS:
             return TypeRef(None, None, _LITERAL_KINDS[value.type])
         if value.type == "composite_literal":
             typ = value.child_by_field_name("type")
             return TypeRef(decl.file, typ) if typ is not None else None
         if value.type == "call_expression":
-            known = STDLIB_RESULTS.get(pass_.callee(decl.file, value) or ("", ""))
-            if known is not None:
+            callee = pass_.callee(decl.file, value)
+            known = STDLIB_RESULTS.get(callee or ("", ""))
+            if known is not None and decl.index == 0:
                 return known
+            if callee is not None and callee[0] == "" and callee[1] != "new":
+                return _result_type(pass_, decl.file, value, decl.index)
             # new(T)
             fn = value.child_by_field_name("function")
             args = value.child_by_field_name("arguments")
@@ -114,6 +119,30 @@ def declared_type(pass_, file: GoFile, expr: Node) -> TypeRef | None:
         sfile, snode = struct
         return _field_type(sfile, snode, file.text(field))
     return None
+
+
+def _result_type(pass_, file: GoFile, call: Node, index: int) -> TypeRef | None:
+    """Type of result `index` of a call to a function declared in this package."""
+    fn = unparen(call.child_by_field_name("function"))
+    decl = pass_.resolve(file, fn) if fn.type == "identifier" else None
+    if decl is None or decl.kind != "func" or decl.spec is None or decl.file is None:
+        return None
+    if decl.spec.child_by_field_name("type_parameters") is not None:
+        return None
+    result = decl.spec.child_by_field_name("result")
+    if result is None:
+        return None
+    if result.type != "parameter_list":
+        return TypeRef(decl.file, result) if index == 0 else None
+    types: list[Node] = []
+    for p in result.named_children:
+        if p.type != "parameter_declaration":
+            continue
+        typ = p.child_by_field_name("type")
+        if typ is None:
+            return None
+        types.extend([typ] * max(1, len(p.children_by_field_name("name"))))
+    return TypeRef(decl.file, types[index]) if index < len(types) else None
 
 
 def qualified_name(pass_, ref: TypeRef | None) -> tuple[str, str] | None:

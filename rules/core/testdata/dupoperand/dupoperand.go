@@ -94,3 +94,20 @@ const alwaysTrue = 0 == 0
 func formula(n int) int {
 	return n + (8 - 8)
 }
+
+func load(path string) (*Point, error) { return nil, nil }
+
+func pair() (float64, int) { return 0, 0 }
+
+func check(path string) error {
+	p, err := load(path)
+	if err != err { // want `'!=' operator: err`
+		return err
+	}
+	f, n := pair()
+	if f != f || n == n { // want `'==' operator: n`
+		return nil
+	}
+	_ = p
+	return nil
+}

@@ -13,3 +13,16 @@ func TestIdentities(t *testing.T) {
 		t.Log("comparisons in tests are still reported")
 	}
 }
+
+func TestReflexive(t *testing.T) {
+	err := load2()
+	// the same value must compare equal to itself
+	if err != err {
+		t.Errorf("err != err")
+	}
+	if err != err { // want `'!=' operator: err`
+		t.Fatal(err)
+	}
+}
+
+func load2() error { return nil }
