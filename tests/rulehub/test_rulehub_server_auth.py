@@ -186,3 +186,18 @@ def test_password_hash_for_portal(hub: HubServer) -> None:
         assert account.password_hash and account.password_hash.startswith("$argon2")
         assert accounts.verify_password(account, "correct horse battery")
         assert not accounts.verify_password(account, "wrong password")
+
+
+def test_jwt_key_rotation_keeps_old_tokens_valid(hub: HubServer) -> None:
+    sub = hub.subscriber(namespace=False)
+    old_token = sub.token
+    old_kid = jwt.get_unverified_header(old_token)["kid"]
+    with hub.database.write_session() as s:
+        new_kid = keys.rotate_jwt_key(s, hub.settings).kid
+    assert new_kid != old_kid
+    fresh = hub.client.post("/v1/auth/token", json={"api_key": sub.api_key}).json()["access_token"]
+    assert jwt.get_unverified_header(fresh)["kid"] == new_kid
+    assert _usage(hub, fresh).status_code == 200
+    assert _usage(hub, old_token).status_code == 200  # still within its lifetime
+    kids = {k["kid"] for k in hub.client.get("/.well-known/jwks.json").json()["keys"]}
+    assert {old_kid, new_kid} <= kids

@@ -138,3 +138,23 @@ def test_errors_are_json(hub: HubServer, method: str, path: str, kwargs: dict, s
     r = hub.client.request(method, path, **kwargs)
     assert r.status_code == status, r.text
     assert r.json()["error"]["code"] == code
+
+
+@pytest.mark.filterwarnings("ignore:Using `httpx` with `starlette.testclient`")
+def test_expiring_timestamp_is_resigned(tmp_path: Path) -> None:
+    """An idle repository must not freeze clients: serving timestamp.json renews it when half-expired."""
+    from fastapi.testclient import TestClient
+    from tuf.api.metadata import Metadata
+
+    settings = _settings(tmp_path)
+    dbmod.upgrade(settings.database_url)
+    client = TestClient(create_app(settings))
+    first = Metadata.from_bytes(client.get("/tuf/timestamp.json").content)
+    assert Metadata.from_bytes(client.get("/tuf/timestamp.json").content).signed.version == first.signed.version
+    # Same repository, served by a hub whose timestamps live 3 days: the 1-day one is past half-life.
+    longer = TestClient(create_app(settings.with_(tuf_timestamp_days=3)))
+    renewed = Metadata.from_bytes(longer.get("/tuf/timestamp.json").content)
+    assert renewed.signed.version == first.signed.version + 1
+    assert renewed.signed.expires > first.signed.expires
+    root = Metadata.from_bytes(longer.get("/tuf/root.json").content)
+    root.verify_delegate("timestamp", renewed)
