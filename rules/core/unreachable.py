@@ -15,7 +15,8 @@ After a call that never returns but that the compiler does not know about (`os.E
 `log.Fatal`, `t.Fatal`, a package function that always panics), a run made only of jumps
 and panics (`return`, `return nil, err`, `continue`, `panic("unreachable")`) is left
 alone: it is harmless belt and braces, and at the end of a function with results the
-compiler requires it. The package's own never-returning functions count only in packages
+compiler requires it. Code after an unconditional `t.Skip(...)` is a test disabled on
+purpose and is not reported either. The package's own never-returning functions count only in packages
 that declare no function twice (per-OS variants whose build constraints are not applied)
 and never call `recover` (a function ending in a panic may recover and return).
 
@@ -58,6 +59,7 @@ _JUMPS = frozenset({"return_statement", "goto_statement", "break_statement", "co
 _BREAKABLE = frozenset({"for_statement", "expression_switch_statement", "type_switch_statement", "select_statement"})
 _CASES = frozenset({"expression_case", "default_case", "type_case", "communication_case"})
 _SKIP = frozenset({"comment", "empty_statement"})
+_SKIPS = frozenset({"Skip", "Skipf", "SkipNow"})
 
 
 def _statements(stmt_list):
@@ -227,9 +229,18 @@ def run(pass_: Pass) -> None:
             _report(pass_, file, stmts[run_start:], last_terminator, trust_facts)
 
 
+def _is_skip(file, stmt) -> bool:
+    """`t.Skip(...)`, `t.Skipf`, `t.SkipNow()`: a test disabled on purpose."""
+    if stmt.type != "expression_statement" or not stmt.named_children:
+        return False
+    call = unparen(stmt.named_children[0])
+    fn = unparen(call.child_by_field_name("function")) if call.type == "call_expression" else None
+    return fn is not None and fn.type == "selector_expression" and file.text(fn.child_by_field_name("field")) in _SKIPS
+
+
 def _report(pass_, file, stmts, terminator, trust_facts) -> None:
     run = [s for s in stmts if s.type != "empty_statement"]
-    if not run or _redundant_jump(pass_, file, terminator, run, trust_facts):
+    if not run or _is_skip(file, terminator) or _redundant_jump(pass_, file, terminator, run, trust_facts):
         return
     pass_.report(file, run[0], "unreachable code")
 
