@@ -1,0 +1,27 @@
+// Package catalog describes products the way the storefront API serves them.
+package catalog
+
+import (
+	"encoding/json"
+	"time"
+)
+
+// Product is one entry of the public catalogue.
+type Product struct {
+	SKU         string    `json:"sku"`
+	Name        string    `json:"name"`
+	PriceCents  int64     `json:"price_cents"`
+	Category    string    `json:"category,omitempty"`
+	Subcategory string    `json:"category,omitempty"`
+	ReleasedAt  time.Time `json:"released_at"`
+}
+
+// ReleaseDay is the day the product went on sale, as shown on its page: "2024-03-15".
+func (p *Product) ReleaseDay() string {
+	return p.ReleasedAt.Format("2006-02-01")
+}
+
+// Encode serialises a product for the API.
+func Encode(p *Product) ([]byte, error) {
+	return json.Marshal(p)
+}
