@@ -1,0 +1,53 @@
+"""The shared helpers rules build on: Go literal values, struct tag parsing, purity and
+declared types. Each case is one a rule's verdict depends on."""
+
+from analyzer.analysis_pass import Package, Pass
+from analyzer.exprtype import value_kind
+from analyzer.goliteral import int_value, unquote
+from analyzer.purity import has_side_effects, same_expression
+from analyzer.rule import Rule
+from analyzer.source import GoFile, walk
+from analyzer.structtag import ERR_SEPARATOR, ERR_VALUE, ERR_VALUE_SPACE, go_quote, lookup, pairs
+
+
+def test_unquote_follows_go_not_python():
+    assert unquote(r'"a\tb\x41\u00e9\101"') == "a\tbAéA"
+    assert unquote("`raw \\n`") == "raw \\n"
+    assert unquote(r'"\q"') is None  # not a Go escape
+    assert unquote(r'"\x4"') is None
+    assert int_value("0x1F") == 31 and int_value("017") == 15 and int_value("1_000") == 1000 and int_value("0") == 0
+
+
+def test_struct_tag_parsing_matches_reflect_and_vet():
+    assert pairs('json:"id,omitempty" xml:"id"') == [("json", "id,omitempty"), ("xml", "id")]
+    assert pairs('json:"a",xml:"b"') == ERR_SEPARATOR
+    assert pairs('json: "a"') == ERR_VALUE
+    assert pairs('json:"a, omitempty"') == ERR_VALUE_SPACE
+    assert lookup('db:"x" json:"first" json:"second"', "json") == "first"
+    assert go_quote("hello") == "`hello`" and go_quote("a`b") == '"a`b"'
+
+
+def _pass(src: str) -> tuple[Pass, GoFile]:
+    f = GoFile.parse("a.go", src.encode())
+    rule = Rule("probe", "probe", lambda p: None)
+    return Pass(rule, Package(".", [f]), [], lambda d: None), f
+
+
+def _exprs(f: GoFile, kind: str):
+    return [n for n in walk(f.root) if n.type == kind]
+
+
+def test_side_effects_and_sameness():
+    p, f = _pass("package a\ntype T int\nfunc g() int\nfunc f(c chan int, x int) { _ = T(x); _ = g(); _ = <-c; _ = x+1; _ = x + 1 }\n")
+    rights = [a.child_by_field_name("right").named_children[0] for a in _exprs(f, "assignment_statement")]
+    assert [has_side_effects(p, f, r) for r in rights] == [False, True, True, False, False]
+    assert same_expression(f, rights[3], rights[4])
+
+
+def test_value_kind_tells_floats_apart():
+    p, f = _pass(
+        "package a\ntype C float64\ntype N int\nfunc load() (*int, error)\n"
+        "func f(c C, n N, s struct{ X float32 }) { v, err := load(); _ = c; _ = n; _ = s.X; _ = err; _ = v; _ = n+1 }\n"
+    )
+    rights = [a.child_by_field_name("right").named_children[0] for a in _exprs(f, "assignment_statement")]
+    assert [value_kind(p, f, r) for r in rights] == ["float64", "int", "float32", "error", "pointer", "int"]
