@@ -14,7 +14,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from conftest import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, PASSWORD, PortalServer
+from portal_server import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, PASSWORD, PortalServer
 
 pytestmark = [
     pytest.mark.browser,

@@ -17,7 +17,7 @@ from contextlib import contextmanager
 import httpx
 from sqlalchemy import select
 
-from conftest import PASSWORD, PortalServer, csrf_from
+from portal_server import PASSWORD, PortalServer, csrf_from
 from rulehub.server.models import ApiKey, PackVersion
 from rulehub.server.portal.models import SubscriptionEvent
 from rulehub.server.services import accounts
