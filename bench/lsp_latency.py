@@ -147,6 +147,55 @@ async def run(lines: int, edits: int, debounce_ms: int, seed: int) -> list[float
     return latencies
 
 
+def in_process(lines: int, edits: int, seed: int) -> tuple[list[float], list[float]]:
+    """The server's own work per edit (apply the change, check, convert), without IPC or
+    the event loop: wall and CPU milliseconds. CPU time is what a loaded machine cannot
+    inflate."""
+    from lsp import convert
+    from lsp.documents import DocumentStore
+    from lsp.live_check import LiveChecker
+    from lsp.workspace_rules import load_workspace_rules
+
+    text = generate_go(lines)
+    workdir = Path(tempfile.mkdtemp(prefix="gocheck-lsp-bench-"))
+    path = workdir / "big.go"
+    path.write_text(text, "utf-8")
+    store = DocumentStore()
+    doc = store.open(path.as_uri(), text, 1)
+    rules = load_workspace_rules(workdir)
+    checker = LiveChecker()
+    checker.check(doc, store.by_path(), rules)
+    all_lines = text.split("\n")
+    note_lines = [n for n, line in enumerate(all_lines) if "note" in line]
+    body_lines = [n for n, line in enumerate(all_lines) if "total += o.Count *" in line]
+    rng = random.Random(seed)
+    wall: list[float] = []
+    cpu: list[float] = []
+    for k in range(edits + 3):
+        line = rng.choice(note_lines if k % 2 else body_lines)
+        col = len(all_lines[line])
+        for change_text, start, end in (("1", col, col), ("", col, col + 1)):
+            w, c = time.perf_counter(), time.process_time()
+            doc.apply_change(
+                types.TextDocumentContentChangePartial(
+                    range=types.Range(start=types.Position(line=line, character=start), end=types.Position(line=line, character=end)), text=change_text
+                )
+            )
+            result = checker.check(doc, store.by_path(), rules, provisional=True)
+            entry = result.files[doc.path]
+            [convert.lsp_diagnostic(d, entry.lines) for d in result.for_path(doc.path)]
+            if k >= 3:
+                wall.append((time.perf_counter() - w) * 1000.0)
+                cpu.append((time.process_time() - c) * 1000.0)
+    return wall, cpu
+
+
+def _summary(values: list[float]) -> str:
+    values = sorted(values)
+    p95 = values[min(len(values) - 1, int(round(0.95 * (len(values) - 1))))]
+    return f"median {statistics.median(values):.1f} ms, p95 {p95:.1f} ms, max {values[-1]:.1f} ms"
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--lines", type=int, default=5000)
@@ -154,12 +203,17 @@ def main() -> int:
     parser.add_argument("--debounce-ms", type=int, default=150)
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()
+    sys.path.insert(0, str(REPO))
+    if os.getloadavg()[0] > (os.cpu_count() or 1):
+        print(f"note: load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs; wall-clock figures include waiting for a CPU")
     latencies = asyncio.run(run(args.lines, args.edits, args.debounce_ms, args.seed))
+    print(f"{len(latencies)} one-character edits over stdio, debounce {args.debounce_ms} ms subtracted")
+    print(f"didChange -> publishDiagnostics after debounce: {_summary(latencies)}")
+    wall, cpu = in_process(args.lines, args.edits, args.seed)
+    print(f"server work per edit, in process: wall {_summary(wall)}; CPU {_summary(cpu)}")
     latencies.sort()
     p95 = latencies[min(len(latencies) - 1, int(round(0.95 * (len(latencies) - 1))))]
-    print(f"{len(latencies)} one-character edits, debounce {args.debounce_ms} ms subtracted")
-    print(f"didChange -> publishDiagnostics after debounce: median {statistics.median(latencies):.1f} ms, p95 {p95:.1f} ms, max {latencies[-1]:.1f} ms")
-    print("target: p95 <= 100 ms:", "met" if p95 <= 100 else "NOT met")
+    print("target (p95 <= 100 ms after the debounce, over stdio):", "met" if p95 <= 100 else "NOT met")
     return 0
 
 

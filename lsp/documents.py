@@ -7,6 +7,7 @@ edits costs one parse.
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass, field
 from urllib.parse import unquote, urlparse
 
@@ -64,7 +65,7 @@ class Document:
         start_point = byte_point(lines, start)
         old_end_point = byte_point(lines, end)
         self.source = self.source[:start] + new_bytes + self.source[end:]
-        self._lines = None
+        self._lines = edited_line_index(lines, self.source, start, end, new_bytes)
         if self.tree is not None:
             newlines = new_bytes.count(b"\n")
             if newlines:
@@ -89,6 +90,29 @@ class Document:
         file = GoFile(self.path, self.source, self.tree)
         file.__dict__["lines"] = self.lines  # share the line index (GoFile.lines is a cached_property)
         return file
+
+
+def line_index_from_starts(source: bytes, line_starts: list[int]) -> LineIndex:
+    """A `LineIndex` for `source` whose line starts are already known (no rescan)."""
+    index = LineIndex.__new__(LineIndex)
+    index.source = source
+    index.line_starts = line_starts
+    return index
+
+
+def edited_line_index(old: LineIndex, source: bytes, start: int, end: int, new_bytes: bytes) -> LineIndex:
+    """The line index after bytes [start, end) became `new_bytes`: starts before the edit
+    stay, those inside it go, the inserted text's newlines come in, the rest shift."""
+    starts = old.line_starts
+    keep = bisect.bisect_right(starts, start)
+    tail = bisect.bisect_right(starts, end)
+    delta = len(new_bytes) - (end - start)
+    inserted = []
+    i = new_bytes.find(b"\n")
+    while i >= 0:
+        inserted.append(start + i + 1)
+        i = new_bytes.find(b"\n", i + 1)
+    return line_index_from_starts(source, starts[:keep] + inserted + [s + delta for s in starts[tail:]])
 
 
 class DocumentStore:

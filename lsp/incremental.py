@@ -24,6 +24,7 @@ import tree_sitter
 
 from analyzer.diagnostics import Diagnostic, Edit
 from analyzer.source import GoFile, LineIndex, parse
+from lsp.documents import line_index_from_starts
 
 FUNCTION_TYPES = frozenset({"function_declaration", "method_declaration"})
 _BLANK = bytes(b if b == 0x0A else 0x20 for b in range(256))
@@ -93,8 +94,10 @@ class BlankedFile:
         self.tree: tree_sitter.Tree | None = None
         self._lines: LineIndex | None = None
 
-    def update(self, path: str, source: bytes) -> GoFile:
+    def update(self, path: str, source: bytes, line_starts: list[int]) -> GoFile:
+        """`line_starts`: the original document's, which blanking leaves as they were."""
         old, tree = self.source, self.tree
+        new_lines = line_index_from_starts(source, line_starts)
         if old is None or tree is None:
             tree = parse(source)
         elif old != source:
@@ -102,7 +105,6 @@ class BlankedFile:
             suffix = _common_suffix(old, source, start)
             old_end, new_end = len(old) - suffix, len(source) - suffix
             old_lines = self._lines or LineIndex(old)
-            new_lines = LineIndex(source)
             tree.edit(
                 start_byte=start,
                 old_end_byte=old_end,
@@ -112,20 +114,17 @@ class BlankedFile:
                 new_end_point=new_lines.position(new_end),
             )
             tree = parse(source, tree)
-            self._lines = new_lines
-        self.source, self.tree = source, tree
+        self.source, self.tree, self._lines = source, tree, new_lines
         file = GoFile(path, source, tree)
-        if self._lines is not None and self._lines.source is source:
-            file.__dict__["lines"] = self._lines
+        file.__dict__["lines"] = new_lines  # GoFile.lines is a cached_property
         return file
 
 
 def _common_prefix(a: bytes, b: bytes) -> int:
-    ma, mb = memoryview(a), memoryview(b)
     lo, hi = 0, min(len(a), len(b))
-    while lo < hi:  # binary search with memcmp-speed slice comparisons
+    while lo < hi:  # binary search; each probe is one memcmp of byte slices
         mid = (lo + hi + 1) // 2
-        if ma[:mid] == mb[:mid]:
+        if a[lo:mid] == b[lo:mid]:
             lo = mid
         else:
             hi = mid - 1
@@ -133,11 +132,11 @@ def _common_prefix(a: bytes, b: bytes) -> int:
 
 
 def _common_suffix(a: bytes, b: bytes, prefix: int) -> int:
-    ma, mb = memoryview(a), memoryview(b)
     lo, hi = 0, min(len(a), len(b)) - prefix
+    la, lb = len(a), len(b)
     while lo < hi:
         mid = (lo + hi + 1) // 2
-        if ma[len(a) - mid :] == mb[len(b) - mid :]:
+        if a[la - mid : la - lo] == b[lb - mid : lb - lo]:
             lo = mid
         else:
             hi = mid - 1

@@ -93,7 +93,7 @@ class LiveChecker:
         clean = [s for s in spans if s.digest in cache.by_digest and counts[s.digest] == 1]
         clean_digests = {s.digest for s in clean}
         dirty = [s for s in spans if s.digest not in clean_digests]
-        blanked = self._blanked.setdefault(doc.path, BlankedFile()).update(doc.path, blank_bodies(main.source, clean))
+        blanked = self._blanked.setdefault(doc.path, BlankedFile()).update(doc.path, blank_bodies(main.source, clean), main.lines.line_starts)
         others = [self._blanked_sibling(f) for f in package.files[1:]]
         found = rules.engine.check_package(Package(package.directory, [blanked, *others], package.go_version, package.module_path))
         fresh = [d for d in found if d.path == doc.path and span_of(clean, d.start_byte, d.end_byte) is None]
