@@ -2,9 +2,14 @@
 
 ## What it does
 Reports a `defer` statement inside the body of a `for` loop of the same function (not
-inside a function literal in the loop), unless the statements after the `defer` leave the
-loop for good (`return`, `break` out of the loop, `goto`, `panic`, `os.Exit`, ...), as in
-a search loop that opens the one thing it found and returns.
+inside a function literal in the loop) whose deferred call uses a variable declared in
+that loop body: something acquired in each iteration (a file, a connection, a response
+body, a timer) that is only released when the function returns. It stays silent when the
+statements after the `defer` leave the loop for good (`return`, `break` out of the loop,
+`goto`, `panic`, `os.Exit`, ...), as in a search loop that opens the one thing it found
+and returns, and when the deferred call uses only values from outside the loop body
+(`defer os.Remove(name)` over the range variable, a recover handler), which is usually
+deliberate cleanup at the end of the function.
 
 ## Why is this bad?
 Deferred calls run when the surrounding *function* returns, not at the end of each
@@ -38,7 +43,7 @@ or wrap the loop body in a function literal that is called in each iteration.
 from analyzer.analysis_pass import Pass
 from analyzer.noreturn import is_noreturn_call
 from analyzer.rule import Rule
-from analyzer.source import unparen
+from analyzer.source import unparen, walk_named
 
 QUERY = """
 (defer_statement) @defer
@@ -87,10 +92,28 @@ def _leaves_loop(pass_, file, stmt, loop) -> bool:
     return False
 
 
+def _uses_iteration_variable(pass_, file, stmt, loop) -> bool:
+    """Does the deferred call use a variable declared inside the loop body?"""
+    body = loop.child_by_field_name("body")
+    if body is None:
+        return False
+    for node in walk_named(stmt):
+        if node.type != "identifier":
+            continue
+        decl = pass_.resolve(file, node)
+        if decl is not None and decl.kind == "var" and decl.ident is not None and decl.file is file and body.start_byte <= decl.ident.start_byte < body.end_byte and not _inside(decl.ident, stmt):
+            return True
+    return False
+
+
+def _inside(node, ancestor) -> bool:
+    return ancestor.start_byte <= node.start_byte < ancestor.end_byte
+
+
 def run(pass_: Pass) -> None:
     for file, stmt, _ in pass_.iter_matches("defer"):
         loop = _enclosing_loop(stmt)
-        if loop is None or _leaves_loop(pass_, file, stmt, loop):
+        if loop is None or not _uses_iteration_variable(pass_, file, stmt, loop) or _leaves_loop(pass_, file, stmt, loop):
             continue
         pass_.report(file, stmt, "defer in a loop: the deferred calls run only when the function returns, not at the end of each iteration")
 

@@ -19,21 +19,40 @@ func closeAll(names []string) error {
 
 func lockEach(mus []*sync.Mutex) {
 	for i := 0; i < len(mus); i++ {
-		mus[i].Lock()
+		mu := mus[i]
+		mu.Lock()
 		if i%2 == 0 {
-			defer mus[i].Unlock() // want "defer in a loop"
+			defer mu.Unlock() // want "defer in a loop"
 		}
 	}
 }
 
-func switchInLoop(xs []int, mu *sync.Mutex) {
+func switchInLoop(xs []int, open func(int) *os.File) {
 	for _, x := range xs {
 		switch x {
 		case 1:
-			mu.Lock()
-			defer mu.Unlock() // want "deferred calls run only when the function returns"
+			f := open(x)
+			defer func() { f.Close() }() // want "deferred calls run only when the function returns"
 			break // leaves the switch, not the loop
 		}
+	}
+}
+
+// Cleanup of values from outside the loop body, at the end of the function: deliberate.
+func removeAtEnd(names []string, mu *sync.Mutex) {
+	for _, name := range names {
+		defer os.Remove(name)
+	}
+	for range names {
+		mu.Lock()
+		defer mu.Unlock()
+	}
+	for i := 0; i < 3; i++ {
+		defer func(n int) {
+			if recover() != nil {
+				_ = n
+			}
+		}(i)
 	}
 }
 
