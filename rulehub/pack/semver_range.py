@@ -91,13 +91,16 @@ class _Comparator:
 
     def matches(self, v: semver.Version) -> bool:
         c = v.compare(self.version)
-        return {
-            ">=": c >= 0,
-            ">": c > 0,
-            "<=": c <= 0,
-            "<": c < 0,
-            "==": c == 0,
-        }[self.op]
+        op = self.op
+        if op == ">=":
+            return c >= 0
+        if op == "<":
+            return c < 0
+        if op == ">":
+            return c > 0
+        if op == "<=":
+            return c <= 0
+        return c == 0
 
     def __str__(self) -> str:
         return f"{self.op}{self.version}"
