@@ -77,7 +77,7 @@ def write_baseline(path: Path, diagnostics: Iterable[Diagnostic], line_text: Cal
     ]
     try:
         directory.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps({"version": VERSION, "findings": findings}, indent=2, ensure_ascii=False) + "\n", "utf-8")
+        path.write_text(json.dumps({"version": VERSION, "findings": findings}, indent=2) + "\n", "utf-8")  # ASCII: file names need not be UTF-8
     except OSError as exc:
         raise BaselineError(f"--write-baseline {path}: cannot write: {exc.strerror or exc}") from None
     return len(findings)

@@ -28,4 +28,4 @@ def keyed(diagnostics: Iterable[Diagnostic], line_text: Callable[[Diagnostic], b
 
 
 def digest(key: tuple[str, str, str, int]) -> str:
-    return hashlib.sha256("\0".join(map(str, key)).encode("utf-8")).hexdigest()[:32]
+    return hashlib.sha256("\0".join(map(str, key)).encode("utf-8", "surrogateescape")).hexdigest()[:32]

@@ -25,7 +25,11 @@ def load_package_files(group: PackageFiles, include_generated: bool = False, cwd
         try:
             size = os.path.getsize(full)
             if size > MAX_FILE_BYTES:
-                problems.append(internal_diagnostic(None, f"{path}: skipped, {size} bytes is over the {MAX_FILE_BYTES} byte limit", path=path))
+                with open(full, "rb") as fh:
+                    head = fh.read(64 * 1024)
+                if not include_generated and is_generated(head):
+                    continue  # skipped like any generated file, whatever its size
+                problems.append(internal_diagnostic(None, f"{path}: skipped, {size} bytes is over the {MAX_FILE_BYTES} byte limit; exclude it (exclude = [...] in .gocheck.toml)", path=path))
                 continue
             with open(full, "rb") as fh:
                 data = fh.read()

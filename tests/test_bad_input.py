@@ -160,3 +160,14 @@ def test_a_file_of_tens_of_megabytes(tmp_path):
     else:
         assert out.returncode == 1
         assert [(d["rule"], d["line"]) for d in found] == [("selfassign", functions * 5 + 4)]
+
+
+def test_file_names_that_are_not_utf8(tmp_path):
+    (Path(os.fsencode(tmp_path)) / b"caf\xe9.go").write_bytes(SELF)
+    for fmt in ("text", "json", "sarif", "github", "checkstyle", "junit"):
+        out = run_gocheck("--format", fmt, cwd=tmp_path)
+        assert out.returncode == 1, (fmt, out.stderr[-2000:])
+    out = run_gocheck("--format", "sarif", cwd=tmp_path)
+    assert '"uri": "caf%E9.go"' in out.stdout
+    assert run_gocheck("--write-baseline", "b.json", cwd=tmp_path).returncode == 0
+    assert run_gocheck("--baseline", "b.json", cwd=tmp_path).returncode == 0

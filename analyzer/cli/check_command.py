@@ -208,6 +208,9 @@ def exit_code(diagnostics: Sequence[Diagnostic], fail_on: Severity) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    for stream in (sys.stdout, sys.stderr):  # file names need not be UTF-8; never crash printing one
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
     try:
         plan = plan_check(args)
         bar = ProgressBar(sys.stderr) if interactive(sys.stderr) else None

@@ -122,7 +122,7 @@ def write_all(report: Report, specs: Sequence[OutputSpec], stdout: IO[str]) -> N
         target = Path(spec.path) if os.path.isabs(spec.path) else report.cwd / spec.path
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
-            with open(target, "w", encoding="utf-8", newline="\n") as fh:
+            with open(target, "w", encoding="utf-8", errors="backslashreplace", newline="\n") as fh:
                 write(replace(report, color=False), fh)
         except OSError as exc:
             raise FormatError(f"--format {spec.format}:{spec.path}: cannot write the file: {exc.strerror or exc}") from None

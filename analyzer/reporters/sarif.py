@@ -113,7 +113,8 @@ def _artifact(report: Report, path: str) -> dict | None:
         from pathlib import Path
 
         return {"uri": Path(os.path.abspath(report.cwd / path)).as_uri()}
-    return {"uri": quote(rel, safe="/"), "uriBaseId": "%SRCROOT%"}
+    # bytes, so a file name that is not UTF-8 becomes %XX escapes of its real bytes
+    return {"uri": quote(rel.encode("utf-8", "surrogateescape"), safe="/"), "uriBaseId": "%SRCROOT%"}
 
 
 def _utf16_column(line: bytes, byte_column: int) -> int:
