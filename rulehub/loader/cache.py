@@ -13,6 +13,7 @@ import hashlib
 import os
 import shutil
 import tempfile
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -32,6 +33,17 @@ def _sha256_file(path: Path) -> str:
         for chunk in iter(lambda: fh.read(1 << 16), b""):
             h.update(chunk)
     return h.hexdigest()
+
+
+def _sweep_abandoned(tmp_parent: Path, max_age: float = 24 * 3600) -> None:
+    """Remove staging dirs of processes killed mid-download (a day old: none still in use)."""
+    cutoff = time.time() - max_age
+    for d in tmp_parent.iterdir():
+        try:
+            if d.stat().st_mtime < cutoff:
+                shutil.rmtree(d, ignore_errors=True)
+        except OSError:
+            pass
 
 
 class PackCache:
@@ -71,6 +83,7 @@ class PackCache:
                 return found
             tmp_parent = self.root / "tmp"
             tmp_parent.mkdir(parents=True, exist_ok=True)
+            _sweep_abandoned(tmp_parent)
             staging = Path(tempfile.mkdtemp(prefix=sha256[:12] + ".", dir=tmp_parent))
             try:
                 artifact = staging / ARTIFACT

@@ -151,3 +151,18 @@ def test_concurrent_processes_download_once_and_agree(tmp_path, user_dirs):
     assert len(set(results)) == 1 and Path(results[0]).joinpath("pack.toml").is_file()
     assert counter.read_text() == "x"
     assert not list((user_dirs["cache"] / "packs" / "tmp").iterdir())
+
+
+def test_staging_dirs_of_killed_processes_are_swept(tmp_path, user_dirs):
+    import os
+    import time
+
+    cache = PackCache()
+    abandoned = cache.root / "tmp" / "abc.dead"
+    abandoned.mkdir(parents=True)
+    (abandoned / "artifact.tar.gz").write_bytes(b"half")
+    old = time.time() - 2 * 24 * 3600
+    os.utime(abandoned, (old, old))
+    data = good_artifact(tmp_path)
+    cache.ensure("acme/demo", "1.0.0", hashlib.sha256(data).hexdigest(), writer(data))
+    assert not abandoned.exists()
