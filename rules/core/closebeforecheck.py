@@ -37,19 +37,10 @@ from analyzer.rule import Rule
 from analyzer.source import unparen
 
 QUERY = """
-(statement_list
-  [(short_var_declaration
-     left: (expression_list) @lhs
-     right: (expression_list . (call_expression) @call .))
-   (assignment_statement
-     left: (expression_list) @lhs
-     operator: "="
-     right: (expression_list . (call_expression) @call .))] @assign
-  .
-  (defer_statement
-    (call_expression
-      function: (selector_expression field: (field_identifier) @method)) @deferred) @defer
-  (#eq? @method "Close"))
+(defer_statement
+  (call_expression
+    function: (selector_expression field: (field_identifier) @method)) @deferred
+  (#eq? @method "Close")) @defer
 """
 
 # err, readErr, errRead, closeErr: the names Go code gives an error result
@@ -70,9 +61,33 @@ def _same_variable(pass_, file, a, b) -> bool:
     return file.text(a) == file.text(b)
 
 
+def _assignment_before(defer):
+    """The statement right before `defer` when it is `a, b := call()` or `a, b = call()`:
+    (left names, call), else None."""
+    prev = defer.prev_named_sibling
+    while prev is not None and prev.type == "comment":
+        prev = prev.prev_named_sibling
+    if prev is None or prev.type not in ("short_var_declaration", "assignment_statement"):
+        return None
+    if prev.type == "assignment_statement":
+        op = prev.child_by_field_name("operator")
+        if op is None or op.type != "=":
+            return None
+    left, right = prev.child_by_field_name("left"), prev.child_by_field_name("right")
+    if left is None or right is None:
+        return None
+    values = [v for v in right.named_children if v.type != "comment"]
+    if len(values) != 1 or unparen(values[0]).type != "call_expression":
+        return None
+    return [n for n in left.named_children if n.type != "comment"], unparen(values[0])
+
+
 def run(pass_: Pass) -> None:
     for file, defer, m in pass_.iter_matches("defer"):
-        names = [n for n in m.get("lhs").named_children if n.type != "comment"]
+        found = _assignment_before(defer)
+        if found is None:
+            continue
+        names, call = found
         if len(names) < 2 or any(n.type != "identifier" for n in (names[0], names[-1])):
             continue
         value, err = names[0], names[-1]
@@ -82,7 +97,7 @@ def run(pass_: Pass) -> None:
         root = _root_operand(unparen(deferred.child_by_field_name("function")))
         if root.type != "identifier" or not _same_variable(pass_, file, root, value):
             continue
-        callee = file.text(unparen(m.get("call").child_by_field_name("function")))
+        callee = file.text(unparen(call.child_by_field_name("function")))
         if len(callee) > 40 or "\n" in callee:
             callee = callee[:37] + "..."
         pass_.report(file, defer, f"should check error returned from {callee}() before deferring {file.text(deferred)}")

@@ -88,3 +88,10 @@ func must(err error) {
 		panic(err)
 	}
 }
+
+func commented(path string) error {
+	f, err := os.Open(path)
+	// close it when done
+	defer f.Close() // want "should check error returned from os.Open"
+	return err
+}
