@@ -20,7 +20,6 @@ from sqlalchemy.orm import Session
 from tuf.api.metadata import (
     Metadata,
     MetaFile,
-    Role,
     Root,
     Snapshot,
     TargetFile,
@@ -251,4 +250,4 @@ def root_versions(session: Session) -> int:
     return int(session.scalar(select(func.max(TufMetadata.version)).where(TufMetadata.role == "root")) or 0)
 
 
-__all__ = ["Role", "initialise", "latest_bytes", "refresh_if_expiring", "root_bytes", "rotate_keys", "set_target"]
+__all__ = ["initialise", "latest_bytes", "refresh_if_expiring", "root_bytes", "rotate_keys", "set_target", "lock", "needs_refresh", "root_versions"]

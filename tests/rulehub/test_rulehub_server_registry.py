@@ -53,8 +53,6 @@ def test_immutable_even_with_same_bytes(hub: HubServer, publisher: Subscriber) -
 
 def test_parallel_publish_exactly_one_wins(hub: HubServer, publisher: Subscriber) -> None:
     name = f"{publisher.namespace}/race"
-    data_a = hub.artifact(name, "2.0.0")
-    data_b = hub.artifact(name, "2.0.0", tags=("b",))
     token = publisher.token
     for attempt in range(3):  # several rounds: a race that only sometimes fails still fails here
         version = f"2.0.{attempt}"
@@ -70,7 +68,6 @@ def test_parallel_publish_exactly_one_wins(hub: HubServer, publisher: Subscriber
         assert codes == [201, 409], codes
     versions = [v["version"] for v in publisher.get(f"/v1/packs/{name}").json()["versions"]]
     assert sorted(versions) == ["2.0.0", "2.0.1", "2.0.2"]
-    del data_a, data_b
 
 
 def test_publish_into_another_namespace_is_forbidden(hub: HubServer, publisher: Subscriber) -> None:

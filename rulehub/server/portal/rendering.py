@@ -34,13 +34,13 @@ CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src '
        "form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'")
 
 
-def _harden(response: Response, *, private: bool) -> None:
+def _harden(response: Response) -> None:
     response.headers["Content-Security-Policy"] = CSP
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["X-Frame-Options"] = "DENY"
     response.headers["Referrer-Policy"] = "same-origin"
-    if private:
-        response.headers["Cache-Control"] = "no-store"
+    # Every page carries a per-browser CSRF token (and some a one-time secret): never cache or share them.
+    response.headers["Cache-Control"] = "no-store"
 
 
 def _visitor(request: Request) -> Visitor | None:
@@ -56,14 +56,14 @@ def page(request: Request, template: str, context: dict[str, Any] | None = None,
     response = templates.TemplateResponse(request, template, ctx, status_code=status, headers=headers)
     if visitor is not None and visitor.is_new_token:
         set_cookie(response, request, get_portal(request).config, visitor.token, signed_in=False)
-    _harden(response, private=bool(visitor and visitor.signed_in) or request.method == "POST")
+    _harden(response)
     return response
 
 
 def redirect(request: Request, url: str) -> RedirectResponse:
     """303 See Other after a successful POST (so reloading does not re-submit)."""
     response = RedirectResponse(url, status_code=303)
-    _harden(response, private=True)
+    _harden(response)
     return response
 
 

@@ -35,7 +35,7 @@ from rulehub.server import tuf_repo
 from rulehub.server.core.security import Principal
 from rulehub.server.errors import ApiError, BadRequest, Conflict, Forbidden, NotFound, PayloadTooLarge
 from rulehub.server.models import Namespace, Pack, PackVersion, VersionRule, utcnow
-from rulehub.server.services.entitlements import require_visible
+from rulehub.server.services.entitlements import pack_visible, require_visible
 from rulehub.server.settings import Settings
 
 _RULE_NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_./-]{0,199}$")
@@ -289,7 +289,7 @@ def catalogue(
             raise BadRequest(f"go: {exc}", code="invalid_version") from None
     out: list[dict[str, Any]] = []
     for pack in session.scalars(query):
-        if not require_visible_quiet(pack, tenant_id):
+        if not pack_visible(pack, tenant_id):
             continue
         live = [v for v in pack.versions if not v.yanked]
         if go_version is not None:
@@ -307,10 +307,6 @@ def catalogue(
         if len(out) >= limit:
             break
     return out
-
-
-def require_visible_quiet(pack: Pack, tenant_id: int | None) -> bool:
-    return not pack.private or pack.namespace.tenant_id == tenant_id
 
 
 def pack_detail(session: Session, tenant_id: int | None, ns: str, name: str) -> dict[str, Any]:

@@ -10,6 +10,7 @@ from pydantic import BaseModel
 
 from rulehub.server.api.deps import CurrentPrincipal, Hub, OptionalPrincipal, SessionDep, require_scope
 from rulehub.server.errors import NotFound
+from rulehub.server.models import PackVersion
 from rulehub.server.services import entitlements, packs, usage
 
 router = APIRouter(tags=["packs"])
@@ -61,8 +62,6 @@ def resolve(
 def serve_artifact(hub: Hub, principal: CurrentPrincipal, version_id: int, via: str) -> FileResponse:
     """Check the entitlement, record the download and stream the stored artifact."""
     with hub.db.write_session() as session:
-        from rulehub.server.models import PackVersion
-
         v = session.get(PackVersion, version_id)
         assert v is not None
         entitlements.require_download(session, principal.tenant_id, v)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
 
 from rulehub.server.api.deps import CurrentPrincipal, Hub
 from rulehub.server.errors import BadRequest, PayloadTooLarge
@@ -42,8 +43,6 @@ async def publish_version(ns: str, name: str, version: str, request: Request, pr
                           hub: Hub, private: bool = False) -> JSONResponse:
     """Publish an artifact; `private=true` on the first version makes the pack visible to your tenant only."""
     data = await read_body_capped(request, hub.settings.max_upload)
-    from starlette.concurrency import run_in_threadpool
-
     def work() -> packs.Published:
         with hub.db.write_session() as session:
             return packs.publish(session, hub.settings, principal, ns, name, version, data, private=private)
