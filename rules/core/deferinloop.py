@@ -1,4 +1,4 @@
-"""`defer` directly inside a loop body.
+"""`defer` in a loop body of something acquired in the iteration.
 
 ## What it does
 Reports a `defer` statement inside the body of a `for` loop of the same function (not
@@ -120,7 +120,7 @@ def run(pass_: Pass) -> None:
 
 RULE = Rule(
     name="deferinloop",
-    summary="defer directly inside a loop body runs only when the function returns",
+    summary="defer in a loop of something acquired in the iteration: it is released only when the function returns",
     run=run,
     query=QUERY,
     tags=("correctness", "performance"),

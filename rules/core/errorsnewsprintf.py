@@ -31,7 +31,7 @@ applying all of them leaves `errors` unused.
 """
 
 from analyzer.analysis_pass import Pass
-from analyzer.diagnostics import Edit, Fix
+from analyzer.diagnostics import Edit, Fix, Severity
 from analyzer.rule import Rule
 from analyzer.source import unparen
 
@@ -147,6 +147,7 @@ RULE = Rule(
     name="errorsnewsprintf",
     summary="errors.New(fmt.Sprintf(...)) should be fmt.Errorf(...)",
     run=run,
+    severity=Severity.INFO,  # style: the code works, it is just longer than it needs to be
     query=QUERY,
     tags=("style", "simplification"),
     equivalents=("revive:errorf",),
