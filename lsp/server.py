@@ -25,10 +25,11 @@ from pygls.protocol.language_server import lsp_method
 from analyzer import ENGINE_VERSION
 from analyzer.builtin_rules import INTERNAL
 from analyzer.diagnostics import Diagnostic
+from analyzer.source import GoFile
 from lsp import convert
-from lsp.documents import Document, DocumentStore, uri_to_path
+from lsp.documents import DocumentStore, uri_to_path
 from lsp.live_check import LiveChecker, PackageResult
-from lsp.positions import ENCODINGS, UTF8, UTF16, position_to_offset
+from lsp.positions import ENCODINGS, UTF16, position_to_offset
 from lsp.workspace_rules import CONFIG_FILE, LOCK_FILE, WorkspaceRules, load_workspace_rules
 
 log = logging.getLogger(__name__)
@@ -60,7 +61,7 @@ class DocResult:
     path: str
 
     @property
-    def file(self):
+    def file(self) -> GoFile:
         return self.result.files[self.path]
 
     @property
@@ -107,6 +108,15 @@ class GocheckServer(LanguageServer):
         self.checker.invalidate()
         for problem in self._rules.problems:
             self.show(types.MessageType.Warning, f"gocheck: {problem}")
+
+    def apply_options(self, options: object) -> None:
+        """`{"debounceMs": N, "fullCheckDelayMs": N}` from initializationOptions or settings."""
+        if not isinstance(options, dict):
+            return
+        for key, attr in (("debounceMs", "debounce_ms"), ("fullCheckDelayMs", "full_check_delay_ms")):
+            value = options.get(key)
+            if isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 0:
+                setattr(self, attr, int(value))
 
     # -- messages to the client ----------------------------------------------------
 
@@ -157,9 +167,10 @@ class GocheckServer(LanguageServer):
             self.report_exception("checking " + uri, exc)
 
     def flush(self, uri: str) -> None:
-        """Bring `uri`'s results up to date now (before a code action or hover)."""
+        """Bring `uri`'s results up to date now (before a code action or hover); the
+        edited-functions check is exact for the function being edited."""
         if uri in self._dirty or uri not in self._results:
-            self.check_now(uri)
+            self.check_now(uri, provisional=True)
 
     def check_now(self, uri: str, provisional: bool = False) -> None:
         self._cancel_timers(uri)
@@ -235,12 +246,7 @@ def initialize(ls: GocheckServer, params: types.InitializeParams) -> None:
     root = params.root_uri or (params.workspace_folders[0].uri if params.workspace_folders else None)
     path = uri_to_path(root) if root else (params.root_path or None)
     ls.root = Path(path) if path else None
-    options = params.initialization_options
-    if isinstance(options, dict):
-        if isinstance(options.get("debounceMs"), (int, float)):
-            ls.debounce_ms = int(options["debounceMs"])
-        if isinstance(options.get("fullCheckDelayMs"), (int, float)):
-            ls.full_check_delay_ms = int(options["fullCheckDelayMs"])
+    ls.apply_options(params.initialization_options)
 
 
 @_guarded(types.INITIALIZED)
@@ -269,9 +275,7 @@ def initialized(ls: GocheckServer, params: types.InitializedParams) -> None:
 def did_change_configuration(ls: GocheckServer, params: types.DidChangeConfigurationParams) -> None:
     settings = params.settings
     if isinstance(settings, dict):
-        section = settings.get("gocheck", settings)
-        if isinstance(section, dict) and isinstance(section.get("debounceMs"), (int, float)):
-            ls.debounce_ms = int(section["debounceMs"])
+        ls.apply_options(settings.get("gocheck", settings))
     ls.reload_rules()
     ls.recheck_all()
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from lsprotocol import types
 
-from tests.lsp.lsp_session import apply_text_edits, change_doc, fresh_diagnostics, lsp_session, open_doc, wait_until
+from tests.lsp.lsp_session import change_doc, fresh_diagnostics, lsp_session, open_doc
 
 pytestmark = pytest.mark.asyncio
 
@@ -54,6 +54,12 @@ async def test_open_publishes_findings_and_fixing_edit_clears_them(tmp_path):
         # Type `s.` before the left-hand side: `s.name = name` is no self-assignment.
         diags = await fresh_diagnostics(
             client, path.as_uri(), lambda: change_doc(client, path.as_uri(), 2, (3, 1), (3, 1), "s."), lambda ds: not selfassign(ds)
+        )
+        assert selfassign(diags) == []
+
+        # Saving checks again at once (no debounce) and publishes for the saved version.
+        diags = await fresh_diagnostics(
+            client, path.as_uri(), lambda: client.text_document_did_save(types.DidSaveTextDocumentParams(text_document=types.TextDocumentIdentifier(uri=path.as_uri())))
         )
         assert selfassign(diags) == []
 
