@@ -24,6 +24,7 @@ reports them; other rules can use `state_at(block)`.
 from __future__ import annotations
 
 import bisect
+import re
 import heapq
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -128,8 +129,8 @@ def _demote(state: State) -> State:
         if f.kind == NONNIL:
             if f.how == "alloc":
                 out[k] = f
-            elif f.how == "deref":
-                out[k] = _NONNIL_MIXED
+            else:
+                out[k] = _NONNIL_MIXED  # still non-nil, but no finding may rest on it
         elif f.kind == NIL and f.how == "assign":
             out[k] = f
     return out
@@ -528,6 +529,8 @@ def _copied_to(ref: Node, parent: Node) -> Node | None:
     return None
 
 
+_LEAVING_NAME = re.compile(r"^(?:[Ff]atal|[Pp]anic|[Ee]xit|[Tt]hrow$|[Ff]ail[Nn]ow$|[Ss]kip|[Gg]oexit$)")
+
 _STATE_CHANGING = frozenset({"assignment_statement", "short_var_declaration", "inc_statement", "dec_statement", "var_declaration", "receive_statement", "send_statement"})
 
 
@@ -647,6 +650,8 @@ class NilAnalysis:
         func = self.func
         comparisons = 0
         fresh = True
+        cmps: list[Node] = []
+        derefs: list[Node] = []
         deref = alloc = nil_source = False
         if d.kind == "result":
             k = self.oracle.var_kind(d)
@@ -664,27 +669,36 @@ class NilAnalysis:
                 op = parent.child_by_field_name("operator")
                 if op is not None and op.type in ("==", "!="):
                     comparisons += 1
+                    cmps.append(parent)
                     if fresh and not self._fresh_check(parent, d):
                         fresh = False
             elif pt in ("expression_switch_statement", "type_switch_statement"):
                 comparisons += 1
+                cmps.append(parent)
                 fresh = False
             elif pt == "selector_expression":
                 call = parent.parent
                 if call is not None and call.type == "call_expression" and call.child_by_field_name("function") == parent:
                     k = self.oracle.var_kind(d)
-                    deref = deref or (k is not None and (k.kind == "interface" or (k.kind == "pointer" and k.base in self.types.methods)))
+                    if k is not None and (k.kind == "interface" or (k.kind == "pointer" and k.base in self.types.methods)):
+                        deref = True
+                        derefs.append(r)
                 else:
                     deref = True
+                    derefs.append(r)
             elif pt in ("unary_expression", "index_expression", "slice_expression", "type_assertion_expression", "type_conversion_expression"):
                 op = parent.child_by_field_name("operator") if pt == "unary_expression" else None
                 if pt != "unary_expression" or (op is not None and op.type == "*"):
                     deref = True
+                    derefs.append(r)
             elif pt == "call_expression":
                 deref = True
+                derefs.append(r)
             elif pt == "argument_list":
                 fn = parent.parent.child_by_field_name("function") if parent.parent is not None else None
-                deref = deref or (fn is not None and fn.type in ("identifier", "parenthesized_expression") and fn.text in (b"panic",)) or (fn is not None and fn.type == "parenthesized_expression")
+                if (fn is not None and fn.type == "identifier" and fn.text == b"panic") or (fn is not None and fn.type == "parenthesized_expression"):
+                    deref = True
+                    derefs.append(r)
             elif pt == "var_spec":
                 value = parent.child_by_field_name("value")
                 if value is None:
@@ -705,11 +719,59 @@ class NilAnalysis:
                             nil_source = True
                         elif vt in ("unary_expression", "composite_literal", "func_literal") or (vt == "call_expression" and v.text.startswith((b"make(", b"new("))):
                             alloc = True
-            if comparisons and (deref or alloc or nil_source or (comparisons > 1 and not fresh)):
-                return True
-            if nil_source and deref:
-                return True
-        return False
+        if not comparisons:
+            return nil_source and deref
+        if alloc or nil_source or (comparisons > 1 and not fresh):
+            return True
+        if not derefs:
+            return False
+        # Guards that leave (`if x == nil { return }`) with every use after the first one, or
+        # a single `if x != nil { ...uses... }`: nothing to find.
+        guards = [self._guard(c) for c in cmps]
+        if all(g is not None and g[0] == "leave" for g in guards):
+            first_end = min(g[1].end_byte for g in guards)
+            if all(x.start_byte >= first_end for x in derefs):
+                return False
+        if len(guards) == 1 and guards[0] is not None and guards[0][0] == "then":
+            body = guards[0][1]
+            if all(body.start_byte <= x.start_byte < body.end_byte for x in derefs):
+                return False
+        return True
+
+    def _guard(self, cmp: Node):
+        """("leave", if) for `if x == nil { ...; return }` without else; ("then", body) for
+        `if x != nil { body }` without else; None for anything else."""
+        ifs = cmp.parent
+        while ifs is not None and ifs.type == "parenthesized_expression":
+            ifs = ifs.parent
+        if ifs is None or ifs.type != "if_statement" or ifs.child_by_field_name("alternative") is not None:
+            return None
+        cond = ifs.child_by_field_name("condition")
+        if cond is None or unparen(cond) != cmp:
+            return None
+        op = cmp.child_by_field_name("operator")
+        body = ifs.child_by_field_name("consequence")
+        if op is None or body is None:
+            return None
+        if op.type == "!=":
+            return ("then", body)
+        from analyzer.cfg import _statements
+
+        stmts = _statements(body)
+        last = stmts[-1] if stmts else None
+        if last is None:
+            return None
+        if last.type in ("return_statement", "continue_statement", "break_statement", "goto_statement"):
+            return ("leave", ifs)
+        if last.type == "expression_statement" and last.named_child_count:
+            call = unparen(last.named_children[0])
+            fn = call.child_by_field_name("function") if call.type == "call_expression" else None
+            if fn is not None:
+                name = fn.child_by_field_name("field") if fn.type == "selector_expression" else fn
+                if name is not None and (name.text == b"panic" or _LEAVING_NAME.match(name.text.decode("utf-8", "replace"))):
+                    return ("leave", ifs)
+        return None
+
 
     def _fresh_check(self, cmp: Node, d: Declaration) -> bool:
         """Is this comparison the condition of an `if` right after an assignment to `d`?"""
@@ -764,6 +826,7 @@ class NilAnalysis:
         outs: dict[int, list[tuple[Block, State]]] = {}
         self.in_states[cfg.entry.index] = self._entry_state()
         pending = {cfg.entry.index}
+        visits: dict[int, int] = {}
         heap = [(0, cfg.entry.index)]
         budget = 30 * len(cfg.blocks) + 100
         while heap:
@@ -791,7 +854,12 @@ class NilAnalysis:
                 else:
                     incoming = [o for p in succ.preds for x, o in outs.get(p.index, ()) if x is succ]
                     new = meet_states(incoming) if incoming else None
-                if new != self.in_states[si]:
+                old = self.in_states[si]
+                if old is not None and new is not None and new != old:
+                    visits[si] = visits.get(si, 0) + 1
+                    if visits[si] > 2:
+                        new = meet_states([old, new])  # widen: only ever lose facts from here on
+                if new != old:
                     self.in_states[succ.index] = new
                     if succ.index not in pending:
                         pending.add(succ.index)
