@@ -138,3 +138,9 @@ def test_cli_output_formats_from_config(project):
     out = run_gocheck(cwd=project)
     assert json.loads(out.stdout)["version"] == 1
     assert json.loads((project / "out" / "gocheck.sarif").read_text())["version"] == "2.1.0"
+
+
+def test_cli_exclude_flag_is_relative_to_the_working_directory(tmp_path):
+    write_tree(tmp_path, {".gocheck.toml": "", "svc/a.go": SELFASSIGN, "svc/gen/g.go": SELFASSIGN})
+    out = run_gocheck("--format", "json", "--exclude", "gen/**", cwd=tmp_path / "svc")
+    assert [d["path"] for d in json.loads(out.stdout)["diagnostics"]] == ["a.go"], out.stderr
