@@ -83,6 +83,10 @@ def _serve(url: str, data_dir: Path, tmp: Path) -> Iterator[PortalServer]:
             proc.kill()
             proc.wait()
         database.dispose()
+    # Every portal error must have been an HTML page: an unhandled exception fails the session.
+    tail = log.read_text(errors="replace")
+    if "Traceback" in tail:
+        pytest.fail(f"the server logged an unhandled exception:\n{tail[-5000:]}")
 
 
 @pytest.fixture(scope="session")

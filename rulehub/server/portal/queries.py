@@ -26,13 +26,17 @@ SIGNUP_PLAN = "free"
 PERIOD_DAYS = 30
 
 
-def signup(session: Session, email: str, password: str, organisation: str = "") -> Account:
-    """A new tenant with its owner account and a free plan (active, 30-day period)."""
-    accounts.hash_password(password)  # validate the password before creating anything
+def signup(session: Session, email: str, password_hash: str, organisation: str = "") -> Account:
+    """A new tenant with its owner account and a free plan (active, 30-day period).
+
+    Takes the argon2 hash (accounts.hash_password) so the slow hashing happens before the
+    caller opens its write transaction, not while holding the writers' lock.
+    """
     base = re.sub(r"[^a-z0-9]+", "-", (organisation or email.split("@", 1)[0]).lower()).strip("-")[:40] or "team"
     slug = f"{base}-{secrets.token_hex(3)}"
     tenant = accounts.create_tenant(session, slug, organisation.strip()[:200] or slug)
-    account = accounts.create_account(session, email, tenant.slug, password=password, role="owner")
+    account = accounts.create_account(session, email, tenant.slug, role="owner")
+    account.password_hash = password_hash
     sub = accounts.grant_plan(session, tenant.slug, SIGNUP_PLAN, status="active", days=PERIOD_DAYS)
     record_event(session, tenant_id=tenant.id, type="subscription.created", from_plan=None, to_plan=SIGNUP_PLAN,
                  from_status=None, to_status=sub.status, period_end=sub.current_period_end, actor=account)

@@ -59,8 +59,9 @@ def signup_submit(request: Request, form: Form, hub: Hub, portal: Portal, visito
         errors["password"] = "Use at least 8 characters."
     if not errors:
         try:
+            password_hash = accounts.hash_password(password)
             with hub.db.write_session() as session:
-                account = queries.signup(session, values["email"], password, values["organisation"])
+                account = queries.signup(session, values["email"], password_hash, values["organisation"])
                 token = start_session(session, portal.config, account, visitor.token,
                                       request.headers.get("user-agent", ""))
         except ApiError as exc:
