@@ -4,7 +4,8 @@
 Reports expression statements that call a standard-library function whose only effect is
 its result: `fmt.Sprintf` and friends, `fmt.Errorf`, `errors.New`, the string functions of
 `strings` and `bytes` (`TrimSpace`, `ToLower`, `Replace`, `Split`, `Join`, ...),
-`strconv`'s formatting functions, `path`/`filepath` helpers, `sort.Reverse` and the
+`strconv`'s formatting functions, `path`/`filepath` helpers, `unicode` and `math`
+functions, `url.QueryEscape`, `html.EscapeString`, `hex.EncodeToString`, `sort.Reverse` and the
 `context.With*` constructors (whose discarded cancel function also leaks the context); and
 `append(...)` on its own. Imports are resolved, so an aliased import is recognised and a
 local variable that happens to be called `strings` is not.
@@ -64,6 +65,11 @@ PURE_FUNCS: dict[str, frozenset[str]] = {
     "path": frozenset({"Base", "Clean", "Dir", "Ext", "IsAbs", "Join", "Split"}),
     "path/filepath": frozenset({"Base", "Clean", "Dir", "Ext", "IsAbs", "Join", "Split", "ToSlash", "FromSlash", "VolumeName"}),
     "sort": frozenset({"Reverse"}),
+    "unicode": frozenset({"ToUpper", "ToLower", "ToTitle", "IsDigit", "IsLetter", "IsLower", "IsPunct", "IsSpace", "IsUpper"}),
+    "math": frozenset({"Abs", "Ceil", "Floor", "Max", "Min", "Mod", "Pow", "Round", "Sqrt", "Trunc"}),
+    "net/url": frozenset({"QueryEscape", "PathEscape"}),
+    "html": frozenset({"EscapeString", "UnescapeString"}),
+    "encoding/hex": frozenset({"EncodeToString"}),
     "context": frozenset({"WithValue", "WithCancel", "WithDeadline", "WithTimeout", "Background", "TODO"}),
 }
 

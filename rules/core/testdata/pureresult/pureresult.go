@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"math"
 	"fmt"
 	"path/filepath"
 	"strconv"
@@ -69,4 +70,9 @@ func shadowed(name string, l *Logger) {
 func unknownReceivers(v fmt.Stringer, e interface{ Error() string }) {
 	v.String()
 	e.Error()
+}
+
+func clamp(v, lo float64) float64 {
+	math.Max(v, lo) // want `result of math.Max call not used`
+	return v
 }
