@@ -65,19 +65,24 @@ class CaseTest:
     type_switch: bool = False
 
 
-@dataclass(eq=False)
 class Block:
-    index: int
-    kind: str
-    nodes: list[Node] = field(default_factory=list)
-    succs: list["Block"] = field(default_factory=list)
-    preds: list["Block"] = field(default_factory=list)
-    cond: Node | None = None
-    case: CaseTest | None = None
-    # "return", "panic" or "noreturn" when the block's last node ends the path.
-    terminator: str | None = None
-    may_not_return: bool = False
-    live: bool = False
+    """A basic block; see the module docstring for `cond`, `case`, `terminator` and
+    `may_not_return`. `index` is its position in `CFG.blocks`."""
+
+    __slots__ = ("index", "kind", "nodes", "succs", "preds", "cond", "case", "terminator", "may_not_return", "live")
+
+    def __init__(self, index: int, kind: str) -> None:
+        self.index = index
+        self.kind = kind
+        self.nodes: list[Node] = []
+        self.succs: list[Block] = []
+        self.preds: list[Block] = []
+        self.cond: Node | None = None
+        self.case: CaseTest | None = None
+        # "return", "panic", "noreturn" or "jump" when the block's last node ends the path.
+        self.terminator: str | None = None
+        self.may_not_return = False
+        self.live = False
 
     def __repr__(self) -> str:
         return f"Block({self.index} {self.kind} -> {[s.index for s in self.succs]})"

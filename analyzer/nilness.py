@@ -564,7 +564,7 @@ class NilAnalysis:
         self.in_states: list[State | None] = []
         self._relevant: list[int] = []
         self.worth = False
-        self._relevant_blocks: dict[int, bool] = {}
+        self._relevant_blocks: list[bool | None] = []
         self.findings: list[NilFinding] = []
         self._emit = False
         self._reported: set[tuple[int, str]] = set()
@@ -820,6 +820,7 @@ class NilAnalysis:
             return []
         cfg = self.cfg
         self.in_states = [None] * len(cfg.blocks)
+        self._relevant_blocks = [None] * len(cfg.blocks)
         order = _reverse_postorder(cfg)
         position = {b.index: i for i, b in enumerate(order)}
         back = cfg.back_edges()
@@ -888,10 +889,9 @@ class NilAnalysis:
     # -- transfer ----------------------------------------------------------------------------
 
     def _block_relevant(self, block: Block) -> bool:
-        cache = self._relevant_blocks
-        r = cache.get(block.index)
+        r = self._relevant_blocks[block.index]
         if r is None:
-            r = cache[block.index] = any(self._is_relevant(n) for n in block.nodes) or (block.cond is not None and self._is_relevant(block.cond)) or (
+            r = self._relevant_blocks[block.index] = any(self._is_relevant(n) for n in block.nodes) or (block.cond is not None and self._is_relevant(block.cond)) or (
                 block.case is not None and (any(self._is_relevant(v) for v in block.case.values) or (block.case.tag is not None and self._is_relevant(block.case.tag)))
             )
         return r
