@@ -8,7 +8,8 @@ method such as `.UTC()` on one of these), when the layout is a constant. It repo
 
 - `2006-02-01`: year, day, month, where `2006-01-02` (year, month, day) was meant;
 - layouts written in another language's notation, which Go copies literally: `YYYY`,
-  `yyyy`, strftime verbs such as `%Y-%m-%d`, and clock parts such as `HH:mm` or `hh:mm`.
+  `yyyy`, strftime verbs such as `%Y-%m-%d`, `HH` or `hh` for the hour, `mm:ss`, and
+  `MM/DD` or `DD-MM` dates.
 
 `Format` on a receiver whose type is not known to be `time.Time` is left alone: many types
 have a `Format` method.
@@ -66,7 +67,9 @@ _TIME_METHODS = frozenset({"UTC", "Local", "In", "Add", "AddDate", "Truncate", "
 _FOREIGN = [
     (re.compile(r"YYYY|yyyy"), "YYYY"),
     (re.compile(r"%[YmdHMSyIpbBaA]"), "strftime verbs"),
-    (re.compile(r"\b(?:HH|hh):(?:mm|MM)\b"), "HH:mm"),
+    (re.compile(r"(?<![A-Za-z])(?:HH|hh)(?![A-Za-z])"), "HH/hh for the hour"),
+    (re.compile(r"(?<![A-Za-z])mm:ss(?![A-Za-z])"), "mm:ss"),
+    (re.compile(r"(?<![A-Za-z])(?:MM[-/.](?:DD|dd)|(?:DD|dd)[-/.]MM)(?![A-Za-z])"), "MM and DD"),
 ]
 
 

@@ -39,7 +39,7 @@ func now() string {
 
 func appendStamp(buf []byte) []byte {
 	start := time.Date(2024, 1, 2, 0, 0, 0, 0, time.UTC)
-	return start.AppendFormat(buf, "2006-01-02 HH:mm") // want `uses HH:mm`
+	return start.AppendFormat(buf, "2006-01-02 HH:mm") // want `uses HH/hh for the hour \(HH\)`
 }
 
 func parsedThenFormatted(s string) string {
@@ -50,7 +50,15 @@ func parsedThenFormatted(s string) string {
 	return t.Format(`2006-02-01`) // want `2006-02-01 should be 2006-01-02`
 }
 
+func clock(t time.Time) string {
+	return t.Format("15:mm:ss") + t.Format("MM/DD/2006") + t.Format("02-01-2006 hh:04") // want `uses mm:ss` `uses MM and DD \(MM/DD\)` `uses HH/hh`
+}
+
 // Must stay silent.
+
+func words(t time.Time) string {
+	return t.Format("Monday, 02-Jan-06 15:04:05 MST") + t.Format("2006-01-02 Thh") + t.Format("Jan _2 SMMS")
+}
 
 func fine(t time.Time) string {
 	return t.Format("2006-01-02") + t.Format(time.Kitchen) + t.Format("02/01/2006 15:04")
