@@ -248,3 +248,36 @@ def test_func_literal_has_its_own_cfg():
     assert enclosing_function(lit.child_by_field_name("body")) is not None
     cfg = build_cfg(lit)
     assert not _block_with(cfg, f, "println(1)").live
+
+
+def test_nil_dataflow_states_for_other_rules():
+    """The dataflow under nilcheck is usable on its own: facts per block after run()."""
+    from analyzer.nilness import MAYBE, NIL, NONNIL, NilAnalysis
+
+    src = """type T struct{ f int }
+func f(p *T, ok bool) int {
+	if p == nil {
+		println("nil")
+	}
+	if ok {
+		return p.f
+	}
+	var q *T
+	if q == nil {
+		q = &T{}
+	}
+	return q.f
+}"""
+    pkg, f = _package(src)
+    view = Pass(_FACTS_RULE, pkg, [], lambda d: None, severity=Severity.WARNING)
+    func = _func(f, "f")
+    analysis = NilAnalysis(view, f, func)
+    findings = analysis.run()
+    cfg = analysis.cfg
+    names = lambda st: {analysis.decls[k].name: fact.kind for k, fact in st.items()}  # noqa: E731
+    assert names(analysis.state_at(_block_with(cfg, f, 'println("nil")'))) == {"p": NIL}
+    assert names(analysis.state_at(_block_with(cfg, f, "ok")))["p"] == MAYBE
+    assert names(analysis.state_at(_block_with(cfg, f, "return q.f")))["q"] == NONNIL
+    # `return p.f` does not post-dominate the check: no "possible" finding for it,
+    # but `q == nil` right after `var q *T` is always true.
+    assert [x.message for x in findings] == ["tautological condition: nil == nil (q is always nil here)"]
