@@ -22,7 +22,7 @@ from typing import IO, Sequence
 
 from analyzer.baseline import BaselineError, load_baseline, write_baseline
 from analyzer.builtin_rules import ENGINE_RULES, INTERNAL, SYNTAX
-from analyzer.checker import CheckResult, check_patterns
+from analyzer.checker import CheckResult, check_patterns, default_jobs
 from analyzer.cli.errors import EXIT_CLEAN, EXIT_FINDINGS, EXIT_INTERNAL, UsageError
 from analyzer.config import Config, ConfigError, load_for
 from analyzer.diagnostics import Diagnostic, Severity
@@ -133,8 +133,17 @@ def plan_check(args: argparse.Namespace, cwd: Path | None = None) -> CheckPlan:
         write_baseline=_path(args.write_baseline, cwd),
         color=_use_color(args.color, sys.stdout),
         jobs=getattr(args, "jobs", None) or 1,
-        cache=getattr(args, "result_cache", None),
+        cache=getattr(args, "result_cache", None) or _result_cache(args),
     )
+
+
+def _result_cache(args: argparse.Namespace):
+    """The on-disk result cache: on by default in the user cache dir; `--no-cache` turns it off."""
+    if getattr(args, "no_cache", False):
+        return None
+    from analyzer.result_cache import ResultCache
+
+    return ResultCache(getattr(args, "cache_dir", None) or None)
 
 
 def run_check(plan: CheckPlan, progress=None) -> CheckOutcome:
@@ -377,3 +386,7 @@ def add_check_arguments(check: argparse.ArgumentParser) -> None:
     new.add_argument("--new-from-rev", metavar="REV", help="only findings on lines changed since the git revision REV")
     new.add_argument("--baseline", metavar="FILE", help="hide findings recorded in FILE")
     new.add_argument("--write-baseline", metavar="FILE", help="record the current findings in FILE and exit 0")
+    perf = check.add_argument_group("performance")
+    perf.add_argument("-j", "--jobs", type=int, default=default_jobs(), metavar="N", help="check packages in N worker processes (default: the CPUs available)")
+    perf.add_argument("--cache-dir", metavar="DIR", help="result cache directory (default: the user cache dir, or $GOCHECK_CACHE_DIR)")
+    perf.add_argument("--no-cache", action="store_true", help="neither read nor write the result cache")
