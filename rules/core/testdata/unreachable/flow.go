@@ -108,3 +108,17 @@ again:
 	return
 	x = 0 // want "unreachable code"
 }
+
+// The package's own function that never returns counts too.
+func die(msg string) {
+	fmt.Println(msg)
+	os.Exit(1)
+}
+
+func mustPositive(n int) int {
+	if n <= 0 {
+		die("not positive")
+		cleanup() // want "unreachable code"
+	}
+	return n
+}
