@@ -127,6 +127,7 @@ def main() -> int:
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--requests", type=int, default=2000, help="requests per phase")
     parser.add_argument("--versions", type=int, default=20, help="published versions to resolve among")
+    parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
     args = parser.parse_args()
 
     tmp = Path(tempfile.mkdtemp(prefix="rulehub-load-"))
@@ -154,7 +155,8 @@ def main() -> int:
         log = open(tmp / "server.log", "wb")
         proc = subprocess.Popen(
             [sys.executable, "-m", "rulehub.server.cli", "serve", "--host", "127.0.0.1", "--port", str(port),
-             "--log-level", "warning", "--no-access-log"], env=env, stdout=log, stderr=subprocess.STDOUT)
+             "--log-level", "warning", "--no-access-log", "--workers", str(args.workers)],
+            env=env, stdout=log, stderr=subprocess.STDOUT)
         base = f"http://127.0.0.1:{port}"
         for _ in range(300):
             try:
@@ -186,7 +188,7 @@ def main() -> int:
         results = asyncio.run(_run_phases(base, api_key, pack, args.clients, args.requests))
         backend = "PostgreSQL" if args.postgres else "SQLite"
         print(f"RuleHub load: {backend}, {args.clients} clients, {args.requests} requests per phase, "
-              f"1 uvicorn process, loopback")
+              f"{args.workers} uvicorn worker(s), loopback")
         print(f"{'phase':<16}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'errors':>8}")
         for r in results:
             print(f"{r['phase']:<16}{r['rps']:>10.0f}{r['p50_ms']:>10.1f}{r['p99_ms']:>10.1f}{r['errors']:>8}")

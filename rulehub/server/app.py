@@ -84,3 +84,8 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None) 
     # --- end portal ---
     app.add_middleware(MetricsMiddleware, metrics=metrics)
     return app
+
+
+def create_app_from_env() -> FastAPI:
+    """Factory for `uvicorn --factory` / multi-worker serving: settings from RULEHUB_* variables."""
+    return create_app(Settings.from_env())

@@ -1,6 +1,6 @@
 """The `rulehub` command: serve, db upgrade, admin.
 
-    rulehub serve [--host 127.0.0.1] [--port 8000]
+    rulehub serve [--host 127.0.0.1] [--port 8000] [--workers N]
     rulehub db upgrade | rulehub db current
     rulehub admin create-tenant acme --name "Acme Inc"
     rulehub admin create-account dev@acme.test --tenant acme [--role owner] [--password-stdin]
@@ -41,6 +41,13 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     if settings.is_sqlite and dbmod.is_empty(database.read_engine):
         print(f"rulehub: creating a new database at {settings.database_url}", file=sys.stderr)
         dbmod.upgrade(settings.database_url)
+    if args.workers > 1:
+        # Each worker process builds its own app from the environment (schema checked, keys shared
+        # through the database and data dir).  Rate limits are then per worker.
+        database.dispose()
+        uvicorn.run("rulehub.server.app:create_app_from_env", factory=True, host=args.host, port=args.port,
+                    workers=args.workers, log_level=args.log_level, access_log=args.access_log)
+        return 0
     app = create_app(settings, db=database)
     uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level, access_log=args.access_log)
     return 0
@@ -132,6 +139,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--log-level", default="info")
     serve.add_argument("--access-log", action=argparse.BooleanOptionalAction, default=True)
+    serve.add_argument("--workers", type=int, default=1, help="uvicorn worker processes (rate limits become per worker)")
 
     db = sub.add_parser("db", help="database schema")
     dbsub = db.add_subparsers(dest="db_command", required=True)
