@@ -12,7 +12,6 @@ from analyzer.goliteral import unquote
 from analyzer.source import GoFile, unparen
 
 _LITERALS = frozenset({"int_literal", "float_literal", "imaginary_literal", "rune_literal", "interpreted_string_literal", "raw_string_literal", "true", "false", "iota"})
-_BUILTIN_CONST_FUNCS = frozenset({"len", "cap", "real", "imag", "complex", "min", "max"})
 _MAX_STEPS = 200
 
 
