@@ -46,6 +46,7 @@ def _run_on_pty(args, cwd):
     main, child = pty.openpty()
     env = {k: v for k, v in os.environ.items() if k not in ("CI", "GOCHECK_NO_PROGRESS", "GITHUB_ACTIONS")}
     env["PYTHONPATH"] = str(REPO)
+    env["GOCHECK_CACHE_DIR"] = str(cwd / ".gocheck-test-cache")
     proc = subprocess.run([sys.executable, "-m", "analyzer", *args], cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=child, stdin=subprocess.DEVNULL, timeout=120)
     os.close(child)
     chunks = []
