@@ -23,6 +23,7 @@ NAME_RE = re.compile(r"^[a-z0-9][a-z0-9-]*/[a-z0-9][a-z0-9-]*$")
 SEGMENT_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _SPDX_RE = re.compile(r"^[A-Za-z0-9.+\-() ]+$")
 _MAX_TEXT = 1000
+MAX_VERSION_LENGTH = 128
 
 
 @dataclass(frozen=True)
@@ -117,6 +118,12 @@ def parse_manifest(data: bytes | str) -> PackManifest:
             code="invalid_manifest",
         )
     version = required_str("version", '"1.0.0"')
+    if len(version) > MAX_VERSION_LENGTH:
+        raise PackFormatError(
+            f"pack.version is longer than {MAX_VERSION_LENGTH} characters; shorten its pre-release/build parts",
+            field="pack.version",
+            code="invalid_manifest",
+        )
     try:
         parse_version(version)
     except PackFormatError:
@@ -127,7 +134,7 @@ def parse_manifest(data: bytes | str) -> PackManifest:
         ) from None
     description = required_str("description", '"what the rules check"')
     license_ = required_str("license", '"MIT" (an SPDX identifier)')
-    if not _SPDX_RE.match(license_):
+    if not _SPDX_RE.match(license_) or len(license_) > 100:
         raise PackFormatError(
             f"pack.license {license_!r} is not an SPDX expression, e.g. \"MIT\" or \"Apache-2.0\"",
             field="pack.license",
@@ -147,9 +154,13 @@ def parse_manifest(data: bytes | str) -> PackManifest:
         go = go.strip()
         _check_range("go", go)
     tags = table.get("tags", [])
-    if not isinstance(tags, list) or not all(isinstance(t, str) and SEGMENT_RE.match(t) for t in tags):
+    if (
+        not isinstance(tags, list)
+        or len(tags) > 20
+        or not all(isinstance(t, str) and SEGMENT_RE.match(t) and len(t) <= 32 for t in tags)
+    ):
         raise PackFormatError(
-            'pack.tags must be a list of lowercase words, e.g. tags = ["http", "security"]',
+            'pack.tags must be a list of up to 20 lowercase words (32 characters each), e.g. tags = ["http", "security"]',
             field="pack.tags",
             code="invalid_manifest",
         )
@@ -166,6 +177,9 @@ def parse_manifest(data: bytes | str) -> PackManifest:
 
 
 def _check_range(key: str, text: str) -> None:
+    if len(text) > 200:
+        raise PackFormatError(f"pack.{key} is longer than 200 characters; simplify the range",
+                              field=f"pack.{key}", code="invalid_manifest")
     try:
         SemverRange.parse(text)
     except PackFormatError as exc:

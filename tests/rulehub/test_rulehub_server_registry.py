@@ -270,3 +270,24 @@ def test_rate_limit_answers_429_with_retry_after(hub: HubServer) -> None:
     limited = codes[-1]
     _error(limited, 429, "rate_limited")
     assert int(limited.headers["Retry-After"]) >= 1
+
+
+def test_oversized_fields_are_4xx_on_every_database(hub: HubServer, publisher: Subscriber) -> None:
+    """Column limits (enforced by PostgreSQL, not SQLite) must surface as 400s, never as a 500."""
+    name = f"{publisher.namespace}/long"
+    long_version = "1.0.0-" + "a" * 130
+    _error(publisher.publish(name, long_version, hub.artifact(name, "1.0.0")), 400, "invalid_version")
+    good = hub.artifact(name, "1.0.0")
+    def with_manifest(text: str) -> bytes:
+        return tar_bytes({"pack.toml": text.encode()})
+
+    base = f'[pack]\nname = "{name}"\nversion = "1.0.0"\ndescription = "d"\nlicense = "MIT"\ntier = "free"\nengine = "*"\n'
+    _error(publisher.publish(name, "1.0.0", with_manifest(base.replace('"MIT"', '"' + "M" * 300 + '"'))),
+           400, "invalid_manifest")
+    _error(publisher.publish(name, "1.0.0", with_manifest(base.replace('engine = "*"', 'engine = "' + ">=1.0.0 " * 40 + '"'))),
+           400, "invalid_manifest")
+    _error(publisher.publish(name, "1.0.0", with_manifest(base + "tags = [" + ", ".join(['"t"'] * 30) + "]\n")),
+           400, "invalid_manifest")
+    rules = [{"name": "r", "tags": ["x" * 100] * 20}]
+    _error(publisher.publish(name, "1.0.0", hub.artifact(name, "1.0.0", rules=rules)), 400, "invalid_rules_index")
+    assert publisher.publish(name, "1.0.0", good).status_code == 201

@@ -37,6 +37,8 @@ def get_tenant(session: Session, slug: str) -> Tenant:
 
 def create_tenant(session: Session, slug: str, name: str = "") -> Tenant:
     _slug("tenant", slug)
+    if len(name) > 200:
+        raise BadRequest("tenant names are at most 200 characters", code="invalid_tenant")
     if session.scalars(select(Tenant).where(Tenant.slug == slug)).first():
         raise Conflict(f"tenant {slug!r} already exists", code="tenant_exists")
     tenant = Tenant(slug=slug, name=name or slug)
@@ -58,8 +60,10 @@ def create_account(
 ) -> Account:
     """Create an account in an existing tenant; `password` (optional) is stored as argon2."""
     email = email.strip().lower()
-    if not _EMAIL_RE.match(email):
+    if not _EMAIL_RE.match(email) or len(email) > 254:
         raise BadRequest(f"{email!r} is not an email address", code="invalid_email")
+    if len(display_name) > 200:
+        raise BadRequest("display names are at most 200 characters", code="invalid_name")
     if role not in ("owner", "member"):
         raise BadRequest("role must be owner or member", code="invalid_role")
     tenant = get_tenant(session, tenant_slug)
@@ -74,6 +78,8 @@ def create_account(
 
 
 def hash_password(password: str) -> str:
+    if len(password) > 1024:
+        raise BadRequest("passwords are at most 1024 characters", code="weak_password")
     if len(password) < 8:
         raise BadRequest("passwords need at least 8 characters", code="weak_password")
     return _hasher.hash(password)
@@ -174,6 +180,8 @@ def create_api_key(session: Session, account: Account, *, scopes: list[str], nam
     if bad or not scopes:
         raise BadRequest(f"scopes must be a non-empty subset of {', '.join(SCOPES)}; got {bad or scopes}",
                          code="invalid_scopes")
+    if len(name) > 200:
+        raise BadRequest("API key names are at most 200 characters", code="invalid_name")
     secret, key_id, secret_hash = new_api_key_material()
     session.add(ApiKey(key_id=key_id, secret_hash=secret_hash, name=name, account_id=account.id,
                        tenant_id=account.tenant_id, scopes=" ".join(sorted(set(scopes)))))

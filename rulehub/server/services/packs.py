@@ -49,6 +49,8 @@ def check_name(ns: str, name: str) -> str:
 
 
 def check_version(version: str) -> str:
+    if len(version) > 128:
+        raise BadRequest("version is longer than 128 characters", code="invalid_version")
     try:
         parse_version(version)
     except PackFormatError as exc:
@@ -107,6 +109,10 @@ def _rules_index(data: bytes, settings: Settings) -> list[dict[str, str]]:
             raise BadRequest(f"rules.json lists {item['name']!r} twice", code="invalid_rules_index")
         seen.add(item["name"])
         tags = item.get("tags", [])
+        tag_text = " ".join(t for t in tags if isinstance(t, str)) if isinstance(tags, list) else ""
+        if len(tag_text) > 1000:
+            raise BadRequest(f"rules.json: {item['name']!r} has more than 1000 characters of tags",
+                             code="invalid_rules_index")
 
         def text(key: str) -> str:
             value = item.get(key, "")
@@ -116,7 +122,7 @@ def _rules_index(data: bytes, settings: Settings) -> list[dict[str, str]]:
             "name": item["name"],
             "summary": text("summary"),
             "severity": text("severity")[:32],
-            "tags": " ".join(t for t in tags if isinstance(t, str)) if isinstance(tags, list) else "",
+            "tags": tag_text,
             "docs": text("docs"),
         })
     return rules
