@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,20 +29,29 @@ def _int(name: str, default: int) -> int:
 
 
 def _load_or_create_secret(keys_dir: Path) -> bytes:
+    """The key in `keys_dir/portal-secret`, created (0600) by whichever worker gets there first.
+
+    Written to a temporary file and hard-linked into place, so a concurrent worker sees either
+    no file or the complete key, never an empty one.
+    """
     path = keys_dir / "portal-secret"
-    try:
-        return bytes.fromhex(path.read_text().strip())
-    except FileNotFoundError:
-        pass
-    keys_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
-    value = secrets.token_hex(32)
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:  # another worker won the race: use its key
-        return bytes.fromhex(path.read_text().strip())
-    with os.fdopen(fd, "w") as fh:
-        fh.write(value)
-    return bytes.fromhex(value)
+    if not path.exists():
+        keys_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fd, tmp = tempfile.mkstemp(dir=keys_dir, prefix=".portal-secret-")
+        try:
+            with os.fdopen(fd, "w") as fh:
+                fh.write(secrets.token_hex(32))
+            os.chmod(tmp, 0o600)
+            try:
+                os.link(tmp, path)
+            except FileExistsError:
+                pass  # another worker won the race: use its key
+        finally:
+            os.unlink(tmp)
+    secret = bytes.fromhex(path.read_text().strip())
+    if len(secret) < 16:
+        raise SystemExit(f"{path} holds no usable portal secret; delete it to generate a new one")
+    return secret
 
 
 @dataclass(frozen=True)
