@@ -94,25 +94,35 @@ def _count(n: int, what: str = "arg") -> str:
     return f"1 {what}" if n == 1 else f"{n} {what}s"
 
 
-def _string_constant(pass_, file, node, depth: int = 0) -> str | None:
-    """The value of a constant string expression: literals, `+` of them, named constants."""
-    node = unparen(node)
-    if node.type in ("interpreted_string_literal", "raw_string_literal"):
-        return go_string_value(file.text(node))
-    if node.type == "binary_expression":
-        op = node.child_by_field_name("operator")
-        if op is None or op.type != "+":
-            return None
-        left = _string_constant(pass_, file, node.child_by_field_name("left"), depth)
-        right = _string_constant(pass_, file, node.child_by_field_name("right"), depth) if left is not None else None
-        return left + right if right is not None else None
-    if node.type == "identifier" and depth < 4:
-        decl = pass_.resolve(file, node)
-        if decl is not None and decl.kind == "const" and decl.value is not None and decl.file is not None and decl.index == 0:
-            if decl.owner is None and decl.file is not file and _declared_twice(pass_, decl.name):
+def _string_constant(pass_, file, node) -> str | None:
+    """The value of a constant string expression: literals, `+` of them, named constants
+    (iterative: generated code concatenates thousands of literals)."""
+    parts: list[str] = []
+    stack = [(file, node, 0)]
+    while stack:
+        f, n, depth = stack.pop()
+        n = unparen(n)
+        if n.type in ("interpreted_string_literal", "raw_string_literal"):
+            value = go_string_value(f.text(n))
+            if value is None:
+                return None
+            parts.append(value)
+        elif n.type == "binary_expression":
+            op = n.child_by_field_name("operator")
+            if op is None or op.type != "+":
+                return None
+            stack.append((f, n.child_by_field_name("right"), depth))
+            stack.append((f, n.child_by_field_name("left"), depth))
+        elif n.type == "identifier" and depth < 4:
+            decl = pass_.resolve(f, n)
+            if decl is None or decl.kind != "const" or decl.value is None or decl.file is None or decl.index != 0:
+                return None
+            if decl.owner is None and decl.file is not f and _declared_twice(pass_, decl.name):
                 return None  # e.g. two `//go:build ignore` generators in one directory
-            return _string_constant(pass_, decl.file, decl.value, depth + 1)
-    return None
+            stack.append((decl.file, decl.value, depth + 1))
+        else:
+            return None
+    return "".join(parts)
 
 
 def _declared_twice(pass_, name: str) -> bool:
