@@ -13,6 +13,9 @@ Checks each struct field's tag the way vet's `structtag` does:
   promoted from another type, and are left alone;
 - a `json` or `xml` tag on an unexported field does nothing.
 
+A tag with no colon at all (`name,omitempty`) is left alone in a package that is or imports
+goyaml (`gopkg.in/yaml.v2`, `v3`) or mgo's `bson`: those read such a tag as their own key.
+
 ## Why is this bad?
 A tag that is not canonical is silently ignored or misread: `json: "id"` gives the field
 no JSON name at all, `json:"id,omitempty",xml:"id"` hides the `xml` key, and
@@ -47,7 +50,7 @@ from tree_sitter import Node
 from analyzer.analysis_pass import Pass
 from analyzer.goliteral import unquote
 from analyzer.rule import Rule
-from analyzer.source import GoFile
+from analyzer.source import GoFile, walk_named
 from analyzer.structtag import go_quote, lookup, pairs
 
 QUERY = """
@@ -56,17 +59,37 @@ QUERY = """
 
 # These packages test what their own decoders do with broken tags (vet skips them too).
 _SKIPPED_PACKAGES = ("encoding/json", "encoding/xml")
+_BARE_TAG_LIBRARIES = frozenset({"yaml", "bson"})
 
 
 def run(pass_: Pass) -> None:
     directory = pass_.package.directory.replace(os.sep, "/").rstrip("/")
     if directory.endswith(_SKIPPED_PACKAGES):
         return
+    bare_ok = _reads_bare_tags(pass_)
     for file, fields, _ in pass_.iter_matches("fields"):
         seen: dict[tuple[str, str], Node] = {}
         for decl in fields.named_children:
             if decl.type == "field_declaration":
-                _check_field(pass_, file, decl, seen)
+                _check_field(pass_, file, decl, seen, bare_ok)
+
+
+def _reads_bare_tags(pass_: Pass) -> bool:
+    """The package is, or imports, a library that reads a tag without any colon as its own
+    key (goyaml v2/v3, mgo's bson): there `name,omitempty` is a valid tag."""
+    for f in pass_.files:
+        if f.package_name.removesuffix("_test") in _BARE_TAG_LIBRARIES:
+            return True
+        for top in f.root.named_children:
+            if top.type != "import_declaration":
+                continue
+            for spec in walk_named(top):
+                if spec.type == "import_spec":
+                    path = spec.child_by_field_name("path")
+                    last = f.text(path).strip('"`').rsplit("/", 1)[-1].split(".", 1)[0] if path is not None else ""
+                    if last in _BARE_TAG_LIBRARIES:
+                        return True
+    return False
 
 
 def _field_names(file: GoFile, decl: Node) -> tuple[list[tuple[str, Node]], bool]:
@@ -86,7 +109,7 @@ def _field_names(file: GoFile, decl: Node) -> tuple[list[tuple[str, Node]], bool
     return [(file.text(node), typ)], True
 
 
-def _check_field(pass_: Pass, file: GoFile, decl: Node, seen: dict[tuple[str, str], Node]) -> None:
+def _check_field(pass_: Pass, file: GoFile, decl: Node, seen: dict[tuple[str, str], Node], bare_ok: bool) -> None:
     tag_node = decl.child_by_field_name("tag")
     if tag_node is None:
         return
@@ -95,7 +118,9 @@ def _check_field(pass_: Pass, file: GoFile, decl: Node, seen: dict[tuple[str, st
         return
     names, embedded = _field_names(file, decl)
     parsed = pairs(tag)
-    if isinstance(parsed, str):
+    if isinstance(parsed, str) and bare_ok and ":" not in tag:
+        pass  # a bare yaml/bson key, read as a whole
+    elif isinstance(parsed, str):
         pass_.report(file, tag_node, f"struct field tag {go_quote(tag)} not compatible with reflect.StructTag.Get: {parsed}")
     else:
         keys: set[str] = set()
