@@ -11,6 +11,8 @@ from rulehub.server.models import RevokedToken, utcnow
 
 
 def revoke_jti(session: Session, jti: str, expires_at: datetime | None = None) -> None:
+    """Revoke one access token; also drops revocations whose tokens have expired (they are moot)."""
+    purge_expired_revocations(session)
     if session.get(RevokedToken, jti) is None:
         session.add(RevokedToken(jti=jti, expires_at=expires_at))
 
