@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import IO, Sequence
 
 from analyzer.baseline import BaselineError, load_baseline, write_baseline
-from analyzer.builtin_rules import ENGINE_RULES, INTERNAL, SYNTAX
+from analyzer.builtin_rules import ENGINE_RULES, INTERNAL
 from analyzer.checker import CheckResult, check_patterns, default_jobs
 from analyzer.cli.errors import EXIT_CLEAN, EXIT_FINDINGS, EXIT_INTERNAL, UsageError
 from analyzer.config import Config, ConfigError, load_for

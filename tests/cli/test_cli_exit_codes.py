@@ -1,7 +1,6 @@
 """Exit codes: 0 clean, 1 findings, 2 usage/config error, 3 internal error (findings still printed)."""
 
 import json
-import textwrap
 from pathlib import Path
 
 import pytest

@@ -2,7 +2,6 @@
 
 import json
 
-import pytest
 
 from analyzer.diagnostics import Diagnostic, Severity
 from analyzer.source import GoFile
