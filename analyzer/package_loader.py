@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from typing import Iterable, Iterator
+from typing import Iterable, Iterator, Mapping
 
 from analyzer.analysis_pass import Package
 from analyzer.diagnostics import Diagnostic
@@ -16,26 +16,31 @@ from pathlib import Path
 MAX_FILE_BYTES = 64 * 1024 * 1024
 
 
-def load_package_files(group: PackageFiles, include_generated: bool = False, cwd: str | None = None) -> tuple[list[Package], list[Diagnostic]]:
-    """Parse one directory's files. Unreadable files become `internal` findings."""
+def load_package_files(
+    group: PackageFiles, include_generated: bool = False, cwd: str | None = None, sources: Mapping[str, bytes] | None = None
+) -> tuple[list[Package], list[Diagnostic]]:
+    """Parse one directory's files. Unreadable files become `internal` findings.
+    `sources`: bytes already read (the result cache reads them for its key), so no file is read twice."""
     problems: list[Diagnostic] = []
     by_name: dict[str, list[GoFile]] = {}
     for path in group.paths:
-        full = path if os.path.isabs(path) or cwd is None else os.path.join(cwd, path)
-        try:
-            size = os.path.getsize(full)
-            if size > MAX_FILE_BYTES:
+        data = sources.get(path) if sources is not None else None
+        if data is None:
+            full = path if os.path.isabs(path) or cwd is None else os.path.join(cwd, path)
+            try:
+                size = os.path.getsize(full)
+                if size > MAX_FILE_BYTES:
+                    with open(full, "rb") as fh:
+                        head = fh.read(64 * 1024)
+                    if not include_generated and is_generated(head):
+                        continue  # skipped like any generated file, whatever its size
+                    problems.append(internal_diagnostic(None, f"{path}: skipped, {size} bytes is over the {MAX_FILE_BYTES} byte limit; exclude it (exclude = [...] in .gocheck.toml)", path=path))
+                    continue
                 with open(full, "rb") as fh:
-                    head = fh.read(64 * 1024)
-                if not include_generated and is_generated(head):
-                    continue  # skipped like any generated file, whatever its size
-                problems.append(internal_diagnostic(None, f"{path}: skipped, {size} bytes is over the {MAX_FILE_BYTES} byte limit; exclude it (exclude = [...] in .gocheck.toml)", path=path))
+                    data = fh.read()
+            except OSError as exc:
+                problems.append(internal_diagnostic(None, f"{path}: cannot read: {exc.strerror or exc}", path=path))
                 continue
-            with open(full, "rb") as fh:
-                data = fh.read()
-        except OSError as exc:
-            problems.append(internal_diagnostic(None, f"{path}: cannot read: {exc.strerror or exc}", path=path))
-            continue
         if not include_generated and is_generated(data):
             continue
         f = GoFile.parse(path, data)
