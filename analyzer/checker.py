@@ -20,7 +20,8 @@ from typing import Callable, Iterator, Sequence
 from analyzer.analysis_pass import Package
 from analyzer.diagnostics import Diagnostic
 from analyzer.discovery import PackageFiles, expand_patterns
-from analyzer.package_loader import load_package_files
+from analyzer.gomod import find_module
+from analyzer.package_loader import MAX_FILE_BYTES, load_package_files
 from analyzer.result_cache import ResultCache, ruleset_fingerprint
 from analyzer.rule import Rule
 from analyzer.runner import Engine, EngineOptions
@@ -89,13 +90,15 @@ class _RunState:
 _STATE: _RunState | None = None  # set in the parent before forking workers
 
 
-def _read_sources(group: PackageFiles, cwd: str | None) -> list[tuple[str, bytes]] | None:
-    out = []
+def _read_sources(group: PackageFiles, cwd: str | None) -> dict[str, bytes] | None:
+    out = {}
     for path in group.paths:
         full = path if os.path.isabs(path) or cwd is None else os.path.join(cwd, path)
         try:
             with open(full, "rb") as fh:
-                out.append((path, fh.read()))
+                if os.fstat(fh.fileno()).st_size > MAX_FILE_BYTES:
+                    return None  # the loader decides (skip or report); never cache it
+                out[path] = fh.read()
         except OSError:
             return None  # let the loader report it; never cache a read failure
     return out
@@ -106,15 +109,20 @@ def _check_group(item: tuple[int, PackageFiles]) -> _GroupResult:
     state = _STATE
     assert state is not None
     key = None
+    sources = None
     if state.cache is not None:
         sources = _read_sources(group, state.cwd)
         if sources is not None:
-            key = ResultCache.key(state.fingerprint, group.directory, sources)
+            # Package context beyond the files: the go.mod that governs the directory.
+            module = find_module(Path(state.cwd or ".") / group.directory)
+            context = f"{group.directory}\0{module.path if module else ''}\0{module.go_version if module else ''}"
+            key = ResultCache.key(state.fingerprint, context, sources.items())
             entry = state.cache.get(key)
             if entry is not None:
                 return _GroupResult(index, entry["diagnostics"], entry.get("files", 0), entry.get("packages", 0), entry.get("bytes", 0), True)
-    packages, diagnostics = load_package_files(group, state.options.include_generated, state.cwd)
+    packages, diagnostics = load_package_files(group, state.options.include_generated, state.cwd, sources)
     files = nbytes = 0
+    npackages = len(packages)
     for package in packages:
         files += len(package.files)
         nbytes += sum(len(f.source) for f in package.files)
@@ -123,8 +131,8 @@ def _check_group(item: tuple[int, PackageFiles]) -> _GroupResult:
             found = state.package_filter(found, package)
         diagnostics.extend(found)
     if key is not None and not any(d.rule == "internal" for d in diagnostics):
-        state.cache.put(key, diagnostics, files=files, packages=len(packages), bytes=nbytes)
-    return _GroupResult(index, diagnostics, files, len(packages), nbytes, False)
+        state.cache.put(key, diagnostics, files=files, packages=npackages, bytes=nbytes)
+    return _GroupResult(index, diagnostics, files, npackages, nbytes, False)
 
 
 def default_jobs() -> int:

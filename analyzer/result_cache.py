@@ -1,7 +1,7 @@
 """On-disk cache of per-package results, keyed by everything that decides them.
 
-Key = sha256 of: engine version, the rule-set fingerprint (rule names, packs and their
-versions, severities, queries and the source of each rule's module), the run options that
+Key = sha256 of: engine version and source, the rule-set fingerprint (rule names, packs and
+their versions and sources, severities, queries, declarative messages), the run options that
 change results, the package directory, and each file's path and content hash. An unchanged
 package re-checks without parsing; editing one file re-checks only its package.
 
@@ -11,6 +11,7 @@ half an entry; an entry that does not decode is treated as a miss and rewritten.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import inspect
 import json
@@ -36,23 +37,60 @@ def default_cache_dir() -> Path:
 
 
 def ruleset_fingerprint(rules: Sequence[Rule], extra: Iterable[str] = ()) -> str:
+    """Everything about the rule set that can change a result: each rule's fields, the
+    source of its pack (every module beside it and `pack.toml`, so the pack's version and
+    shared helpers count), values a declarative rule closes over (message, fix), and the
+    engine's own source (scope, CFG, suppression... a fix there must not replay stale
+    results even when ENGINE_VERSION was not bumped)."""
     h = hashlib.sha256(f"engine={ENGINE_VERSION};format={CACHE_FORMAT}".encode())
-    seen_files: set[str] = set()
+    h.update(_engine_digest())
+    seen_dirs: set[Path] = set()
     for rule in sorted(rules, key=lambda r: r.name):
-        h.update(f"\0{rule.name}\0{rule.pack}\0{rule.severity}\0{rule.query or ''}\0{rule.go_versions}".encode())
+        h.update(
+            f"\0{rule.name}\0{rule.pack}\0{rule.severity}\0{rule.query or ''}\0{rule.go_versions}"
+            f"\0{rule.enabled_by_default}\0{getattr(rule.run, '__module__', '')}".encode()
+        )
+        for cell in getattr(rule.run, "__closure__", None) or ():
+            try:
+                value = cell.cell_contents
+            except ValueError:  # empty cell
+                continue
+            if value is None or isinstance(value, (str, int, float, bool, tuple)):
+                h.update(b"\0" + repr(value).encode())
         try:
             source_file = inspect.getsourcefile(rule.run)
         except TypeError:
             source_file = None
-        if source_file and source_file not in seen_files:
-            seen_files.add(source_file)
-            try:
-                h.update(Path(source_file).read_bytes())
-            except OSError:
-                h.update(source_file.encode())
+        if source_file:
+            directory = Path(source_file).resolve().parent
+            if directory not in seen_dirs:
+                seen_dirs.add(directory)
+                h.update(_directory_digest(directory))
     for item in extra:
         h.update(b"\0" + item.encode())
     return h.hexdigest()
+
+
+def _directory_digest(directory: Path) -> bytes:
+    h = hashlib.sha256(str(directory).encode())
+    for path in sorted([*directory.glob("*.py"), *directory.glob("*.toml")]):
+        try:
+            h.update(b"\0" + path.name.encode() + b"\0" + path.read_bytes())
+        except OSError:
+            h.update(b"\0" + path.name.encode())
+    return h.digest()
+
+
+@functools.lru_cache(maxsize=1)
+def _engine_digest() -> bytes:
+    root = Path(__file__).resolve().parent
+    h = hashlib.sha256()
+    for path in sorted(root.rglob("*.py")):
+        try:
+            h.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes())
+        except OSError:
+            pass
+    return h.digest()
 
 
 @dataclass(frozen=True)
