@@ -295,9 +295,21 @@ def _line_text(result: CheckResult):
 # -- gocheck rules / explain ----------------------------------------------------------
 
 
+def _listing_pack_dirs(args: argparse.Namespace) -> list[Path]:
+    """`--pack-dir` packs plus the project's verified `[packs]`, offline: listing rules must
+    never download. A project whose packs are not synced yet still lists the rest."""
+    dirs = [Path(p) for p in (args.pack_dir or [])]
+    try:
+        from rulehub.loader import verified_pack_dirs
+
+        dirs += verified_pack_dirs(Path.cwd(), locked=True, offline=True)
+    except LoaderError as exc:
+        sys.stderr.write(f"gocheck: the project's rule packs are not included: {exc}\n")
+    return dirs
+
+
 def cmd_rules(args: argparse.Namespace) -> int:
-    pack_dirs = [Path(p) for p in (args.pack_dir or [])]
-    rules = sorted(available_rules(pack_dirs), key=lambda r: r.name)
+    rules = sorted(available_rules(_listing_pack_dirs(args)), key=lambda r: r.name)
     if args.format == "json":
         doc = [
             {
@@ -323,7 +335,7 @@ def cmd_rules(args: argparse.Namespace) -> int:
 
 
 def cmd_explain(args: argparse.Namespace) -> int:
-    rules = available_rules([Path(p) for p in (args.pack_dir or [])])
+    rules = available_rules(_listing_pack_dirs(args))
     by_name = {r.name: r for r in rules}
     rule = by_name.get(args.name) or by_name.get(args.name.lower())
     if rule is None:
