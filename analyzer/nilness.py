@@ -531,6 +531,8 @@ def _copied_to(ref: Node, parent: Node) -> Node | None:
 
 _LEAVING_NAME = re.compile(r"^(?:[Ff]atal|[Pp]anic|[Ee]xit|[Tt]hrow$|[Ff]ail[Nn]ow$|[Ss]kip|[Gg]oexit$)")
 
+_MAX_REFERENCES = 300
+
 _STATE_CHANGING = frozenset({"assignment_statement", "short_var_declaration", "inc_statement", "dec_statement", "var_declaration", "receive_statement", "send_statement"})
 
 
@@ -616,6 +618,9 @@ class NilAnalysis:
                 if key in candidates:
                     continue
                 candidates[key] = d
+                if len(d.references) > _MAX_REFERENCES:
+                    excluded.add(key)  # generated code: Node.parent is O(depth), stay linear
+                    continue
                 for r in ([d.ident] if d.ident is not None else []) + d.references:
                     if r.start_byte < func.start_byte or r.end_byte > func.end_byte:
                         continue
@@ -1092,6 +1097,9 @@ class NilAnalysis:
     def _walk(self, root: Node, st: State, store: bool = False) -> None:
         """Visit `root`'s expressions in (roughly) evaluation order, noting dereferences."""
         stack: list = [(root, st)]
+        called: set[tuple[int, int]] = set()
+        if root.type == "selector_expression" and root.parent is not None and root.parent.type == "call_expression":
+            called.add((root.start_byte, root.end_byte))
         while stack:
             item = stack.pop()
             if item[0] is None:
@@ -1119,8 +1127,7 @@ class NilAnalysis:
                 operand = n.child_by_field_name("operand")
                 d = self._var(operand) if operand is not None else None
                 if d is not None:
-                    parent = n.parent
-                    if parent is not None and parent.type == "call_expression" and parent.child_by_field_name("function") == n:
+                    if (n.start_byte, n.end_byte) in called:  # known from the call visited first, no .parent walk
                         self._method_call(n, d, st)
                     else:
                         self._deref(n, d, st, "field selection")
@@ -1150,6 +1157,8 @@ class NilAnalysis:
                     self._deref(n, d, st, "type assertion")
             elif t == "call_expression":
                 fn = n.child_by_field_name("function")
+                if fn is not None and fn.type == "selector_expression":
+                    called.add((fn.start_byte, fn.end_byte))
                 target = self.pass_.callee(self.file, n)
                 if target is not None and target[0] == "" and target[1] in _NO_EVAL_CALLS:
                     continue  # len(p.arr) of an array does not evaluate p
@@ -1182,7 +1191,11 @@ class NilAnalysis:
         finally:
             self._emit = emit
         out = t if when_true else f
-        return dict(out) if out is not None else None
+        if out is None:
+            return None
+        # A later operand runs only on some paths: like a dereference that does not
+        # post-dominate the check, it is no ground for a "possible" finding.
+        return {k: v for k, v in out.items() if v.kind != MAYBE}
 
     def _slice_cast(self, n: Node, conv, st: State) -> None:
         if conv is None or conv[0] is None or conv[1] is None:

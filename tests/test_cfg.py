@@ -281,3 +281,15 @@ func f(p *T, ok bool) int {
     # `return p.f` does not post-dominate the check: no "possible" finding for it,
     # but `q == nil` right after `var q *T` is always true.
     assert [x.message for x in findings] == ["tautological condition: nil == nil (q is always nil here)"]
+
+
+def test_nil_dataflow_on_deep_generated_expressions():
+    from analyzer.nilness import NilAnalysis
+
+    chain = " && ".join(["r.f > 0"] * 3000 + ["p.f > 0"])
+    nested = "(" * 2000 + "p" + ")" * 2000
+    src = f"type T struct{{ f int }}\nfunc f(p, r *T) bool {{\n\tif p == nil {{\n\t\tprintln()\n\t}}\n\tq := {nested}\n\t_ = q\n\tprintln(p.f)\n\treturn {chain}\n}}"
+    pkg, f = _package(src)
+    view = Pass(_FACTS_RULE, pkg, [], lambda d: None, severity=Severity.WARNING)
+    findings = NilAnalysis(view, f, _func(f, "f")).run()
+    assert [x.message for x in findings] == ["possible nil pointer dereference (p is compared with nil at line 4)"]

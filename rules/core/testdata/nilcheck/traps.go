@@ -209,3 +209,11 @@ func crashes(n *Node) {
 	}
 	n.Name = ""
 }
+
+// A dereference in a later operand of && runs only when the earlier ones hold.
+func conditionalOperand(n *Node, verbose bool) bool {
+	if n == nil {
+		println("no node")
+	}
+	return verbose && n.Name != ""
+}
