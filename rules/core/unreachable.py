@@ -106,14 +106,18 @@ def _noreturn_statement(pass_, file, stmt, trust_facts=False, panic_only=False) 
     target = pass_.callee(file, expr)
     if target == ("", "panic"):
         return True
-    if panic_only or not is_noreturn_call(pass_, file, expr):
+    if panic_only:
         return False
-    if trust_facts:
-        return True
-    if target is not None:
-        return target[0] != ""  # an imported function: from the table
-    method = file.text(unparen(expr.child_by_field_name("function")).child_by_field_name("field"))
-    return method in TESTING_NORETURN_METHODS or method in LOGGER_NORETURN_METHODS
+    if not trust_facts:
+        # only the standard-library table: imported functions, testing and log methods
+        if target is not None and target[0] == "":
+            return False
+        if target is None:
+            fn = unparen(expr.child_by_field_name("function"))
+            field = fn.child_by_field_name("field") if fn.type == "selector_expression" else None
+            if field is None or (file.text(field) not in TESTING_NORETURN_METHODS and file.text(field) not in LOGGER_NORETURN_METHODS):
+                return False
+    return is_noreturn_call(pass_, file, expr)
 
 
 def _has_break(file, stmt) -> bool:
@@ -142,6 +146,7 @@ def _ends(pass_, file, stmt, trust_facts=False, panic_only=False) -> bool:
     statements plus break/continue and calls that never return). Iterative: every node on
     the stack must end for `stmt` to end."""
     stack = [stmt]
+    breakable = []  # loops and switches that end only if no break leaves them: checked last, it costs a walk
     while stack:
         s = stack.pop()
         t = s.type
@@ -173,14 +178,14 @@ def _ends(pass_, file, stmt, trust_facts=False, panic_only=False) -> bool:
             if clause is None:
                 # `for cond {}` puts the condition directly under the for statement
                 has_condition = any(c.type not in ("block", "comment") for c in s.named_children)
-            if has_condition or _has_break(file, s):
+            if has_condition:
                 return False
+            breakable.append(s)
         elif t in ("expression_switch_statement", "type_switch_statement", "select_statement"):
             cases = [c for c in s.named_children if c.type in _CASES]
             if t != "select_statement" and not any(c.type == "default_case" for c in cases):
                 return False
-            if _has_break(file, s):
-                return False
+            breakable.append(s)
             for case in cases:
                 last = _last_statement(case)
                 if last is None:
@@ -188,7 +193,7 @@ def _ends(pass_, file, stmt, trust_facts=False, panic_only=False) -> bool:
                 stack.append(last)
         else:
             return False
-    return True
+    return not any(_has_break(file, b) for b in breakable)
 
 
 def _redundant_jump(pass_, file, terminator, run, trust_facts) -> bool:
