@@ -138,7 +138,22 @@ def _could_be_noreturn(pass_, file: GoFile, call: Node) -> bool:
     if name in _KNOWN_NAMES or _MAYBE_NORETURN.match(name):
         return True
     facts = _package_noreturn(pass_)
-    return name in facts or any(k.endswith("." + name) for k in facts)
+    return name in facts or name in _method_names(facts)
+
+
+_METHOD_NAMES: dict[int, tuple[frozenset[str], frozenset[str]]] = {}
+
+
+def _method_names(facts: frozenset[str]) -> frozenset[str]:
+    """The bare method names of `T.m` entries, computed once per fact set."""
+    hit = _METHOD_NAMES.get(id(facts))
+    if hit is not None and hit[0] is facts:
+        return hit[1]
+    if len(_METHOD_NAMES) > 256:
+        _METHOD_NAMES.clear()
+    names = frozenset(k.rsplit(".", 1)[1] for k in facts if "." in k)
+    _METHOD_NAMES[id(facts)] = (facts, names)
+    return names
 
 
 # Text a function body must contain to be worth a CFG when looking for never-returning functions.
@@ -168,6 +183,8 @@ def package_noreturn(package: "Package") -> frozenset[str]:
                 if recv_type is None:
                     continue
                 key = f"{recv_type}.{key}"
+            if not _may_end_without_returning(body):
+                continue
             funcs.append((key, f, top, f.source[body.start_byte : body.end_byte]))
     found: set[str] = set()
     view = Pass(_FACTS_RULE, package, [], lambda d: None, severity=Severity.WARNING)
@@ -186,6 +203,34 @@ def package_noreturn(package: "Package") -> frozenset[str]:
             return frozenset(found)
         found |= added
         hints = tuple(k.rsplit(".", 1)[-1].encode() + b"(" for k in added)
+
+
+def _may_end_without_returning(body: Node) -> bool:
+    """Can the body's last statement be where every path stops? Falling off the end, a
+    `return` or an `if` without `else` last all mean the function returns."""
+    stmts = None
+    for c in body.named_children:
+        if c.type == "statement_list":
+            stmts = c
+    if stmts is None or stmts.named_child_count == 0:
+        return False
+    last = stmts.named_children[-1]
+    i = stmts.named_child_count - 1
+    while last.type == "comment" and i > 0:
+        i -= 1
+        last = stmts.named_children[i]
+    t = last.type
+    if t in ("expression_statement", "select_statement", "labeled_statement", "block", "goto_statement"):
+        return True
+    if t == "assignment_statement":
+        return last.text.startswith(b"*")
+    if t == "for_statement":
+        return all(c.type in ("block", "comment") for c in last.named_children)
+    if t == "if_statement":
+        return last.child_by_field_name("alternative") is not None
+    if t in ("expression_switch_statement", "type_switch_statement"):
+        return any(c.type == "default_case" for c in last.named_children)
+    return False
 
 
 def _certain(view, file: GoFile, call: Node) -> str | None:
