@@ -9,9 +9,10 @@ it is nil, non-nil or unknown, refined by `x == nil` / `x != nil` conditions (wi
 - a dereference of a value that is nil on every path reaching it: a field selection, `*p`,
   indexing or slicing a nil pointer to an array, calling a nil func value, a type assertion
   or a method call on a nil interface, and `panic` with a nil value;
-- a possible nil dereference: the variable is compared with nil, and it is dereferenced on a
-  path where that comparison said nil (use after a check whose nil branch does not leave),
-  or it was dereferenced before being compared with nil (check after use);
+- a possible nil dereference: the variable is compared with nil, and the dereference follows
+  that check on every path, including the one where it said nil (use after a check whose nil
+  branch does not leave), or it was dereferenced on every path before being compared with
+  nil (check after use);
 - nil comparisons whose outcome is already known (`tautological condition: nil == nil`,
   `impossible condition: non-nil != nil`): the code they guard is dead or always runs.
 
