@@ -11,6 +11,7 @@ expressions thousands deep.
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass, field
 from typing import Iterable
 
@@ -58,9 +59,20 @@ class Declaration:
     value: Node | None = None
     index: int = 0
     import_path: str | None = None
-    references: list[Node] = field(default_factory=list, repr=False)
+    _references: list[Node] = field(default_factory=list, repr=False)
     # Function or func literal node whose body declares this (None for package level).
     owner: Node | None = field(default=None, repr=False)
+    # Set on package-level and universe declarations: their references span every file.
+    _scopes: "PackageScopes | None" = field(default=None, repr=False)
+
+    @property
+    def references(self) -> list[Node]:
+        """Every identifier that refers to this declaration (order unspecified across
+        functions). A local's references all lie in its function, resolved together; an
+        import's lie in its file; any other package-level name's in the whole package."""
+        if self._scopes is not None:
+            self._scopes._resolve_all(self.file if self.kind == "import" else None)
+        return self._references
 
     @property
     def is_local(self) -> bool:
@@ -111,33 +123,61 @@ def _string_content(file: GoFile, node: Node) -> str:
 
 
 class PackageScopes:
-    """Resolution for one package: build once, then `resolve(file, ident)`."""
+    """Resolution for one package: `resolve(file, ident)`.
+
+    Package-level names are declared up front (cheap); bodies are resolved lazily, one
+    top-level declaration at a time, when an identifier in it is first asked about. A
+    top-level declaration's locals never leak into another, so the result is the same as
+    resolving everything, and most rules only ask about a few functions."""
 
     def __init__(self, files: Iterable[GoFile]) -> None:
         self.files = list(files)
         self.universe = Scope(None, None)
         for name in BUILTIN_FUNCS:
-            self.universe.names[name] = Declaration(name, "builtin", None, None)
+            self.universe.names[name] = Declaration(name, "builtin", None, None, _scopes=self)
         for name in BUILTIN_TYPES:
-            self.universe.names[name] = Declaration(name, "type", None, None)
+            self.universe.names[name] = Declaration(name, "type", None, None, _scopes=self)
         self.package = Scope(self.universe, None)
         self.file_scopes: dict[str, Scope] = {}
         # per file: identifier start byte -> declaration
         self._resolved: dict[str, dict[int, Declaration]] = {}
-        self.declarations: list[Declaration] = []
+        self._declarations: list[Declaration] = []
+        # per file: start bytes of the root's children, and which of them are resolved
+        self._tops: dict[str, tuple[list[int], list[Node], list[bool]]] = {}
+        self._all_resolved = False
         self.imports: dict[str, dict[str, str]] = {}  # file path -> local name -> import path
         self.dot_imports: dict[str, list[str]] = {}
         for f in self.files:
             self._declare_package_level(f)
-        for f in self.files:
-            self._resolve_file(f)
 
     # -- queries ---------------------------------------------------------------
 
     def resolve(self, file: GoFile, ident: Node) -> Declaration | None:
-        return self._resolved.get(file.path, {}).get(ident.start_byte)
+        if file.path not in self.file_scopes:
+            return None
+        resolved = self._resolved.setdefault(file.path, {})
+        start = ident.start_byte
+        if not self._all_resolved:
+            tops = self._tops.get(file.path)
+            if tops is None:
+                children = file.root.children
+                tops = self._tops[file.path] = ([c.start_byte for c in children], children, [False] * len(children))
+            starts, children, done = tops
+            i = bisect.bisect_right(starts, start) - 1
+            if i >= 0 and not done[i]:
+                done[i] = True
+                self._resolve_top(file, children[i])
+        return resolved.get(start)
+
+    @property
+    def declarations(self) -> list[Declaration]:
+        self._resolve_all()
+        return self._declarations
 
     def import_path(self, file: GoFile, ident: Node) -> str | None:
+        imports = self.imports.get(file.path)
+        if not imports or file.text(ident) not in imports:
+            return None  # not an imported name here: no need to resolve the function around it
         decl = self.resolve(file, ident)
         return decl.import_path if decl is not None and decl.kind == "import" else None
 
@@ -150,7 +190,9 @@ class PackageScopes:
         if decl.name == "_":
             return
         scope.names[decl.name] = decl
-        self.declarations.append(decl)
+        self._declarations.append(decl)
+        if decl.owner is None:
+            decl._scopes = self
         if decl.ident is not None and decl.file is not None:
             self._resolved.setdefault(decl.file.path, {})[decl.ident.start_byte] = decl
 
@@ -207,12 +249,32 @@ class PackageScopes:
                 idx = 0 if len(values) == len(names) else i
                 self._declare(scope, Declaration(f.text(name), kind, name, f, spec, type_node=type_node, value=v, index=idx, owner=owner))
 
-    def _resolve_file(self, f: GoFile) -> None:
+    def _resolve_all(self, only: GoFile | None = None) -> None:
+        """Resolve every top-level declaration not yet resolved (of `only`, when given)."""
+        if self._all_resolved:
+            return
+        for f in [only] if only is not None else self.files:
+            if f.path not in self.file_scopes:
+                continue
+            tops = self._tops.get(f.path)
+            if tops is None:
+                children = f.root.children
+                tops = self._tops[f.path] = ([c.start_byte for c in children], children, [False] * len(children))
+            _, children, done = tops
+            for i, child in enumerate(children):
+                if not done[i]:
+                    done[i] = True
+                    self._resolve_top(f, child)
+        if only is None:
+            self._all_resolved = True
+
+    def _resolve_top(self, f: GoFile, top: Node) -> None:
+        """Resolve the identifiers of one top-level declaration (or stray node) of `f`."""
         resolved = self._resolved.setdefault(f.path, {})
         file_scope = self.file_scopes[f.path]
         text = f.text
         # Work items: (node, scope, owner) to visit, or a callable to run (deferred declarations).
-        stack: list = [(f.root, file_scope, None)]
+        stack: list = [(top, file_scope, None)]
         push = stack.append
         while stack:
             item = stack.pop()
@@ -227,7 +289,7 @@ class PackageScopes:
                 decl = scope.lookup(text(node))
                 if decl is not None:
                     resolved[node.start_byte] = decl
-                    decl.references.append(node)
+                    decl._references.append(node)
                 continue
             if t in ("function_declaration", "method_declaration", "func_literal"):
                 fscope = Scope(scope, node)
@@ -320,7 +382,7 @@ class PackageScopes:
                 if stmt.type == "short_var_declaration" and existing is not None and existing.owner is owner and existing.kind != "import":
                     # `a, err := ...` redeclares nothing: err is assigned, not declared.
                     self._resolved.setdefault(f.path, {})[name.start_byte] = existing
-                    existing.references.append(name)
+                    existing._references.append(name)
                     continue
                 if stmt.type == "range_clause":
                     v, idx = right, i
