@@ -104,6 +104,9 @@ def parse_manifest(data: bytes | str) -> PackManifest:
             raise PackFormatError(
                 f"pack.{key} must be a non-empty string, e.g. {key} = {hint}", field=f"pack.{key}", code="invalid_manifest"
             )
+        if "\x00" in value:
+            raise PackFormatError(f"pack.{key} contains a NUL character; remove it", field=f"pack.{key}",
+                                  code="invalid_manifest")
         if len(value) > _MAX_TEXT:
             raise PackFormatError(
                 f"pack.{key} is longer than {_MAX_TEXT} characters; shorten it", field=f"pack.{key}", code="invalid_manifest"
@@ -111,7 +114,7 @@ def parse_manifest(data: bytes | str) -> PackManifest:
         return value.strip()
 
     name = required_str("name", '"acme/http-safety"')
-    if not NAME_RE.match(name) or len(name) > 200:
+    if not NAME_RE.fullmatch(name) or len(name) > 200:
         raise PackFormatError(
             f"pack.name {name!r} must be 'namespace/name' in lowercase letters, digits and '-', e.g. \"acme/http-safety\"",
             field="pack.name",
@@ -134,7 +137,7 @@ def parse_manifest(data: bytes | str) -> PackManifest:
         ) from None
     description = required_str("description", '"what the rules check"')
     license_ = required_str("license", '"MIT" (an SPDX identifier)')
-    if not _SPDX_RE.match(license_) or len(license_) > 100:
+    if not _SPDX_RE.fullmatch(license_) or len(license_) > 100:
         raise PackFormatError(
             f"pack.license {license_!r} is not an SPDX expression, e.g. \"MIT\" or \"Apache-2.0\"",
             field="pack.license",
@@ -157,7 +160,7 @@ def parse_manifest(data: bytes | str) -> PackManifest:
     if (
         not isinstance(tags, list)
         or len(tags) > 20
-        or not all(isinstance(t, str) and SEGMENT_RE.match(t) and len(t) <= 32 for t in tags)
+        or not all(isinstance(t, str) and SEGMENT_RE.fullmatch(t) and len(t) <= 32 for t in tags)
     ):
         raise PackFormatError(
             'pack.tags must be a list of up to 20 lowercase words (32 characters each), e.g. tags = ["http", "security"]',

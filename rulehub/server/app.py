@@ -15,6 +15,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from rulehub.server.api.deps import HubState
+from rulehub.server.api.nul_guard import NulGuardMiddleware
 from rulehub.server.api.routes import auth, health, packs, publish, tuf, usage
 from rulehub.server.bootstrap import initialise_state
 from rulehub.server.db import Database, check_schema
@@ -82,6 +83,7 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None) 
 
     mount_portal(app)
     # --- end portal ---
+    app.add_middleware(NulGuardMiddleware)
     app.add_middleware(MetricsMiddleware, metrics=metrics)
     return app
 

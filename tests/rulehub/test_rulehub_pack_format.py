@@ -73,6 +73,8 @@ def test_parse_good_manifest(tmp_path: Path) -> None:
         ('go = ">=1.18"', 'go = "1.x.3"', "pack.go"),
         ('tags = ["http", "security"]', 'tags = "http"', "pack.tags"),
         ('license = "MIT"', 'license = ""', "pack.license"),
+        ('description = "HTTP client and server safety checks"', 'description = "a\\u0000b"', "pack.description"),
+        ('tags = ["http", "security"]', 'tags = ["http\\n"]', "pack.tags"),
         ('description = "HTTP client and server safety checks"\n', "", "pack.description"),
     ],
 )

@@ -132,6 +132,8 @@ def test_health_metrics_openapi(hub: HubServer) -> None:
         ("GET", "/v1/packs", {"params": {"q": "x" * 500}}, 422, "validation_error"),
         ("GET", "/tuf/abc.root.json", {}, 422, "validation_error"),
         ("GET", "/tuf/99999.root.json", {}, 404, "metadata_not_found"),
+        ("GET", "/v1/packs", {"params": {"rule": "a\x00b"}}, 400, "invalid_characters"),
+        ("GET", "/v1/packs", {"params": {"q": "\x00"}}, 400, "invalid_characters"),
     ],
 )
 def test_errors_are_json(hub: HubServer, method: str, path: str, kwargs: dict, status: int, code: str) -> None:

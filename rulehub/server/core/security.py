@@ -51,7 +51,7 @@ def check_api_key(session: Session, presented: str) -> ApiKey:
     """The live ApiKey row for `presented`, or Unauthorized (same message for every failure)."""
     bad = Unauthorized("invalid or revoked API key; create a new one in the portal or with `rulehub admin create-key`",
                        code="invalid_api_key")
-    match = _API_KEY_RE.match(presented or "")
+    match = _API_KEY_RE.fullmatch(presented or "")
     if not match:
         raise bad
     key_id, secret = match.groups()

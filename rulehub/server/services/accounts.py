@@ -22,7 +22,7 @@ _hasher = PasswordHasher()
 
 
 def _slug(kind: str, value: str) -> str:
-    if not _SLUG_RE.match(value or ""):
+    if not _SLUG_RE.fullmatch(value or ""):
         raise BadRequest(f"{kind} {value!r} must be lowercase letters, digits and '-' (max 63)", code=f"invalid_{kind}")
     return value
 
@@ -37,6 +37,7 @@ def get_tenant(session: Session, slug: str) -> Tenant:
 
 def create_tenant(session: Session, slug: str, name: str = "") -> Tenant:
     _slug("tenant", slug)
+    _no_nul(tenant=name)
     if len(name) > 200:
         raise BadRequest("tenant names are at most 200 characters", code="invalid_tenant")
     if session.scalars(select(Tenant).where(Tenant.slug == slug)).first():
@@ -54,13 +55,20 @@ def get_account(session: Session, email: str) -> Account:
     return account
 
 
+def _no_nul(**fields: str | None) -> None:
+    for name, value in fields.items():
+        if value and "\x00" in value:
+            raise BadRequest(f"{name} contains a NUL character", code=f"invalid_{name}")
+
+
 def create_account(
     session: Session, email: str, tenant_slug: str, *, password: str | None = None,
     display_name: str = "", role: str = "member",
 ) -> Account:
     """Create an account in an existing tenant; `password` (optional) is stored as argon2."""
+    _no_nul(email=email, display_name=display_name, password=password)
     email = email.strip().lower()
-    if not _EMAIL_RE.match(email) or len(email) > 254:
+    if not _EMAIL_RE.fullmatch(email) or len(email) > 254:
         raise BadRequest(f"{email!r} is not an email address", code="invalid_email")
     if len(display_name) > 200:
         raise BadRequest("display names are at most 200 characters", code="invalid_name")
@@ -180,6 +188,7 @@ def create_api_key(session: Session, account: Account, *, scopes: list[str], nam
     if bad or not scopes:
         raise BadRequest(f"scopes must be a non-empty subset of {', '.join(SCOPES)}; got {bad or scopes}",
                          code="invalid_scopes")
+    _no_nul(name=name)
     if len(name) > 200:
         raise BadRequest("API key names are at most 200 characters", code="invalid_name")
     secret, key_id, secret_hash = new_api_key_material()

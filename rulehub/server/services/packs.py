@@ -43,7 +43,7 @@ _RULE_NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_./-]{0,199}$")
 
 def check_name(ns: str, name: str) -> str:
     for part, label in ((ns, "namespace"), (name, "pack name")):
-        if not SEGMENT_RE.match(part or "") or len(part) > 64:
+        if not SEGMENT_RE.fullmatch(part or "") or len(part) > 64:
             raise BadRequest(f"{label} {part!r} must be lowercase letters, digits and '-'", code="invalid_name")
     return f"{ns}/{name}"
 
@@ -93,6 +93,8 @@ def _rules_index(data: bytes, settings: Settings) -> list[dict[str, str]]:
         if exc.code == "missing_member":
             return []
         raise _pack_error(exc) from None
+    if b"\\u0000" in raw or b"\x00" in raw:
+        raise BadRequest("rules.json contains a NUL character; remove it", code="invalid_rules_index")
     try:
         doc = json.loads(raw)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
@@ -103,7 +105,7 @@ def _rules_index(data: bytes, settings: Settings) -> list[dict[str, str]]:
     rules: list[dict[str, str]] = []
     seen: set[str] = set()
     for item in items:
-        if not isinstance(item, dict) or not isinstance(item.get("name"), str) or not _RULE_NAME_RE.match(item["name"]):
+        if not isinstance(item, dict) or not isinstance(item.get("name"), str) or not _RULE_NAME_RE.fullmatch(item["name"]):
             raise BadRequest("every rules.json entry needs a 'name' (letters, digits, _ . / -)", code="invalid_rules_index")
         if item["name"] in seen:
             raise BadRequest(f"rules.json lists {item['name']!r} twice", code="invalid_rules_index")
