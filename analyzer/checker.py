@@ -165,6 +165,7 @@ def check_patterns(
         rules,
         [
             f"generated={options.include_generated}",
+            f"build={os.environ.get('GOOS', 'linux')}/{os.environ.get('GOARCH', 'amd64')}/cgo={os.environ.get('CGO_ENABLED', '1')}",
             f"go={options.go_version}",
             "sev=" + ",".join(f"{k}:{v}" for k, v in sorted(options.severities.items())),
             f"filter={getattr(package_filter, '__qualname__', package_filter)}",

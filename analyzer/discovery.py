@@ -27,6 +27,9 @@ class PatternError(Exception):
 class PackageFiles:
     directory: str
     paths: tuple[str, ...]
+    # Files named on the command line: checked whatever their build constraints say,
+    # as `go vet file.go` does.
+    named: frozenset[str] = frozenset()
 
 
 def _skip_dir(name: str) -> bool:
@@ -43,6 +46,7 @@ def expand_patterns(
     them (relative stays relative) so output matches what editors and CI expect."""
     cwd = Path(cwd) if cwd is not None else Path.cwd()
     by_dir: dict[str, set[str]] = {}
+    named: set[str] = set()
     for pattern in patterns or ["./..."]:
         if not pattern.strip():
             raise PatternError("an empty pattern names nothing: pass a directory, a .go file or ./...")
@@ -53,6 +57,8 @@ def expand_patterns(
             raise PatternError(f"{pattern}: '...' is only supported at the end of a pattern, as in ./... or dir/...")
         full = base if os.path.isabs(base) else os.path.join(cwd, base)
         found = _expand_one(pattern, base, full, recursive)
+        if not recursive and base.endswith(".go") and os.path.isfile(full):
+            named.update(p for paths in found.values() for p in paths)
         if not found:
             hint = "" if recursive else f" (use {base.rstrip('/')}/... to include subdirectories)"
             raise PatternError(f"{pattern}: matched no Go files{hint}")
@@ -61,7 +67,7 @@ def expand_patterns(
     if exclude:
         root = Path(exclude_root) if exclude_root is not None else cwd
         by_dir = {d: {p for p in paths if not is_excluded(p, exclude, cwd, root)} for d, paths in by_dir.items()}
-    return [PackageFiles(d, tuple(sorted(paths))) for d, paths in sorted(by_dir.items()) if paths]
+    return [PackageFiles(d, tuple(sorted(paths)), frozenset(named & paths)) for d, paths in sorted(by_dir.items()) if paths]
 
 
 def _expand_one(pattern: str, base: str, full: str, recursive: bool) -> dict[str, set[str]]:

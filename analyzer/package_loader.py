@@ -6,6 +6,7 @@ import os
 from typing import Iterable, Iterator, Mapping
 
 from analyzer.analysis_pass import Package
+from analyzer.build_constraints import BuildContext
 from analyzer.diagnostics import Diagnostic
 from analyzer.discovery import PackageFiles
 from analyzer.gomod import find_module
@@ -14,13 +15,21 @@ from analyzer.source import GoFile, is_generated
 from pathlib import Path
 
 MAX_FILE_BYTES = 64 * 1024 * 1024
+_DEFAULT_BUILD = BuildContext.from_environment()
 
 
 def load_package_files(
-    group: PackageFiles, include_generated: bool = False, cwd: str | None = None, sources: Mapping[str, bytes] | None = None
+    group: PackageFiles,
+    include_generated: bool = False,
+    cwd: str | None = None,
+    sources: Mapping[str, bytes] | None = None,
+    build: BuildContext | None = None,
 ) -> tuple[list[Package], list[Diagnostic]]:
     """Parse one directory's files. Unreadable files become `internal` findings.
-    `sources`: bytes already read (the result cache reads them for its key), so no file is read twice."""
+    `sources`: bytes already read (the result cache reads them for its key), so no file is read twice.
+    Files the go tool would not build for `build` (default: GOOS/GOARCH from the
+    environment, linux/amd64) are left out unless they were named on the command line."""
+    build = build or _DEFAULT_BUILD
     problems: list[Diagnostic] = []
     by_name: dict[str, list[GoFile]] = {}
     for path in group.paths:
@@ -42,6 +51,8 @@ def load_package_files(
                 problems.append(internal_diagnostic(None, f"{path}: cannot read: {exc.strerror or exc}", path=path))
                 continue
         if not include_generated and is_generated(data):
+            continue
+        if path not in group.named and not build.includes(path, data):
             continue
         f = GoFile.parse(path, data)
         by_name.setdefault(f.package_name, []).append(f)

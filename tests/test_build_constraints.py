@@ -55,3 +55,20 @@ def test_malformed_expression_keeps_the_file():
     with pytest.raises(ConstraintSyntaxError):
         evaluate("linux &&", LINUX.has_tag)
     assert LINUX.matches_source(b"//go:build linux &&\n\npackage p\n")
+
+
+def test_checker_skips_files_for_other_targets(tmp_path):
+    """A windows-only file and a //go:build ignore generator do not join the package;
+    naming the generator on the command line checks it anyway."""
+    from analyzer.checker import check_patterns
+    from analyzer.rulepack import core_pack_dir, load_pack
+
+    (tmp_path / "go.mod").write_text("module example.com/m\n\ngo 1.21\n")
+    (tmp_path / "a.go").write_text("package m\n\nfunc f(x int) int {\n\tx = x\n\treturn x\n}\n")
+    (tmp_path / "a_windows.go").write_text("package m\n\nfunc g(y int) int {\n\ty = y\n\treturn y\n}\n")
+    (tmp_path / "gen.go").write_text("//go:build ignore\n\npackage main\n\nfunc main() {\n\tz := 1\n\tz = z\n}\n")
+    rules = [r for r in load_pack(core_pack_dir()).rules if r.name == "selfassign"]
+    result = check_patterns(["./..."], rules, cwd=tmp_path, jobs=1)
+    assert [(d.path, d.line) for d in result.diagnostics] == [("a.go", 4)]
+    named = check_patterns(["gen.go"], rules, cwd=tmp_path, jobs=1)
+    assert [(d.path, d.line) for d in named.diagnostics] == [("gen.go", 7)]
