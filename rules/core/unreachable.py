@@ -228,7 +228,9 @@ def run(pass_: Pass) -> None:
             if run_start is not None:
                 _report(pass_, file, stmts[run_start:i], last_terminator, trust_facts)
                 run_start = None
-            if _ends(pass_, file, s, trust_facts):
+            # Only a statement with something after it can make code unreachable; asking
+            # about the last one too would make nested `{{{...}}}` quadratic in depth.
+            if i + 1 < len(stmts) and _ends(pass_, file, s, trust_facts):
                 terminator = last_terminator = s
         if run_start is not None:
             _report(pass_, file, stmts[run_start:], last_terminator, trust_facts)
