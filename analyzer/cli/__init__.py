@@ -5,11 +5,12 @@ and, through the loader, to RuleHub. Each subcommand lives in its own module wit
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from analyzer import ENGINE_VERSION
 from analyzer.cli import cache_command, check_command, lsp_command
-from analyzer.cli.errors import EXIT_USAGE, UsageError
+from analyzer.cli.errors import EXIT_FINDINGS, EXIT_USAGE, UsageError
 from analyzer.discovery import PatternError
 from analyzer.rulepack import PackLoadError
 from analyzer.runner import RuleLoadError
@@ -45,3 +46,8 @@ def main(argv: list[str] | None = None) -> int:
     except LoaderError as exc:  # exit 2 for setup problems, 3 when a pack failed verification
         print(f"gocheck: {exc}", file=sys.stderr)
         return exc.exit_code
+    except BrokenPipeError:
+        # `gocheck rules | head`: the reader left; say nothing more (Python docs' recipe).
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_FINDINGS

@@ -233,6 +233,8 @@ def cmd_check(args: argparse.Namespace) -> int:
         raise UsageError(str(exc)) from exc
     except _MAPPED_BY_MAIN:
         raise
+    except BrokenPipeError:  # the reader of our output left (`gocheck | head`); main handles it
+        raise
     except Exception as exc:  # gocheck's own bug: say so, exit 3, never look like "findings"
         sys.stderr.write(f"gocheck: internal error: {type(exc).__name__}: {exc}\n{traceback.format_exc()}")
         return EXIT_INTERNAL
