@@ -4,6 +4,7 @@ from alembic import context
 from sqlalchemy import create_engine, pool
 
 from rulehub.server.models import Base
+import rulehub.server.portal.models  # noqa: F401  (portal tables join the same metadata for autogenerate)
 
 config = context.config
 target_metadata = Base.metadata
