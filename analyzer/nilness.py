@@ -447,9 +447,8 @@ SEED_QUERY = """
 (var_spec name: (identifier) @nil.ident value: (expression_list (nil)))
 (expression_switch_statement value: (identifier) @nil.ident (expression_case value: (expression_list (nil))))
 (type_switch_statement value: (identifier) @nil.ident (type_case type: (type_identifier) @nil.niltype))
-(call_expression function: (identifier) @nil.panicfn arguments: (argument_list (nil))) @nil.panic
-(call_expression function: (identifier) @nil.panicfn arguments: (argument_list (identifier) @nil.ident))
-(binary_expression left: (identifier) @nil.pair operator: ["==" "!="] right: (identifier) @nil.pair)
+(call_expression function: (identifier) @nil.panicfn arguments: (argument_list (nil)) (#eq? @nil.panicfn "panic")) @nil.panic
+(call_expression function: (identifier) @nil.panicfn arguments: (argument_list (identifier) @nil.ident) (#eq? @nil.panicfn "panic"))
 """
 """Where nil is involved: the identifiers a nil analysis starts from. Rules can put it in
 their own query (the capture names are `nil.*`) and hand the matches to `NilAnalysis`."""
@@ -468,8 +467,25 @@ def seed_captures(captures: dict) -> list[tuple[Node, str]]:
     out = []
     for name, kind in (("nil.ident", "ident"), ("nil.pair", "pair"), ("nil.panic", "panic")):
         for n in captures.get(name, ()):
+            if kind == "ident" and not _may_be_nil_declaration(n):
+                continue
             out.append((n, kind))
     return out
+
+
+def _may_be_nil_declaration(ident: Node) -> bool:
+    """`var n int` or `var mu sync.Mutex` declare nothing nil can be about."""
+    spec = ident.parent
+    if spec is None or spec.type != "var_spec" or spec.child_by_field_name("value") is not None:
+        return True
+    typ = spec.child_by_field_name("type")
+    if typ is None:
+        return True
+    if typ.type == "type_identifier":
+        return typ.text.decode() not in _VALUE_TYPES
+    if typ.type == "qualified_type":
+        return typ.text.decode() in _STD_INTERFACES
+    return True
 
 
 def _seed_captures(func: Node):
@@ -477,6 +493,51 @@ def _seed_captures(func: Node):
     cursor.match_limit = 1024
     for _, caps in cursor.matches(func):
         yield from seed_captures(caps)
+
+
+def _only_fresh_checks(func: Node, seeds: list[tuple[Node, str]]) -> bool:
+    """Before any name resolution: is every nil seed an `if v != nil` / `if v == nil` right
+    after a call assigned `v` (`x, err := f(); if err != nil`), with `v` never dereferenced
+    anywhere in the function? Then the dataflow cannot find anything: skip it cheaply."""
+    names: set[bytes] = set()
+    for node, kind in seeds:
+        if kind != "ident":
+            return False
+        cmp = node.parent
+        if cmp is None or cmp.type != "binary_expression":
+            return False
+        ifs = cmp.parent
+        if ifs is None or ifs.type != "if_statement" or ifs.child_by_field_name("condition") != cmp:
+            return False
+        prev = ifs.child_by_field_name("initializer")
+        if prev is None:
+            prev = ifs.prev_named_sibling
+            while prev is not None and prev.type == "comment":
+                prev = prev.prev_named_sibling
+        if prev is None or prev.type not in ("assignment_statement", "short_var_declaration"):
+            return False
+        name = node.text
+        left, right = prev.child_by_field_name("left"), prev.child_by_field_name("right")
+        if left is None or right is None:
+            return False
+        lefts, rights = left.named_children, right.named_children
+        if not any(x.text == name for x in lefts):
+            return False
+        if len(rights) == len(lefts):
+            v = unparen(rights[[x.text for x in lefts].index(name)])
+            if v.type != "call_expression" or v.text.startswith((b"make(", b"new(")):
+                return False
+        elif len(rights) != 1 or unparen(rights[0]).type != "call_expression":
+            return False
+        names.add(name)
+    body = func.child_by_field_name("body")
+    if body is None:
+        return True
+    text = body.text
+    for name in names:
+        if re.search(rb"(?<![\w.])" + re.escape(name) + rb"\s*[.\[(]", text) or re.search(rb"\*\s*" + re.escape(name) + rb"\b", text):
+            return False
+    return True
 
 
 def _assigned_here(ident: Node, parent: Node) -> bool:
@@ -587,6 +648,8 @@ class NilAnalysis:
         without a value, switched on with `case nil`, and what is converted or sliced or
         copied from those. Leave out those whose address is taken or a closure assigns."""
         func, file = self.func, self.file
+        if self._seeds is not None and _only_fresh_checks(func, self._seeds):
+            return
         seeds: list[Node] = []
         panics = False
         for node, capture in (self._seeds if self._seeds is not None else _seed_captures(func)):
@@ -693,7 +756,12 @@ class NilAnalysis:
                     derefs.append(r)
             elif pt in ("unary_expression", "index_expression", "slice_expression", "type_assertion_expression", "type_conversion_expression"):
                 op = parent.child_by_field_name("operator") if pt == "unary_expression" else None
-                if pt != "unary_expression" or (op is not None and op.type == "*"):
+                if pt in ("index_expression", "slice_expression", "type_conversion_expression"):
+                    k = self.oracle.var_kind(d)
+                    counts = k is not None and k.kind in ("ptr_array", "slice")
+                else:
+                    counts = pt != "unary_expression" or (op is not None and op.type == "*")
+                if counts:
                     deref = True
                     derefs.append(r)
             elif pt == "call_expression":
