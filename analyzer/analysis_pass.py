@@ -14,6 +14,7 @@ from analyzer.source import GoFile, unparen
 
 if TYPE_CHECKING:
     from analyzer.cfg import CFG
+    from analyzer.noreturn import NoReturnFacts
     from analyzer.rule import Rule
 
 
@@ -44,9 +45,10 @@ class Package:
         return PackageScopes(self.files)
 
     @cached_property
-    def noreturn_funcs(self) -> frozenset[str]:
+    def noreturn_funcs(self) -> "NoReturnFacts":
         """Same-package functions (`f`) and methods (`T.m`) whose every path ends in a call
-        that never returns; computed on first use by the control-flow layer."""
+        that never returns: `"f" in package.noreturn_funcs`, decided on demand by the
+        control-flow layer (analyzer/noreturn.py)."""
         from analyzer.noreturn import package_noreturn
 
         return package_noreturn(self)

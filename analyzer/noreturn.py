@@ -80,10 +80,8 @@ def is_noreturn_call(pass_, file: GoFile, call: Node) -> bool:
     return False
 
 
-def _package_noreturn(pass_) -> frozenset[str]:
-    # While the package facts are being computed, the fixpoint's current set stands in.
-    extra = getattr(pass_, "noreturn_extra", None)
-    return extra if extra is not None else getattr(pass_.package, "noreturn_funcs", frozenset())
+def _package_noreturn(pass_) -> "NoReturnFacts | frozenset[str]":
+    return getattr(pass_.package, "noreturn_funcs", frozenset())
 
 
 def classify_call(pass_, file: GoFile, call: Node) -> str | None:
@@ -114,7 +112,7 @@ def classify_call(pass_, file: GoFile, call: Node) -> str | None:
     name = file.text(name_node)
     if _MAYBE_NORETURN.match(name):
         return "maybe"
-    if fn.type == "selector_expression" and any(m.endswith("." + name) for m in _package_noreturn(pass_)):
+    if fn.type == "selector_expression" and _some_method_never_returns(_package_noreturn(pass_), name):
         return "maybe"
     return None
 
@@ -138,71 +136,96 @@ def _could_be_noreturn(pass_, file: GoFile, call: Node) -> bool:
     if name in _KNOWN_NAMES or _MAYBE_NORETURN.match(name):
         return True
     facts = _package_noreturn(pass_)
-    return name in facts or name in _method_names(facts)
+    if isinstance(facts, NoReturnFacts):
+        return name in facts.candidate_names
+    return name in facts or any(k.endswith("." + name) for k in facts)
 
 
-_METHOD_NAMES: dict[int, tuple[frozenset[str], frozenset[str]]] = {}
+def _some_method_never_returns(facts, name: str) -> bool:
+    if isinstance(facts, NoReturnFacts):
+        return any(key in facts for key in facts.methods_named(name))
+    return any(k.endswith("." + name) for k in facts)
 
 
-def _method_names(facts: frozenset[str]) -> frozenset[str]:
-    """The bare method names of `T.m` entries, computed once per fact set."""
-    hit = _METHOD_NAMES.get(id(facts))
-    if hit is not None and hit[0] is facts:
-        return hit[1]
-    if len(_METHOD_NAMES) > 256:
-        _METHOD_NAMES.clear()
-    names = frozenset(k.rsplit(".", 1)[1] for k in facts if "." in k)
-    _METHOD_NAMES[id(facts)] = (facts, names)
-    return names
+class NoReturnFacts:
+    """The package's functions (`f`) and methods (`T.m`) whose every path ends in a call
+    that never returns (or an endless loop), decided on demand: `"f" in facts` builds the
+    CFG of `f` (and of what it calls, as far as needed) the first time it is asked. Only
+    functions whose last statement could stop every path are candidates."""
 
+    _MAX_DEPTH = 12
 
-# Text a function body must contain to be worth a CFG when looking for never-returning functions.
-_NORETURN_HINTS = (b"panic(", b"Exit", b"Fatal", b"Goexit", b"FailNow", b"Skip", b"Panic", b"for {", b"select {}", b"(nil) =")
+    def __init__(self, package: "Package") -> None:
+        from analyzer.analysis_pass import Pass
+        from analyzer.diagnostics import Severity
 
-
-def package_noreturn(package: "Package") -> frozenset[str]:
-    """Names of the package's functions (`f`) and methods (`T.m`) whose every path ends in a
-    call that never returns (or an endless loop). A fixpoint: a function that only calls
-    such functions joins the set in the next round."""
-    from analyzer.analysis_pass import Pass
-    from analyzer.cfg import build_cfg
-    from analyzer.diagnostics import Severity
-
-    funcs: list[tuple[str, GoFile, Node, bytes]] = []
-    for f in package.files:
-        for top in f.root.named_children:
-            if top.type not in ("function_declaration", "method_declaration"):
-                continue
-            body = top.child_by_field_name("body")
-            name = top.child_by_field_name("name")
-            if body is None or name is None:
-                continue
-            key = f.text(name)
-            if top.type == "method_declaration":
-                recv_type = _receiver_type_name(f, top)
-                if recv_type is None:
+        self.package = package
+        self._known: dict[str, bool] = {}
+        self._tentative: dict[str, bool] = {}
+        self._busy: list[str] = []
+        self._view = Pass(_FACTS_RULE, package, [], lambda d: None, severity=Severity.WARNING)
+        self._funcs: dict[str, tuple[GoFile, Node]] = {}
+        self._methods: dict[str, list[str]] = {}
+        for f in package.files:
+            for top in f.root.named_children:
+                if top.type not in ("function_declaration", "method_declaration"):
                     continue
-                key = f"{recv_type}.{key}"
-            if not _may_end_without_returning(body):
-                continue
-            funcs.append((key, f, top, f.source[body.start_byte : body.end_byte]))
-    found: set[str] = set()
-    view = Pass(_FACTS_RULE, package, [], lambda d: None, severity=Severity.WARNING)
-    view.noreturn_extra = frozenset()  # read by is_noreturn_call instead of the package property
-    hints: tuple[bytes, ...] = _NORETURN_HINTS
-    while True:
-        added = set()
-        for key, f, node, body in funcs:
-            if key in found or not any(h in body for h in hints):
-                continue
-            view.noreturn_extra = frozenset(found)
-            cfg = build_cfg(node, lambda call, f=f: _certain(view, f, call))
-            if not cfg.exit_reachable():
-                added.add(key)
-        if not added:
-            return frozenset(found)
-        found |= added
-        hints = tuple(k.rsplit(".", 1)[-1].encode() + b"(" for k in added)
+                body = top.child_by_field_name("body")
+                name = top.child_by_field_name("name")
+                if body is None or name is None or not _may_end_without_returning(body):
+                    continue
+                key = f.text(name)
+                if top.type == "method_declaration":
+                    recv_type = _receiver_type_name(f, top)
+                    if recv_type is None:
+                        continue
+                    self._methods.setdefault(key, []).append(f"{recv_type}.{key}")
+                    key = f"{recv_type}.{key}"
+                self._funcs[key] = (f, top)
+        self.candidate_names = frozenset(k.rsplit(".", 1)[-1] for k in self._funcs)
+
+    def methods_named(self, name: str) -> list[str]:
+        return self._methods.get(name, [])
+
+    def __contains__(self, key: object) -> bool:
+        if not isinstance(key, str):
+            return False
+        known = self._known.get(key)
+        if known is None:
+            known = self._tentative.get(key)
+        if known is not None:
+            return known
+        entry = self._funcs.get(key)
+        if entry is None:
+            return False
+        if key in self._busy or len(self._busy) >= self._MAX_DEPTH:
+            return False  # recursion: assume it returns (never a wrong "never returns")
+        from analyzer.cfg import build_cfg
+
+        file, node = entry
+        self._busy.append(key)
+        try:
+            result = not build_cfg(node, lambda call: _certain(self._view, file, call)).exit_reachable()
+        finally:
+            self._busy.pop()
+        if not self._busy:
+            self._known[key] = result
+            self._tentative.clear()
+        elif result:
+            self._known[key] = True  # a "never returns" found under assumptions still holds
+        else:
+            self._tentative[key] = False  # may change once the functions being decided are
+        return result
+
+    def __iter__(self):
+        return (k for k in self._funcs if k in self)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+
+def package_noreturn(package: "Package") -> NoReturnFacts:
+    return NoReturnFacts(package)
 
 
 def _may_end_without_returning(body: Node) -> bool:
