@@ -106,9 +106,10 @@ class ResultCache:
 
     @staticmethod
     def key(fingerprint: str, directory: str, files: Iterable[tuple[str, bytes]]) -> str:
-        h = hashlib.sha256(f"{fingerprint}\0{directory}".encode())
+        # File names need not be UTF-8: os.fsdecode gives them lone surrogates; keep the bytes.
+        h = hashlib.sha256(f"{fingerprint}\0{directory}".encode("utf-8", "surrogateescape"))
         for path, data in sorted(files):
-            h.update(b"\0" + path.encode() + b"\0" + hashlib.sha256(data).digest())
+            h.update(b"\0" + path.encode("utf-8", "surrogateescape") + b"\0" + hashlib.sha256(data).digest())
         return h.hexdigest()
 
     def _path(self, key: str) -> Path:
