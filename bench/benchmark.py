@@ -154,6 +154,7 @@ def main() -> int:
     print(f"tree: {tree}")
     print(f"files: {files}, {int(size) / 1e6:.1f} MB read (vendor/ and testdata/ skipped, as gocheck does)")
     print(f"jobs for (c): {args.jobs}")
+    print("load average at start: " + " ".join(f"{x:.2f}" for x in os.getloadavg()) + f" ({os.cpu_count()} CPUs; other work on the machine skews (c) most)")
     print()
 
     gocheck = [py, "-m", "analyzer", "--format", "json:/dev/null", *args.extra]
@@ -179,6 +180,7 @@ def main() -> int:
     print(f"b/a = {t_b / t_a:.2f}   (target <= 2.0)")
     print(f"c/b = {t_c / t_b:.2f}   (target <= 0.6)")
     print(f"d/b = {t_d / t_b:.3f}  (target <= 0.05)")
+    print("load average after gocheck: " + " ".join(f"{x:.2f}" for x in os.getloadavg()))
 
     peers = []
     with tempfile.TemporaryDirectory() as tmp:
