@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Callable, Iterator, Sequence
 
 from analyzer.analysis_pass import Package
+from analyzer.build_constraints import BuildContext
 from analyzer.diagnostics import Diagnostic
 from analyzer.discovery import PackageFiles, expand_patterns
 from analyzer.gomod import find_module
@@ -135,6 +136,11 @@ def _check_group(item: tuple[int, PackageFiles]) -> _GroupResult:
     return _GroupResult(index, diagnostics, files, npackages, nbytes, False)
 
 
+def _build_context_key() -> str:
+    build = BuildContext.from_environment()  # the loader's default target
+    return f"{build.goos}/{build.goarch}/cgo={build.cgo}/tags={','.join(sorted(build.tags))}"
+
+
 def default_jobs() -> int:
     try:
         return max(1, len(os.sched_getaffinity(0)))
@@ -169,6 +175,8 @@ def check_patterns(
             f"go={options.go_version}",
             "sev=" + ",".join(f"{k}:{v}" for k, v in sorted(options.severities.items())),
             f"filter={getattr(package_filter, '__qualname__', package_filter)}",
+            # which files the loader builds (GOOS, GOARCH, CGO_ENABLED) changes the findings
+            "build=" + _build_context_key(),
             *fingerprint_extra,
         ],
     )
