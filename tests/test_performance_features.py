@@ -88,13 +88,14 @@ def findings(proc: subprocess.CompletedProcess) -> list[dict]:
     return json.loads(proc.stdout)["diagnostics"]
 
 
-def gocheck(*args: str, cwd: Path, cache: Path | None = None) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "CI", "GITHUB_ACTIONS", "GOCHECK_CACHE_DIR")}
-    env["PYTHONPATH"] = str(REPO) + os.pathsep + env.get("PYTHONPATH", "")
-    env["GOCHECK_NO_PROGRESS"] = "1"
+def gocheck(*args: str, cwd: Path, cache: Path | None = None, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    environment = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "CI", "GITHUB_ACTIONS", "GOCHECK_CACHE_DIR", "GOOS", "GOARCH")}
+    environment["PYTHONPATH"] = str(REPO) + os.pathsep + environment.get("PYTHONPATH", "")
+    environment["GOCHECK_NO_PROGRESS"] = "1"
     if cache is not None:
-        env["GOCHECK_CACHE_DIR"] = str(cache)
-    return subprocess.run([sys.executable, "-m", "analyzer", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=300, stdin=subprocess.DEVNULL)
+        environment["GOCHECK_CACHE_DIR"] = str(cache)
+    environment.update(env or {})
+    return subprocess.run([sys.executable, "-m", "analyzer", *args], cwd=cwd, env=environment, capture_output=True, text=True, timeout=300, stdin=subprocess.DEVNULL)
 
 
 def popen_gocheck(*args: str, cwd: Path) -> subprocess.Popen:
@@ -271,3 +272,12 @@ def test_sources_stay_lazy(tree):
     assert len(result.sources) == result.files  # every discovered file
     assert not result.sources._cache, "no file is read until a reporter asks"
     assert b"package p0" in result.sources["p0/p0.go"]
+
+
+def test_the_build_target_is_in_the_key(tree, tmp_path):
+    (tree / "p4" / "p4_windows.go").write_text("package p4\n\nfunc W(y int) int {\n\ty = y\n\treturn y\n}\n")
+    cache = tmp_path / "cache"
+    linux = gocheck("--cache-dir", str(cache), "--format", "json", cwd=tree, env={"GOOS": "linux"})
+    windows = gocheck("--cache-dir", str(cache), "--format", "json", cwd=tree, env={"GOOS": "windows"})
+    assert not any(d["path"] == "p4/p4_windows.go" for d in findings(linux))
+    assert any(d["path"] == "p4/p4_windows.go" for d in findings(windows))
