@@ -20,6 +20,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+from analyzer.config import find_config  # one definition of "the project's .gocheck.toml"
 from rulehub.loader.errors import ConfigError
 from rulehub.loader.userdirs import normalize_hub_url
 from rulehub.pack import PackFormatError, SemverRange
@@ -42,17 +43,6 @@ class ProjectConfig:
     @property
     def lock_path(self) -> Path:
         return self.path.parent / LOCK_NAME
-
-
-def find_config(start: Path) -> Path | None:
-    current = start.resolve()
-    if current.is_file():
-        current = current.parent
-    for d in (current, *current.parents):
-        candidate = d / CONFIG_NAME
-        if candidate.is_file():
-            return candidate
-    return None
 
 
 def load_project(project_dir: Path) -> ProjectConfig:

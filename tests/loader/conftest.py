@@ -23,6 +23,7 @@ import pytest
 from rulehub.server import db as dbmod
 from rulehub.server.settings import Settings
 from tests.rulehub.conftest import HubServer, _free_port, _wait_healthy
+from tests.support.hub_process import stop
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -71,12 +72,7 @@ def running_hub(tmp: Path, *, expired_timestamps: bool = False) -> Iterator[HubS
     finally:
         if server is not None:
             server.client.close()
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop(proc)
         database.dispose()
 
 

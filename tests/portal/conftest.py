@@ -14,39 +14,18 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
-from portal_server import PASSWORD, PG_DEFAULT, REPO, PortalServer, wait_healthy, csrf_from, free_port
+from portal_server import PASSWORD, REPO, PortalServer, csrf_from, free_port
+from tests.support.hub_process import postgres_database, stop, wait_healthy
 from rulehub.server import db as dbmod
 from rulehub.server.settings import Settings
 
 
-@contextmanager
-def _postgres_database() -> Iterator[str]:
-    """A fresh PostgreSQL database for this worker (dropped afterwards), or skip if there is no server."""
-    admin_url = os.environ.get("RULEHUB_TEST_POSTGRES_URL", PG_DEFAULT)
-    try:
-        admin = create_engine(admin_url, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 3})
-        with admin.connect() as conn:
-            conn.execute(text("SELECT 1"))
-    except Exception as exc:  # noqa: BLE001 - any connection failure means "no server here"
-        pytest.skip(f"PostgreSQL not reachable at {admin_url} ({type(exc).__name__}); set RULEHUB_TEST_POSTGRES_URL")
-    name = f"rulehub_portal_{uuid.uuid4().hex[:12]}"
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(admin_url).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 @contextmanager
@@ -76,12 +55,7 @@ def _serve(url: str, data_dir: Path, tmp: Path) -> Iterator[PortalServer]:
         wait_healthy(base, proc, log)
         yield PortalServer(base, settings, database, tmp, log)
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop(proc)
         database.dispose()
     # Every portal error must have been an HTML page: an unhandled exception fails the session.
     tail = log.read_text(errors="replace")
@@ -103,7 +77,7 @@ def portal(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
     if request.param == "sqlite":
         yield request.getfixturevalue("sqlite_portal")
         return
-    with _postgres_database() as url, _serve(url, tmp_path_factory.mktemp("portal-pg-data"),
+    with postgres_database("rulehub_portal") as url, _serve(url, tmp_path_factory.mktemp("portal-pg-data"),
                                               tmp_path_factory.mktemp("portal-pg-packs")) as server:
         yield server
 

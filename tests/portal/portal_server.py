@@ -10,8 +10,6 @@ from __future__ import annotations
 import json
 import re
 import socket
-import subprocess
-import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,7 +26,6 @@ CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 PASSWORD = "correct horse battery"
-PG_DEFAULT = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 
 RULE_DOCS = """# What it does
 
@@ -130,17 +127,5 @@ class PortalServer:
         return name
 
 
-def wait_healthy(url: str, proc: subprocess.Popen, log: Path) -> None:
-    deadline = time.monotonic() + 120  # generous: CI machines can be very busy
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"rulehub serve exited with {proc.returncode}:\n{log.read_text()[-3000:]}")
-        try:
-            if httpx.get(f"{url}/healthz", timeout=5).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.1)
-    raise RuntimeError(f"rulehub serve did not become healthy:\n{log.read_text()[-3000:]}")
 
 

@@ -15,7 +15,6 @@ import os
 import socket
 import subprocess
 import sys
-import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -24,16 +23,14 @@ from pathlib import Path
 
 import httpx
 import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
 from rulehub.pack import build_artifact_bytes
+from tests.support.hub_process import postgres_database, stop, wait_healthy
 from rulehub.server import db as dbmod
 from rulehub.server.services import accounts
 from rulehub.server.settings import Settings
 
 REPO = Path(__file__).resolve().parents[2]
-PG_DEFAULT = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 MAX_UPLOAD = 256 * 1024
 
 
@@ -48,22 +45,8 @@ def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPa
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path_factory.mktemp('rulehub-sqlite') / 'rulehub.db'}"
         return
-    admin_url = os.environ.get("RULEHUB_TEST_POSTGRES_URL", PG_DEFAULT)
-    try:
-        admin = create_engine(admin_url, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 3})
-        with admin.connect() as conn:
-            conn.execute(text("SELECT 1"))
-    except Exception as exc:  # noqa: BLE001 - any connection failure means "no server here"
-        pytest.skip(f"PostgreSQL not reachable at {admin_url} ({type(exc).__name__}); set RULEHUB_TEST_POSTGRES_URL")
-    name = f"rulehub_test_{uuid.uuid4().hex[:12]}"
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(admin_url).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with postgres_database("rulehub_test") as url:
+        yield url
 
 
 def make_pack_dir(
@@ -166,18 +149,7 @@ class HubServer:
         return build_artifact_bytes(make_pack_dir(self.tmp / uuid.uuid4().hex, name, version, **kw))
 
 
-def _wait_healthy(url: str, proc: subprocess.Popen, log: Path) -> None:
-    deadline = time.monotonic() + 120  # generous: CI machines can be very busy
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"rulehub serve exited with {proc.returncode}:\n{log.read_text()[-3000:]}")
-        try:
-            if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.1)
-    raise RuntimeError(f"rulehub serve did not become healthy:\n{log.read_text()[-3000:]}")
+_wait_healthy = wait_healthy  # the loader suite imports this name
 
 
 @pytest.fixture(scope="session")
@@ -211,12 +183,7 @@ def hub(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator
     finally:
         if server is not None:
             server.client.close()
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop(proc)
         database.dispose()
     # Every error must have been a clean 4xx: an unhandled exception in the server fails the session.
     tail = log.read_text(errors="replace")

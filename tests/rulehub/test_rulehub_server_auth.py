@@ -13,7 +13,7 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from sqlalchemy import select
 
-from conftest import HubServer, Subscriber
+from tests.rulehub.conftest import HubServer, Subscriber
 from rulehub.server.core import keys
 from rulehub.server.models import Account, Tenant
 from rulehub.server.services import accounts

@@ -6,7 +6,7 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 
-from conftest import HubServer
+from tests.rulehub.conftest import HubServer
 
 EXAMPLES_PER_OPERATION = 30
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
-from conftest import REPO, HubServer
+from tests.rulehub.conftest import REPO, HubServer
 from rulehub.server import db as dbmod
 from rulehub.server.app import create_app
 from rulehub.server.settings import Settings

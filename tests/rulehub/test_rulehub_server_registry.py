@@ -8,7 +8,7 @@ from datetime import timedelta
 import httpx
 import pytest
 
-from conftest import MAX_UPLOAD, HubServer, Subscriber, tar_bytes
+from tests.rulehub.conftest import MAX_UPLOAD, HubServer, Subscriber, tar_bytes
 from rulehub.server.models import utcnow
 from rulehub.server.services import accounts
 

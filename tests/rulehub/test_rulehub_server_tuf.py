@@ -13,7 +13,7 @@ from tuf.api.metadata import Metadata, Root, Snapshot, Targets, Timestamp
 from tuf.ngclient import Updater
 from tuf.ngclient.fetcher import FetcherInterface
 
-from conftest import HubServer, Subscriber
+from tests.rulehub.conftest import HubServer, Subscriber
 from rulehub.server import tuf_repo
 
 
