@@ -174,8 +174,6 @@ def test_file_names_that_are_not_utf8(tmp_path):
     assert run_gocheck("--no-cache", "--baseline", "b.json", cwd=tmp_path).returncode == 0
 
 
-@pytest.mark.xfail(reason="analyzer/result_cache.py ResultCache.key encodes file names strictly (UnicodeEncodeError, exit 3); "
-                   "fix there: path.encode('utf-8', 'surrogateescape')", strict=False)
 def test_file_names_that_are_not_utf8_with_the_result_cache(tmp_path):
     with open(os.path.join(os.fsencode(tmp_path), b"caf\xe9.go"), "wb") as fh:
         fh.write(SELF)
