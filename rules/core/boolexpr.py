@@ -42,7 +42,7 @@ from analyzer.source import GoFile, unparen
 # operand's subtree (quadratic on long chains), and Node.parent costs the node's depth, so
 # inner links of a chain are skipped by remembering them rather than by looking up.
 QUERY = """
-(binary_expression) @expr
+(binary_expression operator: ["&&" "||"]) @expr
 """
 _BAD_EQUALITY = {"||": "!=", "&&": "=="}
 _NAME = {"||": "or", "&&": "and"}

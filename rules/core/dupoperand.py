@@ -42,8 +42,10 @@ from analyzer.source import walk
 
 # The bare node: a pattern with child fields keeps a match state open across the left
 # operand's subtree (quadratic on deep nesting), and Node.parent costs the node's depth.
+# `#eq?` compares the operands' source text inside tree-sitter, so only the rare binary
+# expressions with identical sides reach Python.
 QUERY = """
-(binary_expression) @expr
+(binary_expression left: (_) @left right: (_) @right (#eq? @left @right)) @expr
 """
 
 _OPERATORS = frozenset({"==", "!=", "<", "<=", ">", ">=", "-", "/", "%", "&", "|", "^", "&^"})
