@@ -23,6 +23,19 @@ from analyzer.diagnostics import Severity
 if TYPE_CHECKING:
     from analyzer.analysis_pass import Pass
 
+# Each rule's page in the RuleHub catalogue (namespaced pack rules keep their slashes);
+# `gocheck explain NAME` prints the same text. GOCHECK_DOCS_URL points at another hub.
+DEFAULT_DOCS_URL = "https://rulehub.dev/rules/{rule}"
+
+
+def docs_url(rule_name: str) -> str:
+    """The web page of a rule's docs, used by SARIF helpUri and the LSP's codeDescription."""
+    import os
+    from urllib.parse import quote
+
+    return os.environ.get("GOCHECK_DOCS_URL", DEFAULT_DOCS_URL).format(rule=quote(rule_name, safe="/"))
+
+
 DOC_SECTIONS = ("What it does", "Why is this bad?", "Example", "Use instead", "Fix safety")
 
 

@@ -12,12 +12,11 @@ from typing import Iterable, Sequence
 from lsprotocol import types
 
 from analyzer.diagnostics import Diagnostic, Edit, Fix, Severity
+from analyzer.rule import docs_url
 from analyzer.source import GoFile, LineIndex
 from lsp.positions import UTF16, offset_to_position
 
 SOURCE = "gocheck"
-# Each rule's page in the RuleHub catalogue; namespaced pack rules keep their slashes.
-DOCS_URL = "https://rulehub.dev/rules/{name}"
 
 FIX_ALL_KIND = f"{types.CodeActionKind.SourceFixAll.value}.gocheck"
 
@@ -26,10 +25,6 @@ _SEVERITY = {
     Severity.WARNING: types.DiagnosticSeverity.Warning,
     Severity.INFO: types.DiagnosticSeverity.Information,
 }
-
-
-def docs_url(rule: str) -> str:
-    return DOCS_URL.format(name=rule)
 
 
 def lsp_range(lines: LineIndex, start: int, end: int, encoding: str = UTF16) -> types.Range:

@@ -21,12 +21,10 @@ from analyzer.builtin_rules import INTERNAL
 from analyzer.diagnostics import Diagnostic, Severity
 from analyzer.fingerprint import digest, keyed
 from analyzer.reporters import Report
-from analyzer.rule import Rule
+from analyzer.rule import Rule, docs_url
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 FINGERPRINT_KEY = "gocheck/v1"
-# Where a rule's documentation lives on the web; `gocheck explain NAME` prints the same text.
-DOCS_URL = os.environ.get("GOCHECK_DOCS_URL", "https://gocheck.dev/rules/{rule}")
 _LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
 
 
@@ -49,7 +47,7 @@ def build(report: Report) -> dict:
                 "name": "gocheck",
                 "semanticVersion": report.tool_version,
                 "version": report.tool_version,
-                "informationUri": "https://gocheck.dev",
+                "informationUri": "https://rulehub.dev",
                 "rules": [_descriptor(rule) for rule in rules.values()],
             }
         },
@@ -71,7 +69,7 @@ def _descriptor(rule: Rule) -> dict:
         "shortDescription": {"text": rule.summary or docs.summary or rule.name},
         "fullDescription": {"text": full},
         "help": {"text": markdown, "markdown": markdown},
-        "helpUri": DOCS_URL.format(rule=quote(rule.name, safe="/")),
+        "helpUri": docs_url(rule.name),
         "defaultConfiguration": {"level": _LEVELS[rule.severity], "enabled": rule.enabled_by_default},
         "properties": {"tags": list(rule.tags)},
     }
