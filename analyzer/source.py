@@ -142,6 +142,18 @@ def walk_named(root: tree_sitter.Node, skip: frozenset[str] = frozenset()) -> It
             extend(reversed(children))
 
 
+def code_children(node: tree_sitter.Node) -> list[tree_sitter.Node]:
+    """Named children without the comments tree-sitter keeps among them (in argument lists,
+    expression lists, statement lists)."""
+    return [c for c in node.named_children if c.type != "comment"]
+
+
+def call_arguments(call: tree_sitter.Node) -> list[tree_sitter.Node]:
+    """A call's arguments, comments left out."""
+    args = call.child_by_field_name("arguments")
+    return code_children(args) if args is not None else []
+
+
 def unparen(node: tree_sitter.Node) -> tree_sitter.Node:
     while node.type == "parenthesized_expression" and node.named_child_count == 1:
         node = node.named_children[0]

@@ -33,7 +33,7 @@ applying all of them leaves `errors` unused.
 from analyzer.analysis_pass import Pass
 from analyzer.diagnostics import Edit, Fix, Severity
 from analyzer.rule import Rule
-from analyzer.source import unparen
+from analyzer.source import call_arguments, code_children, unparen
 
 QUERY = """
 (call_expression
@@ -48,7 +48,7 @@ QUERY = """
 
 def _literal_format(file, args) -> str | None:
     """The text of a string-literal format (or a `+` of literals), else None."""
-    values = [a for a in args.named_children if a.type != "comment"]
+    values = code_children(args)
     if not values:
         return None
     parts, stack = [], [unparen(values[0])]
@@ -99,7 +99,7 @@ def _import_removal(pass_, file, decl) -> Edit | None:
 def _is_pattern(pass_, file, call) -> bool:
     if not pass_.is_call_to(file, call, "errors", "New"):
         return False
-    args = _arguments(call)
+    args = call_arguments(call)
     return len(args) == 1 and unparen(args[0]).type == "call_expression" and pass_.is_call_to(file, unparen(args[0]), "fmt", "Sprintf")
 
 
@@ -135,12 +135,6 @@ def _uses_only_in_pattern(pass_, file, ref) -> bool:
     sel = ref.parent
     call = sel.parent if sel is not None else None
     return sel is not None and sel.type == "selector_expression" and call is not None and call.type == "call_expression" and _is_pattern(pass_, file, call)
-
-
-def _arguments(call):
-    """A call's arguments, without the comments tree-sitter keeps among them."""
-    args = call.child_by_field_name("arguments")
-    return [a for a in args.named_children if a.type != "comment"] if args is not None else []
 
 
 RULE = Rule(

@@ -47,7 +47,7 @@ module to `go 1.22`.
 
 from analyzer.analysis_pass import Pass
 from analyzer.rule import GoVersionRange, Rule
-from analyzer.source import unparen, walk_named
+from analyzer.source import call_arguments, unparen, walk_named
 from analyzer.testing_types import testing_kind, type_kind
 
 QUERY = """
@@ -162,7 +162,7 @@ def _is_errgroup(pass_, file, operand) -> bool:
             if pass_.is_call_to(dfile, value, ERRGROUP, "WithContext") and decl.index == 0:
                 return True
             if pass_.callee(dfile, value) == ("", "new"):
-                args = _arguments(value)
+                args = call_arguments(value)
                 candidates.extend(args[:1])
     for typ in candidates:
         if typ is None:
@@ -190,7 +190,7 @@ def _escaping_literal(pass_, file, stmt):
         fn = unparen(call.child_by_field_name("function"))
         if fn.type != "selector_expression" or file.text(fn.child_by_field_name("field")) != "Go":
             return None
-        args = _arguments(call)
+        args = call_arguments(call)
         if len(args) == 1 and _is_errgroup(pass_, file, unparen(fn.child_by_field_name("operand"))):
             return _func_literal(args[0])
     return None
@@ -209,7 +209,7 @@ def _parallel_subtest_statements(pass_, file, stmt):
         return []
     if testing_kind(pass_, file, fn.child_by_field_name("operand")) != "T":
         return []
-    args = _arguments(call)
+    args = call_arguments(call)
     lit = _func_literal(args[1]) if len(args) == 2 else None
     if lit is None:
         return []
@@ -271,12 +271,6 @@ def run(pass_: Pass) -> None:
         for stmt in _statements(body):
             for s in _parallel_subtest_statements(pass_, file, stmt):
                 _report_captured(pass_, file, s, loop_vars, seen)
-
-
-def _arguments(call):
-    """A call's arguments, without the comments tree-sitter keeps among them."""
-    args = call.child_by_field_name("arguments")
-    return [a for a in args.named_children if a.type != "comment"] if args is not None else []
 
 
 RULE = Rule(

@@ -47,7 +47,7 @@ fmt.Printf("total: %d\\n", total)
 from analyzer.analysis_pass import Pass
 from analyzer.printf_format import POSSIBLE_DIRECTIVE, PRINT_VERBS, go_string_value, parse_format
 from analyzer.rule import Rule
-from analyzer.source import unparen, walk_named
+from analyzer.source import call_arguments, unparen, walk_named
 from analyzer.testing_types import testing_kind
 
 _NAMES = ("Printf", "Sprintf", "Fprintf", "Errorf", "Appendf", "Fatalf", "Panicf", "Logf", "Skipf",
@@ -231,7 +231,7 @@ class _Wrappers:
         for node in walk_named(fn.child_by_field_name("body"), skip=frozenset({"func_literal"})):
             if node.type != "call_expression":
                 continue
-            args = _arguments(node)
+            args = call_arguments(node)
             if not args or args[-1].type != "variadic_argument":
                 continue
             spread = unparen(args[-1].named_children[0]) if args[-1].named_children else None
@@ -279,7 +279,7 @@ def _value_type(pass_, file, operand) -> str | None:
         if value.type == "composite_literal":
             typ = value.child_by_field_name("type")
         elif value.type == "call_expression" and pass_.callee(decl.file, value) == ("", "new"):
-            args = _arguments(value)
+            args = call_arguments(value)
             typ = args[0] if args else None
     if typ is not None and typ.type == "pointer_type" and typ.named_children:
         typ = typ.named_children[0]
@@ -363,7 +363,7 @@ def _may_be_formatter(arg) -> bool:
 
 
 def _check_printf(pass_, file, call, kind, index, name) -> None:
-    args = _arguments(call)
+    args = call_arguments(call)
     if index >= len(args):
         return
     fmt = _string_constant(pass_, file, args[index])
@@ -428,7 +428,7 @@ def _missing_spread(pass_, file, call, kind, index) -> bool:
     args)`: the slice is printed as one value. Reported like vet, only when the call hands
     on exactly the wrapper's own format and args (with more arguments than the callee
     takes, adding `...` would not compile, so the slice is meant as a value)."""
-    args = _arguments(call)
+    args = call_arguments(call)
     last = unparen(args[-1]) if args else None
     if last is None or last.type != "identifier":
         return False
@@ -457,7 +457,7 @@ def _missing_spread(pass_, file, call, kind, index) -> bool:
 
 
 def _check_print(pass_, file, call, index, name) -> None:
-    args = _arguments(call)
+    args = call_arguments(call)
     if index >= len(args):
         return
     if index == 0:
@@ -514,12 +514,6 @@ def run(pass_: Pass) -> None:
             _check_print(pass_, file, call, index, name)
         else:
             _check_printf(pass_, file, call, kind, index, name)
-
-
-def _arguments(call):
-    """A call's arguments, without the comments tree-sitter keeps among them."""
-    args = call.child_by_field_name("arguments")
-    return [a for a in args.named_children if a.type != "comment"] if args is not None else []
 
 
 RULE = Rule(

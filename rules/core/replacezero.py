@@ -32,7 +32,7 @@ meant a bounded count such as `1`, and either way the program's output changes.
 from analyzer.analysis_pass import Pass, replace_fix
 from analyzer.goliteral import int_value
 from analyzer.rule import Rule
-from analyzer.source import unparen
+from analyzer.source import code_children, unparen
 
 QUERY = """
 (call_expression
@@ -44,7 +44,7 @@ QUERY = """
 
 def run(pass_: Pass) -> None:
     for file, call, m in pass_.iter_matches("call"):
-        args = [a for a in m.get("args").named_children if a.type != "comment"]
+        args = code_children(m.get("args"))
         if len(args) != 4:
             continue
         n = unparen(args[3])

@@ -29,7 +29,7 @@ The fix deletes the statement; it is safe because the statement does nothing.
 
 from analyzer.analysis_pass import Pass, delete_fix
 from analyzer.rule import Rule
-from analyzer.source import walk
+from analyzer.purity import has_side_effects
 
 QUERY = """
 (assignment_statement
@@ -38,29 +38,21 @@ QUERY = """
   right: (expression_list) @right) @stmt
 """
 
-_IMPURE = frozenset({"call_expression", "unary_expression"})
-
-
-def _pure(node) -> bool:
-    for n in walk(node):
-        if n.type == "call_expression" or (n.type == "unary_expression" and n.child(0) is not None and n.child(0).type == "<-"):
-            return False
-    return True
-
-
 def run(pass_: Pass) -> None:
     for file, stmt, m in pass_.iter_matches("stmt"):
         lefts = m.get("left").named_children
         rights = m.get("right").named_children
         if len(lefts) != len(rights):
             continue
-        pairs = [(l, r) for l, r in zip(lefts, rights) if file.text(l) != "_" and file.text(l) == file.text(r) and _pure(l)]
-        if not pairs or len(pairs) != len(lefts):
-            # a partial self-assignment inside a tuple swap is still worth one finding each
-            pass
-        for l, r in pairs:
+        pairs = [
+            l for l, r in zip(lefts, rights)
+            if file.text(l) != "_" and file.text(l) == file.text(r) and not has_side_effects(pass_, file, l)
+        ]
+        # Deleting the statement is right only when every pair assigns to itself.
+        whole = len(pairs) == len(lefts)
+        for l in pairs:
             name = file.text(l)
-            fix = delete_fix(f"remove the self-assignment", file, stmt) if len(pairs) == len(lefts) else None
+            fix = delete_fix("remove the self-assignment", file, stmt) if whole else None
             pass_.report(file, stmt if len(lefts) == 1 else l, f"self-assignment of {name} to {name}", fix)
 
 

@@ -49,7 +49,7 @@ from analyzer.analysis_pass import Pass, replace_fix
 from analyzer.constant import string_value
 from analyzer.exprtype import TypeRef, declared_type, is_named
 from analyzer.rule import Rule
-from analyzer.source import GoFile, unparen
+from analyzer.source import GoFile, code_children, unparen
 
 QUERY = """
 (call_expression
@@ -108,7 +108,7 @@ def _literal_type(file: GoFile, lit: Node) -> TypeRef | None:
 
 
 def _layout_arg(pass_: Pass, file: GoFile, call: Node, recv: Node, method: str, args: Node) -> Node | None:
-    arguments = [a for a in args.named_children if a.type != "comment"]
+    arguments = code_children(args)
     if method in _TIME_PARSERS:
         return arguments[0] if arguments and pass_.is_call_to(file, call, "time", method) else None
     if pass_.callee(file, call) is not None:

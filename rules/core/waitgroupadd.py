@@ -48,7 +48,7 @@ from analyzer.diagnostics import Edit, Fix
 from analyzer.exprtype import declared_type, is_named
 from analyzer.purity import expression_text, has_side_effects
 from analyzer.rule import Rule
-from analyzer.source import walk
+from analyzer.source import code_children, walk
 
 QUERY = """
 (go_statement
@@ -66,7 +66,7 @@ QUERY = """
 
 
 def _movable(pass_: Pass, file, m, literal) -> bool:
-    args = [a for a in m.get("args").named_children if a.type != "comment"]
+    args = code_children(m.get("args"))
     if len(args) != 1 or not is_constant(pass_, file, args[0]):
         return False
     recv = m.get("wg")
