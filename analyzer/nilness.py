@@ -597,6 +597,19 @@ _MAX_REFERENCES = 300
 _STATE_CHANGING = frozenset({"assignment_statement", "short_var_declaration", "inc_statement", "dec_statement", "var_declaration", "receive_statement", "send_statement"})
 
 
+def _uses_in(func: Node, d: Declaration):
+    """Each mention of `d` (its declaration and references) inside `func`, with the nearest
+    enclosing node that is not a parenthesis."""
+    for r in ([d.ident] if d.ident is not None else []) + d.references:
+        if r.start_byte < func.start_byte or r.end_byte > func.end_byte:
+            continue
+        parent = r.parent
+        while parent is not None and parent.type == "parenthesized_expression":
+            parent = parent.parent
+        if parent is not None:
+            yield r, parent
+
+
 def _taint(st: State) -> None:
     """A nil branch that assigns something (an error, a flag) usually tells later code not
     to use the variable: its nil-ness then no longer makes a later dereference suspicious."""
@@ -647,7 +660,7 @@ class NilAnalysis:
         """Track only the variables nil is about: compared with nil, assigned nil, declared
         without a value, switched on with `case nil`, and what is converted or sliced or
         copied from those. Leave out those whose address is taken or a closure assigns."""
-        func, file = self.func, self.file
+        func = self.func
         if self._seeds is not None and _only_fresh_checks(func, self._seeds):
             return
         seeds: list[Node] = []
@@ -684,15 +697,8 @@ class NilAnalysis:
                 if len(d.references) > _MAX_REFERENCES:
                     excluded.add(key)  # generated code: Node.parent is O(depth), stay linear
                     continue
-                for r in ([d.ident] if d.ident is not None else []) + d.references:
-                    if r.start_byte < func.start_byte or r.end_byte > func.end_byte:
-                        continue
+                for r, parent in _uses_in(func, d):
                     self._relevant.append(r.start_byte)
-                    parent = r.parent
-                    while parent is not None and parent.type == "parenthesized_expression":
-                        parent = parent.parent
-                    if parent is None:
-                        continue
                     pt = parent.type
                     if pt == "unary_expression":
                         op = parent.child_by_field_name("operator")
@@ -724,14 +730,7 @@ class NilAnalysis:
         if d.kind == "result":
             k = self.oracle.var_kind(d)
             nil_source = k is not None and k.kind != "value"
-        for r in ([d.ident] if d.ident is not None else []) + d.references:
-            if r.start_byte < func.start_byte or r.end_byte > func.end_byte:
-                continue
-            parent = r.parent
-            while parent is not None and parent.type == "parenthesized_expression":
-                parent = parent.parent
-            if parent is None:
-                continue
+        for r, parent in _uses_in(func, d):
             pt = parent.type
             if pt == "binary_expression":
                 op = parent.child_by_field_name("operator")
