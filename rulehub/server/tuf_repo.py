@@ -112,15 +112,21 @@ def initialise(session: Session, settings: Settings) -> bool:
     return True
 
 
+def _next_version(session: Session, settings: Settings, cls, role: str, now: datetime, first: bool):
+    """The role's signed body for its next version: a new one (version 1), or the stored one
+    with its version bumped and its expiry renewed."""
+    if first:
+        return cls(expires=_expiry(settings, role, now))
+    signed = _load(session, role).signed
+    signed.version += 1
+    signed.expires = _expiry(settings, role, now)
+    return signed
+
+
 def _publish_snapshot_and_timestamp(
     session: Session, settings: Settings, targets_version: int, now: datetime, *, first: bool = False
 ) -> None:
-    if first:
-        snapshot = Snapshot(expires=_expiry(settings, "snapshot", now))
-    else:
-        snapshot = _load(session, "snapshot").signed
-        snapshot.version += 1
-        snapshot.expires = _expiry(settings, "snapshot", now)
+    snapshot = _next_version(session, settings, Snapshot, "snapshot", now, first)
     snapshot.meta["targets.json"] = MetaFile(version=targets_version)
     snapshot_md = Metadata(snapshot)
     snapshot_md.sign(_signer(session, settings, "snapshot"))
@@ -131,12 +137,7 @@ def _publish_snapshot_and_timestamp(
 def _publish_timestamp(
     session: Session, settings: Settings, snapshot_md: Metadata[Any], now: datetime, *, first: bool = False
 ) -> None:
-    if first:
-        timestamp = Timestamp(expires=_expiry(settings, "timestamp", now))
-    else:
-        timestamp = _load(session, "timestamp").signed
-        timestamp.version += 1
-        timestamp.expires = _expiry(settings, "timestamp", now)
+    timestamp = _next_version(session, settings, Timestamp, "timestamp", now, first)
     snap_bytes = snapshot_md.to_bytes(_SERIALIZER)
     timestamp.snapshot_meta = MetaFile.from_data(snapshot_md.signed.version, snap_bytes, ["sha256"])
     timestamp_md = Metadata(timestamp)

@@ -83,15 +83,12 @@ def _spelled_out(file, expr) -> bool:
 
 
 def run(pass_: Pass) -> None:
-    for file, expr, _ in pass_.iter_matches("expr"):
+    # The query's #eq? already matched the operands' text.
+    for file, expr, m in pass_.iter_matches("expr"):
         op = expr.child_by_field_name("operator")
         if op is None or op.type not in _OPERATORS:
             continue
-        left, right = expr.child_by_field_name("left"), expr.child_by_field_name("right")
-        if left is None or right is None or left.end_byte - left.start_byte != right.end_byte - right.start_byte:
-            continue
-        if file.source[left.start_byte : left.end_byte] != file.source[right.start_byte : right.end_byte]:
-            continue
+        left = m.get("left")
         if has_side_effects(pass_, file, left):
             continue
         operator = op.type
