@@ -509,12 +509,8 @@ def _only_fresh_checks(func: Node, seeds: list[tuple[Node, str]]) -> bool:
         ifs = cmp.parent
         if ifs is None or ifs.type != "if_statement" or ifs.child_by_field_name("condition") != cmp:
             return False
-        prev = ifs.child_by_field_name("initializer")
+        prev = _assignment_before(ifs)
         if prev is None:
-            prev = ifs.prev_named_sibling
-            while prev is not None and prev.type == "comment":
-                prev = prev.prev_named_sibling
-        if prev is None or prev.type not in ("assignment_statement", "short_var_declaration"):
             return False
         name = node.text
         left, right = prev.child_by_field_name("left"), prev.child_by_field_name("right")
@@ -595,6 +591,19 @@ _LEAVING_NAME = re.compile(r"^(?:[Ff]atal|[Pp]anic|[Ee]xit|[Tt]hrow$|[Ff]ail[Nn]
 _MAX_REFERENCES = 300
 
 _STATE_CHANGING = frozenset({"assignment_statement", "short_var_declaration", "inc_statement", "dec_statement", "var_declaration", "receive_statement", "send_statement"})
+
+
+def _assignment_before(ifs: Node) -> Node | None:
+    """The assignment an `if` checks right after: its initializer, or else the statement
+    just before it (comments skipped), when that is an assignment or `:=`."""
+    prev = ifs.child_by_field_name("initializer")
+    if prev is None:
+        prev = ifs.prev_named_sibling
+        while prev is not None and prev.type == "comment":
+            prev = prev.prev_named_sibling
+    if prev is None or prev.type not in ("assignment_statement", "short_var_declaration"):
+        return None
+    return prev
 
 
 def _uses_in(func: Node, d: Declaration):
@@ -853,13 +862,8 @@ class NilAnalysis:
         ifs = n.parent
         if ifs is None or ifs.type != "if_statement" or ifs.child_by_field_name("condition") != n:
             return False
-        init = ifs.child_by_field_name("initializer")
-        prev = init
+        prev = _assignment_before(ifs)
         if prev is None:
-            prev = ifs.prev_named_sibling
-            while prev is not None and prev.type == "comment":
-                prev = prev.prev_named_sibling
-        if prev is None or prev.type not in ("assignment_statement", "short_var_declaration"):
             return False
         left = prev.child_by_field_name("left")
         return left is not None and any(x.type == "identifier" and self._decl(x) is d for x in left.named_children)

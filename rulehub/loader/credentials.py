@@ -12,10 +12,10 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from rulehub.loader.atomic_file import write_atomically
 from rulehub.loader.errors import ConfigError
 from rulehub.loader.userdirs import config_dir, hub_id, normalize_hub_url
 
@@ -51,15 +51,7 @@ def write_private(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     if path.parent == config_dir() or config_dir() in path.parents:
         os.chmod(config_dir(), 0o700)
-    fd, tmp = tempfile.mkstemp(prefix="." + path.name + ".", dir=path.parent)  # mkstemp creates 0600
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.chmod(tmp, 0o600)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomically(path, data, 0o600)
 
 
 def store_api_key(hub_url: str, api_key: str, *, make_default: bool = True) -> Path:

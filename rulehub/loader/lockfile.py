@@ -22,13 +22,12 @@ pins always gives the same bytes (and a clean diff in review).
 from __future__ import annotations
 
 import json
-import os
 import re
-import tempfile
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+from rulehub.loader.atomic_file import write_atomically
 from rulehub.loader.errors import ConfigError
 
 LOCK_VERSION = 1
@@ -124,13 +123,5 @@ def write(path: Path, lock: LockFile) -> bool:
             return False
     except FileNotFoundError:
         pass
-    fd, tmp = tempfile.mkstemp(prefix=".gocheck.lock.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomically(path, text.encode("utf-8"), 0o644)
     return True

@@ -12,8 +12,6 @@ per-email limit, which the rate-limit test exercises, stays at its default of 5)
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -21,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from portal_server import PASSWORD, REPO, PortalServer, csrf_from, free_port
-from tests.support.hub_process import postgres_database, stop, wait_healthy
+from tests.support.hub_process import postgres_database, serve, stop, wait_healthy
 from rulehub.server import db as dbmod
 from rulehub.server.settings import Settings
 
@@ -42,12 +40,7 @@ def _serve(url: str, data_dir: Path, tmp: Path) -> Iterator[PortalServer]:
     }
     env.pop("RULEHUB_PORTAL_SECRET", None)
     log = data_dir / "server.log"
-    with open(log, "wb") as log_fh:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "rulehub.server.cli", "serve", "--host", "127.0.0.1", "--port", str(port),
-             "--log-level", "warning", "--no-access-log"],
-            env=env, stdout=log_fh, stderr=subprocess.STDOUT, cwd=REPO,
-        )
+    proc = serve(port, env, log, REPO)
     base = f"http://127.0.0.1:{port}"
     settings = Settings(data_dir=data_dir, database_url=url)
     database = dbmod.Database.connect(settings)

@@ -13,8 +13,6 @@ import io
 import json
 import os
 import socket
-import subprocess
-import sys
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -25,7 +23,7 @@ import httpx
 import pytest
 
 from rulehub.pack import build_artifact_bytes
-from tests.support.hub_process import postgres_database, stop, wait_healthy
+from tests.support.hub_process import postgres_database, serve, stop, wait_healthy
 from rulehub.server import db as dbmod
 from rulehub.server.services import accounts
 from rulehub.server.settings import Settings
@@ -165,12 +163,7 @@ def hub(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator
     dbmod.upgrade(database_url)  # what an operator runs; serve would refuse otherwise (on PostgreSQL)
     port = _free_port()
     log = data_dir / "server.log"
-    with open(log, "wb") as log_fh:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "rulehub.server.cli", "serve", "--host", "127.0.0.1", "--port", str(port),
-             "--log-level", "warning", "--no-access-log"],
-            env=env, stdout=log_fh, stderr=subprocess.STDOUT, cwd=REPO,
-        )
+    proc = serve(port, env, log, REPO)
     url = f"http://127.0.0.1:{port}"
     settings = Settings(data_dir=data_dir, database_url=database_url, max_upload=MAX_UPLOAD)
     database = dbmod.Database.connect(settings)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import sys
 import time
 import uuid
 from collections.abc import Iterator
@@ -39,6 +40,16 @@ def postgres_database(prefix: str) -> Iterator[str]:
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+def serve(port: int, env: dict[str, str], log: Path, cwd: Path) -> subprocess.Popen:
+    """Start `rulehub serve` on 127.0.0.1:`port`, its output going to `log`."""
+    with open(log, "wb") as log_fh:
+        return subprocess.Popen(
+            [sys.executable, "-m", "rulehub.server.cli", "serve", "--host", "127.0.0.1", "--port", str(port),
+             "--log-level", "warning", "--no-access-log"],
+            env=env, stdout=log_fh, stderr=subprocess.STDOUT, cwd=cwd,
+        )
 
 
 def wait_healthy(url: str, proc: subprocess.Popen, log: Path) -> None:
