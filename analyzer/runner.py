@@ -11,7 +11,7 @@ import threading
 import time
 import traceback
 from dataclasses import dataclass, field
-from typing import Iterable, Sequence
+from typing import Sequence
 
 import tree_sitter
 
@@ -19,7 +19,7 @@ from analyzer.analysis_pass import Match, Package, Pass
 from analyzer.builtin_rules import INTERNAL, SYNTAX
 from analyzer.diagnostics import Diagnostic, Severity
 from analyzer.rule import Rule
-from analyzer.source import GO_LANGUAGE, GoFile, is_generated, walk
+from analyzer.source import GO_LANGUAGE, GoFile
 
 DEFAULT_BUDGET_SECONDS = 10.0
 # One rule on one package; generous so a slow CI machine never trips it on real code, while
@@ -76,7 +76,6 @@ class Engine:
     def __init__(self, rules: Sequence[Rule], options: EngineOptions | None = None) -> None:
         self.options = options or EngineOptions()
         self.rules = [r for r in rules if r.name not in (SYNTAX.name, INTERNAL.name)]
-        self.report_syntax = any(r.name == SYNTAX.name for r in rules) or True
         self._query_rules: list[Rule] = []
         self._offsets: list[int] = []
         sources = []

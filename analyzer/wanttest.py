@@ -12,7 +12,6 @@ Used by the pytest suite and by `gocheck pack test`.
 from __future__ import annotations
 
 import ast
-import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
