@@ -24,7 +24,7 @@ The builder is iterative (a trampoline over generators): no Python recursion ove
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Callable, Iterator
 
 from tree_sitter import Node

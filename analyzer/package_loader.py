@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from typing import Iterable, Iterator, Mapping
+from typing import Mapping
 
 from analyzer.analysis_pass import Package
 from analyzer.build_constraints import BuildContext

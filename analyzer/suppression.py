@@ -277,7 +277,6 @@ def _node_starting_on(file: GoFile, line: int) -> tree_sitter.Node | None:
 
 
 def _unused(directive: Directive, enabled: Collection[str] | None) -> list[Diagnostic]:
-    file, comment = directive.file, directive.comment
     if not directive.names:
         if directive.used:
             return []

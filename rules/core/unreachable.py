@@ -216,7 +216,7 @@ def run(pass_: Pass) -> None:
     trust_facts = _trust_package_facts(pass_)
     for file, stmt_list, _ in pass_.iter_matches("list"):
         stmts = [c for c in stmt_list.named_children if c.type != "comment"]
-        terminator = None
+        terminator = last_terminator = None
         run_start = None
         for i, s in enumerate(stmts):
             if s.type == "labeled_statement":
