@@ -4,7 +4,6 @@ matches in a `Pass`, and collect diagnostics. A crashing rule or a runaway query
 
 from __future__ import annotations
 
-import bisect
 import contextlib
 import signal
 import threading
@@ -92,6 +91,8 @@ class Engine:
             total += count
             sources.append(rule.query)
         self._query = tree_sitter.Query(GO_LANGUAGE, "\n".join(sources)) if sources else None
+        # merged pattern index -> (rule name, index of the rule's first pattern)
+        self._pattern_owners = [(r.name, offset) for r, offset, end in zip(self._query_rules, self._offsets, self._offsets[1:] + [total]) for _ in range(offset, end)]
 
     # -- public API --------------------------------------------------------------
 
@@ -141,12 +142,11 @@ class Engine:
         deadline = time.process_time() + self.options.budget_seconds
         cursor = tree_sitter.QueryCursor(self._query)
         cursor.match_limit = 1024  # bounds in-progress states on pathological nesting
-        offsets = self._offsets
-        rules = self._query_rules
+        owners = self._pattern_owners
         for top in file.root.children:
             for pattern, captures in cursor.matches(top):
-                i = bisect.bisect_right(offsets, pattern) - 1
-                matches[rules[i].name].append(Match(file, pattern - offsets[i], captures))
+                name, offset = owners[pattern]
+                matches[name].append(Match(file, pattern - offset, captures))
             if time.process_time() > deadline:
                 raise BudgetExceeded()
 

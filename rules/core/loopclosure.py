@@ -259,18 +259,24 @@ def _report_captured(pass_, file, node, loop_vars, seen) -> None:
 
 def run(pass_: Pass) -> None:
     for file, loop, m in pass_.iter_matches("loop"):
-        loop_vars = _loop_vars(pass_, file, loop)
-        if not loop_vars:
-            continue
         body = m.get("body")
-        seen: set[int] = set()
+        # What could capture a loop variable, found from syntax first: most loops start no
+        # goroutine and no subtest, and then their variables need no scope resolution.
+        captors = []
         for last in _last_statements(body):
             lit = _escaping_literal(pass_, file, last)
             if lit is not None:
-                _report_captured(pass_, file, lit.child_by_field_name("body"), loop_vars, seen)
+                captors.append(lit.child_by_field_name("body"))
         for stmt in _statements(body):
-            for s in _parallel_subtest_statements(pass_, file, stmt):
-                _report_captured(pass_, file, s, loop_vars, seen)
+            captors.extend(_parallel_subtest_statements(pass_, file, stmt))
+        if not captors:
+            continue
+        loop_vars = _loop_vars(pass_, file, loop)
+        if not loop_vars:
+            continue
+        seen: set[int] = set()
+        for node in captors:
+            _report_captured(pass_, file, node, loop_vars, seen)
 
 
 RULE = Rule(
