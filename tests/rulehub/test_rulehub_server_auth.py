@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+from datetime import datetime, timedelta, timezone
 import json
 import time
 import uuid
@@ -11,11 +12,11 @@ import httpx
 import jwt
 import pytest
 from cryptography.hazmat.primitives import serialization
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from tests.rulehub.conftest import HubServer, Subscriber
 from rulehub.server.core import keys
-from rulehub.server.models import Account, Tenant
+from rulehub.server.models import Account, ApiKey, Tenant
 from rulehub.server.services import accounts
 
 
@@ -67,6 +68,31 @@ def test_exchange_and_claims(hub: HubServer, publisher: Subscriber) -> None:
     for claim in ("sub", "iat", "nbf", "exp", "jti"):
         assert claim in claims
     assert _usage(hub, body["access_token"]).status_code == 200
+
+
+def test_token_exchange_records_when_the_key_was_last_used(hub: HubServer) -> None:
+    """The portal's keys page shows when each key was last used: the exchange records it, at
+    most once a minute (a second exchange right after leaves the recorded time alone)."""
+    sub = hub.subscriber()
+    key_id = sub.api_key.split("_")[1]
+
+    def last_used():
+        with hub.database.write_session() as s:
+            return s.scalars(select(ApiKey.last_used_at).where(ApiKey.key_id == key_id)).one()
+
+    assert last_used() is None
+    before = datetime.now(timezone.utc)
+    assert hub.client.post("/v1/auth/token", json={"api_key": sub.api_key}).status_code == 200
+    first = last_used()
+    assert first is not None and before - timedelta(seconds=5) <= first <= datetime.now(timezone.utc) + timedelta(seconds=5)
+    assert hub.client.post("/v1/auth/token", json={"api_key": sub.api_key}).status_code == 200
+    assert last_used() == first
+    # A failed exchange (right key id, wrong secret) is not a use.
+    with hub.database.write_session() as s:
+        s.execute(update(ApiKey).where(ApiKey.key_id == key_id).values(last_used_at=None))
+    wrong = sub.api_key[:-4] + ("AAAA" if not sub.api_key.endswith("AAAA") else "BBBB")
+    assert hub.client.post("/v1/auth/token", json={"api_key": wrong}).status_code == 401
+    assert last_used() is None
 
 
 @pytest.mark.parametrize(

@@ -22,7 +22,7 @@ from datetime import datetime, timedelta, timezone
 
 import jwt
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-from sqlalchemy import select
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from rulehub.server.core import keys
@@ -61,6 +61,23 @@ def check_api_key(session: Session, presented: str) -> ApiKey:
     if row.account.disabled:
         raise bad
     return row
+
+
+# `last_used_at` is shown in the portal to the minute; writing it on every token exchange
+# would make each exchange a write transaction, so it is refreshed at most once a minute.
+LAST_USED_RESOLUTION = timedelta(minutes=1)
+
+
+def record_api_key_use(session: Session, key_id: str, now: datetime | None = None) -> None:
+    """Set the key's `last_used_at` to now unless it was already set within the last minute
+    (one conditional UPDATE: concurrent exchanges do not conflict)."""
+    now = now or datetime.now(timezone.utc)
+    session.execute(
+        update(ApiKey)
+        .where(ApiKey.key_id == key_id)
+        .where(or_(ApiKey.last_used_at.is_(None), ApiKey.last_used_at < now - LAST_USED_RESOLUTION))
+        .values(last_used_at=now)
+    )
 
 
 @dataclass(frozen=True)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
+
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from rulehub.server.api.deps import CurrentPrincipal, Hub, SessionDep
 from rulehub.server.core import keys
-from rulehub.server.core.security import check_api_key, issue_token
+from rulehub.server.core.security import LAST_USED_RESOLUTION, check_api_key, issue_token, record_api_key_use
 from rulehub.server.models import Tenant
 from rulehub.server.services.accounts import subscription_for
 from rulehub.server.services.tokens import revoke_jti
@@ -35,6 +37,9 @@ def exchange_token(body: TokenRequest, hub: Hub, session: SessionDep) -> TokenRe
         session, hub.settings, account_id=key.account_id, tenant_id=key.tenant_id,
         tenant=tenant.slug if tenant else "", plan=plan, scopes=key.scopes.split(), api_key_id=key.key_id,
     )
+    if key.last_used_at is None or key.last_used_at < datetime.now(timezone.utc) - LAST_USED_RESOLUTION:
+        with hub.db.write_session() as write:
+            record_api_key_use(write, key.key_id)
     hub.metrics.tokens.inc()
     return TokenResponse(access_token=token, expires_in=ttl)
 
