@@ -3,7 +3,7 @@
     gocheck pack new acme/http-safety      # scaffold ./http-safety (passes `pack test` as is)
     gocheck pack test [DIR]                # every rule's `// want` testdata + .go.golden fixes
     gocheck pack build [DIR]               # rules.json + dist/<name>-<version>.tar.gz, prints sha256
-    gocheck pack publish [DIR] [--hub URL] # PUT the built artifact with a publisher key
+    gocheck pack publish [DIR] [--hub URL] [--private] # PUT the built artifact with a publisher key
 
 `build` imports the pack's own rule modules (to write rules.json): it runs on the author's
 machine, on the author's code. Downloaded packs are never loaded this way before the loader
@@ -131,8 +131,9 @@ def cmd_publish(args) -> int:
         raise UsageError("no hub to publish to: pass --hub URL or run `gocheck login --hub URL` first")
     credential = HubCredential(api_key=args.api_key) if args.api_key else credential_for(hub_url)
     with HubClient(hub_url, credential) as hub:
-        result = hub.publish(manifest.name, manifest.version, artifact.read_bytes())
-    print(f"published {manifest.name} {manifest.version} to {hub.url} (sha256 {result.get('sha256', '?')})")
+        result = hub.publish(manifest.name, manifest.version, artifact.read_bytes(), private=args.private)
+    visibility = " (private to your organisation)" if args.private else ""
+    print(f"published {manifest.name} {manifest.version} to {hub.url}{visibility} (sha256 {result.get('sha256', '?')})")
     return EXIT_CLEAN
 
 
@@ -154,4 +155,5 @@ def register(sub) -> None:
     p.add_argument("--hub", help="hub URL (default: [hub] url in .gocheck.toml, then your login)")
     p.add_argument("--api-key", help="publisher API key (default: GOCHECK_API_KEY, then your login)")
     p.add_argument("--build", action="store_true", help="rebuild before uploading")
+    p.add_argument("--private", action="store_true", help="a new pack only your organisation can see and download (decided by its first version)")
     p.set_defaults(func=cmd_publish)

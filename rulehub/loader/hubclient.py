@@ -117,11 +117,14 @@ class HubClient:
         except (KeyError, TypeError, ValueError, AttributeError):
             raise HubError(f"hub {self.url}: resolve answer for {name} lacks name/version/sha256/size/target_path") from None
 
-    def publish(self, name: str, version: str, artifact: bytes) -> dict:
+    def publish(self, name: str, version: str, artifact: bytes, *, private: bool = False) -> dict:
+        """PUT the artifact. `private` makes a new pack visible to the publisher's tenant only
+        (the hub decides privacy at the first version and ignores it afterwards)."""
         ns, short = name.split("/", 1)
         resp = self._request(
             "PUT",
             f"/v1/packs/{quote(ns)}/{quote(short)}/{quote(version)}",
+            params={"private": "true"} if private else None,
             content=artifact,
             headers={**self.auth_headers(), "Content-Type": "application/gzip"},
         )

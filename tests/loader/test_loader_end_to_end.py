@@ -17,7 +17,7 @@ from tests.loader.conftest import REPO, closed_port_url, go_project, gocheck, ru
 FINDING = re.compile(r"p\.go:4:5: warning: comparison with true is redundant: use ok \((?P<rule>[^)]+)\)")
 
 
-def publish_pack(hub, sub, tmp: Path, short: str = "demo", version: str = "1.0.0") -> tuple[str, str]:
+def publish_pack(hub, sub, tmp: Path, short: str = "demo", version: str = "1.0.0", private: bool = False) -> tuple[str, str]:
     """`gocheck pack new/build/publish` as an author runs them; returns (name, sha256)."""
     name = f"{sub.namespace}/{short}"
     work = tmp / f"author-{short}-{version}"
@@ -30,7 +30,7 @@ def publish_pack(hub, sub, tmp: Path, short: str = "demo", version: str = "1.0.0
     r = gocheck("pack", "build", str(pack_dir), cwd=work)
     assert r.returncode == 0, r.stderr
     sha = re.search(r"sha256 ([0-9a-f]{64})", r.stdout).group(1)
-    r = gocheck("pack", "publish", str(pack_dir), "--hub", hub.base_url, cwd=work, env={"GOCHECK_API_KEY": sub.api_key})
+    r = gocheck("pack", "publish", str(pack_dir), "--hub", hub.base_url, *(["--private"] if private else []), cwd=work, env={"GOCHECK_API_KEY": sub.api_key})
     assert r.returncode == 0, r.stdout + r.stderr
     assert sha in r.stdout
     return name, sha
@@ -111,6 +111,23 @@ def test_ci_env_api_key_without_login_trusts_the_lock_root(hub, tmp_path, user_d
     assert r.returncode == 3, r.stdout + r.stderr
     assert "root metadata" in r.stderr
     assert not (other_cache / "packs" / "sha256").exists() or not any((other_cache / "packs" / "sha256").iterdir())
+
+
+def test_private_pack_installs_for_its_organisation_only(hub, tmp_path, user_dirs):
+    """A private pack goes through the same TUF verification under its opaque target path;
+    another organisation's key cannot even resolve it."""
+    sub = hub.subscriber()
+    name, sha = publish_pack(hub, sub, tmp_path, short="inhouse", private=True)
+    assert name.encode() not in hub.client.get("/tuf/targets.json").content
+    project = go_project(tmp_path / "project")
+    r = gocheck("packs", "add", name, "--hub", hub.base_url, cwd=project, env={"GOCHECK_API_KEY": sub.api_key})
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert 'target = "private/' in (project / "gocheck.lock").read_text()
+    r = gocheck("--locked", "./...", cwd=project, env={"GOCHECK_API_KEY": sub.api_key, "GOCHECK_CACHE_DIR": str(tmp_path / "c1")})
+    assert r.returncode == 1 and f"({name}/boolcompare)" in r.stdout, r.stdout + r.stderr
+    other = hub.subscriber(plan="enterprise")
+    r = gocheck("--locked", "./...", cwd=project, env={"GOCHECK_API_KEY": other.api_key, "GOCHECK_CACHE_DIR": str(tmp_path / "c2")})
+    assert r.returncode == 2 and name in r.stderr and "404" in r.stderr, r.stdout + r.stderr
 
 
 def test_tampered_artifact_on_the_server_is_refused(hub, tmp_path, user_dirs):

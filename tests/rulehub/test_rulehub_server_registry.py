@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import concurrent.futures
+import hashlib
 from datetime import timedelta
 
 import httpx
@@ -202,6 +203,27 @@ def test_private_pack_is_invisible_to_other_tenants(hub: HubServer, publisher: S
     _error(other.get(f"/v1/artifacts/{name}/secret-1.0.0.tar.gz"), 404, "target_not_found")
     assert name not in {p["name"] for p in other.get("/v1/packs", params={"q": "secret"}).json()["packs"]}
     assert name not in {p["name"] for p in hub.client.get("/v1/packs", params={"q": "secret"}).json()["packs"]}
+
+
+def test_private_pack_is_not_named_in_the_public_tuf_metadata(hub: HubServer, publisher: Subscriber) -> None:
+    """targets.json is served to anyone; a private pack appears there only under an opaque
+    path, which its own tenant learns from resolve and downloads through."""
+    name = f"{publisher.namespace}/hidden-{hub.unique('p')}"
+    assert publisher.publish(name, "1.0.0", hub.artifact(name, "1.0.0"), private="true").status_code == 201
+    assert publisher.post(f"/v1/packs/{name}/1.0.0/yank").status_code == 200  # re-signs the target
+    assert publisher.post(f"/v1/packs/{name}/1.0.0/unyank").status_code == 200
+    targets = hub.client.get("/tuf/targets.json")
+    assert targets.status_code == 200
+    assert name.encode() not in targets.content and name.split("/")[1].encode() not in targets.content
+    resolved = publisher.get(f"/v1/packs/{name}/resolve").json()
+    path = resolved["target_path"]
+    assert path.startswith("private/") and name.split("/")[1] not in path
+    listed = targets.json()["signed"]["targets"][path]
+    assert listed["hashes"]["sha256"] == resolved["sha256"] and listed["custom"] == {"yanked": False}
+    download = publisher.get(f"/v1/artifacts/{path}")
+    assert download.status_code == 200 and hashlib.sha256(download.content).hexdigest() == resolved["sha256"]
+    assert f'{name.split("/")[1]}-1.0.0.tar.gz' in download.headers["content-disposition"]
+    _error(hub.subscriber(plan="enterprise").get(f"/v1/artifacts/{path}"), 404, "target_not_found")
 
 
 def test_entitlements(hub: HubServer, publisher: Subscriber) -> None:

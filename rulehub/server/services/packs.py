@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import secrets
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -58,8 +59,22 @@ def check_version(version: str) -> str:
     return version
 
 
-def target_path(name: str, version: str) -> str:
+def target_path(name: str, version: str, *, private: bool = False) -> str:
+    """The TUF target path of a version. The signed targets metadata is public (every client
+    verifies downloads against it), so a private pack's path is an opaque random name: its
+    subscribers learn it from the authenticated resolve answer, nobody else learns the pack
+    exists."""
+    if private:
+        return f"private/{secrets.token_hex(16)}.tar.gz"
     return f"{name}/{artifact_filename(name, version)}"
+
+
+def target_custom(pack: Pack, pv: PackVersion) -> dict:
+    """The `custom` field of a version's TUF target: name, version and tier for public packs;
+    for private ones only whether it is yanked (see `target_path`)."""
+    if pack.private:
+        return {"yanked": bool(pv.yanked)}
+    return {"pack": pack.name, "version": pv.version, "tier": pv.tier, "yanked": bool(pv.yanked)}
 
 
 def artifact_file(settings: Settings, sha256: str) -> Path:
@@ -195,7 +210,7 @@ def publish(
     if existing is not None:
         raise Conflict(f"{full} {version} is already published and versions are immutable; bump the version",
                        code="version_exists")
-    path = target_path(full, version)
+    path = target_path(full, version, private=pack.private)
     pv = PackVersion(
         pack_id=pack.id, version=version, sha256=sha, size=len(data), engine=manifest.engine, go=manifest.go,
         tier=manifest.tier, license=manifest.license, description=manifest.description, target_path=path,
@@ -212,8 +227,7 @@ def publish(
         session.add(VersionRule(pack_version_id=pv.id, **rule))
     if _is_latest(pack, version, session):
         pack.description, pack.tier, pack.tags = manifest.description, manifest.tier, " ".join(manifest.tags)
-    tuf_repo.set_target(session, settings, path=path, length=len(data), sha256=sha,
-                        custom={"pack": full, "version": version, "tier": manifest.tier, "yanked": False})
+    tuf_repo.set_target(session, settings, path=path, length=len(data), sha256=sha, custom=target_custom(pack, pv))
     return Published(pack=full, version=version, sha256=sha, size=len(data), target_path=path)
 
 
@@ -262,7 +276,7 @@ def set_yanked(
         pv.yanked = yanked
         pv.yanked_at = utcnow() if yanked else None
         tuf_repo.set_target(session, settings, path=pv.target_path, length=pv.size, sha256=pv.sha256,
-                            custom={"pack": pv.pack.name, "version": pv.version, "tier": pv.tier, "yanked": yanked})
+                            custom=target_custom(pv.pack, pv))
     return pv
 
 

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query
 from fastapi.responses import FileResponse
 from pydantic import BaseModel
 
+from rulehub.pack.manifest import artifact_filename
 from rulehub.server.api.deps import CurrentPrincipal, Hub, OptionalPrincipal, SessionDep, require_scope
 from rulehub.server.errors import NotFound
 from rulehub.server.models import PackVersion
@@ -70,7 +71,7 @@ def serve_artifact(hub: Hub, principal: CurrentPrincipal, version_id: int, via: 
             raise NotFound(f"artifact of {v.pack.name} {v.version} is missing from storage", code="artifact_missing")
         usage.record_download(session, tenant_id=principal.tenant_id, account_id=principal.account_id, version=v,
                               via=via)
-        filename = v.target_path.rsplit("/", 1)[-1]
+        filename = artifact_filename(v.pack.name, v.version)  # not the target path: opaque for private packs
         size = v.size
     hub.metrics.downloads.labels(via).inc()
     hub.metrics.download_bytes.inc(size)
