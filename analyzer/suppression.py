@@ -16,6 +16,10 @@ staticcheck syntax and scope:
   its header up to the opening brace, never the body. At the end of a line it covers that
   line.
 - `//lint:file-ignore NAME[,NAME] reason` covers the whole file, wherever it is.
+- NAME may also be a staticcheck check ID (`SA5011`): it covers the gocheck rules that list
+  that check among their equivalents (`staticcheck:SA5011` for nilcheck), so code migrated
+  from staticcheck keeps its suppressions. Only exact IDs; `//nolint:staticcheck` (a whole
+  linter) is not mapped, since it would hide rules unrelated to what it was written for.
 
 `internal` (gocheck's own failures) and `syntax` (parse errors) findings are suppressed only
 by a directive that names them: a bare `//nolint` or `//nolint:all` must not hide a crash
@@ -30,7 +34,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Collection, Iterable
+from typing import Collection, Iterable, Mapping
 
 import tree_sitter
 
@@ -106,18 +110,20 @@ class Directive:
     reason: str = ""
     used: set[str] = field(default_factory=set)  # names that matched; "" for a bare directive
 
-    def matches(self, d: Diagnostic) -> str | None:
-        """The name that suppresses `d` ("" for a bare directive), or None."""
+    def matches(self, d: Diagnostic, aliases: Mapping[str, frozenset[str]] | None = None) -> str | None:
+        """The name that suppresses `d` ("" for a bare directive), or None. `aliases`: rule
+        name -> other names a `//lint:ignore` may use for it (see `staticcheck_aliases`)."""
         if not (self.first_line <= d.line <= self.last_line):
             return None
         rule = d.rule.lower()
         if not self.names:
             return None if d.rule in EXPLICIT_ONLY else ""
+        other_names = aliases.get(d.rule, ()) if aliases and self.kind != "nolint" else ()
         for name in self.names:
             if name == "all":
                 if d.rule not in EXPLICIT_ONLY:
                     return name
-            elif rule == name or rule.startswith(name.rstrip("/") + "/"):
+            elif rule == name or rule.startswith(name.rstrip("/") + "/") or name in other_names:
                 return name
         return None
 
@@ -133,16 +139,28 @@ class SuppressionResult:
     unused: list[Diagnostic]
 
 
+def staticcheck_aliases(rules: Iterable[Rule]) -> dict[str, frozenset[str]]:
+    """Rule name -> the staticcheck check IDs (lower case) it lists as equivalents."""
+    out: dict[str, frozenset[str]] = {}
+    for rule in rules:
+        ids = frozenset(e.split(":", 1)[1].lower() for e in rule.equivalents if e.lower().startswith("staticcheck:"))
+        if ids:
+            out[rule.name] = ids
+    return out
+
+
 def filter_suppressed(
     diagnostics: Iterable[Diagnostic],
     files: Iterable[GoFile],
     *,
     enabled: Collection[str] | None = None,
+    aliases: Mapping[str, frozenset[str]] | None = None,
 ) -> SuppressionResult:
     """Split findings into kept and suppressed; list the directives that matched nothing.
 
     `enabled`: names of the rules that ran; a directive naming only other rules is not
-    reported as unused (it may be for a rule this run left out). None: every name counts."""
+    reported as unused (it may be for a rule this run left out). None: every name counts.
+    `aliases`: from `staticcheck_aliases`, so `//lint:ignore SA5011` covers nilcheck."""
     by_path: dict[str, list[Directive]] = {}
     for f in files:
         directives = parse_directives(f)
@@ -153,7 +171,7 @@ def filter_suppressed(
     for d in diagnostics:
         hit = False
         for directive in by_path.get(d.path, ()):
-            name = directive.matches(d)
+            name = directive.matches(d, aliases)
             if name is not None:
                 directive.used.add(name)
                 hit = True

@@ -16,7 +16,7 @@ from analyzer.analysis_pass import Package
 from analyzer.builtin_rules import INTERNAL
 from analyzer.diagnostics import Diagnostic
 from analyzer.source import GoFile, is_generated
-from analyzer.suppression import filter_suppressed
+from analyzer.suppression import filter_suppressed, staticcheck_aliases
 from lsp.documents import Document
 from lsp.incremental import BlankedFile, FunctionFindings, blank_bodies, function_spans, moved, outline_digest, span_of
 from lsp.package_context import SiblingCache, package_for
@@ -37,7 +37,7 @@ def suppress(diagnostics: list[Diagnostic], files: list[GoFile], rules: Workspac
     """What the CLI does after the engine: drop findings of unselected engine-reported
     rules, apply //nolint and //lint:ignore, add unused-suppression findings if selected."""
     found = [d for d in diagnostics if d.rule in rules.selected or d.rule == INTERNAL.name]
-    result = filter_suppressed(found, files, enabled=rules.selected)
+    result = filter_suppressed(found, files, enabled=rules.selected, aliases=staticcheck_aliases(rules.rules.values()))
     return result.kept + (result.unused if rules.report_unused else [])
 
 

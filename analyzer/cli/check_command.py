@@ -34,7 +34,7 @@ from analyzer.rule import Rule
 from analyzer.discovery import PatternError
 from analyzer.rulepack import PackLoadError, core_pack_dir, load_pack
 from analyzer.runner import EngineOptions, RuleLoadError
-from analyzer.suppression import UNUSED_SUPPRESSION, filter_suppressed
+from analyzer.suppression import UNUSED_SUPPRESSION, filter_suppressed, staticcheck_aliases
 from rulehub.loader.errors import LoaderError
 
 # Errors of the check's own inputs; all are usage errors (exit 2) at this edge.
@@ -151,12 +151,13 @@ def run_check(plan: CheckPlan, progress=None) -> CheckOutcome:
     new-code filters."""
     started = time.monotonic()
     selected = {r.name for r in plan.rules}
+    aliases = staticcheck_aliases(plan.rules)
     report_unused = plan.report_unused
 
     def suppress(found: list[Diagnostic], package) -> list[Diagnostic]:
         # Engine-reported rules (syntax) run whatever the selection; drop the unselected.
         found = [d for d in found if d.rule in selected or d.rule == INTERNAL.name]
-        result = filter_suppressed(found, package.files, enabled=selected)
+        result = filter_suppressed(found, package.files, enabled=selected, aliases=aliases)
         return result.kept + (result.unused if report_unused else [])
 
     result = check_patterns(
