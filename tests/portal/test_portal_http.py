@@ -361,6 +361,32 @@ def test_rule_docs_are_rendered_and_escaped(portal: PortalServer) -> None:
     assert f'[packs]\n&#34;{name}&#34; = &#34;^2.3&#34;' in page or f'"{name}" = "^2.3"' in page
 
 
+def test_every_rule_has_a_page_at_its_docs_address(portal: PortalServer) -> None:
+    """gocheck links each finding (SARIF helpUri, the editor's diagnostic link) to
+    /rules/NAME; that page exists for built-in rules and for visible pack rules."""
+    from analyzer.rule import DEFAULT_DOCS_URL
+
+    assert DEFAULT_DOCS_URL.endswith("/rules/{rule}")
+    pub = portal.publisher()
+    name = portal.publish(pub, "ruledocs", "1.0.0", tier="free")
+    with portal.client() as c:
+        r = c.get("/rules/nilcheck")
+        _assert_html_page(r)
+        assert r.status_code == 200 and "<h1>nilcheck</h1>" in r.text
+        assert "<h2>What it does</h2>" in r.text and "on by default" in r.text and "staticcheck:SA5011" in r.text
+        r = c.get("/rules/unused-suppression")
+        assert r.status_code == 200 and "off by default" in r.text
+        r = c.get(f"/rules/{name}/bodyclose")
+        _assert_html_page(r)
+        assert r.status_code == 200 and f'href="/catalog/{name}"' in r.text
+        assert "HTTP response bodies must be closed" in r.text and "&lt;script&gt;alert" in r.text
+        assert f'href="/rules/{name}/bodyclose"' in c.get(f"/catalog/{name}").text
+        for missing in ("/rules/no-such-rule", f"/rules/{name}/no-such-rule", "/rules/nobody/nothing/x", f"/rules/{name}"):
+            r = c.get(missing, headers={"Accept": "text/html"})
+            assert r.status_code == 404, missing
+            _assert_html_page(r)
+
+
 def test_unknown_urls_are_html_for_browsers_and_json_for_the_api(portal: PortalServer) -> None:
     html = {"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
     with portal.client() as c:

@@ -1,6 +1,10 @@
-"""Home page, the catalogue (search and filters) and a pack's page with rendered rule docs."""
+"""Home page, the catalogue (search and filters), a pack's page with rendered rule docs, and
+one page per rule at `/rules/NAME`: the address gocheck's SARIF `helpUri` and the language
+server's diagnostic links point at (`analyzer.rule.docs_url`)."""
 
 from __future__ import annotations
+
+from functools import lru_cache
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
@@ -59,3 +63,44 @@ def pack_page(request: Request, ns: str, name: str, session: DbSession, visitor:
     snippet = f'[packs]\n"{detail["name"]}" = "{queries.install_range(snippet_version)}"'
     return page(request, "pack.html", {"pack": detail, "versions": versions, "shown": shown, "rules": rules,
                                        "snippet": snippet})
+
+
+@lru_cache(maxsize=1)
+def _builtin_rules() -> dict:
+    """The rules every gocheck has without a pack: the engine's own and the core pack."""
+    from analyzer.builtin_rules import ENGINE_RULES
+    from analyzer.rulepack import core_pack_dir, load_pack
+    from analyzer.suppression import UNUSED_SUPPRESSION
+
+    return {r.name: r for r in (*ENGINE_RULES, UNUSED_SUPPRESSION, *load_pack(core_pack_dir()).rules)}
+
+
+@router.get("/rules/{rule:path}", response_class=HTMLResponse)
+def rule_page(request: Request, rule: str, session: DbSession, visitor: CurrentVisitor) -> Response:
+    """A built-in rule (`nilcheck`) or a pack's rule (`acme/http-safety/insecure-tls`, from the
+    newest version of the pack that lists it), if the visitor may see the pack."""
+    parts = rule.split("/")
+    if len(parts) == 1:
+        builtin = _builtin_rules().get(rule)
+        if builtin is None:
+            raise ApiError(f"gocheck has no built-in rule {rule!r}", code="rule_not_found", status=404)
+        info = {"name": builtin.name, "summary": builtin.summary, "severity": str(builtin.severity),
+                "tags": list(builtin.tags), "equivalents": list(builtin.equivalents)}
+        return page(request, "rule.html", {"rule": info, "pack": None, "version": None,
+                                           "enabled_by_default": builtin.enabled_by_default,
+                                           "html": render_markdown(builtin.docs().markdown(), shift=0)})
+    if len(parts) < 3:
+        raise ApiError(f"{rule!r} is not a rule name: pack rules are namespace/pack/rule", code="rule_not_found",
+                       status=404)
+    tenant_id = visitor.account.tenant_id if visitor.account else None
+    detail = packs.pack_detail(session, tenant_id, parts[0], parts[1])
+    short = "/".join(parts[2:])
+    # The latest version's docs first, then other live versions, newest published first, then yanked ones.
+    ordered = sorted(reversed(detail["versions"]), key=lambda v: (v["version"] != detail["latest_version"], v["yanked"]))
+    for version in ordered:
+        found = next((r for r in version["rules"] if r["name"] in (rule, short)), None)
+        if found is not None:
+            return page(request, "rule.html", {"rule": {**found, "name": rule}, "pack": detail,
+                                               "version": version["version"], "enabled_by_default": True,
+                                               "html": render_markdown(found["docs"] or found["summary"], shift=1)})
+    raise ApiError(f"{detail['name']} has no rule {short!r}", code="rule_not_found", status=404)
