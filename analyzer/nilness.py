@@ -631,6 +631,54 @@ _ASSIGN_PARENTS = frozenset({"assignment_statement", "short_var_declaration", "r
 _NO_EVAL_CALLS = frozenset({"len", "cap"})
 
 
+# Statements that run straight through (see cfg._SIMPLE); labelled ones are not among them.
+_STRAIGHT_LINE = frozenset(
+    {"expression_statement", "send_statement", "inc_statement", "dec_statement", "assignment_statement", "short_var_declaration", "var_declaration", "const_declaration", "type_declaration", "go_statement", "defer_statement", "empty_statement"}
+)
+
+
+def _opaque(value: Node) -> bool:
+    """A value `_eval` knows nothing of: a call that is neither `new`, `make` nor a
+    conversion `(*T)(x)`; an index, field, type assertion, operator or literal value."""
+    v = unparen(value)
+    t = v.type
+    if t == "call_expression":
+        fn = v.child_by_field_name("function")
+        return fn is not None and fn.type != "parenthesized_expression" and not (fn.type == "identifier" and fn.text in (b"new", b"make"))
+    return t not in ("nil", "identifier", "composite_literal", "func_literal", "unary_expression", "type_conversion_expression", "slice_expression")
+
+
+def _inside(node: Node, func: Node, types: tuple[str, ...]) -> bool:
+    n = node.parent
+    while n is not None and n != func:
+        if n.type in types:
+            return True
+        n = n.parent
+    return False
+
+
+def _has_nil_case(switch: Node) -> bool:
+    for clause in switch.named_children:
+        if clause.type == "expression_case":
+            values = clause.child_by_field_name("value")
+            if values is not None and any(unparen(v).type == "nil" for v in values.named_children):
+                return True
+    return False
+
+
+def _assigns(ident: Node, parent: Node) -> bool:
+    """Is this use of a variable one that assigns it (or declares it)?"""
+    pt = parent.type
+    if pt in ("inc_statement", "dec_statement", "var_spec"):
+        return True
+    if pt == "range_clause":
+        return parent.child_by_field_name("left") == ident
+    if pt == "expression_list":
+        stmt = parent.parent
+        return stmt is not None and stmt.type in _ASSIGN_PARENTS and stmt.child_by_field_name("left") == parent
+    return False
+
+
 class NilAnalysis:
     """The dataflow for one function or func literal: `run()` -> findings."""
 
@@ -724,7 +772,7 @@ class NilAnalysis:
         self.decls = {k: d for k, d in candidates.items() if k not in excluded}
         self.tracked = set(self.decls)
         self._relevant.sort()
-        self.worth = panics or any(self._worth(d) for d in self.decls.values())
+        self.worth = panics or any(self._worth(d) and not self._quiet(d) for d in self.decls.values())
 
     def _worth(self, d: Declaration) -> bool:
         """Cheap syntactic test: can this variable give a finding at all? A variable only
@@ -818,6 +866,207 @@ class NilAnalysis:
             if all(body.start_byte <= x.start_byte < body.end_byte for x in derefs):
                 return False
         return True
+
+    def _quiet(self, d: Declaration) -> bool:
+        """A finer look at a variable `_worth` let through: can no finding be about it?
+
+        Findings about `d` come from its dereferences (nil, possibly nil, or compared with
+        nil after one) and from its comparisons (outcome already known). So `d` is quiet
+        when each use of it is one of:
+
+        - a comparison that can neither refine `d` nor have a known outcome: the other
+          operand is no `nil` and nothing `_eval` could find nil (`err == io.EOF`), or a
+          switch on `d` without `case nil`;
+        - a comparison right after an opaque assignment of `d` (see `_shielded`): `d` is
+          unknown there whatever came before, so nothing is decided;
+        - a dereference (or what might be one) inside the body of an `if` that tested
+          `d != nil` and that does not assign `d` (see `_guarded`): non-nil there;
+        - inside a nested func literal, which this function's dataflow does not enter;
+        - anything else, which no finding is about (`f(d)`, `return d`, `x := d`: what `d`
+          is copied to is tracked, and judged, on its own)."""
+        func = self.func
+        name = d.name.encode()
+        derefs: list[Node] = []
+        targets: list[int] = []  # where `d` is assigned
+        uses = list(_uses_in(func, d))
+        inert: set[int] = set()  # where `d` is compared to no effect
+        for r, parent in uses:
+            if parent.type == "binary_expression":
+                op = parent.child_by_field_name("operator")
+                right = parent.child_by_field_name("right")
+                other = parent.child_by_field_name("left") if right is not None and r.start_byte >= right.start_byte else right
+                if op is None or op.type not in ("==", "!=") or (other is not None and not self._may_eval_nil(other)):
+                    inert.add(r.start_byte)
+        no_goto = self.file.source.find(b"goto", func.start_byte, func.end_byte) < 0
+        for r, parent in uses:
+            pt = parent.type
+            if pt == "binary_expression":
+                if r.start_byte in inert:
+                    continue
+                if not self._shielded(parent, r, d, name, inert, no_goto) and not _inside_literal(r, func):
+                    return False
+            elif pt == "expression_switch_statement":
+                if _has_nil_case(parent) and not _inside_literal(r, func):
+                    return False
+            elif pt == "type_switch_statement":
+                if not _inside_literal(r, func):
+                    return False
+            elif pt in ("slice_expression", "type_conversion_expression"):
+                if not _inside_literal(r, func):
+                    return False  # `_eval` sees through these: `d[:] == nil` may have a known outcome
+            elif pt == "index_expression":
+                if parent.child_by_field_name("operand") == r:
+                    k = self.oracle.var_kind(d)
+                    if k is not None and k.kind == "ptr_array":
+                        derefs.append(r)
+            elif pt in ("selector_expression", "unary_expression", "type_assertion_expression", "call_expression"):
+                derefs.append(r)
+            elif pt == "argument_list":
+                call = parent.parent
+                fn = call.child_by_field_name("function") if call is not None else None
+                if fn is not None and fn.type == "parenthesized_expression" and not _inside_literal(r, func):
+                    return False  # `(*T)(d)`, like a conversion
+                if fn is not None and fn.type == "identifier" and fn.text == b"panic":
+                    derefs.append(r)
+            elif _assigns(r, parent):
+                targets.append(r.start_byte)
+        if not derefs:
+            return True
+        # (a `goto` into a guarded body would skip its guard)
+        return no_goto and all(self._guarded(r, d, targets) for r in derefs)
+
+    def _may_eval_nil(self, e: Node) -> bool:
+        """Could `_eval` find `e` nil (`nil`, a tracked variable, a conversion or slice of one)?
+        Comparing a variable with anything else neither refines it nor has a known outcome."""
+        e = unparen(e)
+        t = e.type
+        if t == "identifier":
+            return self._var(e) is not None
+        if t == "call_expression":
+            fn = e.child_by_field_name("function")
+            return fn is None or fn.type == "parenthesized_expression"  # `(*T)(x)`
+        return t in ("nil", "type_conversion_expression", "slice_expression")
+
+    def _shielded(self, cmp: Node, ident: Node, d: Declaration, name: bytes, inert: set[int], no_goto: bool) -> bool:
+        """Is `cmp` (a comparison of `ident`, a use of `d`) in the condition of an `if` whose
+        initializer, or an earlier statement of its list, assigns `d` a value `_eval` knows
+        nothing of (a call's result, a multi-value assignment), with no statement in
+        between (nor an earlier operand of the condition) that mentions `d` other than in
+        comparisons to no effect (`inert`)? Every path to `cmp` then goes through that
+        assignment (statements in between that are not straight-line code could be
+        entered only by a `goto`), and `d` is unknown at `cmp`."""
+        source = self.file.source
+
+        def untouched(start: int, end: int) -> bool:
+            at = source.find(name, start, end)
+            while at >= 0:
+                if at not in inert:
+                    return False
+                at = source.find(name, at + 1, end)
+            return True
+
+        if d.kind in ("param", "receiver") and no_goto:
+            # A parameter's first mention, outside any loop: unknown there, nothing before it.
+            body = self.func.child_by_field_name("body")
+            if body is not None and untouched(body.start_byte, ident.start_byte) and not _inside(cmp, self.func, ("for_statement", "func_literal")):
+                return True
+        n = cmp
+        while n.parent is not None and n.parent.type in ("binary_expression", "parenthesized_expression", "unary_expression"):
+            n = n.parent
+        ifs = n.parent
+        if ifs is None or ifs.type != "if_statement" or ifs.child_by_field_name("condition") != n:
+            return False
+
+        if not untouched(n.start_byte, ident.start_byte):
+            return False  # an earlier operand may have refined `d`
+        prev = ifs.child_by_field_name("initializer")
+        if prev is None:
+            prev = ifs.prev_named_sibling
+            while prev is not None and (prev.type == "comment" or ((no_goto or prev.type in _STRAIGHT_LINE) and untouched(prev.start_byte, prev.end_byte))):
+                prev = prev.prev_named_sibling
+        if prev is None or prev.type not in ("assignment_statement", "short_var_declaration"):
+            return False
+        left, right = prev.child_by_field_name("left"), prev.child_by_field_name("right")
+        if left is None or right is None:
+            return False
+        lefts, rights = left.named_children, right.named_children
+        for i, x in enumerate(lefts):
+            if x.type == "identifier" and x.text == name and self._decl(x) is d:
+                return len(rights) != len(lefts) or _opaque(rights[i])
+        return False
+
+    def _guarded(self, ref: Node, d: Declaration, targets: list[int]) -> bool:
+        """Is `d` non-nil wherever `ref` runs, by a nil test no assignment of `d` undoes
+        (or else unknown, after a call that may not return)? That is, is `ref` inside
+        - the body of an `if` whose condition is `d != nil` (or has it in its `&&` chain), or
+          the `else` of one whose condition is `d == nil` (or has it in its `||` chain),
+          a body or `else` that does not assign `d`;
+        - a later operand of an `&&` chain after `d != nil`, of an `||` chain after `d == nil`;
+        - a statement after `if d == nil { ...; return }` (or `break`, `continue`; `||`
+          chains too) in the same list, with no assignment of `d` from that `if` on;
+        - a nested func literal, which this function's dataflow does not enter?
+        (The caller has made sure no `goto` jumps past the tests.)"""
+        func = self.func
+
+        def assigned(node: Node) -> bool:
+            return any(node.start_byte <= x < node.end_byte for x in targets)
+
+        prev, n = ref, ref.parent
+        while n is not None and n != func:
+            t = n.type
+            if t == "func_literal":
+                return True
+            if t == "if_statement":
+                cond = n.child_by_field_name("condition")
+                if n.child_by_field_name("consequence") == prev:
+                    if self._tests_nil(cond, d, "&&", "!=") and not assigned(prev):
+                        return True
+                elif n.child_by_field_name("alternative") == prev:
+                    if self._tests_nil(cond, d, "||", "==") and not assigned(prev):
+                        return True
+            elif t == "binary_expression" and n.child_by_field_name("right") == prev:
+                op = n.child_by_field_name("operator")
+                if op is not None and op.type in ("&&", "||"):
+                    if self._tests_nil(n.child_by_field_name("left"), d, op.type, "!=" if op.type == "&&" else "=="):
+                        return True
+            elif t == "statement_list":
+                before = prev.prev_named_sibling
+                while before is not None:
+                    if before.type == "if_statement" and self._leaves_unless_non_nil(before, d):
+                        if not any(before.end_byte <= x < n.end_byte for x in targets):
+                            return True
+                    before = before.prev_named_sibling
+            prev, n = n, n.parent
+        return False
+
+    def _leaves_unless_non_nil(self, ifs: Node, d: Declaration) -> bool:
+        """`if d == nil { ...; return }` without `else`: after it `d` is non-nil."""
+        if ifs.child_by_field_name("alternative") is not None or not self._tests_nil(ifs.child_by_field_name("condition"), d, "||", "=="):
+            return False
+        from analyzer.cfg import _statements
+
+        stmts = _statements(ifs.child_by_field_name("consequence"))
+        return bool(stmts) and stmts[-1].type in ("return_statement", "break_statement", "continue_statement")
+
+    def _tests_nil(self, cond: Node | None, d: Declaration, chain: str, test: str) -> bool:
+        """Is `cond`, or an operand of its `chain` ("&&" or "||") chain, `d <test> nil`?"""
+        if cond is None:
+            return False
+        c = unparen(cond)
+        op = c.child_by_field_name("operator") if c.type == "binary_expression" else None
+        for operand in _chain(c, chain) if op is not None and op.type == chain else [c]:
+            x = unparen(operand)
+            if x.type != "binary_expression":
+                continue
+            o = x.child_by_field_name("operator")
+            if o is None or o.type != test:
+                continue
+            left, right = unparen(x.child_by_field_name("left")), unparen(x.child_by_field_name("right"))
+            if left.type == "nil":
+                left, right = right, left
+            if right.type == "nil" and left.type == "identifier" and self._decl(left) is d:
+                return True
+        return False
 
     def _guard(self, cmp: Node):
         """("leave", if) for `if x == nil { ...; return }` without else; ("then", body) for
