@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 # verb -> flags it accepts ('0' is always accepted, as vet does)
 PRINT_VERBS: dict[str, str] = {
@@ -46,8 +47,7 @@ _NUM = r"([0-9]+|" + _INDEX + r"\*)?"
 POSSIBLE_DIRECTIVE = re.compile(r"%[+\-#]*" + _NUM + r"\.?" + _NUM + _INDEX + r"[bcdefgopqstvxEFGTUX]")
 
 
-@dataclass(frozen=True)
-class Directive:
+class Directive(NamedTuple):  # a tuple: made for every directive of every format, cheaply
     text: str  # "%-8.*[2]d": from the % through the verb
     verb: str
     flags: str  # flag characters, with "." standing for a precision
@@ -72,105 +72,99 @@ class ParsedFormat:
         return any(d.has_index for d in self.directives)
 
 
-class _State:
-    def __init__(self, text: str, arg_num: int) -> None:
-        self.text = text
-        self.n = 1  # past the %
-        self.arg_num = arg_num
-        self.arg_nums: list[int] = []
-        self.flags: list[str] = []
-        self.has_index = False
-        self.indexes: list[int] = []
-        self.index_pending = False
-        self.problem: FormatProblem | None = None
+_FLAGS = frozenset("#0+- ")
+_DIGITS = frozenset("0123456789")
+# What can follow a % other than the verb itself.
+_NOT_VERB = _FLAGS | _DIGITS | frozenset("[*.")
 
-    def parse_flags(self) -> None:
-        while self.n < len(self.text) and self.text[self.n] in "#0+- ":
-            self.flags.append(self.text[self.n])
-            self.n += 1
 
-    def scan_num(self) -> None:
-        while self.n < len(self.text) and self.text[self.n].isdigit() and self.text[self.n].isascii():
-            self.n += 1
+def _scan_digits(fmt: str, n: int) -> int:
+    length = len(fmt)
+    while n < length and fmt[n] in _DIGITS:
+        n += 1
+    return n
 
-    def parse_index(self) -> bool:
-        if self.n >= len(self.text) or self.text[self.n] != "[":
-            return True
-        self.n += 1
-        start = self.n
-        self.scan_num()
-        ok = True
-        if self.n == len(self.text) or self.n == start or self.text[self.n] != "]":
-            ok = False
-            close = self.text.find("]", start)
-            if close < 0:
-                self.problem = FormatProblem("missing-bracket", self.text)
-                return False
-            self.n = close
-        digits = self.text[start : self.n]
-        if not ok or not digits.isdigit() or int(digits) <= 0:
-            self.problem = FormatProblem("bad-index", digits)
-            return False
-        self.n += 1
-        self.arg_num = int(digits) - 1
-        self.indexes.append(int(digits))
-        self.has_index = True
-        self.index_pending = True
-        return True
 
-    def parse_num(self) -> None:
-        if self.n < len(self.text) and self.text[self.n] == "*":
-            self.index_pending = False
-            self.n += 1
-            self.arg_nums.append(self.arg_num)
-            self.arg_num += 1
-        else:
-            self.scan_num()
-
-    def parse_precision(self) -> bool:
-        if self.n < len(self.text) and self.text[self.n] == ".":
-            self.flags.append(".")
-            self.n += 1
-            if not self.parse_index():
-                return False
-            self.parse_num()
-        return True
+def _parse_index(fmt: str, n: int, start_of_directive: int) -> tuple[int, int] | FormatProblem:
+    """At `fmt[n] == "["`: (the position after "]", the 1-based index), or the problem."""
+    start = n + 1
+    n = _scan_digits(fmt, start)
+    if n == len(fmt) or n == start or fmt[n] != "]":
+        close = fmt.find("]", start)
+        if close < 0:
+            return FormatProblem("missing-bracket", fmt[start_of_directive:])
+        return FormatProblem("bad-index", fmt[start:close])
+    value = int(fmt[start:n])
+    if value <= 0:
+        return FormatProblem("bad-index", fmt[start:n])
+    return n + 1, value
 
 
 def parse_format(fmt: str) -> ParsedFormat:
-    """Every directive of `fmt`, in order; stops at the first problem (recorded)."""
+    """Every directive of `fmt`, in order; stops at the first problem (recorded).
+
+    As fmt's doPrintf (and vet's parsePrintfVerb) read a directive: flags, an optional
+    [n], a width (`*` reads an argument), an optional `.` with its own [n] and precision,
+    a [n] before the verb unless one is still pending, then the verb. One pass over the
+    string, positions rather than slices: formats can be long."""
     out = ParsedFormat()
-    arg_num = 0
-    i = 0
-    while i < len(fmt):
-        if fmt[i] != "%":
-            i += 1
+    length = len(fmt)
+    arg_num = 0  # the argument the next directive reads, unless it says [n]
+    i = fmt.find("%")
+    while i >= 0:
+        n = i + 1
+        if n < length and fmt[n] not in _NOT_VERB:
+            # the common "%v": no flags, index, width or precision
+            verb = fmt[n]
+            if verb == "%":
+                out.directives.append(Directive("%%", verb, "", (), False, ()))
+            else:
+                out.directives.append(Directive(fmt[i : n + 1], verb, "", (arg_num,), False, ()))
+                arg_num += 1
+            i = fmt.find("%", n + 1)
             continue
-        st = _State(fmt[i:], arg_num)
-        st.parse_flags()
-        if not st.parse_index():
-            out.problem = st.problem
+        while n < length and fmt[n] in _FLAGS:
+            n += 1
+        flags = fmt[i + 1 : n]
+        arg = arg_num
+        arg_nums: list[int] = []
+        indexes: list[int] = []
+        pending = False  # an [n] that no `*` has used yet
+        for part in ("width", "precision", "verb"):
+            if part == "precision":
+                if n >= length or fmt[n] != ".":
+                    continue
+                flags += "."
+                n += 1
+            if n < length and fmt[n] == "[" and not (part == "verb" and pending):
+                parsed = _parse_index(fmt, n, i)
+                if isinstance(parsed, FormatProblem):
+                    out.problem = parsed
+                    return out
+                n, value = parsed
+                arg = value - 1
+                indexes.append(value)
+                pending = True
+            if part == "verb":
+                break
+            if n < length and fmt[n] == "*":
+                pending = False
+                n += 1
+                arg_nums.append(arg)
+                arg += 1
+            else:
+                n = _scan_digits(fmt, n)
+        if n >= length:
+            out.problem = FormatProblem("missing-verb", fmt[i:])
             return out
-        st.parse_num()
-        if not st.parse_precision():
-            out.problem = st.problem
-            return out
-        if not st.index_pending and not st.parse_index():
-            out.problem = st.problem
-            return out
-        if st.n >= len(st.text):
-            out.problem = FormatProblem("missing-verb", st.text)
-            return out
-        verb = st.text[st.n]
-        st.n += 1
+        verb = fmt[n]
+        n += 1
         if verb != "%":
-            st.arg_nums.append(st.arg_num)
-        text = st.text[: st.n]
-        d = Directive(text, verb, "".join(st.flags), tuple(st.arg_nums), st.has_index, tuple(st.indexes))
-        out.directives.append(d)
-        if d.arg_nums:
-            arg_num = d.arg_nums[-1] + 1
-        i += len(text)
+            arg_nums.append(arg)
+        out.directives.append(Directive(fmt[i:n], verb, flags, tuple(arg_nums), bool(indexes), tuple(indexes)))
+        if arg_nums:
+            arg_num = arg_nums[-1] + 1
+        i = fmt.find("%", n)
     return out
 
 
@@ -183,7 +177,10 @@ def go_string_value(literal: str) -> str | None:
         return literal[1:-1].replace("\r", "")
     if len(literal) < 2 or literal[0] != '"' or literal[-1] != '"':
         return None
-    body, out, i = literal[1:-1], [], 0
+    body = literal[1:-1]
+    if "\\" not in body:
+        return body
+    out: list[str] = []
     raw = bytearray()  # \x and octal escapes are bytes; collect them, decode at the end
 
     def flush() -> None:
@@ -191,13 +188,18 @@ def go_string_value(literal: str) -> str | None:
             out.append(raw.decode("utf-8", "replace"))
             raw.clear()
 
-    while i < len(body):
-        c = body[i]
-        if c != "\\":
+    i = 0
+    while True:
+        j = body.find("\\", i)
+        if j < 0:
+            if i < len(body):
+                flush()
+                out.append(body[i:])
+            break
+        if j > i:
             flush()
-            out.append(c)
-            i += 1
-            continue
+            out.append(body[i:j])
+        i = j
         if i + 1 >= len(body):
             return None
         e = body[i + 1]

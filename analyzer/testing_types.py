@@ -7,11 +7,24 @@ goroutine, printf checks of t.Errorf, loop variables in parallel subtests)."""
 
 from __future__ import annotations
 
+import weakref
+
 from tree_sitter import Node
 
 from analyzer.source import GoFile, unparen
 
 TESTING = "testing"
+
+# PackageScopes -> whether some file of the package imports "testing" (by name, not `.`/`_`)
+_IMPORTS_TESTING: "weakref.WeakKeyDictionary[object, bool]" = weakref.WeakKeyDictionary()
+
+
+def _imports_testing(pass_) -> bool:
+    scopes = pass_.scopes
+    found = _IMPORTS_TESTING.get(scopes)
+    if found is None:
+        found = _IMPORTS_TESTING[scopes] = any(TESTING in imports.values() for imports in scopes.imports.values())
+    return found
 
 
 def testing_kind(pass_, file: GoFile, ident: Node) -> str | None:
@@ -19,6 +32,8 @@ def testing_kind(pass_, file: GoFile, ident: Node) -> str | None:
     ident = unparen(ident)
     if ident.type != "identifier":
         return None
+    if not _imports_testing(pass_):
+        return None  # the declared type could only name testing's types through an import of it
     decl = pass_.resolve(file, ident)
     if decl is None or decl.type_node is None or decl.file is None or decl.kind not in ("param", "var"):
         return None

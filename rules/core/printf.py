@@ -44,10 +44,15 @@ fmt.Printf("total: %d\\n", total)
 ```
 """
 
+import bisect
+import re
+
+import tree_sitter
+
 from analyzer.analysis_pass import Pass
 from analyzer.printf_format import POSSIBLE_DIRECTIVE, PRINT_VERBS, go_string_value, parse_format
 from analyzer.rule import Rule
-from analyzer.source import call_arguments, unparen, walk_named
+from analyzer.source import GO_LANGUAGE, call_arguments, unparen, walk_named
 from analyzer.testing_types import testing_kind
 
 _NAMES = ("Printf", "Sprintf", "Fprintf", "Errorf", "Appendf", "Fatalf", "Panicf", "Logf", "Skipf",
@@ -55,21 +60,29 @@ _NAMES = ("Printf", "Sprintf", "Fprintf", "Errorf", "Appendf", "Fatalf", "Panicf
           "Fatal", "Fatalln", "Panic", "Panicln", "Error", "Log", "Skip")
 # Calls of the package's own functions are looked at only when the name is one a printf or
 # print wrapper would have (Printf, logf, Errorf, debugLog, Println, warn, ...).
-_WRAPPER_NAME = r"(f|[Pp]rint|[Pp]rintln|[Ll]og|[Ee]rror|[Ff]atal|[Pp]anic|[Ww]arn|[Ww]arning|[Ii]nfo|[Dd]ebug|[Ff]ail|[Ss]kip|[Tt]race)[0-9]*$"
+_WRAPPER_NAME = re.compile(r"(f|[Pp]rint|[Pp]rintln|[Ll]og|[Ee]rror|[Ff]atal|[Pp]anic|[Ww]arn|[Ww]arning|[Ii]nfo|[Dd]ebug|[Ff]ail|[Ss]kip|[Tt]race)[0-9]*$")
+# Only the standard names are matched for every file. A call with no arguments is left out:
+# it has no format and nothing to print, so no check can report it. Calls of the package's
+# own wrappers are found by `_wrapper_calls`, in the rare packages that have wrappers, rather
+# than by a `#match?` on the name of every call of every file.
 QUERY = """
 (call_expression
   function: (selector_expression field: (field_identifier) @name)
-  arguments: (argument_list)
+  arguments: (argument_list (_))
   (#any-of? @name %s)) @call
+""" % " ".join(f'"{n}"' for n in _NAMES)
+_WRAPPER_CALLS = """
 (call_expression
-  function: (identifier) @local_name
-  arguments: (argument_list)
-  (#match? @local_name "%s")) @local_call
+  function: (identifier) @name
+  arguments: (argument_list (_))
+  (#any-of? @name %s)) @call
+"""
+_WRAPPER_METHOD_CALLS = """
 (call_expression
-  function: (selector_expression field: (field_identifier) @local_name)
-  arguments: (argument_list)
-  (#match? @local_name "%s")) @local_call
-""" % (" ".join(f'"{n}"' for n in _NAMES), _WRAPPER_NAME, _WRAPPER_NAME)
+  function: (selector_expression field: (field_identifier) @name)
+  arguments: (argument_list (_))
+  (#any-of? @name %s)) @call
+"""
 
 # (package, function) -> index of the format (printf) or of the first printed arg (print)
 PRINTF_FUNCS = {
@@ -86,15 +99,37 @@ LOGGER_PRINT = frozenset({"Print", "Println", "Fatal", "Fatalln", "Panic", "Pani
 TESTING_PRINTF = frozenset({"Errorf", "Fatalf", "Logf", "Skipf"})
 TESTING_PRINT = frozenset({"Error", "Fatal", "Log", "Skip"})
 
+
+def _name_shapes() -> dict[str, tuple[str, int]]:
+    """Name -> (kind, index) that every classification of a call by that name gives, unless
+    the name is also one of the package's own wrapper methods. fmt.Errorf's kind "errorf"
+    counts as "printf": it only lets `%w` through, so a dry run as "printf" reports whenever
+    the real one does (at the `%w` at the latest)."""
+    shapes: dict[str, set[tuple[str, int]]] = {}
+    for table, kind in ((PRINTF_FUNCS, "printf"), (PRINT_FUNCS, "print")):
+        for (_, name), index in table.items():
+            shapes.setdefault(name, set()).add((kind, index))
+    for names, kind in ((TESTING_PRINTF | LOGGER_PRINTF, "printf"), (TESTING_PRINT | LOGGER_PRINT, "print")):
+        for name in names:
+            shapes.setdefault(name, set()).add((kind, 0))
+    assert set(shapes) == set(_NAMES) and all(len(v) == 1 for v in shapes.values()), "a name with two shapes: _may_report needs updating"
+    return {name: next(iter(v)) for name, v in shapes.items()}
+
+
+_SHAPES = _name_shapes()
+
 _LITERALS = frozenset({"int_literal", "float_literal", "imaginary_literal", "rune_literal", "interpreted_string_literal", "raw_string_literal", "true", "false", "nil"})
 _EMPTY_INTERFACES = frozenset({"interface{}", "any"})
+# What a file holds when it declares a `...interface{}` or `...any` parameter (the type's
+# text starts with `interface` or `any`, maybe after a comment).
+_VARIADIC_ANY = re.compile(rb"\.\.\.\s*(?:interface|any|/)")
 
 
 def _count(n: int, what: str = "arg") -> str:
     return f"1 {what}" if n == 1 else f"{n} {what}s"
 
 
-def _string_constant(pass_, file, node) -> str | None:
+def _string_constant(pass_, file, node, syntax: "_Syntax") -> str | None:
     """The value of a constant string expression: literals, `+` of them, named constants
     (iterative: generated code concatenates thousands of literals)."""
     parts: list[str] = []
@@ -114,6 +149,8 @@ def _string_constant(pass_, file, node) -> str | None:
             stack.append((f, n.child_by_field_name("right"), depth))
             stack.append((f, n.child_by_field_name("left"), depth))
         elif n.type == "identifier" and depth < 4:
+            if not syntax.may_be_const(f, n):
+                return None  # resolving would say the same, after resolving the whole function
             decl = pass_.resolve(f, n)
             if decl is None or decl.kind != "const" or decl.value is None or decl.file is None or decl.index != 0:
                 return None
@@ -123,6 +160,67 @@ def _string_constant(pass_, file, node) -> str | None:
         else:
             return None
     return "".join(parts)
+
+
+class _Syntax:
+    """Cheap facts read off the package's source text, so that most calls are decided without
+    resolving a name (the first name resolved in a function resolves the whole function)."""
+
+    def __init__(self, pass_: Pass) -> None:
+        self.pass_ = pass_
+        # path -> (start bytes of the root's children, the children, child index -> its text holds "const")
+        self._tops: dict[str, tuple[list[int], list, dict[int, bool]]] = {}
+        self._before_ellipsis: dict[str, frozenset[str] | None] = {}
+
+    def may_be_const(self, file, ident) -> bool:
+        """Could `ident` resolve to a constant? A package-level one is in the package scope; a
+        local one is declared in the top-level declaration around `ident`, whose text then
+        holds `const` (the universe declares no constants: `true`, `iota` are not identifiers)."""
+        decl = self.pass_.scopes.package_decl(file.text(ident))
+        if decl is not None and decl.kind == "const":
+            return True
+        tops = self._tops.get(file.path)
+        if tops is None:
+            children = file.root.children
+            tops = self._tops[file.path] = ([c.start_byte for c in children], children, {})
+        starts, children, has_const = tops
+        i = bisect.bisect_right(starts, ident.start_byte) - 1
+        if i < 0 or ident.start_byte >= children[i].end_byte:
+            return True
+        found = has_const.get(i)
+        if found is None:
+            top = children[i]
+            found = has_const[i] = file.source.find(b"const", top.start_byte, top.end_byte) >= 0
+        return found
+
+    def may_be_variadic(self, file, ident) -> bool:
+        """Could `ident` name a variadic parameter declared in `file`? Its name stands right
+        before the `...` (spaces aside)."""
+        if file.path not in self._before_ellipsis:
+            self._before_ellipsis[file.path] = _names_before_ellipsis(file.source)
+        names = self._before_ellipsis[file.path]
+        return names is None or file.text(ident) in names
+
+
+def _names_before_ellipsis(source: bytes) -> frozenset[str] | None:
+    """The identifiers right before each `...` of the file (variadic parameters, spread
+    arguments and comment text alike); None when a comment or a line break stands between
+    a `...` and what precedes it, so the name cannot be read off the text."""
+    names = set()
+    start = source.find(b"...")
+    while start >= 0:
+        j = start
+        while j > 0 and source[j - 1] in b" \t":
+            j -= 1
+        if j > 0 and (source[j - 1] in b"\r\n" or source[j - 2 : j] == b"*/"):
+            return None
+        k = j
+        while k > 0 and (source[k - 1] >= 0x80 or source[k - 1] == 0x5F or chr(source[k - 1]).isalnum()):
+            k -= 1
+        if k < j:
+            names.add(source[k:j].decode("utf-8", "replace"))
+        start = source.find(b"...", start + 3)
+    return frozenset(names)
 
 
 def _declared_twice(pass_, name: str) -> bool:
@@ -170,6 +268,8 @@ class _Wrappers:
         self.pointer_receivers: set[str] = set()
         candidates = []
         for f in pass_.files:
+            if not _VARIADIC_ANY.search(f.source):
+                continue  # no `...interface{}` or `...any` parameter: no wrapper here
             for top in f.root.named_children:
                 if top.type not in ("function_declaration", "method_declaration") or top.child_by_field_name("body") is None:
                     continue
@@ -200,6 +300,7 @@ class _Wrappers:
                 elif kind == "print" and fmt_param is None:
                     self.print[name] = index
                     changed = True
+        self.method_names = frozenset(k.split(".", 1)[1] for k in (*self.printf, *self.print) if "." in k)
 
     def describe(self, pkg: str, key: str) -> str:
         if "." not in key:
@@ -362,68 +463,63 @@ def _may_be_formatter(arg) -> bool:
     return unparen(arg).type not in _LITERALS
 
 
-def _check_printf(pass_, file, call, kind, index, name) -> None:
+def _printf_problem(pass_, syntax, file, call, kind, index, name) -> str | None:
+    """What is wrong with a printf call's arguments, or None."""
     args = call_arguments(call)
     if index >= len(args):
-        return
-    fmt = _string_constant(pass_, file, args[index])
+        return None
+    fmt = _string_constant(pass_, file, args[index], syntax)
     if fmt is None:
-        return  # not a constant format: nothing to be sure of
+        return None  # not a constant format: nothing to be sure of
     rest = args[index + 1 :]
     ellipsis = bool(rest) and rest[-1].type == "variadic_argument"
     nargs = len(rest)
     if "%" not in fmt:
         if rest and not ellipsis:
-            pass_.report(file, call, f"{name} call has arguments but no formatting directives")
-        return
+            return f"{name} call has arguments but no formatting directives"
+        return None
     parsed = parse_format(fmt)
     max_arg = 0
     for d in parsed.directives:
         bad_index = next((i for i in d.indexes if i > nargs), None)
         if bad_index is not None and not ellipsis:
-            pass_.report(file, call, f"{name} format has invalid argument index [{bad_index}]")
-            return
+            return f"{name} format has invalid argument index [{bad_index}]"
         info = PRINT_VERBS.get(d.verb)
         verb_arg = rest[d.arg_nums[-1]] if d.verb != "%" and d.arg_nums and d.arg_nums[-1] < nargs else None
         formatter = verb_arg is not None and d.verb != "w" and _may_be_formatter(verb_arg)
         if not formatter:
             if info is None:
-                pass_.report(file, call, f"{name} format {d.text} has unknown verb {d.verb}")
-                return
+                return f"{name} format {d.text} has unknown verb {d.verb}"
             bad_flag = next((c for c in d.flags if c != "0" and c not in info), None)
             if bad_flag is not None:
-                pass_.report(file, call, f"{name} format {d.text} has unrecognized flag {bad_flag}")
-                return
+                return f"{name} format {d.text} has unrecognized flag {bad_flag}"
         for n in d.arg_nums:
             if n < nargs - 1 or (n < nargs and not ellipsis):
                 continue
             if ellipsis:
-                return  # the spread slice may hold it
-            pass_.report(file, call, f"{name} format {d.text} reads arg #{n + 1}, but call has {_count(nargs)}")
-            return
+                return None  # the spread slice may hold it
+            return f"{name} format {d.text} reads arg #{n + 1}, but call has {_count(nargs)}"
         if d.verb == "w" and kind != "errorf":
-            pass_.report(file, call, f"{name} does not support error-wrapping directive %w")
-            return
+            return f"{name} does not support error-wrapping directive %w"
         for n in d.arg_nums:
             max_arg = max(max_arg, n + 1)
     if parsed.problem is not None:
         p = parsed.problem
         if p.kind == "missing-verb":
-            pass_.report(file, call, f"{name} format {p.text} is missing verb at end of string")
-        elif p.kind == "missing-bracket":
-            pass_.report(file, call, f"{name} format {p.text} is missing closing ]")
-        else:
-            pass_.report(file, call, f"{name} format has invalid argument index [{p.text}]")
-        return
+            return f"{name} format {p.text} is missing verb at end of string"
+        if p.kind == "missing-bracket":
+            return f"{name} format {p.text} is missing closing ]"
+        return f"{name} format has invalid argument index [{p.text}]"
     if ellipsis and max_arg >= nargs - 1:
-        return
+        return None
     if parsed.uses_index:
-        return
+        return None
     if max_arg != nargs:
-        pass_.report(file, call, f"{name} call needs {_count(max_arg)} but has {_count(nargs)}")
+        return f"{name} call needs {_count(max_arg)} but has {_count(nargs)}"
+    return None
 
 
-def _missing_spread(pass_, file, call, kind, index) -> bool:
+def _missing_spread(pass_, file, call, kind, index) -> str | None:
     """A wrapper `func f(format string, args ...interface{})` calling `fmt.Sprintf(format,
     args)`: the slice is printed as one value. Reported like vet, only when the call hands
     on exactly the wrapper's own format and args (with more arguments than the callee
@@ -431,89 +527,132 @@ def _missing_spread(pass_, file, call, kind, index) -> bool:
     args = call_arguments(call)
     last = unparen(args[-1]) if args else None
     if last is None or last.type != "identifier":
-        return False
+        return None
     decl = pass_.resolve(file, last)
     if decl is None or decl.kind != "param" or decl.spec is None or decl.spec.type != "variadic_parameter_declaration" or decl.file is not file:
-        return False
+        return None
     typ = decl.spec.child_by_field_name("type")
     if typ is None or file.text(typ).replace(" ", "") not in _EMPTY_INTERFACES:
-        return False
+        return None
     if kind == "print":
         if len(args) != index + 1:
-            return False
+            return None
     else:
         if len(args) != index + 2:
-            return False
+            return None
         previous = decl.spec.prev_named_sibling
         while previous is not None and previous.type == "comment":
             previous = previous.prev_named_sibling
         names = previous.children_by_field_name("name") if previous is not None and previous.type == "parameter_declaration" else []
         ptype = previous.child_by_field_name("type") if previous is not None else None
         if not names or ptype is None or file.text(ptype) != "string" or not _forwards_format(pass_, file, args[index], names[-1]):
-            return False
+            return None
     desc = "print" if kind == "print" else "printf"
-    pass_.report(file, call, f"missing ... in args forwarded to {desc}-like function")
-    return True
+    return f"missing ... in args forwarded to {desc}-like function"
 
 
-def _check_print(pass_, file, call, index, name) -> None:
+def _print_problems(pass_, syntax, file, call, index, name) -> list[str]:
+    """What is wrong with a print call's arguments."""
+    problems: list[str] = []
     args = call_arguments(call)
     if index >= len(args):
-        return
+        return problems
     if index == 0:
         first = unparen(args[0])
         if first.type == "selector_expression":
             operand = first.child_by_field_name("operand")
             field = file.text(first.child_by_field_name("field"))
-            if operand is not None and operand.type == "identifier" and pass_.import_path(file, operand) == "os" and field.startswith("Std"):
-                pass_.report(file, call, f"{name} does not take io.Writer but has first arg {file.text(first)}")
-    first_value = _string_constant(pass_, file, args[index])
+            # the name first: import_path resolves the function around a shadowable name
+            if field.startswith("Std") and operand is not None and operand.type == "identifier" and pass_.import_path(file, operand) == "os":
+                problems.append(f"{name} does not take io.Writer but has first arg {file.text(first)}")
+    first_value = _string_constant(pass_, file, args[index], syntax)
     if first_value is not None:
         s = first_value[:-1] if first_value.endswith("%") else first_value
         if "%" in s:
             m = POSSIBLE_DIRECTIVE.search(s)
             if m is not None:
-                pass_.report(file, call, f"{name} call has possible formatting directive {m.group(0)}")
+                problems.append(f"{name} call has possible formatting directive {m.group(0)}")
     if name.endswith("ln") and args[-1].type != "variadic_argument":
-        last = _string_constant(pass_, file, args[-1])
+        last = _string_constant(pass_, file, args[-1], syntax)
         if last is not None and last.endswith("\n"):
-            pass_.report(file, call, f"{name} arg list ends with redundant newline")
+            problems.append(f"{name} arg list ends with redundant newline")
+    return problems
+
+
+def _may_report(pass_, syntax, file, call, name) -> bool:
+    """Could checking this call report anything, whatever callee `name` turns out to be (of
+    fmt, of log, of a *log.Logger or a *testing.T)? A dry run of the checks with the kind
+    and index each of those has (`_SHAPES`) needs no name resolved (see `_Syntax`), while
+    finding out the callee resolves the whole function around the call. Most calls are fine."""
+    kind, index = _SHAPES[name]
+    args = call_arguments(call)
+    if index >= len(args):
+        return False
+    if len(args) == index + (1 if kind == "print" else 2):
+        last = unparen(args[-1])
+        if last.type == "identifier" and syntax.may_be_variadic(file, last):
+            return True  # maybe a wrapper's own args handed on without `...`
+    if kind == "print":
+        # the callee's full name ends in "ln" exactly when `name` does
+        return bool(_print_problems(pass_, syntax, file, call, index, name))
+    return _printf_problem(pass_, syntax, file, call, kind, index, name) is not None
+
+
+def _check_call(pass_, syntax, file, call, wrappers) -> None:
+    target = _classify(pass_, file, call, wrappers)
+    if target is None:
+        return
+    kind, index, name = target
+    spread = _missing_spread(pass_, file, call, kind, index)
+    if spread is not None:
+        pass_.report(file, call, spread)
+        return
+    if kind == "print":
+        problems = _print_problems(pass_, syntax, file, call, index, name)
+    else:
+        problem = _printf_problem(pass_, syntax, file, call, kind, index, name)
+        problems = [problem] if problem is not None else []
+    for problem in problems:
+        pass_.report(file, call, problem)
+
+
+def _wrapper_calls(pass_, wrappers):
+    """Calls of the package's own wrappers by a name that looks like one (`_WRAPPER_NAME`):
+    `logf(...)`, and `x.logf(...)` unless QUERY matched that name already. Only top-level
+    declarations whose text holds such a name are searched."""
+    names = sorted({k.rsplit(".", 1)[-1] for k in (*wrappers.printf, *wrappers.print)})
+    names = [n for n in names if _WRAPPER_NAME.search(n)]
+    if not names:
+        return
+    methods = [n for n in names if n not in _SHAPES]
+    source = _WRAPPER_CALLS % " ".join(f'"{n}"' for n in names)
+    if methods:
+        source += _WRAPPER_METHOD_CALLS % " ".join(f'"{n}"' for n in methods)
+    query = tree_sitter.Query(GO_LANGUAGE, source)
+    needles = [n.encode() for n in names]
+    for f in pass_.files:
+        src = f.source
+        if not any(n in src for n in needles):
+            continue
+        cursor = tree_sitter.QueryCursor(query)
+        cursor.match_limit = 1024  # as the engine's own cursor
+        for top in f.root.children:
+            if any(src.find(n, top.start_byte, top.end_byte) >= 0 for n in needles):
+                for _, captures in cursor.matches(top):
+                    yield f, captures["call"][0]
 
 
 def run(pass_: Pass) -> None:
-    wrappers = None
-    done: set[tuple[str, int]] = set()  # a call can match both patterns (`l.Printf`)
-    for m in pass_.matches:
-        file = pass_.current_file = m.file
-        call = m.get("call")
-        if call is None:
-            call = m.get("local_call")
-            if wrappers is None:
-                wrappers = _Wrappers(pass_)
-            if not wrappers.printf and not wrappers.print:
-                continue
-            name = file.text(m.get("local_name"))
-            if not any(k == name or k.endswith("." + name) for k in (*wrappers.printf, *wrappers.print)):
-                continue
-        key = (file.path, call.start_byte)
-        if key in done:
+    syntax = _Syntax(pass_)
+    wrappers = _Wrappers(pass_)
+    for file, call, m in pass_.iter_matches("call"):
+        name = file.text(m.get("name"))
+        if name not in wrappers.method_names and not _may_report(pass_, syntax, file, call, name):
             continue
-        done.add(key)
-        if wrappers is None and call.child_by_field_name("function").type != "selector_expression":
-            wrappers = _Wrappers(pass_)
-        target = _classify(pass_, file, call, wrappers)
-        if target is None and wrappers is None:
-            wrappers = _Wrappers(pass_)
-            target = _classify(pass_, file, call, wrappers)
-        if target is None:
-            continue
-        kind, index, name = target
-        if _missing_spread(pass_, file, call, kind, index):
-            continue
-        if kind == "print":
-            _check_print(pass_, file, call, index, name)
-        else:
-            _check_printf(pass_, file, call, kind, index, name)
+        _check_call(pass_, syntax, file, call, wrappers)
+    for file, call in _wrapper_calls(pass_, wrappers):
+        pass_.current_file = file
+        _check_call(pass_, syntax, file, call, wrappers)
 
 
 RULE = Rule(
