@@ -12,6 +12,9 @@ apt_packages=()
 command -v chromium >/dev/null 2>&1 || apt_packages+=(chromium)
 command -v git >/dev/null 2>&1 || apt_packages+=(git)
 command -v pg_isready >/dev/null 2>&1 || apt_packages+=(postgresql postgresql-client)
+# Redis on 127.0.0.1:6379 for the shared rate-limit tests (tests/rulehub/test_rulehub_shared_rate_limit.py).
+redis_up() { [ "$(redis-cli -h 127.0.0.1 -p 6379 ping 2>/dev/null)" = PONG ]; }
+redis_up || { command -v redis-server && command -v redis-cli; } >/dev/null 2>&1 || apt_packages+=(redis-server)
 
 if [ ${#apt_packages[@]} -gt 0 ]; then
     export DEBIAN_FRONTEND=noninteractive
@@ -30,5 +33,14 @@ if ! pg_isready -q -h 127.0.0.1 -p 5432; then
     for _ in $(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done
 fi
 pg_isready -h 127.0.0.1 -p 5432
+
+# Redis without persistence (the tests' keys are throwaway), started unless one already answers.
+if ! redis_up; then
+    mkdir -p /var/lib/redis /var/log/redis
+    redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save '' --appendonly no \
+        --dir /var/lib/redis --logfile /var/log/redis/ci.log
+    for _ in $(seq 1 30); do redis_up && break; sleep 1; done
+fi
+redis_up || { echo "setup.sh: Redis does not answer on 127.0.0.1:6379 (see /var/log/redis/ci.log)" >&2; exit 1; }
 
 python3 -m pip install -q --disable-pip-version-check -e '.[test]'

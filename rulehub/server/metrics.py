@@ -19,6 +19,10 @@ class Metrics:
         self.download_bytes = Counter("rulehub_download_bytes_total", "Artifact bytes served", registry=self.registry)
         self.publishes = Counter("rulehub_publishes_total", "Published versions", registry=self.registry)
         self.tokens = Counter("rulehub_tokens_issued_total", "Access tokens issued", registry=self.registry)
+        self.ratelimit_store_errors = Counter(
+            "rulehub_ratelimit_store_errors_total",
+            "Rate-limit store (Redis) failures; the limiter used per-process limits instead", ["limiter"],
+            registry=self.registry)
 
 
 class MetricsMiddleware:

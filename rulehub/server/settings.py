@@ -25,6 +25,8 @@ class Settings:
 
     data_dir holds the embedded SQLite file (unless database_url points elsewhere), the
     artifact store (`artifacts/`) and the private signing keys (`keys/`, files 0600).
+    redis_url (RULEHUB_REDIS_URL), when set, makes the tenant rate limits and the portal's
+    login throttle hold across processes (see rulehub.server.core.shared_store).
     """
 
     data_dir: Path
@@ -38,6 +40,8 @@ class Settings:
     tuf_snapshot_days: int = 7
     tuf_targets_days: int = 90
     tuf_root_days: int = 365
+    redis_url: str = ""  # shared rate-limit store; "" keeps the limits in each process
+    redis_prefix: str = "rulehub:"
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -67,4 +71,6 @@ class Settings:
             token_ttl=_env_int("RULEHUB_TOKEN_TTL", 900),
             max_upload=_env_int("RULEHUB_MAX_UPLOAD", 16 * 1024 * 1024),
             public_url=os.environ.get("RULEHUB_PUBLIC_URL", "").rstrip("/"),
+            redis_url=os.environ.get("RULEHUB_REDIS_URL", ""),
+            redis_prefix=os.environ.get("RULEHUB_REDIS_PREFIX") or "rulehub:",
         )

@@ -11,8 +11,9 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
-from rulehub.server.core.ratelimit import TenantRateLimiter, retry_after_header
+from rulehub.server.core.ratelimit import TenantRateLimiter, retry_after_header, tenant_rate_limiter
 from rulehub.server.core.security import Principal, PublicKeyCache, verify_token
+from rulehub.server.core.shared_store import SharedStore
 from rulehub.server.db import Database
 from rulehub.server.errors import Forbidden, RateLimited, Unauthorized
 from rulehub.server.metrics import Metrics
@@ -22,15 +23,27 @@ from rulehub.server.settings import Settings
 
 @dataclass
 class HubState:
-    """Everything one app instance shares across requests (held in app.state.hub)."""
+    """Everything one app instance shares across requests (held in app.state.hub).
+
+    `store` is the shared rate-limit store (Redis) when settings.redis_url is set, else None;
+    `limiter` keeps the tenant buckets in it, or in this process without one.
+    """
 
     settings: Settings
     db: Database
     metrics: Metrics
     key_cache: PublicKeyCache = field(default_factory=PublicKeyCache)
-    limiter: TenantRateLimiter = field(default_factory=TenantRateLimiter)
+    store: SharedStore | None = field(init=False)
+    limiter: TenantRateLimiter = field(init=False)
     _limits: dict[int, tuple[int, float]] = field(default_factory=dict)
     _limits_lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def __post_init__(self) -> None:
+        errors = self.metrics.ratelimit_store_errors
+        self.store = (SharedStore.from_url(self.settings.redis_url, prefix=self.settings.redis_prefix,
+                                           on_error=lambda limiter: errors.labels(limiter).inc())
+                      if self.settings.redis_url else None)
+        self.limiter = tenant_rate_limiter(self.store)
 
     def rate_limit_for(self, session: Session, tenant_id: int) -> int:
         """The tenant's plan limit, cached for 10 s so plan changes apply quickly but cheaply."""

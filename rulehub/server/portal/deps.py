@@ -18,7 +18,7 @@ from starlette.datastructures import FormData
 from rulehub.server.api.deps import HubState, get_hub
 from rulehub.server.models import Account
 from rulehub.server.portal.config import PortalConfig
-from rulehub.server.portal.login_limiter import LoginLimiter
+from rulehub.server.portal.login_limiter import LoginLimiter, login_limiter
 from rulehub.server.portal.sessions import COOKIE, Visitor, csrf_ok, identify
 
 MAX_FORM_FIELDS = 50
@@ -52,7 +52,9 @@ def get_portal(request: Request) -> PortalState:
                 cfg = PortalConfig.from_env(hub.settings.keys_dir)
                 state = PortalState(
                     config=cfg,
-                    limiter=LoginLimiter(per_key=cfg.login_limit, per_ip=cfg.login_ip_limit, window=cfg.login_window),
+                    # Shared through the hub's Redis when RULEHUB_REDIS_URL is set, else per process.
+                    limiter=login_limiter(per_key=cfg.login_limit, per_ip=cfg.login_ip_limit,
+                                          window=cfg.login_window, store=hub.store),
                 )
                 request.app.state.portal = state
     return state
