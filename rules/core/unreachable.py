@@ -47,7 +47,7 @@ func load(path string) (*Config, error) {
 """
 
 from analyzer.analysis_pass import Pass
-from analyzer.noreturn import LOGGER_NORETURN_METHODS, TESTING_NORETURN_METHODS, is_noreturn_call
+from analyzer.noreturn import LOGGER_NORETURN_METHODS, NORETURN_FUNCS, TESTING_NORETURN_METHODS, NoReturnFacts, is_noreturn_call
 from analyzer.rule import Rule
 from analyzer.source import unparen, walk_named
 
@@ -58,8 +58,13 @@ QUERY = """
 _JUMPS = frozenset({"return_statement", "goto_statement", "break_statement", "continue_statement", "fallthrough_statement"})
 _BREAKABLE = frozenset({"for_statement", "expression_switch_statement", "type_switch_statement", "select_statement"})
 _CASES = frozenset({"expression_case", "default_case", "type_case", "communication_case"})
+_SWITCHES = frozenset({"expression_switch_statement", "type_switch_statement", "select_statement"})
+# The statements `_ends` can say yes to.
+_MAY_END = _JUMPS | _SWITCHES | {"expression_statement", "block", "labeled_statement", "if_statement", "for_statement"}
 _SKIP = frozenset({"comment", "empty_statement"})
 _SKIPS = frozenset({"Skip", "Skipf", "SkipNow"})
+# Every name the standard-library table says never returns, as a function or a method.
+_TABLE_NAMES = frozenset({"panic"}).union(*NORETURN_FUNCS.values(), TESTING_NORETURN_METHODS, LOGGER_NORETURN_METHODS)
 
 
 def _statements(stmt_list):
@@ -101,7 +106,7 @@ def _noreturn_statement(pass_, file, stmt, trust_facts=False, panic_only=False) 
     if stmt.type != "expression_statement" or not stmt.named_children:
         return False
     expr = unparen(stmt.named_children[0])
-    if expr.type != "call_expression":
+    if expr.type != "call_expression" or not _may_end(pass_, file, expr, trust_facts, panic_only):
         return False
     target = pass_.callee(file, expr)
     if target == ("", "panic"):
@@ -118,6 +123,35 @@ def _noreturn_statement(pass_, file, stmt, trust_facts=False, panic_only=False) 
             if field is None or (file.text(field) not in TESTING_NORETURN_METHODS and file.text(field) not in LOGGER_NORETURN_METHODS):
                 return False
     return is_noreturn_call(pass_, file, expr)
+
+
+def _may_end(pass_, file, call, trust_facts, panic_only) -> bool:
+    """Could the call never return, judging by the name it calls alone? The builtin `panic`,
+    a name of the standard-library table, or (`trust_facts`) of a package function that may
+    never return; any other call returns whatever its name resolves to, so resolving it
+    (the whole function around it, the first time) would be wasted."""
+    fn = call.child_by_field_name("function")
+    if fn is None:
+        return False
+    fn = unparen(fn)
+    t = fn.type
+    if t == "selector_expression":
+        fn = fn.child_by_field_name("field")
+    elif t != "identifier":
+        return False  # neither a package-level function nor a method: the callee is unknown
+    name = file.text(fn)
+    if name == "panic":
+        return True
+    if panic_only:
+        return False
+    if name in _TABLE_NAMES:
+        return True
+    if not trust_facts:
+        return False
+    facts = pass_.package.noreturn_funcs
+    if isinstance(facts, NoReturnFacts):
+        return name in facts.candidate_names
+    return True
 
 
 def _has_break(file, stmt) -> bool:
@@ -181,7 +215,7 @@ def _ends(pass_, file, stmt, trust_facts=False, panic_only=False) -> bool:
             if has_condition:
                 return False
             breakable.append(s)
-        elif t in ("expression_switch_statement", "type_switch_statement", "select_statement"):
+        elif t in _SWITCHES:
             cases = [c for c in s.named_children if c.type in _CASES]
             if t != "select_statement" and not any(c.type == "default_case" for c in cases):
                 return False
@@ -215,14 +249,25 @@ def _redundant_jump(pass_, file, terminator, run, trust_facts) -> bool:
 def run(pass_: Pass) -> None:
     trust_facts = _trust_package_facts(pass_)
     for file, stmt_list, _ in pass_.iter_matches("list"):
-        stmts = [c for c in stmt_list.named_children if c.type != "comment"]
+        children = stmt_list.named_children
+        if len(children) < 2:
+            continue  # one statement: nothing after it to be unreachable
+        stmts = []
+        types = []
+        for c in children:
+            t = c.type
+            if t != "comment":
+                stmts.append(c)
+                types.append(t)
+        last = len(stmts) - 1
         terminator = last_terminator = None
         run_start = None
         for i, s in enumerate(stmts):
-            if s.type == "labeled_statement":
+            t = types[i]
+            if t == "labeled_statement":
                 terminator = None  # a goto may jump here
             if terminator is not None:
-                if run_start is None and s.type != "empty_statement":
+                if run_start is None and t != "empty_statement":
                     run_start = i
                 continue
             if run_start is not None:
@@ -230,7 +275,9 @@ def run(pass_: Pass) -> None:
                 run_start = None
             # Only a statement with something after it can make code unreachable; asking
             # about the last one too would make nested `{{{...}}}` quadratic in depth.
-            if i + 1 < len(stmts) and _ends(pass_, file, s, trust_facts):
+            # Assignments, declarations, go, defer, ... never end the list (`_ends` says so
+            # last): not asked at all.
+            if i < last and t in _MAY_END and _ends(pass_, file, s, trust_facts):
                 terminator = last_terminator = s
         if run_start is not None:
             _report(pass_, file, stmts[run_start:], last_terminator, trust_facts)
