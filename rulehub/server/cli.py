@@ -43,7 +43,8 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
         dbmod.upgrade(settings.database_url)
     if args.workers > 1:
         # Each worker process builds its own app from the environment (schema checked, keys shared
-        # through the database and data dir).  Rate limits are then per worker.
+        # through the database and data dir).  Rate limits are then per worker
+        # unless RULEHUB_REDIS_URL shares them.
         database.dispose()
         uvicorn.run("rulehub.server.app:create_app_from_env", factory=True, host=args.host, port=args.port,
                     workers=args.workers, log_level=args.log_level, access_log=args.access_log)
@@ -139,7 +140,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--log-level", default="info")
     serve.add_argument("--access-log", action=argparse.BooleanOptionalAction, default=True)
-    serve.add_argument("--workers", type=int, default=1, help="uvicorn worker processes (rate limits become per worker)")
+    serve.add_argument("--workers", type=int, default=1, help="uvicorn worker processes (rate limits are per worker unless RULEHUB_REDIS_URL is set)")
 
     db = sub.add_parser("db", help="database schema")
     dbsub = db.add_subparsers(dest="db_command", required=True)

@@ -89,7 +89,7 @@ def test_serve_creates_embedded_database(tmp_path: Path) -> None:
     """`rulehub serve` on a brand-new data dir migrates the empty SQLite file and answers /healthz."""
     import httpx
 
-    from conftest import _free_port, _wait_healthy
+    from tests.rulehub.conftest import _free_port, _wait_healthy
 
     port = _free_port()
     env = {**os.environ, "RULEHUB_DATA_DIR": str(tmp_path), "PYTHONPATH": str(REPO)}
