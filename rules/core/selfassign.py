@@ -31,15 +31,26 @@ from analyzer.analysis_pass import Pass, delete_fix
 from analyzer.rule import Rule
 from analyzer.purity import has_side_effects
 
+# `#eq?` compares each left operand's source text with each right one's inside tree-sitter,
+# so only assignments with some identical pair reach Python (the pairwise check there
+# still decides: `a, b = b, a` matches here too). Text equality as bytes and as decoded
+# text agree on Go source, which is valid UTF-8.
 QUERY = """
 (assignment_statement
-  left: (expression_list) @left
+  left: (expression_list (_) @l) @left
   operator: "="
-  right: (expression_list) @right) @stmt
+  right: (expression_list (_) @r) @right
+  (#eq? @l @r)) @stmt
 """
 
+
 def run(pass_: Pass) -> None:
+    done: set[tuple[str, int]] = set()  # one match per identical (left, right) pair
     for file, stmt, m in pass_.iter_matches("stmt"):
+        key = (file.path, stmt.start_byte)
+        if key in done:
+            continue
+        done.add(key)
         lefts = m.get("left").named_children
         rights = m.get("right").named_children
         if len(lefts) != len(rights):
