@@ -3,21 +3,36 @@
 Go's block scoping, approximated from syntax alone: the universe, the package (all files),
 each file's imports, functions and function literals (type parameters, receiver, parameters,
 named results), and every block, `if`/`for`/`switch`/`select` statement and case clause.
-`:=`, `var` and `const` inside a function take effect after their statement, so a walk in
-source order with the right-hand side visited before the names are declared gets shadowing
-right (`x := x` refers to the outer `x`). The walk is iterative: generated Go nests
-expressions thousands deep.
+`:=`, `var` and `const` inside a function take effect after their statement, so resolving
+in source order with the right-hand side seen before the names are declared gets shadowing
+right (`x := x` refers to the outer `x`).
+
+Bodies are resolved lazily, one top-level declaration at a time, and cheaply: visiting every
+node from Python costs a C call and an object per node, so one tree-sitter query instead
+returns just the identifiers and the constructs that open a scope or declare something
+(`_QUERY`). `_resolve_query` then makes one pass in source order over the two sorted lists,
+with a stack of open scopes (each closes at its node's end byte), declarations that take
+effect at a byte position (the end of a `:=`'s right-hand side, of a `var` statement), and
+the parts of a construct that are not looked up (a `:=`'s left side, a type switch's alias,
+a struct literal's field keys, a local variable's names) as byte ranges or identifier
+starts to skip. No recursion: generated Go nests expressions thousands deep.
+
+`_resolve_walk` is the plain iterative walk over every node that this pass reproduces; it
+still resolves declarations with syntax errors, where the grammar's shape (which the pass
+relies on to know where identifiers can be) does not hold.
 """
 
 from __future__ import annotations
 
 import bisect
+import heapq
 from dataclasses import dataclass, field
+from operator import attrgetter, itemgetter
 from typing import Iterable
 
-from tree_sitter import Node
+from tree_sitter import Node, Query, QueryCursor
 
-from analyzer.source import GoFile
+from analyzer.source import GO_LANGUAGE, GoFile
 
 BUILTIN_FUNCS = frozenset(
     "append cap clear close complex copy delete imag len make max min new panic print println real recover".split()
@@ -42,6 +57,75 @@ _SCOPE_NODES = frozenset(
         "func_literal",
     }
 )
+
+
+# One query per top-level declaration finds what `_resolve_query` needs. Every pattern is
+# one node or anchored to a first child, so matching stays linear however deep the tree.
+_QUERY_SOURCE = """
+[(identifier) (type_identifier) (package_identifier)] @name
+[(function_declaration) (method_declaration) (func_literal)
+ (block) (if_statement) (for_statement) (expression_switch_statement) (select_statement)
+ (expression_case) (default_case) (communication_case) (type_case) (type_switch_statement)
+ (short_var_declaration) (range_clause) (receive_statement)
+ (var_declaration) (const_declaration) (type_declaration)] @construct
+(keyed_element . (literal_element . (identifier) @field_key .))
+(composite_literal . [(map_type) (slice_type) (array_type) (implicit_length_array_type)] @index_type)
+(literal_value) @literal
+"""
+_QUERY = Query(GO_LANGUAGE, _QUERY_SOURCE)
+
+# What a @construct does (compared by identity).
+_SCOPE, _FUNC, _TYPE_SWITCH, _SHORT_VAR, _MAYBE_SHORT_VAR, _VALUE_DECL, _TYPE_DECL = (object() for _ in range(7))
+_CONSTRUCT_KIND = {
+    **dict.fromkeys(_SCOPE_NODES - {"func_literal", "type_switch_statement"}, _SCOPE),
+    **dict.fromkeys(("function_declaration", "method_declaration", "func_literal"), _FUNC),
+    "type_switch_statement": _TYPE_SWITCH,
+    "short_var_declaration": _SHORT_VAR,
+    "range_clause": _MAYBE_SHORT_VAR,  # when it declares (`:=`)
+    "receive_statement": _MAYBE_SHORT_VAR,
+    "var_declaration": _VALUE_DECL,  # inside a function
+    "const_declaration": _VALUE_DECL,
+    "type_declaration": _TYPE_DECL,
+}
+_START = attrgetter("start_byte")
+_FIRST = itemgetter(0)
+_NEVER = 1 << 62  # a byte position after every file's end
+
+
+def _start_outer_first(node: Node) -> tuple[int, int]:
+    return node.start_byte, -node.end_byte
+
+
+_START_OUTER_FIRST = _start_outer_first
+
+
+def _index_keys(keys: set[int], literals: list[Node], index_types: list[Node]) -> set[int]:
+    """Of the bare identifier keys starting at `keys`, those directly in the body of a map,
+    slice or array literal (`map[K]V{k: v}`), where they are expressions, not field names.
+    A key's literal is the innermost `literal_value` around it; a literal's body is the
+    first `literal_value` after its type."""
+    spans = sorted((lit.start_byte, lit.end_byte) for lit in literals)
+    starts = [s for s, _ in spans]
+    bodies = set()
+    for t in index_types:
+        j = bisect.bisect_left(starts, t.end_byte)
+        if j < len(starts):
+            bodies.add(starts[j])
+    out = set()
+    open_literals: list[tuple[int, bool]] = []  # (end, is a map/slice/array body), innermost last
+    j = 0
+    for k in sorted(keys):
+        while j < len(spans) and spans[j][0] <= k:
+            s, e = spans[j]
+            j += 1
+            while open_literals and open_literals[-1][0] <= s:
+                open_literals.pop()
+            open_literals.append((e, s in bodies))
+        while open_literals and open_literals[-1][0] <= k:
+            open_literals.pop()
+        if open_literals and open_literals[-1][1]:
+            out.add(k)
+    return out
 
 
 @dataclass(eq=False)
@@ -270,6 +354,14 @@ class PackageScopes:
 
     def _resolve_top(self, f: GoFile, top: Node) -> None:
         """Resolve the identifiers of one top-level declaration (or stray node) of `f`."""
+        if top.has_error:
+            self._resolve_walk(f, top)
+        else:
+            self._resolve_query(f, top)
+
+    def _resolve_walk(self, f: GoFile, top: Node) -> None:
+        """Visit every node of `top` from Python, in source order: the reference semantics
+        `_resolve_query` reproduces, used as is where the tree has syntax errors."""
         resolved = self._resolved.setdefault(f.path, {})
         file_scope = self.file_scopes[f.path]
         text = f.text
@@ -368,6 +460,190 @@ class PackageScopes:
             for child in reversed(children):
                 push((child, scope, owner))
 
+    def _resolve_query(self, f: GoFile, top: Node) -> None:
+        """`_resolve_walk`'s result for a declaration without syntax errors, from one query:
+        see the module docstring."""
+        captures = QueryCursor(_QUERY).captures(top)  # lists in no particular order
+        names = captures.get("name")
+        if not names:
+            return  # nothing to look up, and nothing to declare without a name
+        names.sort(key=_START)
+        constructs = captures.get("construct") or []
+        constructs.sort(key=_START_OUTER_FIRST)
+        # Identifiers the walk never looks at: struct field keys (not map or slice keys),
+        # function names, the names of a local `var` or `const`.
+        skip: set[int] = set()
+        field_keys = captures.get("field_key")
+        if field_keys:
+            skip.update(k.start_byte for k in field_keys)
+            index_types = captures.get("index_type")
+            if index_types:
+                skip -= _index_keys(skip, captures["literal"], index_types)
+
+        resolved = self._resolved.setdefault(f.path, {})
+        source = f.source
+        declare = self._declare
+        end = _NEVER
+        # The innermost open scope, its end byte and the function (or literal) it is in;
+        # the enclosing ones as (end, scope, owner), innermost last.
+        scope: Scope = self.file_scopes[f.path]
+        scope_end = end
+        owner: Node | None = None
+        enclosing: list[tuple[int, Scope, Node | None]] = []
+        # Declarations waiting for their byte position, as (position, declare); nested
+        # statements are pushed later and take effect earlier, so the innermost is last.
+        pending: list = []
+        pending_at = end
+        # Byte ranges whose identifiers are not looked up, as a heap of (start, end); they
+        # never overlap, so the first to start is the first to end.
+        excluded: list[tuple[int, int]] = []
+        excluded_at = end
+        clause_scopes: dict[int, Scope] = {}  # type switch clause start -> its scope (alias declared)
+
+        ci, nc = 0, len(constructs)
+        next_construct = constructs[0].start_byte if nc else end
+        horizon = next_construct  # nothing but lookups happens before this byte
+        i, n = 0, len(names)
+        while i < n:
+            node = names[i]
+            start = node.start_byte
+            if start >= horizon:
+                # Catch up with what happens up to `start`: declarations taking effect,
+                # scopes closing and the constructs that begin there, in source order.
+                restart = False
+                while True:
+                    limit = next_construct if next_construct < start else start
+                    while pending_at <= limit:
+                        pending.pop()[1]()
+                        pending_at = pending[-1][0] if pending else end
+                    while scope_end <= limit:
+                        scope_end, scope, owner = enclosing.pop()
+                    while excluded and excluded[0][1] <= limit:
+                        heapq.heappop(excluded)
+                    excluded_at = excluded[0][0] if excluded else end
+                    if next_construct > start:
+                        break
+                    c = constructs[ci]
+                    c_start = next_construct
+                    ci += 1
+                    next_construct = constructs[ci].start_byte if ci < nc else end
+                    if excluded_at <= c_start:
+                        continue  # inside a part the walk does not visit
+                    kind = _CONSTRUCT_KIND[c.type]
+                    if kind is _SCOPE:
+                        cscope = clause_scopes.pop(c_start, None) if clause_scopes else None
+                        enclosing.append((scope_end, scope, owner))
+                        scope = cscope if cscope is not None else Scope(scope, c)
+                        scope_end = c.end_byte
+                    elif kind is _SHORT_VAR or (kind is _MAYBE_SHORT_VAR and _has_token(c, ":=")):
+                        c_end = c.end_byte
+                        left = c.child_by_field_name("left")
+                        right = c.child_by_field_name("right")
+                        # only the right-hand side is looked up
+                        if right is None:
+                            heapq.heappush(excluded, (c_start, c_end))
+                            self._declarer(left, right, f, scope, owner, c)()
+                        else:
+                            heapq.heappush(excluded, (c_start, right.start_byte))
+                            right_end = right.end_byte
+                            if right_end < c_end:
+                                heapq.heappush(excluded, (right_end, c_end))
+                            pending.append((right_end, self._declarer(left, right, f, scope, owner, c)))
+                            pending_at = right_end
+                    elif kind is _FUNC:
+                        fscope = Scope(scope, c)
+                        parts = tuple(c.child_by_field_name(name) for name in _SIGNATURE_FIELDS)
+                        self._declare_signature(c, f, fscope, parts)
+                        body = c.child_by_field_name("body")
+                        enclosing.append((scope_end, scope, owner))
+                        scope, scope_end, owner = fscope, c.end_byte, c
+                        signature_end = body.start_byte if body is not None else scope_end
+                        if next_construct < signature_end:
+                            # Something that opens a scope inside the signature (not valid Go):
+                            # resolve it in source order, only skipping the name.
+                            name = c.child_by_field_name("name")
+                            if name is not None:
+                                skip.add(name.start_byte)
+                            continue
+                        # Resolve the signature now, in the walk's order of its parts.
+                        bounds = [
+                            (p.start_byte, p.end_byte, _SIGNATURE_WALK_RANK[field_name])
+                            for p, field_name in zip(parts, _SIGNATURE_FIELDS)
+                            if p is not None
+                        ]
+                        i = _resolve_parts(names, i, signature_end, bounds, fscope, resolved, skip, source)
+                        restart = True
+                        break
+                    elif kind is _TYPE_SWITCH:
+                        tscope = Scope(scope, c)
+                        alias = c.child_by_field_name("alias")
+                        value = c.child_by_field_name("value")
+                        aliases = [a for a in alias.named_children if a.type == "identifier"] if alias is not None else []
+                        clauses = [x for x in c.named_children if x.type in ("type_case", "default_case")]
+                        for clause in reversed(clauses):
+                            cscope = clause_scopes[clause.start_byte] = Scope(tscope, clause)
+                            for a in aliases:
+                                declare(cscope, Declaration(f.text(a), "var", a, f, c, value=value, owner=owner))
+                        if alias is not None:
+                            heapq.heappush(excluded, (alias.start_byte, alias.end_byte))
+                        enclosing.append((scope_end, scope, owner))
+                        scope, scope_end = tscope, c.end_byte
+                    elif kind is _MAYBE_SHORT_VAR or owner is None:
+                        pass  # `for k = range`, `v = <-ch`, a package-level declaration: nothing special
+                    elif kind is _VALUE_DECL:
+                        spec_type = "var_spec" if c.type == "var_declaration" else "const_spec"
+                        for spec in _specs(c, spec_type):
+                            skip.update(name.start_byte for name in spec.children_by_field_name("name"))
+                        c_end = c.end_byte
+                        pending.append((c_end, lambda c=c, s=scope, o=owner: self._declare_value_specs(c, f, s, o)))
+                        pending_at = c_end
+                    else:
+                        assert kind is _TYPE_DECL
+                        bounds = []
+                        params = []
+                        for rank, spec in enumerate(c.named_children):
+                            name = spec.child_by_field_name("name")
+                            typ = spec.child_by_field_name("type")
+                            if name is not None:
+                                declare(scope, Declaration(f.text(name), "type", name, f, spec, type_node=typ, owner=owner))
+                            if typ is not None:
+                                bounds.append((typ.start_byte, typ.end_byte, -rank))  # the walk goes last to first
+                            param_list = spec.child_by_field_name("type_parameters")
+                            if param_list is not None:
+                                params.append(param_list)
+                        c_end = c.end_byte
+                        if next_construct >= c_end:
+                            # Nothing opens a scope in these types: resolve them now, in the
+                            # walk's order; type parameters (of local types) are not looked up.
+                            i = _resolve_parts(names, i, c_end, bounds, scope, resolved, skip, source)
+                            restart = True
+                            break
+                        for param_list in params:
+                            heapq.heappush(excluded, (param_list.start_byte, param_list.end_byte))
+                if restart:
+                    horizon = start  # re-examine names[i] (the first after the signature)
+                    continue
+                horizon = min(next_construct, pending_at, scope_end, excluded[0][0] if excluded else end)
+                if excluded_at <= start:
+                    i += 1
+                    continue
+            i += 1
+            if start in resolved or start in skip:
+                continue
+            name = source[start : node.end_byte].decode("utf-8", "replace")
+            s = scope
+            decl = s.names.get(name)
+            while decl is None:
+                s = s.parent
+                if s is None:
+                    break
+                decl = s.names.get(name)
+            if decl is not None:
+                resolved[start] = decl
+                decl._references.append(node)
+        while pending:
+            pending.pop()[1]()
+
     def _declarer(self, left: Node | None, right: Node | None, f: GoFile, scope: Scope, owner: Node | None, stmt: Node):
         def declare() -> None:
             if left is None:
@@ -394,9 +670,12 @@ class PackageScopes:
 
         return declare
 
-    def _declare_signature(self, fn: Node, f: GoFile, scope: Scope) -> None:
-        for field_name, kind in (("type_parameters", "type"), ("receiver", "receiver"), ("parameters", "param"), ("result", "result")):
-            part = fn.child_by_field_name(field_name)
+    def _declare_signature(self, fn: Node, f: GoFile, scope: Scope, parts: tuple | None = None) -> None:
+        """Declare `fn`'s type parameters, receiver, parameters and results in `scope`;
+        `parts` are those four fields of `fn` when the caller has them already."""
+        if parts is None:
+            parts = tuple(fn.child_by_field_name(name) for name in _SIGNATURE_FIELDS)
+        for part, kind in zip(parts, _SIGNATURE_KINDS):
             if part is None or part.type not in ("parameter_list", "type_parameter_list"):
                 continue
             for p in part.named_children:
@@ -405,6 +684,43 @@ class PackageScopes:
                 typ = p.child_by_field_name("type")
                 for name in p.children_by_field_name("name"):
                     self._declare(scope, Declaration(f.text(name), kind, name, f, p, type_node=typ, owner=fn))
+
+
+_SIGNATURE_FIELDS = ("type_parameters", "receiver", "parameters", "result")
+_SIGNATURE_KINDS = ("type", "receiver", "param", "result")
+# The walk looks at a function's signature in this order (it pushes the parts on its stack
+# in reverse), which is the order their identifiers join `Declaration.references`.
+_SIGNATURE_WALK_RANK = {"type_parameters": 0, "receiver": 1, "result": 2, "parameters": 3}
+
+
+def _resolve_parts(
+    names: list[Node], i: int, region_end: int, parts: list[tuple[int, int, int]], scope: Scope, resolved: dict[int, Declaration], skip: set[int], source: bytes
+) -> int:
+    """Resolve `names[i:]` up to byte `region_end` in `scope`, where no scope opens or
+    closes: those inside one of `parts` (start, end, rank), in rank order, the others not at
+    all. Returns the index of the first name after the region."""
+    parts.sort()
+    found = []
+    p, np_ = 0, len(parts)
+    n = len(names)
+    while i < n:
+        node = names[i]
+        start = node.start_byte
+        if start >= region_end:
+            break
+        i += 1
+        while p < np_ and parts[p][1] <= start:
+            p += 1
+        if p == np_ or start < parts[p][0] or start in resolved or start in skip:
+            continue
+        decl = scope.lookup(source[start : node.end_byte].decode("utf-8", "replace"))
+        if decl is not None:
+            resolved[start] = decl
+            found.append((parts[p][2], node, decl))
+    found.sort(key=_FIRST)  # stable: source order within a part
+    for _, node, decl in found:
+        decl._references.append(node)
+    return i
 
 
 def _specs(decl: Node, spec_type: str):
