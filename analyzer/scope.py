@@ -91,12 +91,7 @@ _START = attrgetter("start_byte")
 _FIRST = itemgetter(0)
 _NEVER = 1 << 62  # a byte position after every file's end
 
-
-def _start_outer_first(node: Node) -> tuple[int, int]:
-    return node.start_byte, -node.end_byte
-
-
-_START_OUTER_FIRST = _start_outer_first
+_UNKNOWN = object()
 
 
 def _index_keys(keys: set[int], literals: list[Node], index_types: list[Node]) -> set[int]:
@@ -229,6 +224,10 @@ class PackageScopes:
         # per file: start bytes of the root's children, and which of them are resolved
         self._tops: dict[str, tuple[list[int], list[Node], list[bool]]] = {}
         self._all_resolved = False
+        # While `_resolve_query` runs: how many open local scopes declare each name.
+        self._local_names: dict[str, int] | None = None
+        # per file: name -> what it means at file level (file, package or universe scope)
+        self._globals: dict[str, dict[str, Declaration | None]] = {}
         self.imports: dict[str, dict[str, str]] = {}  # file path -> local name -> import path
         self.dot_imports: dict[str, list[str]] = {}
         for f in self.files:
@@ -271,14 +270,23 @@ class PackageScopes:
     # -- building --------------------------------------------------------------
 
     def _declare(self, scope: Scope, decl: Declaration) -> None:
-        if decl.name == "_":
+        name = decl.name
+        if name == "_":
             return
-        scope.names[decl.name] = decl
-        self._declarations.append(decl)
         if decl.owner is None:
             decl._scopes = self
-        if decl.ident is not None and decl.file is not None:
-            self._resolved.setdefault(decl.file.path, {})[decl.ident.start_byte] = decl
+            if scope is not self.package and self._globals:
+                self._globals = {}  # a file scope changed (a stray `:=` in a broken file)
+        elif self._local_names is not None and name not in scope.names:
+            self._local_names[name] = self._local_names.get(name, 0) + 1
+        ident = decl.ident
+        if ident is not None and decl.file is not None:
+            resolved = self._resolved.get(decl.file.path)
+            if resolved is None:
+                resolved = self._resolved[decl.file.path] = {}
+            resolved[ident.start_byte] = decl
+        scope.names[name] = decl
+        self._declarations.append(decl)
 
     def _declare_package_level(self, f: GoFile) -> None:
         file_scope = Scope(self.package, f.root)
@@ -469,7 +477,7 @@ class PackageScopes:
             return  # nothing to look up, and nothing to declare without a name
         names.sort(key=_START)
         constructs = captures.get("construct") or []
-        constructs.sort(key=_START_OUTER_FIRST)
+        constructs.sort(key=_START)  # no two begin at the same byte (each starts with its own token)
         # Identifiers the walk never looks at: struct field keys (not map or slice keys),
         # function names, the names of a local `var` or `const`.
         skip: set[int] = set()
@@ -484,9 +492,14 @@ class PackageScopes:
         source = f.source
         declare = self._declare
         end = _NEVER
+        # A name no open local scope declares means what it means at file level: look that
+        # up once per file rather than through every enclosing scope.
+        local_names = self._local_names = {}
+        file_scope = self.file_scopes[f.path]
+        globals_ = self._globals.setdefault(f.path, {})
         # The innermost open scope, its end byte and the function (or literal) it is in;
         # the enclosing ones as (end, scope, owner), innermost last.
-        scope: Scope = self.file_scopes[f.path]
+        scope: Scope = file_scope
         scope_end = end
         owner: Node | None = None
         enclosing: list[tuple[int, Scope, Node | None]] = []
@@ -517,6 +530,8 @@ class PackageScopes:
                         pending.pop()[1]()
                         pending_at = pending[-1][0] if pending else end
                     while scope_end <= limit:
+                        for name in scope.names:
+                            local_names[name] -= 1
                         scope_end, scope, owner = enclosing.pop()
                     while excluded and excluded[0][1] <= limit:
                         heapq.heappop(excluded)
@@ -630,19 +645,28 @@ class PackageScopes:
             i += 1
             if start in resolved or start in skip:
                 continue
-            name = source[start : node.end_byte].decode("utf-8", "replace")
-            s = scope
-            decl = s.names.get(name)
-            while decl is None:
-                s = s.parent
-                if s is None:
-                    break
+            try:
+                name = source[start : node.end_byte].decode()
+            except UnicodeDecodeError:
+                name = source[start : node.end_byte].decode("utf-8", "replace")
+            if local_names.get(name):
+                s = scope
                 decl = s.names.get(name)
+                while decl is None:
+                    s = s.parent
+                    if s is None:
+                        break
+                    decl = s.names.get(name)
+            else:
+                decl = globals_.get(name, _UNKNOWN)
+                if decl is _UNKNOWN:
+                    decl = globals_[name] = file_scope.lookup(name)
             if decl is not None:
                 resolved[start] = decl
                 decl._references.append(node)
         while pending:
             pending.pop()[1]()
+        self._local_names = None
 
     def _declarer(self, left: Node | None, right: Node | None, f: GoFile, scope: Scope, owner: Node | None, stmt: Node):
         def declare() -> None:
@@ -650,17 +674,18 @@ class PackageScopes:
                 return
             names = left.named_children if left.type == "expression_list" else [left]
             values = right.named_children if right is not None and right.type == "expression_list" else ([right] if right is not None else [])
+            stmt_type = stmt.type
             for i, name in enumerate(names):
                 if name.type != "identifier":
                     continue
                 n = f.text(name)
                 existing = scope.names.get(n)
-                if stmt.type == "short_var_declaration" and existing is not None and existing.owner is owner and existing.kind != "import":
+                if stmt_type == "short_var_declaration" and existing is not None and existing.owner is owner and existing.kind != "import":
                     # `a, err := ...` redeclares nothing: err is assigned, not declared.
                     self._resolved.setdefault(f.path, {})[name.start_byte] = existing
                     existing._references.append(name)
                     continue
-                if stmt.type == "range_clause":
+                if stmt_type == "range_clause":
                     v, idx = right, i
                 elif len(values) == len(names):
                     v, idx = values[i], 0
