@@ -154,7 +154,7 @@ def _string_constant(pass_, file, node, syntax: "_Syntax") -> str | None:
             decl = pass_.resolve(f, n)
             if decl is None or decl.kind != "const" or decl.value is None or decl.file is None or decl.index != 0:
                 return None
-            if decl.owner is None and decl.file is not f and _declared_twice(pass_, decl.name):
+            if decl.owner is None and decl.file is not f and syntax.declared_twice(decl.name):
                 return None  # e.g. two `//go:build ignore` generators in one directory
             stack.append((decl.file, decl.value, depth + 1))
         else:
@@ -171,6 +171,13 @@ class _Syntax:
         # path -> (start bytes of the root's children, the children, child index -> its text holds "const")
         self._tops: dict[str, tuple[list[int], list, dict[int, bool]]] = {}
         self._before_ellipsis: dict[str, frozenset[str] | None] = {}
+        self._declared_twice: dict[str, bool] = {}
+
+    def declared_twice(self, name: str) -> bool:
+        found = self._declared_twice.get(name)
+        if found is None:
+            found = self._declared_twice[name] = _declared_twice(self.pass_, name)
+        return found
 
     def may_be_const(self, file, ident) -> bool:
         """Could `ident` resolve to a constant? A package-level one is in the package scope; a
@@ -629,16 +636,18 @@ def _wrapper_calls(pass_, wrappers):
     if methods:
         source += _WRAPPER_METHOD_CALLS % " ".join(f'"{n}"' for n in methods)
     query = tree_sitter.Query(GO_LANGUAGE, source)
-    needles = [n.encode() for n in names]
+    mentions = re.compile(b"|".join(re.escape(n.encode()) for n in names))
     for f in pass_.files:
-        src = f.source
-        if not any(n in src for n in needles):
+        positions = [m.start() for m in mentions.finditer(f.source)]
+        if not positions:
             continue
+        children = f.root.children
+        starts = [c.start_byte for c in children]
         cursor = tree_sitter.QueryCursor(query)
         cursor.match_limit = 1024  # as the engine's own cursor
-        for top in f.root.children:
-            if any(src.find(n, top.start_byte, top.end_byte) >= 0 for n in needles):
-                for _, captures in cursor.matches(top):
+        for i in sorted({bisect.bisect_right(starts, p) - 1 for p in positions}):
+            if i >= 0:
+                for _, captures in cursor.matches(children[i]):
                     yield f, captures["call"][0]
 
 
