@@ -91,7 +91,6 @@ _START = attrgetter("start_byte")
 _FIRST = itemgetter(0)
 _NEVER = 1 << 62  # a byte position after every file's end
 
-_UNKNOWN = object()
 
 
 def _index_keys(keys: set[int], literals: list[Node], index_types: list[Node]) -> set[int]:
@@ -224,10 +223,6 @@ class PackageScopes:
         # per file: start bytes of the root's children, and which of them are resolved
         self._tops: dict[str, tuple[list[int], list[Node], list[bool]]] = {}
         self._all_resolved = False
-        # While `_resolve_query` runs: how many open local scopes declare each name.
-        self._local_names: dict[str, int] | None = None
-        # per file: name -> what it means at file level (file, package or universe scope)
-        self._globals: dict[str, dict[str, Declaration | None]] = {}
         self.imports: dict[str, dict[str, str]] = {}  # file path -> local name -> import path
         self.dot_imports: dict[str, list[str]] = {}
         for f in self.files:
@@ -275,10 +270,6 @@ class PackageScopes:
             return
         if decl.owner is None:
             decl._scopes = self
-            if scope is not self.package and self._globals:
-                self._globals = {}  # a file scope changed (a stray `:=` in a broken file)
-        elif self._local_names is not None and name not in scope.names:
-            self._local_names[name] = self._local_names.get(name, 0) + 1
         ident = decl.ident
         if ident is not None and decl.file is not None:
             resolved = self._resolved.get(decl.file.path)
@@ -492,14 +483,9 @@ class PackageScopes:
         source = f.source
         declare = self._declare
         end = _NEVER
-        # A name no open local scope declares means what it means at file level: look that
-        # up once per file rather than through every enclosing scope.
-        local_names = self._local_names = {}
-        file_scope = self.file_scopes[f.path]
-        globals_ = self._globals.setdefault(f.path, {})
         # The innermost open scope, its end byte and the function (or literal) it is in;
         # the enclosing ones as (end, scope, owner), innermost last.
-        scope: Scope = file_scope
+        scope: Scope = self.file_scopes[f.path]
         scope_end = end
         owner: Node | None = None
         enclosing: list[tuple[int, Scope, Node | None]] = []
@@ -530,8 +516,6 @@ class PackageScopes:
                         pending.pop()[1]()
                         pending_at = pending[-1][0] if pending else end
                     while scope_end <= limit:
-                        for name in scope.names:
-                            local_names[name] -= 1
                         scope_end, scope, owner = enclosing.pop()
                     while excluded and excluded[0][1] <= limit:
                         heapq.heappop(excluded)
@@ -649,24 +633,18 @@ class PackageScopes:
                 name = source[start : node.end_byte].decode()
             except UnicodeDecodeError:
                 name = source[start : node.end_byte].decode("utf-8", "replace")
-            if local_names.get(name):
-                s = scope
+            s = scope
+            decl = s.names.get(name)
+            while decl is None:
+                s = s.parent
+                if s is None:
+                    break
                 decl = s.names.get(name)
-                while decl is None:
-                    s = s.parent
-                    if s is None:
-                        break
-                    decl = s.names.get(name)
-            else:
-                decl = globals_.get(name, _UNKNOWN)
-                if decl is _UNKNOWN:
-                    decl = globals_[name] = file_scope.lookup(name)
             if decl is not None:
                 resolved[start] = decl
                 decl._references.append(node)
         while pending:
             pending.pop()[1]()
-        self._local_names = None
 
     def _declarer(self, left: Node | None, right: Node | None, f: GoFile, scope: Scope, owner: Node | None, stmt: Node):
         def declare() -> None:
