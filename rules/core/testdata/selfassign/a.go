@@ -9,6 +9,7 @@ func (s *Server) SetName(name string) {
 func swap(a, b int) (int, int) {
 	a, b = a, b // want "self-assignment of a to a" "self-assignment of b to b"
 	a, b = b, a
+	a, b = a, 2 // want "self-assignment of a to a"
 	return a, b
 }
 
