@@ -477,7 +477,7 @@ class PackageScopes:
             skip.update(k.start_byte for k in field_keys)
             index_types = captures.get("index_type")
             if index_types:
-                skip -= _index_keys(skip, captures["literal"], index_types)
+                skip -= _index_keys(skip, captures.get("literal", []), index_types)
 
         resolved = self._resolved.setdefault(f.path, {})
         source = f.source
