@@ -6,6 +6,9 @@ constant string's value when it can be computed (literals, named constants, `+`)
 
 from __future__ import annotations
 
+import bisect
+import weakref
+
 from tree_sitter import Node
 
 from analyzer.goliteral import unquote
@@ -13,6 +16,37 @@ from analyzer.source import GoFile, unparen
 
 _LITERALS = frozenset({"int_literal", "float_literal", "imaginary_literal", "rune_literal", "interpreted_string_literal", "raw_string_literal", "true", "false", "iota"})
 _MAX_STEPS = 200
+
+# PackageScopes -> file path -> (start bytes of the root's children, the children,
+# child index -> whether its text holds "const")
+_TOPS: "weakref.WeakKeyDictionary[object, dict[str, tuple[list[int], list[Node], dict[int, bool]]]]" = weakref.WeakKeyDictionary()
+
+
+def may_name_constant(pass_, file: GoFile, ident: Node) -> bool:
+    """Could `ident` resolve to a constant? A package-level one is in the package scope; a
+    local one is declared in the top-level declaration around `ident`, whose text then holds
+    `const` (the universe declares no constants: `true` and `iota` are not identifiers).
+    Answers without resolving: the first name resolved in a function resolves all of it."""
+    scopes = pass_.scopes
+    decl = scopes.package_decl(file.text(ident))
+    if decl is not None and decl.kind == "const":
+        return True
+    per_file = _TOPS.get(scopes)
+    if per_file is None:
+        per_file = _TOPS[scopes] = {}
+    tops = per_file.get(file.path)
+    if tops is None:
+        children = file.root.children
+        tops = per_file[file.path] = ([c.start_byte for c in children], children, {})
+    starts, children, has_const = tops
+    i = bisect.bisect_right(starts, ident.start_byte) - 1
+    if i < 0 or ident.start_byte >= children[i].end_byte:
+        return True
+    found = has_const.get(i)
+    if found is None:
+        top = children[i]
+        found = has_const[i] = file.source.find(b"const", top.start_byte, top.end_byte) >= 0
+    return found
 
 
 def is_constant(pass_, file: GoFile, node: Node) -> bool:
@@ -27,6 +61,8 @@ def is_constant(pass_, file: GoFile, node: Node) -> bool:
         if t in _LITERALS:
             continue
         if t == "identifier":
+            if not may_name_constant(pass_, file, n):
+                return False
             decl = pass_.resolve(file, n)
             if decl is None or decl.kind != "const":
                 return False
@@ -78,6 +114,8 @@ def string_value(pass_, file: GoFile, node: Node) -> str | None:
                 return None
             parts.append(value)
         elif t == "identifier":
+            if not may_name_constant(pass_, f, n):
+                return None
             decl = pass_.resolve(f, n)
             if decl is None or decl.kind != "const" or decl.value is None or decl.file is None:
                 return None

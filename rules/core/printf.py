@@ -50,6 +50,7 @@ import re
 import tree_sitter
 
 from analyzer.analysis_pass import Pass
+from analyzer.constant import may_name_constant
 from analyzer.printf_format import POSSIBLE_DIRECTIVE, PRINT_VERBS, go_string_value, parse_format
 from analyzer.rule import Rule
 from analyzer.source import GO_LANGUAGE, call_arguments, unparen, walk_named
@@ -149,7 +150,7 @@ def _string_constant(pass_, file, node, syntax: "_Syntax") -> str | None:
             stack.append((f, n.child_by_field_name("right"), depth))
             stack.append((f, n.child_by_field_name("left"), depth))
         elif n.type == "identifier" and depth < 4:
-            if not syntax.may_be_const(f, n):
+            if not may_name_constant(pass_, f, n):
                 return None  # resolving would say the same, after resolving the whole function
             decl = pass_.resolve(f, n)
             if decl is None or decl.kind != "const" or decl.value is None or decl.file is None or decl.index != 0:
@@ -168,8 +169,6 @@ class _Syntax:
 
     def __init__(self, pass_: Pass) -> None:
         self.pass_ = pass_
-        # path -> (start bytes of the root's children, the children, child index -> its text holds "const")
-        self._tops: dict[str, tuple[list[int], list, dict[int, bool]]] = {}
         self._before_ellipsis: dict[str, frozenset[str] | None] = {}
         self._declared_twice: dict[str, bool] = {}
 
@@ -177,27 +176,6 @@ class _Syntax:
         found = self._declared_twice.get(name)
         if found is None:
             found = self._declared_twice[name] = _declared_twice(self.pass_, name)
-        return found
-
-    def may_be_const(self, file, ident) -> bool:
-        """Could `ident` resolve to a constant? A package-level one is in the package scope; a
-        local one is declared in the top-level declaration around `ident`, whose text then
-        holds `const` (the universe declares no constants: `true`, `iota` are not identifiers)."""
-        decl = self.pass_.scopes.package_decl(file.text(ident))
-        if decl is not None and decl.kind == "const":
-            return True
-        tops = self._tops.get(file.path)
-        if tops is None:
-            children = file.root.children
-            tops = self._tops[file.path] = ([c.start_byte for c in children], children, {})
-        starts, children, has_const = tops
-        i = bisect.bisect_right(starts, ident.start_byte) - 1
-        if i < 0 or ident.start_byte >= children[i].end_byte:
-            return True
-        found = has_const.get(i)
-        if found is None:
-            top = children[i]
-            found = has_const[i] = file.source.find(b"const", top.start_byte, top.end_byte) >= 0
         return found
 
     def may_be_variadic(self, file, ident) -> bool:
@@ -589,8 +567,9 @@ def _print_problems(pass_, syntax, file, call, index, name) -> list[str]:
 def _may_report(pass_, syntax, file, call, name) -> bool:
     """Could checking this call report anything, whatever callee `name` turns out to be (of
     fmt, of log, of a *log.Logger or a *testing.T)? A dry run of the checks with the kind
-    and index each of those has (`_SHAPES`) needs no name resolved (see `_Syntax`), while
-    finding out the callee resolves the whole function around the call. Most calls are fine."""
+    and index each of those has (`_SHAPES`) needs no name resolved (`_Syntax`,
+    `may_name_constant`), while finding out the callee resolves the whole function around
+    the call. Most calls are fine."""
     kind, index = _SHAPES[name]
     args = call_arguments(call)
     if index >= len(args):
