@@ -679,6 +679,424 @@ def _assigns(ident: Node, parent: Node) -> bool:
     return False
 
 
+# -- a gate before name resolution ----------------------------------------------------------
+
+_NAME_CHAR = rb"A-Za-z0-9_\x80-\xff"
+# Bytes that may precede an identifier byte within a name, or (`.`) a field name.
+_NOT_BEFORE_NAME = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_." + bytes(range(0x80, 0x100)))
+_NAME_PATTERNS: dict[bytes, "re.Pattern[bytes]"] = {}
+_MAX_NAME_USES = 400
+# Where an identifier (re)declares or assigns a name, beyond what `_assigns` covers.
+_DECLARING_PARENTS = frozenset({"parameter_declaration", "variadic_parameter_declaration", "const_spec", "type_parameter_declaration"})
+
+
+def _name_uses(func: Node, source: bytes, name: bytes) -> list[tuple[Node, Node]] | None:
+    """Every `identifier` spelled `name` inside `func` (declarations too), with its nearest
+    enclosing node that is not a parenthesis: a superset of `_uses_in(func, d)` for every
+    declaration `d` of that name. None when there are too many to be cheap.
+
+    Found by text: in valid Go an identifier is neither preceded nor followed by an
+    identifier byte (ASCII letters, digits, `_`, and every byte of a multi-byte UTF-8
+    letter); preceded by `.` it is a field or a qualified name, never an `identifier`. Each
+    hit is then checked to be an `identifier` node exactly there (not text in a string,
+    comment or longer name)."""
+    pat = _NAME_PATTERNS.get(name)
+    if pat is None:
+        if len(_NAME_PATTERNS) > 4096:
+            _NAME_PATTERNS.clear()
+        # the name first, so that the scan looks for a literal; the byte before is checked below
+        pat = _NAME_PATTERNS[name] = re.compile(re.escape(name) + rb"(?![" + _NAME_CHAR + rb"])")
+    out = []
+    for m in pat.finditer(source, func.start_byte, func.end_byte):
+        s, e = m.span()
+        if source[s - 1] in _NOT_BEFORE_NAME:
+            continue
+        node = func.descendant_for_byte_range(s, e)
+        if node is None or node.type != "identifier" or node.start_byte != s or node.end_byte != e:
+            continue
+        if len(out) >= _MAX_NAME_USES:
+            return None
+        parent = node.parent
+        while parent is not None and parent.type == "parenthesized_expression":
+            parent = parent.parent
+        if parent is not None:
+            out.append((node, parent))
+    return out
+
+
+def _signature_names(func: Node, fields: tuple[str, ...]) -> set[bytes]:
+    out: set[bytes] = set()
+    for field in fields:
+        plist = func.child_by_field_name(field)
+        if plist is None or plist.type != "parameter_list":
+            continue
+        for p in plist.named_children:
+            if p.type in ("parameter_declaration", "variadic_parameter_declaration"):
+                out.update(n.text for n in p.children_by_field_name("name"))
+    return out
+
+
+class _SyntaxGate:
+    """Can the dataflow for `func` report nothing? Decided from the syntax tree alone, before
+    any name resolution (`Pass.resolve` resolves a whole top-level declaration, the largest
+    cost of the analysis for the thousands of functions that have a nil check but nothing
+    to report).
+
+    `NilAnalysis` runs its dataflow only when a `panic` seed exists or some tracked
+    variable `d` has `_worth(d) and not _quiet(d)`; without that it reports nothing. This
+    gate mirrors both tests per *name* instead of per declaration, and each step is an
+    over-approximation, so `cannot_report()` implies, for every declaration `d` that
+    `_find_tracked` could track, `not _worth(d) or _quiet(d)`:
+
+    - tracked names: those of the seeds, closed over `_copied_to` on every identifier of
+      such a name (a superset of the tracked declarations' names); `_uses_in(func, d)` is
+      a subset of the identifiers spelled `d.name` in `func` (see `_name_uses`); every
+      flag `_worth` raises on a use it raises here on a superset of uses;
+    - what takes a type (`var_kind`) is assumed to be what makes a finding possible: a
+      method call, an index, a slice or a conversion of the name is a dereference, a
+      named result and a `var` without value are nil sources, and any identifier of a
+      tracked name may evaluate to nil;
+    - "this identifier is `d`" (`self._decl(x) is d`) is replaced by "this identifier is
+      spelled like `d`" only where no other declaration of the name can come between
+      (the assignment right before an `if` and that `if`'s condition; an `if` test and its
+      body or the rest of its statement list, where every declaration and assignment of
+      the name inside counts as one that undoes the test; an `if` whose initializer
+      declares or assigns the name never guards what follows it).
+    - a comparison `_worth`'s guard shortcut may ignore (all guards leave, all
+      dereferences after the first) is taken to be after the last one here.
+    """
+
+    def __init__(self, file: GoFile, func: Node, seeds: list[tuple[Node, str]]) -> None:
+        self.file = file
+        self.func = func
+        self.seeds = seeds
+        self.names: set[bytes] = set()
+        self._params: set[bytes] | None = None
+
+    def cannot_report(self) -> bool:
+        if any(kind != "ident" for _, kind in self.seeds):
+            return False
+        func, source = self.func, self.file.source
+        names = self.names
+        uses: dict[bytes, list[tuple[Node, Node]]] = {}
+        work = []
+        for node, _ in self.seeds:
+            name = source[node.start_byte : node.end_byte]
+            if name not in names:
+                names.add(name)
+                work.append(name)
+        while work:
+            name = work.pop()
+            found = _name_uses(func, source, name)
+            if found is None:
+                return False
+            uses[name] = found
+            for r, parent in found:
+                target = _copied_to(r, parent)
+                if target is not None:
+                    t = target.text
+                    if t not in names:
+                        names.add(t)
+                        work.append(t)
+        self.no_goto = source.find(b"goto", func.start_byte, func.end_byte) < 0
+        results = _signature_names(func, ("result",))
+        for name, found in uses.items():
+            if self._worth(name, found, name in results) and not self._quiet(name, found):
+                return False
+        return True
+
+    # -- `NilAnalysis._worth`, per name ----------------------------------------------------
+
+    def _worth(self, name: bytes, uses: list[tuple[Node, Node]], result: bool) -> bool:
+        comparisons = 0
+        fresh = True
+        cmps: list[Node] = []
+        derefs: list[Node] = []
+        deref = alloc = False
+        nil_source = result  # a named result starts nil when its type is nilable
+        for r, parent in uses:
+            pt = parent.type
+            if pt == "binary_expression":
+                op = parent.child_by_field_name("operator")
+                if op is not None and op.type in ("==", "!="):
+                    comparisons += 1
+                    cmps.append(parent)
+                    if fresh and not self._fresh_check(parent, name):
+                        fresh = False
+            elif pt in ("expression_switch_statement", "type_switch_statement"):
+                comparisons += 1
+                cmps.append(parent)
+                fresh = False
+            elif pt in ("selector_expression", "index_expression", "slice_expression", "type_assertion_expression", "type_conversion_expression", "call_expression"):
+                deref = True
+                derefs.append(r)
+            elif pt == "unary_expression":
+                op = parent.child_by_field_name("operator")
+                if op is not None and op.type == "*":
+                    deref = True
+                    derefs.append(r)
+            elif pt == "argument_list":
+                fn = parent.parent.child_by_field_name("function") if parent.parent is not None else None
+                if (fn is not None and fn.type == "identifier" and fn.text == b"panic") or (fn is not None and fn.type == "parenthesized_expression"):
+                    deref = True
+                    derefs.append(r)
+            elif pt == "var_spec":
+                nil_source = True
+            elif pt == "expression_list":
+                stmt = parent.parent
+                if stmt is not None and stmt.type in ("assignment_statement", "short_var_declaration") and stmt.child_by_field_name("left") == parent:
+                    right = stmt.child_by_field_name("right")
+                    values = right.named_children if right is not None else []
+                    lefts = parent.named_children
+                    if len(values) == len(lefts):
+                        v = unparen(values[lefts.index(r)] if r in lefts else values[0])
+                        vt = v.type
+                        if vt == "nil" or vt == "identifier" or vt in ("type_conversion_expression", "slice_expression"):
+                            nil_source = True
+                        elif vt in ("unary_expression", "composite_literal", "func_literal") or (vt == "call_expression" and v.text.startswith((b"make(", b"new("))):
+                            alloc = True
+        if not comparisons:
+            return nil_source and deref
+        if alloc or nil_source or (comparisons > 1 and not fresh):
+            return True
+        if not derefs:
+            return False
+        guards = [_guard(c) for c in cmps]
+        if all(g is not None and g[0] == "leave" for g in guards):
+            last_end = max(g[1].end_byte for g in guards)
+            if all(x.start_byte >= last_end for x in derefs):
+                return False
+        if len(guards) == 1 and guards[0] is not None and guards[0][0] == "then":
+            body = guards[0][1]
+            if all(body.start_byte <= x.start_byte < body.end_byte for x in derefs):
+                return False
+        return True
+
+    def _fresh_check(self, cmp: Node, name: bytes) -> bool:
+        """`NilAnalysis._fresh_check` by name: the assignment is the `if`'s initializer or
+        the statement right before it, so a name assigned there and compared in the
+        condition (not inside a func literal: only operators lie between) is one variable."""
+        n = cmp
+        while n.parent is not None and n.parent.type in ("binary_expression", "parenthesized_expression", "unary_expression"):
+            n = n.parent
+        ifs = n.parent
+        if ifs is None or ifs.type != "if_statement" or ifs.child_by_field_name("condition") != n:
+            return False
+        prev = _assignment_before(ifs)
+        if prev is None:
+            return False
+        left = prev.child_by_field_name("left")
+        return left is not None and any(x.type == "identifier" and x.text == name for x in left.named_children)
+
+    # -- `NilAnalysis._quiet`, per name ----------------------------------------------------
+
+    def _quiet(self, name: bytes, uses: list[tuple[Node, Node]]) -> bool:
+        func = self.func
+        derefs: list[Node] = []
+        targets: list[int] = []  # where the name is declared or assigned
+        inert: set[int] = set()
+        for r, parent in uses:
+            if parent.type == "binary_expression":
+                op = parent.child_by_field_name("operator")
+                right = parent.child_by_field_name("right")
+                other = parent.child_by_field_name("left") if right is not None and r.start_byte >= right.start_byte else right
+                if op is None or op.type not in ("==", "!=") or (other is not None and not self._may_eval_nil(other)):
+                    inert.add(r.start_byte)
+        no_goto = self.no_goto
+        for r, parent in uses:
+            pt = parent.type
+            if pt == "binary_expression":
+                if r.start_byte in inert:
+                    continue
+                if not self._shielded(parent, r, name, inert, no_goto) and not _inside_literal(r, func):
+                    return False
+            elif pt == "expression_switch_statement":
+                if _has_nil_case(parent) and not _inside_literal(r, func):
+                    return False
+            elif pt in ("type_switch_statement", "slice_expression", "type_conversion_expression"):
+                if not _inside_literal(r, func):
+                    return False
+            elif pt == "index_expression":
+                if parent.child_by_field_name("operand") == r:
+                    derefs.append(r)
+            elif pt in ("selector_expression", "unary_expression", "type_assertion_expression", "call_expression"):
+                derefs.append(r)
+            elif pt == "argument_list":
+                call = parent.parent
+                fn = call.child_by_field_name("function") if call is not None else None
+                if fn is not None and fn.type == "parenthesized_expression" and not _inside_literal(r, func):
+                    return False
+                if fn is not None and fn.type == "identifier" and fn.text == b"panic":
+                    derefs.append(r)
+            elif _assigns(r, parent) or pt in _DECLARING_PARENTS or (pt == "expression_list" and parent.parent is not None and parent.parent.type == "type_switch_statement"):
+                targets.append(r.start_byte)
+        if not derefs:
+            return True
+        return no_goto and all(self._guarded(r, name, targets) for r in derefs)
+
+    def _may_eval_nil(self, e: Node) -> bool:
+        e = unparen(e)
+        t = e.type
+        if t == "identifier":
+            return e.text in self.names
+        if t == "call_expression":
+            fn = e.child_by_field_name("function")
+            return fn is None or fn.type == "parenthesized_expression"
+        return t in ("nil", "type_conversion_expression", "slice_expression")
+
+    def _shielded(self, cmp: Node, ident: Node, name: bytes, inert: set[int], no_goto: bool) -> bool:
+        """`NilAnalysis._shielded` by name. Text between the assignment and the comparison
+        holds no declaration of the name (a declaration is never an inert comparison), so
+        both mention the same variable; and a parameter's name with nothing before it in
+        the body is that parameter."""
+        source = self.file.source
+        func = self.func
+
+        def untouched(start: int, end: int) -> bool:
+            at = source.find(name, start, end)
+            while at >= 0:
+                if at not in inert:
+                    return False
+                at = source.find(name, at + 1, end)
+            return True
+
+        if no_goto and name in self._param_names():
+            body = func.child_by_field_name("body")
+            if body is not None and untouched(body.start_byte, ident.start_byte) and not _inside(cmp, func, ("for_statement", "func_literal")):
+                return True
+        n = cmp
+        while n.parent is not None and n.parent.type in ("binary_expression", "parenthesized_expression", "unary_expression"):
+            n = n.parent
+        ifs = n.parent
+        if ifs is None or ifs.type != "if_statement" or ifs.child_by_field_name("condition") != n:
+            return False
+        if not untouched(n.start_byte, ident.start_byte):
+            return False
+        prev = ifs.child_by_field_name("initializer")
+        if prev is None:
+            prev = ifs.prev_named_sibling
+            while prev is not None and (prev.type == "comment" or ((no_goto or prev.type in _STRAIGHT_LINE) and untouched(prev.start_byte, prev.end_byte))):
+                prev = prev.prev_named_sibling
+        if prev is None or prev.type not in ("assignment_statement", "short_var_declaration"):
+            return False
+        left, right = prev.child_by_field_name("left"), prev.child_by_field_name("right")
+        if left is None or right is None:
+            return False
+        lefts, rights = left.named_children, right.named_children
+        for i, x in enumerate(lefts):
+            if x.type == "identifier" and x.text == name:
+                return len(rights) != len(lefts) or _opaque(rights[i])
+        return False
+
+    def _param_names(self) -> set[bytes]:
+        if self._params is None:
+            self._params = _signature_names(self.func, ("receiver", "parameters"))
+        return self._params
+
+    def _guarded(self, ref: Node, name: bytes, targets: list[int]) -> bool:
+        """`NilAnalysis._guarded` by name: a declaration of the name between test and use
+        is among `targets`, so it undoes the test; an `if` that declares or assigns the
+        name in its initializer is not taken as a test of what follows it."""
+        func = self.func
+
+        def assigned(node: Node) -> bool:
+            return any(node.start_byte <= x < node.end_byte for x in targets)
+
+        prev, n = ref, ref.parent
+        while n is not None and n != func:
+            t = n.type
+            if t == "func_literal":
+                return True
+            if t == "if_statement":
+                cond = n.child_by_field_name("condition")
+                if n.child_by_field_name("consequence") == prev:
+                    if _tests_nil_named(cond, name, "&&", "!=") and not assigned(prev):
+                        return True
+                elif n.child_by_field_name("alternative") == prev:
+                    if _tests_nil_named(cond, name, "||", "==") and not assigned(prev):
+                        return True
+            elif t == "binary_expression" and n.child_by_field_name("right") == prev:
+                op = n.child_by_field_name("operator")
+                if op is not None and op.type in ("&&", "||"):
+                    if _tests_nil_named(n.child_by_field_name("left"), name, op.type, "!=" if op.type == "&&" else "=="):
+                        return True
+            elif t == "statement_list":
+                before = prev.prev_named_sibling
+                while before is not None:
+                    if before.type == "if_statement" and _leaves_unless_non_nil_named(before, name):
+                        init = before.child_by_field_name("initializer")
+                        if not (init is not None and assigned(init)) and not any(before.end_byte <= x < n.end_byte for x in targets):
+                            return True
+                    before = before.prev_named_sibling
+            prev, n = n, n.parent
+        return False
+
+
+def _guard(cmp: Node):
+    """("leave", if) for `if x == nil { ...; return }` without else; ("then", body) for
+    `if x != nil { body }` without else; None for anything else."""
+    ifs = cmp.parent
+    while ifs is not None and ifs.type == "parenthesized_expression":
+        ifs = ifs.parent
+    if ifs is None or ifs.type != "if_statement" or ifs.child_by_field_name("alternative") is not None:
+        return None
+    cond = ifs.child_by_field_name("condition")
+    if cond is None or unparen(cond) != cmp:
+        return None
+    op = cmp.child_by_field_name("operator")
+    body = ifs.child_by_field_name("consequence")
+    if op is None or body is None:
+        return None
+    if op.type == "!=":
+        return ("then", body)
+    from analyzer.cfg import _statements
+
+    stmts = _statements(body)
+    last = stmts[-1] if stmts else None
+    if last is None:
+        return None
+    if last.type in ("return_statement", "continue_statement", "break_statement", "goto_statement"):
+        return ("leave", ifs)
+    if last.type == "expression_statement" and last.named_child_count:
+        call = unparen(last.named_children[0])
+        fn = call.child_by_field_name("function") if call.type == "call_expression" else None
+        if fn is not None:
+            name = fn.child_by_field_name("field") if fn.type == "selector_expression" else fn
+            if name is not None and (name.text == b"panic" or _LEAVING_NAME.match(name.text.decode("utf-8", "replace"))):
+                return ("leave", ifs)
+    return None
+
+
+def _tests_nil_named(cond: Node | None, name: bytes, chain: str, test: str) -> bool:
+    """`NilAnalysis._tests_nil` with "is `d`" read as "is spelled `name`"."""
+    if cond is None:
+        return False
+    c = unparen(cond)
+    op = c.child_by_field_name("operator") if c.type == "binary_expression" else None
+    for operand in _chain(c, chain) if op is not None and op.type == chain else [c]:
+        x = unparen(operand)
+        if x.type != "binary_expression":
+            continue
+        o = x.child_by_field_name("operator")
+        if o is None or o.type != test:
+            continue
+        left, right = unparen(x.child_by_field_name("left")), unparen(x.child_by_field_name("right"))
+        if left.type == "nil":
+            left, right = right, left
+        if right.type == "nil" and left.type == "identifier" and left.text == name:
+            return True
+    return False
+
+
+def _leaves_unless_non_nil_named(ifs: Node, name: bytes) -> bool:
+    if ifs.child_by_field_name("alternative") is not None or not _tests_nil_named(ifs.child_by_field_name("condition"), name, "||", "=="):
+        return False
+    from analyzer.cfg import _statements
+
+    stmts = _statements(ifs.child_by_field_name("consequence"))
+    return bool(stmts) and stmts[-1].type in ("return_statement", "break_statement", "continue_statement")
+
+
 class NilAnalysis:
     """The dataflow for one function or func literal: `run()` -> findings."""
 
@@ -718,7 +1136,7 @@ class NilAnalysis:
         without a value, switched on with `case nil`, and what is converted or sliced or
         copied from those. Leave out those whose address is taken or a closure assigns."""
         func = self.func
-        if self._seeds is not None and _only_fresh_checks(func, self._seeds):
+        if self._seeds is not None and (_only_fresh_checks(func, self._seeds) or _SyntaxGate(self.file, func, self._seeds).cannot_report()):
             return
         seeds: list[Node] = []
         panics = False
@@ -856,7 +1274,7 @@ class NilAnalysis:
             return False
         # Guards that leave (`if x == nil { return }`) with every use after the first one, or
         # a single `if x != nil { ...uses... }`: nothing to find.
-        guards = [self._guard(c) for c in cmps]
+        guards = [_guard(c) for c in cmps]
         if all(g is not None and g[0] == "leave" for g in guards):
             first_end = min(g[1].end_byte for g in guards)
             if all(x.start_byte >= first_end for x in derefs):
@@ -1067,41 +1485,6 @@ class NilAnalysis:
             if right.type == "nil" and left.type == "identifier" and self._decl(left) is d:
                 return True
         return False
-
-    def _guard(self, cmp: Node):
-        """("leave", if) for `if x == nil { ...; return }` without else; ("then", body) for
-        `if x != nil { body }` without else; None for anything else."""
-        ifs = cmp.parent
-        while ifs is not None and ifs.type == "parenthesized_expression":
-            ifs = ifs.parent
-        if ifs is None or ifs.type != "if_statement" or ifs.child_by_field_name("alternative") is not None:
-            return None
-        cond = ifs.child_by_field_name("condition")
-        if cond is None or unparen(cond) != cmp:
-            return None
-        op = cmp.child_by_field_name("operator")
-        body = ifs.child_by_field_name("consequence")
-        if op is None or body is None:
-            return None
-        if op.type == "!=":
-            return ("then", body)
-        from analyzer.cfg import _statements
-
-        stmts = _statements(body)
-        last = stmts[-1] if stmts else None
-        if last is None:
-            return None
-        if last.type in ("return_statement", "continue_statement", "break_statement", "goto_statement"):
-            return ("leave", ifs)
-        if last.type == "expression_statement" and last.named_child_count:
-            call = unparen(last.named_children[0])
-            fn = call.child_by_field_name("function") if call.type == "call_expression" else None
-            if fn is not None:
-                name = fn.child_by_field_name("field") if fn.type == "selector_expression" else fn
-                if name is not None and (name.text == b"panic" or _LEAVING_NAME.match(name.text.decode("utf-8", "replace"))):
-                    return ("leave", ifs)
-        return None
-
 
     def _fresh_check(self, cmp: Node, d: Declaration) -> bool:
         """Is this comparison the condition of an `if` right after an assignment to `d`?"""
