@@ -200,7 +200,7 @@ def _never(call: Node) -> str | None:
 
 def _is_nil_store(s: Node) -> bool:
     left = s.child_by_field_name("left")
-    first = left.named_children[0] if left is not None and left.named_child_count == 1 else None
+    first = left.named_child(0) if left is not None and left.named_child_count == 1 else None
     return first is not None and first.type in ("type_conversion_expression", "unary_expression") and _NIL_STORE.match(s.text) is not None
 
 
@@ -322,33 +322,45 @@ class _Builder:
     # -- statements ---------------------------------------------------------------------
 
     def _stmts(self, stmts: list[Node], cur: Block):
+        simple = self._simple
         for s in stmts:
-            cur = yield self._stmt(s, cur)
+            t = s.type
+            if t in _SIMPLE:
+                # most statements: handled here, without a sub-generator round trip
+                cur = simple(s, t, cur)
+            else:
+                cur = yield self._stmt(s, cur)
+        return cur
+
+    def _simple(self, s: Node, t: str, cur: Block) -> Block:
+        """A straight-line statement (`_SIMPLE`): the block where the flow goes on after it."""
+        cur.nodes.append(s)
+        if t == "expression_statement":
+            call = s.named_children[0] if s.named_child_count else None
+            call = unparen(call) if call is not None else None
+            if call is not None and call.type == "call_expression":
+                kind = self.noreturn(call)
+                if kind is None:
+                    return cur
+                if kind in ("panic", "noreturn"):
+                    cur.terminator = kind
+                    return self.dead()
+                if kind == "maybe":
+                    cur.may_not_return = True
+                    nxt = self.new("after.call")
+                    self.edge(cur, nxt)
+                    return nxt
+        elif t == "defer_statement":
+            self.cfg.defers.append(s)
+        elif t == "assignment_statement" and _is_nil_store(s):
+            cur.terminator = "panic"  # `*(*int)(nil) = 0 // not reached`: a deliberate crash
+            return self.dead()
         return cur
 
     def _stmt(self, s: Node, cur: Block):
         t = s.type
         if t in _SIMPLE:
-            cur.nodes.append(s)
-            if t == "defer_statement":
-                self.cfg.defers.append(s)
-            if t == "assignment_statement" and _is_nil_store(s):
-                cur.terminator = "panic"  # `*(*int)(nil) = 0 // not reached`: a deliberate crash
-                return self.dead()
-            if t == "expression_statement":
-                call = s.named_children[0] if s.named_child_count else None
-                call = unparen(call) if call is not None else None
-                if call is not None and call.type == "call_expression":
-                    kind = self.noreturn(call)
-                    if kind in ("panic", "noreturn"):
-                        cur.terminator = kind
-                        return self.dead()
-                    if kind == "maybe":
-                        cur.may_not_return = True
-                        nxt = self.new("after.call")
-                        self.edge(cur, nxt)
-                        return nxt
-            return cur
+            return self._simple(s, t, cur)
         if t == "block":
             return (yield self._stmts(_statements(s), cur))
         if t == "return_statement":
