@@ -686,6 +686,8 @@ _NAME_CHAR = rb"A-Za-z0-9_\x80-\xff"
 _NOT_BEFORE_NAME = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_." + bytes(range(0x80, 0x100)))
 _NAME_PATTERNS: dict[bytes, "re.Pattern[bytes]"] = {}
 _MAX_NAME_USES = 400
+# The only parents from which `_copied_to` finds a copy.
+_COPY_PARENTS = frozenset({"type_conversion_expression", "slice_expression", "argument_list", "expression_list"})
 # Where an identifier (re)declares or assigns a name, beyond what `_assigns` covers.
 _DECLARING_PARENTS = frozenset({"parameter_declaration", "variadic_parameter_declaration", "const_spec", "type_parameter_declaration"})
 
@@ -722,6 +724,19 @@ def _name_uses(func: Node, source: bytes, name: bytes) -> list[tuple[Node, Node]
         if parent is not None:
             out.append((node, parent))
     return out
+
+
+def _declares(ident: Node, parent: Node) -> bool:
+    """Could `ident` be where a variable, parameter, result or receiver is declared? Every
+    declaration `_find_tracked` tracks has its `Declaration.ident` at such a place inside
+    the function (`d.owner == func`), so a name with none there is not tracked."""
+    pt = parent.type
+    if pt in ("var_spec", "parameter_declaration", "variadic_parameter_declaration", "const_spec", "type_parameter_declaration"):
+        return True
+    if pt == "expression_list":
+        stmt = parent.parent
+        return stmt is not None and stmt.type in ("short_var_declaration", "range_clause", "receive_statement", "type_switch_statement")
+    return False
 
 
 def _signature_names(func: Node, fields: tuple[str, ...]) -> set[bytes]:
@@ -792,6 +807,8 @@ class _SyntaxGate:
                 return False
             uses[name] = found
             for r, parent in found:
+                if parent.type not in _COPY_PARENTS:
+                    continue  # `_copied_to` would say None at once
                 target = _copied_to(r, parent)
                 if target is not None:
                     t = target.text
@@ -801,9 +818,48 @@ class _SyntaxGate:
         self.no_goto = source.find(b"goto", func.start_byte, func.end_byte) < 0
         results = _signature_names(func, ("result",))
         for name, found in uses.items():
+            sites = [r for r, parent in found if _declares(r, parent)]
+            if not sites:
+                continue  # declared outside `func` (captured, package-level): never tracked here
+            if len(sites) == 1 and self._address_taken(sites[0], found):
+                continue
             if self._worth(name, found, name in results) and not self._quiet(name, found):
                 return False
         return True
+
+    def _address_taken(self, site: Node, uses: list[tuple[Node, Node]]) -> bool:
+        """Is the one declaration of this name in `func` (at `site`) surely excluded from
+        tracking because its address is taken? Yes when a `&name` lies in its scope and every
+        mention there is of it: `site` is a parameter, result or receiver of `func` (scope:
+        the body), or is declared by a statement of the body's own list (scope: the rest of
+        the body after that statement), and nothing else in `func` declares the name."""
+        parent = site.parent
+        if parent is None:
+            return False
+        if parent.type in ("parameter_declaration", "variadic_parameter_declaration"):
+            plist = parent.parent
+            if plist is None or plist.parent != self.func:
+                return False
+            scope_start = site.end_byte
+        else:
+            stmt = parent.parent if parent.type == "expression_list" else parent
+            if stmt is not None and stmt.type == "var_spec":
+                stmt = stmt.parent
+                if stmt is not None and stmt.type == "var_spec_list":
+                    stmt = stmt.parent
+            if stmt is None or stmt.type not in ("short_var_declaration", "var_declaration"):
+                return False
+            body = self.func.child_by_field_name("body")
+            lst = stmt.parent
+            if body is None or lst is None or lst.type != "statement_list" or lst.parent != body:
+                return False
+            scope_start = stmt.end_byte
+        for r, p in uses:
+            if r.start_byte >= scope_start and p.type == "unary_expression":
+                op = p.child_by_field_name("operator")
+                if op is not None and op.type == "&":
+                    return True
+        return False
 
     # -- `NilAnalysis._worth`, per name ----------------------------------------------------
 
@@ -1116,6 +1172,7 @@ class NilAnalysis:
         self._relevant: list[int] = []
         self.worth = False
         self._relevant_blocks: list[bool | None] = []
+        self._changes_state: dict[int, bool] = {}  # block index -> has a statement `_taint` reacts to
         self.findings: list[NilFinding] = []
         self._emit = False
         self._reported: set[tuple[int, str]] = set()
@@ -1597,24 +1654,45 @@ class NilAnalysis:
     # -- transfer ----------------------------------------------------------------------------
 
     def _block_relevant(self, block: Block) -> bool:
+        """Does one of the block's nodes, its condition or its case (values, tag) contain a
+        tracked use? Memoised per block: one bisect per node over the sorted positions."""
         r = self._relevant_blocks[block.index]
         if r is None:
-            r = self._relevant_blocks[block.index] = any(self._is_relevant(n) for n in block.nodes) or (block.cond is not None and self._is_relevant(block.cond)) or (
-                block.case is not None and (any(self._is_relevant(v) for v in block.case.values) or (block.case.tag is not None and self._is_relevant(block.case.tag)))
-            )
+            rel = self._relevant
+            n_rel = len(rel)
+            roots = block.nodes
+            if block.cond is not None:
+                roots = roots + [block.cond]
+            case = block.case
+            if case is not None:
+                roots = roots + list(case.values) + ([case.tag] if case.tag is not None else [])
+            r = False
+            for n in roots:
+                i = bisect.bisect_left(rel, n.start_byte)
+                if i < n_rel and rel[i] < n.end_byte:
+                    r = True
+                    break
+            self._relevant_blocks[block.index] = r
         return r
 
     def _transfer(self, block: Block, st: State) -> list[tuple[Block, State | None]]:
         self._cur_block = block
         if not self._block_relevant(block):
             # nothing tracked here: only a nil branch's assignments matter (see _taint)
-            if st and any(n.type in _STATE_CHANGING for n in block.nodes):
-                _taint(st)
-            if block.terminator in ("panic", "noreturn") or not block.succs:
+            if st:
+                changes = self._changes_state.get(block.index)
+                if changes is None:
+                    changes = self._changes_state[block.index] = any(n.type in _STATE_CHANGING for n in block.nodes)
+                if changes:
+                    _taint(st)
+            succs = block.succs
+            if block.terminator in ("panic", "noreturn") or not succs:
                 return []
             if block.may_not_return:
-                return [(x, {}) for x in block.succs]
-            return [(block.succs[0], st)] + [(x, dict(st)) for x in block.succs[1:]]
+                return [(x, {}) for x in succs]
+            if len(succs) == 1:
+                return [(succs[0], st)]
+            return [(succs[0], st)] + [(x, dict(st)) for x in succs[1:]]
         for node in block.nodes:
             self._node(node, st)
         if block.terminator in ("panic", "noreturn"):
@@ -1638,8 +1716,10 @@ class NilAnalysis:
         t = node.type
         if t in _STATE_CHANGING:
             _taint(st)
-        if not self._is_relevant(node):
-            return
+        rel = self._relevant
+        i = bisect.bisect_left(rel, node.start_byte)
+        if i == len(rel) or rel[i] >= node.end_byte:
+            return  # nothing tracked inside (`_is_relevant`, inlined: most nodes stop here)
         if t == "range_clause":
             left = node.child_by_field_name("left")
             if left is not None:
@@ -1801,6 +1881,9 @@ class NilAnalysis:
         """Visit `root`'s expressions in (roughly) evaluation order, noting dereferences."""
         stack: list = [(root, st)]
         called: set[tuple[int, int]] = set()
+        rel = self._relevant
+        n_rel = len(rel)
+        bisect_left = bisect.bisect_left
         if root.type == "selector_expression" and root.parent is not None and root.parent.type == "call_expression":
             called.add((root.start_byte, root.end_byte))
         while stack:
@@ -1817,8 +1900,11 @@ class NilAnalysis:
                 continue
             n, st = item
             t = n.type
-            if t == "func_literal" or not self._is_relevant(n):
-                continue  # nothing tracked inside
+            if t == "func_literal":
+                continue
+            i = bisect_left(rel, n.start_byte)
+            if i == n_rel or rel[i] >= n.end_byte:
+                continue  # nothing tracked inside (`_is_relevant`, inlined)
             if t == "binary_expression":
                 op = n.child_by_field_name("operator")
                 if op is not None and op.type in ("&&", "||"):
