@@ -681,10 +681,10 @@ def _assigns(ident: Node, parent: Node) -> bool:
 
 # -- a gate before name resolution ----------------------------------------------------------
 
-_NAME_CHAR = rb"A-Za-z0-9_\x80-\xff"
 # Bytes that may precede an identifier byte within a name, or (`.`) a field name.
 _NOT_BEFORE_NAME = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_." + bytes(range(0x80, 0x100)))
-_NAME_PATTERNS: dict[bytes, "re.Pattern[bytes]"] = {}
+# Bytes that continue an identifier (ASCII letters, digits, `_`, any byte of a multi-byte letter).
+_NAME_BYTES = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_" + bytes(range(0x80, 0x100)))
 _MAX_NAME_USES = 400
 # The only parents from which `_copied_to` finds a copy.
 _COPY_PARENTS = frozenset({"type_conversion_expression", "slice_expression", "argument_list", "expression_list"})
@@ -702,16 +702,16 @@ def _name_uses(func: Node, source: bytes, name: bytes) -> list[tuple[Node, Node]
     letter); preceded by `.` it is a field or a qualified name, never an `identifier`. Each
     hit is then checked to be an `identifier` node exactly there (not text in a string,
     comment or longer name)."""
-    pat = _NAME_PATTERNS.get(name)
-    if pat is None:
-        if len(_NAME_PATTERNS) > 4096:
-            _NAME_PATTERNS.clear()
-        # the name first, so that the scan looks for a literal; the byte before is checked below
-        pat = _NAME_PATTERNS[name] = re.compile(re.escape(name) + rb"(?![" + _NAME_CHAR + rb"])")
     out = []
-    for m in pat.finditer(source, func.start_byte, func.end_byte):
-        s, e = m.span()
-        if source[s - 1] in _NOT_BEFORE_NAME:
+    find = source.find
+    size = len(name)
+    end = func.end_byte
+    nxt = find(name, func.start_byte, end)
+    while nxt >= 0:
+        s, e = nxt, nxt + size
+        nxt = find(name, e, end)
+        # a plain substring search (no regex to compile per name): the bytes around it decide
+        if source[s - 1] in _NOT_BEFORE_NAME or (e < end and source[e] in _NAME_BYTES):
             continue
         node = func.descendant_for_byte_range(s, e)
         if node is None or node.type != "identifier" or node.start_byte != s or node.end_byte != e:
