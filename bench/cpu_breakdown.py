@@ -1,0 +1,74 @@
+#!/usr/bin/env python3
+"""Where a cold, single-process gocheck run spends its CPU, on a tree you name.
+
+Not a test: it prints numbers. One in-process run of every default rule (no cache), with
+the CPU seconds of parsing, of the merged tree-sitter query (including making the Python
+match objects), of each rule's own code, and of everything else (loading, scopes built
+before the first rule asks, garbage collection, ...), each also as a multiple of the
+parsing time. The rules that look at the most code come first: that is where to work.
+
+    python bench/cpu_breakdown.py [TREE]
+
+TREE defaults to the Go standard library sources (Debian's golang-1.19-src).
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import dataclasses
+import os
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from analyzer import runner, source  # noqa: E402
+from analyzer.builtin_rules import ENGINE_RULES  # noqa: E402
+from analyzer.checker import check_patterns  # noqa: E402
+from analyzer.rulepack import core_pack_dir, load_pack  # noqa: E402
+
+PARSE, QUERY, REST = "(parse)", "(merged query, match objects)", "(everything else)"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("tree", nargs="?", default="/usr/share/go-1.19/src")
+    args = parser.parse_args()
+    if not os.path.isdir(args.tree):
+        print(f"cpu_breakdown: {args.tree} is not a directory", file=sys.stderr)
+        return 2
+    spent: collections.Counter[str] = collections.Counter()
+
+    def timed(name, fn):
+        def wrapper(*a, **k):
+            start = time.process_time()
+            try:
+                return fn(*a, **k)
+            finally:
+                spent[name] += time.process_time() - start
+        return wrapper
+
+    source.GoFile.parse = classmethod(timed(PARSE, source.GoFile.parse.__func__))
+    runner.Engine._match_file = timed(QUERY, runner.Engine._match_file)
+    rules = [
+        dataclasses.replace(r, run=timed(r.name, r.run))
+        for r in (*ENGINE_RULES, *load_pack(core_pack_dir()).rules)
+        if r.enabled_by_default
+    ]
+    start = time.process_time()
+    result = check_patterns([os.path.join(os.path.abspath(args.tree), "...")], rules, keep_sources=False)
+    total = time.process_time() - start
+    spent[REST] = total - sum(spent.values())
+    parse = spent[PARSE] or 1e-9
+    print(f"tree: {args.tree}: {result.files} files, {result.packages} packages, {len(result.diagnostics)} findings")
+    print(f"total {total:.2f} s CPU = {total / parse:.2f} x parsing\n")
+    for name, secs in spent.most_common():
+        if secs >= 0.005:
+            print(f"  {name:32} {secs:6.2f} s  {secs / parse:5.2f} x parsing")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
