@@ -864,69 +864,16 @@ class _SyntaxGate:
     # -- `NilAnalysis._worth`, per name ----------------------------------------------------
 
     def _worth(self, name: bytes, uses: list[tuple[Node, Node]], result: bool) -> bool:
-        comparisons = 0
-        fresh = True
-        cmps: list[Node] = []
-        derefs: list[Node] = []
-        deref = alloc = False
-        nil_source = result  # a named result starts nil when its type is nilable
-        for r, parent in uses:
-            pt = parent.type
-            if pt == "binary_expression":
-                op = parent.child_by_field_name("operator")
-                if op is not None and op.type in ("==", "!="):
-                    comparisons += 1
-                    cmps.append(parent)
-                    if fresh and not self._fresh_check(parent, name):
-                        fresh = False
-            elif pt in ("expression_switch_statement", "type_switch_statement"):
-                comparisons += 1
-                cmps.append(parent)
-                fresh = False
-            elif pt in ("selector_expression", "index_expression", "slice_expression", "type_assertion_expression", "type_conversion_expression", "call_expression"):
-                deref = True
-                derefs.append(r)
-            elif pt == "unary_expression":
-                op = parent.child_by_field_name("operator")
-                if op is not None and op.type == "*":
-                    deref = True
-                    derefs.append(r)
-            elif pt == "argument_list":
-                fn = parent.parent.child_by_field_name("function") if parent.parent is not None else None
-                if (fn is not None and fn.type == "identifier" and fn.text == b"panic") or (fn is not None and fn.type == "parenthesized_expression"):
-                    deref = True
-                    derefs.append(r)
-            elif pt == "var_spec":
-                nil_source = True
-            elif pt == "expression_list":
-                stmt = parent.parent
-                if stmt is not None and stmt.type in ("assignment_statement", "short_var_declaration") and stmt.child_by_field_name("left") == parent:
-                    right = stmt.child_by_field_name("right")
-                    values = right.named_children if right is not None else []
-                    lefts = parent.named_children
-                    if len(values) == len(lefts):
-                        v = unparen(values[lefts.index(r)] if r in lefts else values[0])
-                        vt = v.type
-                        if vt == "nil" or vt == "identifier" or vt in ("type_conversion_expression", "slice_expression"):
-                            nil_source = True
-                        elif vt in ("unary_expression", "composite_literal", "func_literal") or (vt == "call_expression" and v.text.startswith((b"make(", b"new("))):
-                            alloc = True
-        if not comparisons:
-            return nil_source and deref
-        if alloc or nil_source or (comparisons > 1 and not fresh):
-            return True
-        if not derefs:
-            return False
-        guards = [_guard(c) for c in cmps]
-        if all(g is not None and g[0] == "leave" for g in guards):
-            last_end = max(g[1].end_byte for g in guards)
-            if all(x.start_byte >= last_end for x in derefs):
-                return False
-        if len(guards) == 1 and guards[0] is not None and guards[0][0] == "then":
-            body = guards[0][1]
-            if all(body.start_byte <= x.start_byte < body.end_byte for x in derefs):
-                return False
-        return True
+        # Types unknown, so whatever a type could make a dereference or a nil source is one.
+        return worth_of_uses(
+            uses,
+            fresh_check=lambda cmp: self._fresh_check(cmp, name),
+            var_kind=lambda: None,
+            methods=frozenset(),
+            nil_at_entry=result,
+            unknown_type_counts=True,
+            leave_bound=max,
+        )
 
     def _fresh_check(self, cmp: Node, name: bytes) -> bool:
         """`NilAnalysis._fresh_check` by name: the assignment is the `if`'s initializer or
@@ -1153,6 +1100,104 @@ def _leaves_unless_non_nil_named(ifs: Node, name: bytes) -> bool:
     return bool(stmts) and stmts[-1].type in ("return_statement", "break_statement", "continue_statement")
 
 
+def worth_of_uses(uses, *, fresh_check, var_kind, methods, nil_at_entry: bool, unknown_type_counts: bool, leave_bound) -> bool:
+    """Can a variable with these uses (identifier, nearest non-paren parent) give a finding
+    at all? It needs a nil comparison that is not just the check right after an opaque
+    assignment, together with a dereference, a nil source or an allocation; or, without any
+    comparison, a nil source and a dereference. Shared by `NilAnalysis._worth` (one
+    declaration, its type from `var_kind()`) and `_SyntaxGate._worth` (every variable of one
+    name, types unknown: `unknown_type_counts` makes whatever a type could make a
+    dereference or a nil source count as one, and `leave_bound=max` takes a leaving guard's
+    shortcut only after the last guard, since the name may stand for several variables)."""
+    comparisons = 0
+    fresh = True
+    cmps: list[Node] = []
+    derefs: list[Node] = []
+    deref = alloc = False
+    nil_source = nil_at_entry
+    for r, parent in uses:
+        pt = parent.type
+        if pt == "binary_expression":
+            op = parent.child_by_field_name("operator")
+            if op is not None and op.type in ("==", "!="):
+                comparisons += 1
+                cmps.append(parent)
+                if fresh and not fresh_check(parent):
+                    fresh = False
+        elif pt in ("expression_switch_statement", "type_switch_statement"):
+            comparisons += 1
+            cmps.append(parent)
+            fresh = False
+        elif pt == "selector_expression":
+            call = parent.parent
+            if call is not None and call.type == "call_expression" and call.child_by_field_name("function") == parent:
+                # a method call dereferences only interfaces and pointers to types with methods here
+                k = var_kind()
+                counts = unknown_type_counts if k is None else (k.kind == "interface" or (k.kind == "pointer" and k.base in methods))
+            else:
+                counts = True
+            if counts:
+                deref = True
+                derefs.append(r)
+        elif pt in ("unary_expression", "index_expression", "slice_expression", "type_assertion_expression", "type_conversion_expression"):
+            if pt in ("index_expression", "slice_expression", "type_conversion_expression"):
+                k = var_kind()
+                counts = unknown_type_counts if k is None else k.kind in ("ptr_array", "slice")
+            elif pt == "unary_expression":
+                op = parent.child_by_field_name("operator")
+                counts = op is not None and op.type == "*"
+            else:
+                counts = True
+            if counts:
+                deref = True
+                derefs.append(r)
+        elif pt == "call_expression":
+            deref = True
+            derefs.append(r)
+        elif pt == "argument_list":
+            fn = parent.parent.child_by_field_name("function") if parent.parent is not None else None
+            if (fn is not None and fn.type == "identifier" and fn.text == b"panic") or (fn is not None and fn.type == "parenthesized_expression"):
+                deref = True
+                derefs.append(r)
+        elif pt == "var_spec":
+            if parent.child_by_field_name("value") is None:
+                k = var_kind()
+                nil_source = nil_source or (unknown_type_counts if k is None else k.kind != "value")
+            else:
+                nil_source = True
+        elif pt == "expression_list":
+            stmt = parent.parent
+            if stmt is not None and stmt.type in ("assignment_statement", "short_var_declaration") and stmt.child_by_field_name("left") == parent:
+                right = stmt.child_by_field_name("right")
+                values = right.named_children if right is not None else []
+                lefts = parent.named_children
+                if len(values) == len(lefts):
+                    v = unparen(values[lefts.index(r)] if r in lefts else values[0])
+                    vt = v.type
+                    if vt == "nil" or vt == "identifier" or vt in ("type_conversion_expression", "slice_expression"):
+                        nil_source = True
+                    elif vt in ("unary_expression", "composite_literal", "func_literal") or (vt == "call_expression" and v.text.startswith((b"make(", b"new("))):
+                        alloc = True
+    if not comparisons:
+        return nil_source and deref
+    if alloc or nil_source or (comparisons > 1 and not fresh):
+        return True
+    if not derefs:
+        return False
+    # Guards that leave (`if x == nil { return }`) with every use after them, or a single
+    # `if x != nil { ...uses... }`: nothing to find.
+    guards = [_guard(c) for c in cmps]
+    if all(g is not None and g[0] == "leave" for g in guards):
+        bound = leave_bound(g[1].end_byte for g in guards)
+        if all(x.start_byte >= bound for x in derefs):
+            return False
+    if len(guards) == 1 and guards[0] is not None and guards[0][0] == "then":
+        body = guards[0][1]
+        if all(body.start_byte <= x.start_byte < body.end_byte for x in derefs):
+            return False
+    return True
+
+
 class NilAnalysis:
     """The dataflow for one function or func literal: `run()` -> findings."""
 
@@ -1253,94 +1298,26 @@ class NilAnalysis:
         """Cheap syntactic test: can this variable give a finding at all? A variable only
         checked right after each assignment (`v, err := f(); if err != nil {...}`) and never
         dereferenced, allocated or set to nil cannot: no CFG for it."""
-        func = self.func
-        comparisons = 0
-        fresh = True
-        cmps: list[Node] = []
-        derefs: list[Node] = []
-        deref = alloc = nil_source = False
+        kind: list = []
+
+        def var_kind():
+            if not kind:
+                kind.append(self.oracle.var_kind(d))
+            return kind[0]
+
+        nil_at_entry = False
         if d.kind == "result":
-            k = self.oracle.var_kind(d)
-            nil_source = k is not None and k.kind != "value"
-        for r, parent in _uses_in(func, d):
-            pt = parent.type
-            if pt == "binary_expression":
-                op = parent.child_by_field_name("operator")
-                if op is not None and op.type in ("==", "!="):
-                    comparisons += 1
-                    cmps.append(parent)
-                    if fresh and not self._fresh_check(parent, d):
-                        fresh = False
-            elif pt in ("expression_switch_statement", "type_switch_statement"):
-                comparisons += 1
-                cmps.append(parent)
-                fresh = False
-            elif pt == "selector_expression":
-                call = parent.parent
-                if call is not None and call.type == "call_expression" and call.child_by_field_name("function") == parent:
-                    k = self.oracle.var_kind(d)
-                    if k is not None and (k.kind == "interface" or (k.kind == "pointer" and k.base in self.types.methods)):
-                        deref = True
-                        derefs.append(r)
-                else:
-                    deref = True
-                    derefs.append(r)
-            elif pt in ("unary_expression", "index_expression", "slice_expression", "type_assertion_expression", "type_conversion_expression"):
-                op = parent.child_by_field_name("operator") if pt == "unary_expression" else None
-                if pt in ("index_expression", "slice_expression", "type_conversion_expression"):
-                    k = self.oracle.var_kind(d)
-                    counts = k is not None and k.kind in ("ptr_array", "slice")
-                else:
-                    counts = pt != "unary_expression" or (op is not None and op.type == "*")
-                if counts:
-                    deref = True
-                    derefs.append(r)
-            elif pt == "call_expression":
-                deref = True
-                derefs.append(r)
-            elif pt == "argument_list":
-                fn = parent.parent.child_by_field_name("function") if parent.parent is not None else None
-                if (fn is not None and fn.type == "identifier" and fn.text == b"panic") or (fn is not None and fn.type == "parenthesized_expression"):
-                    deref = True
-                    derefs.append(r)
-            elif pt == "var_spec":
-                value = parent.child_by_field_name("value")
-                if value is None:
-                    k = self.oracle.var_kind(d)
-                    nil_source = nil_source or (k is not None and k.kind != "value")
-                else:
-                    nil_source = True
-            elif pt == "expression_list":
-                stmt = parent.parent
-                if stmt is not None and stmt.type in ("assignment_statement", "short_var_declaration") and stmt.child_by_field_name("left") == parent:
-                    right = stmt.child_by_field_name("right")
-                    values = right.named_children if right is not None else []
-                    lefts = parent.named_children
-                    if len(values) == len(lefts):
-                        v = unparen(values[lefts.index(r)] if r in lefts else values[0])
-                        vt = v.type
-                        if vt == "nil" or vt == "identifier" or vt in ("type_conversion_expression", "slice_expression"):
-                            nil_source = True
-                        elif vt in ("unary_expression", "composite_literal", "func_literal") or (vt == "call_expression" and v.text.startswith((b"make(", b"new("))):
-                            alloc = True
-        if not comparisons:
-            return nil_source and deref
-        if alloc or nil_source or (comparisons > 1 and not fresh):
-            return True
-        if not derefs:
-            return False
-        # Guards that leave (`if x == nil { return }`) with every use after the first one, or
-        # a single `if x != nil { ...uses... }`: nothing to find.
-        guards = [_guard(c) for c in cmps]
-        if all(g is not None and g[0] == "leave" for g in guards):
-            first_end = min(g[1].end_byte for g in guards)
-            if all(x.start_byte >= first_end for x in derefs):
-                return False
-        if len(guards) == 1 and guards[0] is not None and guards[0][0] == "then":
-            body = guards[0][1]
-            if all(body.start_byte <= x.start_byte < body.end_byte for x in derefs):
-                return False
-        return True
+            k = var_kind()
+            nil_at_entry = k is not None and k.kind != "value"
+        return worth_of_uses(
+            list(_uses_in(self.func, d)),
+            fresh_check=lambda cmp: self._fresh_check(cmp, d),
+            var_kind=var_kind,
+            methods=self.types.methods,
+            nil_at_entry=nil_at_entry,
+            unknown_type_counts=False,
+            leave_bound=min,
+        )
 
     def _quiet(self, d: Declaration) -> bool:
         """A finer look at a variable `_worth` let through: can no finding be about it?
