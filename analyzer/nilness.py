@@ -935,7 +935,7 @@ class _SyntaxGate:
                 targets.append(r.start_byte)
         if not derefs:
             return True
-        return no_goto and all(self._guarded(r, name, targets) for r in derefs)
+        return no_goto and all(guarded(r, self.func, lambda x: x.text == name, targets, initializer_assigns=True) for r in derefs)
 
     def _may_eval_nil(self, e: Node) -> bool:
         e = unparen(e)
@@ -996,43 +996,6 @@ class _SyntaxGate:
             self._params = _signature_names(self.func, ("receiver", "parameters"))
         return self._params
 
-    def _guarded(self, ref: Node, name: bytes, targets: list[int]) -> bool:
-        """`NilAnalysis._guarded` by name: a declaration of the name between test and use
-        is among `targets`, so it undoes the test; an `if` that declares or assigns the
-        name in its initializer is not taken as a test of what follows it."""
-        func = self.func
-
-        def assigned(node: Node) -> bool:
-            return any(node.start_byte <= x < node.end_byte for x in targets)
-
-        prev, n = ref, ref.parent
-        while n is not None and n != func:
-            t = n.type
-            if t == "func_literal":
-                return True
-            if t == "if_statement":
-                cond = n.child_by_field_name("condition")
-                if n.child_by_field_name("consequence") == prev:
-                    if _tests_nil_named(cond, name, "&&", "!=") and not assigned(prev):
-                        return True
-                elif n.child_by_field_name("alternative") == prev:
-                    if _tests_nil_named(cond, name, "||", "==") and not assigned(prev):
-                        return True
-            elif t == "binary_expression" and n.child_by_field_name("right") == prev:
-                op = n.child_by_field_name("operator")
-                if op is not None and op.type in ("&&", "||"):
-                    if _tests_nil_named(n.child_by_field_name("left"), name, op.type, "!=" if op.type == "&&" else "=="):
-                        return True
-            elif t == "statement_list":
-                before = prev.prev_named_sibling
-                while before is not None:
-                    if before.type == "if_statement" and _leaves_unless_non_nil_named(before, name):
-                        init = before.child_by_field_name("initializer")
-                        if not (init is not None and assigned(init)) and not any(before.end_byte <= x < n.end_byte for x in targets):
-                            return True
-                    before = before.prev_named_sibling
-            prev, n = n, n.parent
-        return False
 
 
 def _guard(cmp: Node):
@@ -1070,8 +1033,66 @@ def _guard(cmp: Node):
     return None
 
 
-def _tests_nil_named(cond: Node | None, name: bytes, chain: str, test: str) -> bool:
-    """`NilAnalysis._tests_nil` with "is `d`" read as "is spelled `name`"."""
+def guarded(ref: Node, func: Node, is_var, targets: list[int], initializer_assigns: bool) -> bool:
+    """Is the variable (`is_var(identifier)` says which identifiers are it) non-nil wherever
+    `ref` runs, by a nil test no assignment undoes (`targets`: start bytes of its
+    assignments and declarations), or else unknown? That is, is `ref` inside
+    - the body of an `if` whose condition is `v != nil` (or has it in its `&&` chain), or
+      the `else` of one whose condition is `v == nil` (or has it in its `||` chain),
+      a body or `else` that does not assign `v`;
+    - a later operand of an `&&` chain after `v != nil`, of an `||` chain after `v == nil`;
+    - a statement after `if v == nil { ...; return }` (or `break`, `continue`; `||`
+      chains too) in the same list, with no assignment of `v` from that `if` on (with
+      `initializer_assigns`, not when that `if`'s initializer assigns it either: the
+      syntax gate's `v` is every variable of one name);
+    - a nested func literal, which this function's dataflow does not enter?
+    (The caller has made sure no `goto` jumps past the tests.)"""
+
+    def assigned(node: Node) -> bool:
+        return any(node.start_byte <= x < node.end_byte for x in targets)
+
+    prev, n = ref, ref.parent
+    while n is not None and n != func:
+        t = n.type
+        if t == "func_literal":
+            return True
+        if t == "if_statement":
+            cond = n.child_by_field_name("condition")
+            if n.child_by_field_name("consequence") == prev:
+                if _tests_nil(cond, is_var, "&&", "!=") and not assigned(prev):
+                    return True
+            elif n.child_by_field_name("alternative") == prev:
+                if _tests_nil(cond, is_var, "||", "==") and not assigned(prev):
+                    return True
+        elif t == "binary_expression" and n.child_by_field_name("right") == prev:
+            op = n.child_by_field_name("operator")
+            if op is not None and op.type in ("&&", "||"):
+                if _tests_nil(n.child_by_field_name("left"), is_var, op.type, "!=" if op.type == "&&" else "=="):
+                    return True
+        elif t == "statement_list":
+            before = prev.prev_named_sibling
+            while before is not None:
+                if before.type == "if_statement" and _leaves_unless_non_nil(before, is_var):
+                    init = before.child_by_field_name("initializer") if initializer_assigns else None
+                    if not (init is not None and assigned(init)) and not any(before.end_byte <= x < n.end_byte for x in targets):
+                        return True
+                before = before.prev_named_sibling
+        prev, n = n, n.parent
+    return False
+
+
+def _leaves_unless_non_nil(ifs: Node, is_var) -> bool:
+    """`if v == nil { ...; return }` without `else`: after it `v` is non-nil."""
+    if ifs.child_by_field_name("alternative") is not None or not _tests_nil(ifs.child_by_field_name("condition"), is_var, "||", "=="):
+        return False
+    from analyzer.cfg import _statements
+
+    stmts = _statements(ifs.child_by_field_name("consequence"))
+    return bool(stmts) and stmts[-1].type in ("return_statement", "break_statement", "continue_statement")
+
+
+def _tests_nil(cond: Node | None, is_var, chain: str, test: str) -> bool:
+    """Is `cond`, or an operand of its `chain` ("&&" or "||") chain, `v <test> nil`?"""
     if cond is None:
         return False
     c = unparen(cond)
@@ -1086,18 +1107,9 @@ def _tests_nil_named(cond: Node | None, name: bytes, chain: str, test: str) -> b
         left, right = unparen(x.child_by_field_name("left")), unparen(x.child_by_field_name("right"))
         if left.type == "nil":
             left, right = right, left
-        if right.type == "nil" and left.type == "identifier" and left.text == name:
+        if right.type == "nil" and left.type == "identifier" and is_var(left):
             return True
     return False
-
-
-def _leaves_unless_non_nil_named(ifs: Node, name: bytes) -> bool:
-    if ifs.child_by_field_name("alternative") is not None or not _tests_nil_named(ifs.child_by_field_name("condition"), name, "||", "=="):
-        return False
-    from analyzer.cfg import _statements
-
-    stmts = _statements(ifs.child_by_field_name("consequence"))
-    return bool(stmts) and stmts[-1].type in ("return_statement", "break_statement", "continue_statement")
 
 
 def worth_of_uses(uses, *, fresh_check, var_kind, methods, nil_at_entry: bool, unknown_type_counts: bool, leave_bound) -> bool:
@@ -1332,7 +1344,7 @@ class NilAnalysis:
         - a comparison right after an opaque assignment of `d` (see `_shielded`): `d` is
           unknown there whatever came before, so nothing is decided;
         - a dereference (or what might be one) inside the body of an `if` that tested
-          `d != nil` and that does not assign `d` (see `_guarded`): non-nil there;
+          `d != nil` and that does not assign `d` (see `guarded`): non-nil there;
         - inside a nested func literal, which this function's dataflow does not enter;
         - anything else, which no finding is about (`f(d)`, `return d`, `x := d`: what `d`
           is copied to is tracked, and judged, on its own)."""
@@ -1385,7 +1397,7 @@ class NilAnalysis:
         if not derefs:
             return True
         # (a `goto` into a guarded body would skip its guard)
-        return no_goto and all(self._guarded(r, d, targets) for r in derefs)
+        return no_goto and all(guarded(r, self.func, lambda x: self._decl(x) is d, targets, initializer_assigns=False) for r in derefs)
 
     def _may_eval_nil(self, e: Node) -> bool:
         """Could `_eval` find `e` nil (`nil`, a tracked variable, a conversion or slice of one)?
@@ -1445,79 +1457,6 @@ class NilAnalysis:
         for i, x in enumerate(lefts):
             if x.type == "identifier" and x.text == name and self._decl(x) is d:
                 return len(rights) != len(lefts) or _opaque(rights[i])
-        return False
-
-    def _guarded(self, ref: Node, d: Declaration, targets: list[int]) -> bool:
-        """Is `d` non-nil wherever `ref` runs, by a nil test no assignment of `d` undoes
-        (or else unknown, after a call that may not return)? That is, is `ref` inside
-        - the body of an `if` whose condition is `d != nil` (or has it in its `&&` chain), or
-          the `else` of one whose condition is `d == nil` (or has it in its `||` chain),
-          a body or `else` that does not assign `d`;
-        - a later operand of an `&&` chain after `d != nil`, of an `||` chain after `d == nil`;
-        - a statement after `if d == nil { ...; return }` (or `break`, `continue`; `||`
-          chains too) in the same list, with no assignment of `d` from that `if` on;
-        - a nested func literal, which this function's dataflow does not enter?
-        (The caller has made sure no `goto` jumps past the tests.)"""
-        func = self.func
-
-        def assigned(node: Node) -> bool:
-            return any(node.start_byte <= x < node.end_byte for x in targets)
-
-        prev, n = ref, ref.parent
-        while n is not None and n != func:
-            t = n.type
-            if t == "func_literal":
-                return True
-            if t == "if_statement":
-                cond = n.child_by_field_name("condition")
-                if n.child_by_field_name("consequence") == prev:
-                    if self._tests_nil(cond, d, "&&", "!=") and not assigned(prev):
-                        return True
-                elif n.child_by_field_name("alternative") == prev:
-                    if self._tests_nil(cond, d, "||", "==") and not assigned(prev):
-                        return True
-            elif t == "binary_expression" and n.child_by_field_name("right") == prev:
-                op = n.child_by_field_name("operator")
-                if op is not None and op.type in ("&&", "||"):
-                    if self._tests_nil(n.child_by_field_name("left"), d, op.type, "!=" if op.type == "&&" else "=="):
-                        return True
-            elif t == "statement_list":
-                before = prev.prev_named_sibling
-                while before is not None:
-                    if before.type == "if_statement" and self._leaves_unless_non_nil(before, d):
-                        if not any(before.end_byte <= x < n.end_byte for x in targets):
-                            return True
-                    before = before.prev_named_sibling
-            prev, n = n, n.parent
-        return False
-
-    def _leaves_unless_non_nil(self, ifs: Node, d: Declaration) -> bool:
-        """`if d == nil { ...; return }` without `else`: after it `d` is non-nil."""
-        if ifs.child_by_field_name("alternative") is not None or not self._tests_nil(ifs.child_by_field_name("condition"), d, "||", "=="):
-            return False
-        from analyzer.cfg import _statements
-
-        stmts = _statements(ifs.child_by_field_name("consequence"))
-        return bool(stmts) and stmts[-1].type in ("return_statement", "break_statement", "continue_statement")
-
-    def _tests_nil(self, cond: Node | None, d: Declaration, chain: str, test: str) -> bool:
-        """Is `cond`, or an operand of its `chain` ("&&" or "||") chain, `d <test> nil`?"""
-        if cond is None:
-            return False
-        c = unparen(cond)
-        op = c.child_by_field_name("operator") if c.type == "binary_expression" else None
-        for operand in _chain(c, chain) if op is not None and op.type == chain else [c]:
-            x = unparen(operand)
-            if x.type != "binary_expression":
-                continue
-            o = x.child_by_field_name("operator")
-            if o is None or o.type != test:
-                continue
-            left, right = unparen(x.child_by_field_name("left")), unparen(x.child_by_field_name("right"))
-            if left.type == "nil":
-                left, right = right, left
-            if right.type == "nil" and left.type == "identifier" and self._decl(left) is d:
-                return True
         return False
 
     def _fresh_check(self, cmp: Node, d: Declaration) -> bool:
