@@ -911,7 +911,7 @@ class _SyntaxGate:
             if pt == "binary_expression":
                 if r.start_byte in inert:
                     continue
-                if not self._shielded(parent, r, name, inert, no_goto) and not _inside_literal(r, func):
+                if not shielded(parent, r, func, self.file.source, name, lambda x: True, name in self._param_names(), inert, no_goto) and not _inside_literal(r, func):
                     return False
             elif pt == "expression_switch_statement":
                 if _has_nil_case(parent) and not _inside_literal(r, func):
@@ -947,49 +947,6 @@ class _SyntaxGate:
             return fn is None or fn.type == "parenthesized_expression"
         return t in ("nil", "type_conversion_expression", "slice_expression")
 
-    def _shielded(self, cmp: Node, ident: Node, name: bytes, inert: set[int], no_goto: bool) -> bool:
-        """`NilAnalysis._shielded` by name. Text between the assignment and the comparison
-        holds no declaration of the name (a declaration is never an inert comparison), so
-        both mention the same variable; and a parameter's name with nothing before it in
-        the body is that parameter."""
-        source = self.file.source
-        func = self.func
-
-        def untouched(start: int, end: int) -> bool:
-            at = source.find(name, start, end)
-            while at >= 0:
-                if at not in inert:
-                    return False
-                at = source.find(name, at + 1, end)
-            return True
-
-        if no_goto and name in self._param_names():
-            body = func.child_by_field_name("body")
-            if body is not None and untouched(body.start_byte, ident.start_byte) and not _inside(cmp, func, ("for_statement", "func_literal")):
-                return True
-        n = cmp
-        while n.parent is not None and n.parent.type in ("binary_expression", "parenthesized_expression", "unary_expression"):
-            n = n.parent
-        ifs = n.parent
-        if ifs is None or ifs.type != "if_statement" or ifs.child_by_field_name("condition") != n:
-            return False
-        if not untouched(n.start_byte, ident.start_byte):
-            return False
-        prev = ifs.child_by_field_name("initializer")
-        if prev is None:
-            prev = ifs.prev_named_sibling
-            while prev is not None and (prev.type == "comment" or ((no_goto or prev.type in _STRAIGHT_LINE) and untouched(prev.start_byte, prev.end_byte))):
-                prev = prev.prev_named_sibling
-        if prev is None or prev.type not in ("assignment_statement", "short_var_declaration"):
-            return False
-        left, right = prev.child_by_field_name("left"), prev.child_by_field_name("right")
-        if left is None or right is None:
-            return False
-        lefts, rights = left.named_children, right.named_children
-        for i, x in enumerate(lefts):
-            if x.type == "identifier" and x.text == name:
-                return len(rights) != len(lefts) or _opaque(rights[i])
-        return False
 
     def _param_names(self) -> set[bytes]:
         if self._params is None:
@@ -1109,6 +1066,54 @@ def _tests_nil(cond: Node | None, is_var, chain: str, test: str) -> bool:
             left, right = right, left
         if right.type == "nil" and left.type == "identifier" and is_var(left):
             return True
+    return False
+
+
+def shielded(cmp: Node, ident: Node, func: Node, source: bytes, name: bytes, is_var, is_param: bool, inert: set[int], no_goto: bool) -> bool:
+    """Is `cmp` (a comparison of `ident`, a use of the variable `v`, spelled `name`;
+    `is_var(identifier)` says which identifiers are it) in the condition of an `if` whose
+    initializer, or an earlier statement of its list, assigns `v` a value `_eval` knows
+    nothing of (a call's result, a multi-value assignment), with no statement in between
+    (nor an earlier operand of the condition) that mentions `name` other than in
+    comparisons to no effect (`inert`)? Every path to `cmp` then goes through that
+    assignment (statements in between that are not straight-line code could be entered
+    only by a `goto`), and `v` is unknown at `cmp`. A parameter (`is_param`) is also
+    unknown at its first mention outside any loop."""
+
+    def untouched(start: int, end: int) -> bool:
+        at = source.find(name, start, end)
+        while at >= 0:
+            if at not in inert:
+                return False
+            at = source.find(name, at + 1, end)
+        return True
+
+    if is_param and no_goto:
+        body = func.child_by_field_name("body")
+        if body is not None and untouched(body.start_byte, ident.start_byte) and not _inside(cmp, func, ("for_statement", "func_literal")):
+            return True
+    n = cmp
+    while n.parent is not None and n.parent.type in ("binary_expression", "parenthesized_expression", "unary_expression"):
+        n = n.parent
+    ifs = n.parent
+    if ifs is None or ifs.type != "if_statement" or ifs.child_by_field_name("condition") != n:
+        return False
+    if not untouched(n.start_byte, ident.start_byte):
+        return False  # an earlier operand may have refined `v`
+    prev = ifs.child_by_field_name("initializer")
+    if prev is None:
+        prev = ifs.prev_named_sibling
+        while prev is not None and (prev.type == "comment" or ((no_goto or prev.type in _STRAIGHT_LINE) and untouched(prev.start_byte, prev.end_byte))):
+            prev = prev.prev_named_sibling
+    if prev is None or prev.type not in ("assignment_statement", "short_var_declaration"):
+        return False
+    left, right = prev.child_by_field_name("left"), prev.child_by_field_name("right")
+    if left is None or right is None:
+        return False
+    lefts, rights = left.named_children, right.named_children
+    for i, x in enumerate(lefts):
+        if x.type == "identifier" and x.text == name and is_var(x):
+            return len(rights) != len(lefts) or _opaque(rights[i])
     return False
 
 
@@ -1341,7 +1346,7 @@ class NilAnalysis:
         - a comparison that can neither refine `d` nor have a known outcome: the other
           operand is no `nil` and nothing `_eval` could find nil (`err == io.EOF`), or a
           switch on `d` without `case nil`;
-        - a comparison right after an opaque assignment of `d` (see `_shielded`): `d` is
+        - a comparison right after an opaque assignment of `d` (see `shielded`): `d` is
           unknown there whatever came before, so nothing is decided;
         - a dereference (or what might be one) inside the body of an `if` that tested
           `d != nil` and that does not assign `d` (see `guarded`): non-nil there;
@@ -1367,7 +1372,7 @@ class NilAnalysis:
             if pt == "binary_expression":
                 if r.start_byte in inert:
                     continue
-                if not self._shielded(parent, r, d, name, inert, no_goto) and not _inside_literal(r, func):
+                if not shielded(parent, r, func, self.file.source, name, lambda x: self._decl(x) is d, d.kind in ("param", "receiver"), inert, no_goto) and not _inside_literal(r, func):
                     return False
             elif pt == "expression_switch_statement":
                 if _has_nil_case(parent) and not _inside_literal(r, func):
@@ -1411,53 +1416,6 @@ class NilAnalysis:
             return fn is None or fn.type == "parenthesized_expression"  # `(*T)(x)`
         return t in ("nil", "type_conversion_expression", "slice_expression")
 
-    def _shielded(self, cmp: Node, ident: Node, d: Declaration, name: bytes, inert: set[int], no_goto: bool) -> bool:
-        """Is `cmp` (a comparison of `ident`, a use of `d`) in the condition of an `if` whose
-        initializer, or an earlier statement of its list, assigns `d` a value `_eval` knows
-        nothing of (a call's result, a multi-value assignment), with no statement in
-        between (nor an earlier operand of the condition) that mentions `d` other than in
-        comparisons to no effect (`inert`)? Every path to `cmp` then goes through that
-        assignment (statements in between that are not straight-line code could be
-        entered only by a `goto`), and `d` is unknown at `cmp`."""
-        source = self.file.source
-
-        def untouched(start: int, end: int) -> bool:
-            at = source.find(name, start, end)
-            while at >= 0:
-                if at not in inert:
-                    return False
-                at = source.find(name, at + 1, end)
-            return True
-
-        if d.kind in ("param", "receiver") and no_goto:
-            # A parameter's first mention, outside any loop: unknown there, nothing before it.
-            body = self.func.child_by_field_name("body")
-            if body is not None and untouched(body.start_byte, ident.start_byte) and not _inside(cmp, self.func, ("for_statement", "func_literal")):
-                return True
-        n = cmp
-        while n.parent is not None and n.parent.type in ("binary_expression", "parenthesized_expression", "unary_expression"):
-            n = n.parent
-        ifs = n.parent
-        if ifs is None or ifs.type != "if_statement" or ifs.child_by_field_name("condition") != n:
-            return False
-
-        if not untouched(n.start_byte, ident.start_byte):
-            return False  # an earlier operand may have refined `d`
-        prev = ifs.child_by_field_name("initializer")
-        if prev is None:
-            prev = ifs.prev_named_sibling
-            while prev is not None and (prev.type == "comment" or ((no_goto or prev.type in _STRAIGHT_LINE) and untouched(prev.start_byte, prev.end_byte))):
-                prev = prev.prev_named_sibling
-        if prev is None or prev.type not in ("assignment_statement", "short_var_declaration"):
-            return False
-        left, right = prev.child_by_field_name("left"), prev.child_by_field_name("right")
-        if left is None or right is None:
-            return False
-        lefts, rights = left.named_children, right.named_children
-        for i, x in enumerate(lefts):
-            if x.type == "identifier" and x.text == name and self._decl(x) is d:
-                return len(rights) != len(lefts) or _opaque(rights[i])
-        return False
 
     def _fresh_check(self, cmp: Node, d: Declaration) -> bool:
         """Is this comparison the condition of an `if` right after an assignment to `d`?"""
