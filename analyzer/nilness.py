@@ -867,29 +867,15 @@ class _SyntaxGate:
         # Types unknown, so whatever a type could make a dereference or a nil source is one.
         return worth_of_uses(
             uses,
-            fresh_check=lambda cmp: self._fresh_check(cmp, name),
+            # by name: nothing but operators lies between the assignment and the condition,
+            # so the name assigned there and the one compared are one variable
+            fresh_check=lambda cmp: fresh_check(cmp, lambda x: x.text == name),
             var_kind=lambda: None,
             methods=frozenset(),
             nil_at_entry=result,
             unknown_type_counts=True,
             leave_bound=max,
         )
-
-    def _fresh_check(self, cmp: Node, name: bytes) -> bool:
-        """`NilAnalysis._fresh_check` by name: the assignment is the `if`'s initializer or
-        the statement right before it, so a name assigned there and compared in the
-        condition (not inside a func literal: only operators lie between) is one variable."""
-        n = cmp
-        while n.parent is not None and n.parent.type in ("binary_expression", "parenthesized_expression", "unary_expression"):
-            n = n.parent
-        ifs = n.parent
-        if ifs is None or ifs.type != "if_statement" or ifs.child_by_field_name("condition") != n:
-            return False
-        prev = _assignment_before(ifs)
-        if prev is None:
-            return False
-        left = prev.child_by_field_name("left")
-        return left is not None and any(x.type == "identifier" and x.text == name for x in left.named_children)
 
     # -- `NilAnalysis._quiet`, per name ----------------------------------------------------
 
@@ -1117,6 +1103,23 @@ def shielded(cmp: Node, ident: Node, func: Node, source: bytes, name: bytes, is_
     return False
 
 
+def fresh_check(cmp: Node, is_var) -> bool:
+    """Is this comparison the condition of an `if` right after an assignment to the
+    variable (`is_var(identifier)` says which identifiers are it)? The assignment is the
+    `if`'s initializer or the statement right before it."""
+    n = cmp
+    while n.parent is not None and n.parent.type in ("binary_expression", "parenthesized_expression", "unary_expression"):
+        n = n.parent
+    ifs = n.parent
+    if ifs is None or ifs.type != "if_statement" or ifs.child_by_field_name("condition") != n:
+        return False
+    prev = _assignment_before(ifs)
+    if prev is None:
+        return False
+    left = prev.child_by_field_name("left")
+    return left is not None and any(x.type == "identifier" and is_var(x) for x in left.named_children)
+
+
 def worth_of_uses(uses, *, fresh_check, var_kind, methods, nil_at_entry: bool, unknown_type_counts: bool, leave_bound) -> bool:
     """Can a variable with these uses (identifier, nearest non-paren parent) give a finding
     at all? It needs a nil comparison that is not just the check right after an opaque
@@ -1328,7 +1331,7 @@ class NilAnalysis:
             nil_at_entry = k is not None and k.kind != "value"
         return worth_of_uses(
             list(_uses_in(self.func, d)),
-            fresh_check=lambda cmp: self._fresh_check(cmp, d),
+            fresh_check=lambda cmp: fresh_check(cmp, lambda x: self._decl(x) is d),
             var_kind=var_kind,
             methods=self.types.methods,
             nil_at_entry=nil_at_entry,
@@ -1416,20 +1419,6 @@ class NilAnalysis:
             return fn is None or fn.type == "parenthesized_expression"  # `(*T)(x)`
         return t in ("nil", "type_conversion_expression", "slice_expression")
 
-
-    def _fresh_check(self, cmp: Node, d: Declaration) -> bool:
-        """Is this comparison the condition of an `if` right after an assignment to `d`?"""
-        n = cmp
-        while n.parent is not None and n.parent.type in ("binary_expression", "parenthesized_expression", "unary_expression"):
-            n = n.parent
-        ifs = n.parent
-        if ifs is None or ifs.type != "if_statement" or ifs.child_by_field_name("condition") != n:
-            return False
-        prev = _assignment_before(ifs)
-        if prev is None:
-            return False
-        left = prev.child_by_field_name("left")
-        return left is not None and any(x.type == "identifier" and self._decl(x) is d for x in left.named_children)
 
     def _is_relevant(self, node: Node) -> bool:
         rel = self._relevant
