@@ -883,14 +883,7 @@ class _SyntaxGate:
         func = self.func
         derefs: list[Node] = []
         targets: list[int] = []  # where the name is declared or assigned
-        inert: set[int] = set()
-        for r, parent in uses:
-            if parent.type == "binary_expression":
-                op = parent.child_by_field_name("operator")
-                right = parent.child_by_field_name("right")
-                other = parent.child_by_field_name("left") if right is not None and r.start_byte >= right.start_byte else right
-                if op is None or op.type not in ("==", "!=") or (other is not None and not self._may_eval_nil(other)):
-                    inert.add(r.start_byte)
+        inert = inert_comparisons(uses, self._may_eval_nil)
         no_goto = self.no_goto
         for r, parent in uses:
             pt = parent.type
@@ -1118,6 +1111,20 @@ def fresh_check(cmp: Node, is_var) -> bool:
         return False
     left = prev.child_by_field_name("left")
     return left is not None and any(x.type == "identifier" and is_var(x) for x in left.named_children)
+
+
+def inert_comparisons(uses, may_eval_nil) -> set[int]:
+    """Start bytes of the uses that are comparisons to no effect: not `==`/`!=`, or with an
+    other operand that `may_eval_nil` says can never be nil (`err == io.EOF`)."""
+    inert: set[int] = set()
+    for r, parent in uses:
+        if parent.type == "binary_expression":
+            op = parent.child_by_field_name("operator")
+            right = parent.child_by_field_name("right")
+            other = parent.child_by_field_name("left") if right is not None and r.start_byte >= right.start_byte else right
+            if op is None or op.type not in ("==", "!=") or (other is not None and not may_eval_nil(other)):
+                inert.add(r.start_byte)
+    return inert
 
 
 def worth_of_uses(uses, *, fresh_check, var_kind, methods, nil_at_entry: bool, unknown_type_counts: bool, leave_bound) -> bool:
@@ -1361,14 +1368,7 @@ class NilAnalysis:
         derefs: list[Node] = []
         targets: list[int] = []  # where `d` is assigned
         uses = list(_uses_in(func, d))
-        inert: set[int] = set()  # where `d` is compared to no effect
-        for r, parent in uses:
-            if parent.type == "binary_expression":
-                op = parent.child_by_field_name("operator")
-                right = parent.child_by_field_name("right")
-                other = parent.child_by_field_name("left") if right is not None and r.start_byte >= right.start_byte else right
-                if op is None or op.type not in ("==", "!=") or (other is not None and not self._may_eval_nil(other)):
-                    inert.add(r.start_byte)
+        inert = inert_comparisons(uses, self._may_eval_nil)  # where `d` is compared to no effect
         no_goto = self.file.source.find(b"goto", func.start_byte, func.end_byte) < 0
         for r, parent in uses:
             pt = parent.type
