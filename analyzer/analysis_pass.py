@@ -60,6 +60,18 @@ class Package:
 
         return package_noreturn(self)
 
+    def release(self) -> None:
+        """Break the reference cycles of the facts built while checking (scopes and their
+        declarations, CFG blocks, the never-returning facts' own view of the package), so
+        the whole package is freed by reference counting the moment it is done with."""
+        facts = self.__dict__
+        scopes = facts.pop("scopes", None)
+        if scopes is not None:
+            scopes.release()
+        for cfg in facts.pop("cfgs", {}).values():
+            cfg.release()
+        facts.pop("noreturn_funcs", None)
+
     @cached_property
     def cfgs(self) -> dict:
         """CFG cache for `Pass.cfg`: (file path, function start byte) -> CFG."""

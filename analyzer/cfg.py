@@ -104,6 +104,14 @@ class CFG:
         self._back_edges: set[tuple[int, int]] | None = None
         self._postdom: list[int] | None = None
 
+    def release(self) -> None:
+        """Unlink the blocks (each points at its predecessors and successors, a reference
+        cycle) so reference counting frees the graph as soon as nothing uses it."""
+        for block in self.blocks:
+            block.succs = []
+            block.preds = []
+        self.labels = {}
+
     def new_block(self, kind: str) -> Block:
         b = Block(len(self.blocks), kind)
         self.blocks.append(b)

@@ -205,7 +205,9 @@ class NoReturnFacts:
         file, node = entry
         self._busy.append(key)
         try:
-            result = not build_cfg(node, lambda call: _certain(self._view, file, call)).exit_reachable()
+            cfg = build_cfg(node, lambda call: _certain(self._view, file, call))
+            result = not cfg.exit_reachable()
+            cfg.release()  # only the answer is kept
         finally:
             self._busy.pop()
         if not self._busy:

@@ -262,6 +262,19 @@ class PackageScopes:
     def package_decl(self, name: str) -> Declaration | None:
         return self.package.names.get(name)
 
+    def release(self) -> None:
+        """Drop every table, so the declarations (package-level ones point back here) no
+        longer form reference cycles with this object: once the package is done,
+        reference counting frees them without a garbage-collector pass."""
+        self.files = []
+        self.universe = self.package = Scope(None, None)
+        self.file_scopes = {}
+        self._resolved = {}
+        self._declarations = []
+        self._tops = {}
+        self.imports = {}
+        self.dot_imports = {}
+
     # -- building --------------------------------------------------------------
 
     def _declare(self, scope: Scope, decl: Declaration) -> None:
