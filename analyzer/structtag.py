@@ -27,26 +27,11 @@ def pairs(tag: str) -> list[tuple[str, str]] | str:
         tag = tag.lstrip(" ")
         if not tag:
             break
-        i = 0
-        while i < len(tag) and tag[i] > " " and tag[i] not in ':"' and tag[i] != "\x7f":
-            i += 1
-        if i == 0:
-            return ERR_KEY
-        if i + 1 >= len(tag) or tag[i] != ":":
-            return ERR_PAIR
-        if tag[i + 1] != '"':
-            return ERR_VALUE
-        key = tag[:i]
-        tag = tag[i + 1 :]
-        i = 1
-        while i < len(tag) and tag[i] != '"':
-            if tag[i] == "\\":
-                i += 1
-            i += 1
-        if i >= len(tag):
-            return ERR_VALUE
-        value = unquote(tag[: i + 1])
-        tag = tag[i + 1 :]
+        step = _next_pair(tag)
+        if isinstance(step, str):
+            return step
+        key, quoted, tag = step
+        value = unquote(quoted)
         if value is None:
             return ERR_VALUE
         if key in _SPACE_CHECKED and _suspicious_space(key, value):
@@ -79,25 +64,37 @@ def lookup(tag: str, key: str) -> str | None:
         tag = tag.lstrip(" ")
         if not tag:
             break
-        i = 0
-        while i < len(tag) and tag[i] > " " and tag[i] not in ':"' and tag[i] != "\x7f":
-            i += 1
-        if i == 0 or i + 1 >= len(tag) or tag[i] != ":" or tag[i + 1] != '"':
+        step = _next_pair(tag)
+        if isinstance(step, str):
             break
-        name = tag[:i]
-        tag = tag[i + 1 :]
-        i = 1
-        while i < len(tag) and tag[i] != '"':
-            if tag[i] == "\\":
-                i += 1
-            i += 1
-        if i >= len(tag):
-            break
-        qvalue = tag[: i + 1]
-        tag = tag[i + 1 :]
+        name, quoted, tag = step
         if key == name:
-            return unquote(qvalue)
+            return unquote(quoted)
     return None
+
+
+def _next_pair(tag: str) -> tuple[str, str, str] | str:
+    """Split the first `key:"value"` off `tag` (leading spaces already gone), as reflect
+    does: (key, the still quoted value, the rest), or which part is malformed."""
+    i = 0
+    while i < len(tag) and tag[i] > " " and tag[i] not in ':"' and tag[i] != "\x7f":
+        i += 1
+    if i == 0:
+        return ERR_KEY
+    if i + 1 >= len(tag) or tag[i] != ":":
+        return ERR_PAIR
+    if tag[i + 1] != '"':
+        return ERR_VALUE
+    key = tag[:i]
+    tag = tag[i + 1 :]
+    i = 1
+    while i < len(tag) and tag[i] != '"':
+        if tag[i] == "\\":
+            i += 1
+        i += 1
+    if i >= len(tag):
+        return ERR_VALUE
+    return key, tag[: i + 1], tag[i + 1 :]
 
 
 def go_quote(s: str) -> str:

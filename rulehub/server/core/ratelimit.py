@@ -21,7 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
-from rulehub.server.core.shared_store import STORE_ERRORS, SharedStore
+from rulehub.server.core.shared_store import SharedStore
 
 
 class TenantRateLimiter(Protocol):
@@ -105,13 +105,16 @@ class RedisRateLimiter:
         return self._store.key(f"ratelimit:tenant:{tenant_id}")
 
     def take(self, tenant_id: int, per_minute: int) -> float:
-        if per_minute > 0 and self._store.up():
-            try:
-                return float(self._bucket(keys=[self.bucket_key(tenant_id)],
-                                          args=[per_minute, repr(per_minute / 60.0), _BUCKET_TTL_MS]))
-            except STORE_ERRORS as exc:
-                self._store.failed("tenant", exc)
-        return self._fallback.take(tenant_id, per_minute)
+        def local() -> float:
+            return self._fallback.take(tenant_id, per_minute)
+
+        if per_minute <= 0:
+            return local()
+        return self._store.attempt(
+            "tenant",
+            lambda: float(self._bucket(keys=[self.bucket_key(tenant_id)], args=[per_minute, repr(per_minute / 60.0), _BUCKET_TTL_MS])),
+            local,
+        )
 
 
 def tenant_rate_limiter(store: SharedStore | None) -> TenantRateLimiter:

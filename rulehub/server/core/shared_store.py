@@ -24,6 +24,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable
+from typing import TypeVar
 
 import redis
 from redis.backoff import NoBackoff
@@ -34,6 +35,8 @@ log = logging.getLogger("rulehub.ratelimit")
 
 # Exceptions that mean "the store is unusable right now"; redis-py wraps socket errors in these.
 STORE_ERRORS: tuple[type[Exception], ...] = (redis.RedisError, OSError)
+
+T = TypeVar("T")
 
 
 class SharedStore:
@@ -80,6 +83,16 @@ class SharedStore:
     def script(self, source: str) -> Script:
         """A Lua script run by EVALSHA (re-sent with EVAL by redis-py when the server lost it)."""
         return self.client.register_script(source)
+
+    def attempt(self, limiter: str, use_redis: Callable[[], T], fallback: Callable[[], T]) -> T:
+        """`use_redis()` unless Redis failed within `retry_interval`; on a store error (or
+        while Redis is left alone) `fallback()`, the limiter's per-process answer."""
+        if self.up():
+            try:
+                return use_redis()
+            except STORE_ERRORS as exc:
+                self.failed(limiter, exc)
+        return fallback()
 
     def up(self) -> bool:
         """False for `retry_interval` seconds after a failure: callers use their fallback instead."""

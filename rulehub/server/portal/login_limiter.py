@@ -27,7 +27,7 @@ from collections import deque
 from collections.abc import Callable, Sequence
 from typing import Protocol
 
-from rulehub.server.core.shared_store import STORE_ERRORS, SharedStore
+from rulehub.server.core.shared_store import SharedStore
 
 Limits = Sequence[tuple[str, int]]  # (key, most failures allowed in the window)
 
@@ -122,22 +122,18 @@ class RedisWindows:
         return self._store.key("login:" + hashlib.sha256(key.encode()).hexdigest()[:32])
 
     def wait(self, limits: Limits, window: float) -> float:
-        if self._store.up():
-            try:
-                keys = [self.redis_key(key) for key, _ in limits]
-                return float(self._wait(keys=keys, args=[window, *(limit for _, limit in limits)]))
-            except STORE_ERRORS as exc:
-                self._store.failed("login", exc)
-        return self._fallback.wait(limits, window)
+        return self._store.attempt(
+            "login",
+            lambda: float(self._wait(keys=[self.redis_key(key) for key, _ in limits], args=[window, *(limit for _, limit in limits)])),
+            lambda: self._fallback.wait(limits, window),
+        )
 
     def record(self, keys: Sequence[str], window: float) -> None:
-        if self._store.up():
-            try:
-                self._record(keys=[self.redis_key(key) for key in keys], args=[window, uuid.uuid4().hex])
-                return
-            except STORE_ERRORS as exc:
-                self._store.failed("login", exc)
-        self._fallback.record(keys, window)
+        self._store.attempt(
+            "login",
+            lambda: self._record(keys=[self.redis_key(key) for key in keys], args=[window, uuid.uuid4().hex]),
+            lambda: self._fallback.record(keys, window),
+        )
 
 
 class LoginLimiter:
