@@ -23,7 +23,7 @@ import pytest
 from rulehub.server import db as dbmod
 from rulehub.server.settings import Settings
 from tests.rulehub.conftest import HubServer, _free_port, _wait_healthy
-from tests.support.hub_process import stop
+from tests.support.hub_process import hub_env, stop
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -43,12 +43,7 @@ def running_hub(tmp: Path, *, expired_timestamps: bool = False) -> Iterator[HubS
     data_dir = tmp / "hub-data"
     data_dir.mkdir(parents=True)
     database_url = f"sqlite:///{data_dir / 'rulehub.db'}"
-    env = {
-        **os.environ,
-        "RULEHUB_DATA_DIR": str(data_dir),
-        "RULEHUB_DATABASE_URL": database_url,
-        "PYTHONPATH": f"{REPO}{os.pathsep}{os.environ.get('PYTHONPATH', '')}",
-    }
+    env = hub_env(data_dir, database_url, REPO)
     dbmod.upgrade(database_url)
     port = _free_port()
     if expired_timestamps:

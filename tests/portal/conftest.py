@@ -11,7 +11,6 @@ per-email limit, which the rate-limit test exercises, stays at its default of 5)
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -19,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from portal_server import PASSWORD, REPO, PortalServer, csrf_from, free_port
-from tests.support.hub_process import postgres_database, serve, stop, wait_healthy
+from tests.support.hub_process import hub_env, postgres_database, serve, stop, wait_healthy
 from rulehub.server import db as dbmod
 from rulehub.server.settings import Settings
 
@@ -30,14 +29,7 @@ from rulehub.server.settings import Settings
 def _serve(url: str, data_dir: Path, tmp: Path) -> Iterator[PortalServer]:
     dbmod.upgrade(url)
     port = free_port()
-    env = {
-        **os.environ,
-        "RULEHUB_DATA_DIR": str(data_dir),
-        "RULEHUB_DATABASE_URL": url,
-        "RULEHUB_TRUST_PROXY": "1",
-        "RULEHUB_PORTAL_LOGIN_IP_LIMIT": "100000",
-        "PYTHONPATH": f"{REPO}{os.pathsep}{os.environ.get('PYTHONPATH', '')}",
-    }
+    env = hub_env(data_dir, url, REPO, RULEHUB_TRUST_PROXY="1", RULEHUB_PORTAL_LOGIN_IP_LIMIT="100000")
     env.pop("RULEHUB_PORTAL_SECRET", None)
     log = data_dir / "server.log"
     proc = serve(port, env, log, REPO)

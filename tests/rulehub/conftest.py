@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import socket
 import uuid
 from collections.abc import Iterator
@@ -23,7 +22,7 @@ import httpx
 import pytest
 
 from rulehub.pack import build_artifact_bytes
-from tests.support.hub_process import postgres_database, serve, stop, wait_healthy
+from tests.support.hub_process import hub_env, postgres_database, serve, stop, wait_healthy
 from rulehub.server import db as dbmod
 from rulehub.server.services import accounts
 from rulehub.server.settings import Settings
@@ -153,13 +152,7 @@ _wait_healthy = wait_healthy  # the loader suite imports this name
 @pytest.fixture(scope="session")
 def hub(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[HubServer]:
     data_dir = tmp_path_factory.mktemp("rulehub-data")
-    env = {
-        **os.environ,
-        "RULEHUB_DATA_DIR": str(data_dir),
-        "RULEHUB_DATABASE_URL": database_url,
-        "RULEHUB_MAX_UPLOAD": str(MAX_UPLOAD),
-        "PYTHONPATH": f"{REPO}{os.pathsep}{os.environ.get('PYTHONPATH', '')}",
-    }
+    env = hub_env(data_dir, database_url, REPO, RULEHUB_MAX_UPLOAD=str(MAX_UPLOAD))
     dbmod.upgrade(database_url)  # what an operator runs; serve would refuse otherwise (on PostgreSQL)
     port = _free_port()
     log = data_dir / "server.log"

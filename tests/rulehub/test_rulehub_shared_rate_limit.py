@@ -25,7 +25,7 @@ import redis
 
 from tests.portal.portal_server import PASSWORD, csrf_from, free_port
 from tests.rulehub.conftest import REPO, HubServer
-from tests.support.hub_process import serve, stop, wait_healthy
+from tests.support.hub_process import hub_env, serve, stop, wait_healthy
 from tests.support.login_limits import exercise_login_limits
 from rulehub.server import db as dbmod
 from rulehub.server.core.ratelimit import LocalRateLimiter, RedisRateLimiter
@@ -92,15 +92,9 @@ class Pair:
 
 
 def _hub_env(data_dir: Path, database_url: str, redis_url: str, prefix: str) -> dict[str, str]:
-    env = {
-        **os.environ,
-        "RULEHUB_DATA_DIR": str(data_dir),
-        "RULEHUB_DATABASE_URL": database_url,
-        "RULEHUB_REDIS_URL": redis_url,
-        "RULEHUB_REDIS_PREFIX": prefix,
-        "RULEHUB_PORTAL_LOGIN_IP_LIMIT": "100000",  # only the per-email limit is under test here
-        "PYTHONPATH": f"{REPO}{os.pathsep}{os.environ.get('PYTHONPATH', '')}",
-    }
+    # only the per-email login limit is under test here
+    env = hub_env(data_dir, database_url, REPO, RULEHUB_REDIS_URL=redis_url, RULEHUB_REDIS_PREFIX=prefix,
+                  RULEHUB_PORTAL_LOGIN_IP_LIMIT="100000")
     env.pop("RULEHUB_PORTAL_SECRET", None)  # both servers use the data dir's generated secret
     return env
 

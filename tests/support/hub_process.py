@@ -42,6 +42,18 @@ def postgres_database(prefix: str) -> Iterator[str]:
         admin.dispose()
 
 
+def hub_env(data_dir: Path, database_url: str, repo: Path, **settings: str) -> dict[str, str]:
+    """The environment of a test server: this one's, plus its data dir and database, the
+    repository on PYTHONPATH and any further `RULEHUB_*` settings (`RULEHUB_MAX_UPLOAD="..."`)."""
+    return {
+        **os.environ,
+        "RULEHUB_DATA_DIR": str(data_dir),
+        "RULEHUB_DATABASE_URL": database_url,
+        **settings,
+        "PYTHONPATH": f"{repo}{os.pathsep}{os.environ.get('PYTHONPATH', '')}",
+    }
+
+
 def serve(port: int, env: dict[str, str], log: Path, cwd: Path) -> subprocess.Popen:
     """Start `rulehub serve` on 127.0.0.1:`port`, its output going to `log`."""
     with open(log, "wb") as log_fh:
