@@ -26,10 +26,10 @@ from rulehub.server.settings import Settings
 
 
 @contextmanager
-def _serve(url: str, data_dir: Path, tmp: Path) -> Iterator[PortalServer]:
+def _serve(url: str, data_dir: Path, tmp: Path, ip_limit: int = 100000) -> Iterator[PortalServer]:
     dbmod.upgrade(url)
     port = free_port()
-    env = hub_env(data_dir, url, REPO, RULEHUB_TRUST_PROXY="1", RULEHUB_PORTAL_LOGIN_IP_LIMIT="100000")
+    env = hub_env(data_dir, url, REPO, RULEHUB_TRUST_PROXY="1", RULEHUB_PORTAL_LOGIN_IP_LIMIT=str(ip_limit))
     env.pop("RULEHUB_PORTAL_SECRET", None)
     log = data_dir / "server.log"
     proc = serve(port, env, log, REPO)
@@ -64,6 +64,16 @@ def portal(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
         return
     with postgres_database("rulehub_portal") as url, _serve(url, tmp_path_factory.mktemp("portal-pg-data"),
                                               tmp_path_factory.mktemp("portal-pg-packs")) as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def strict_portal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PortalServer]:
+    """A server of its own (SQLite) whose per-address limit is the default 30 failures in
+    300 s, for the tests about that limit (the shared servers raise it)."""
+    data_dir = tmp_path_factory.mktemp("strict-portal-data")
+    with _serve(f"sqlite:///{data_dir / 'rulehub.db'}", data_dir, tmp_path_factory.mktemp("strict-portal-packs"),
+                ip_limit=30) as server:
         yield server
 
 

@@ -143,15 +143,18 @@ class LoginLimiter:
         self.window = window
         self.windows = windows or LocalWindows()
 
-    def _limits(self, email: str, ip: str) -> list[tuple[str, int]]:
-        return [(f"e:{email}", self.per_key), (f"i:{ip}", self.per_ip)]
+    def _limits(self, email: str | None, ip: str) -> list[tuple[str, int]]:
+        address = (f"i:{ip}", self.per_ip)
+        return [(f"e:{email}", self.per_key), address] if email is not None else [address]
 
-    def retry_after(self, email: str, ip: str) -> int:
-        """Seconds until another attempt is allowed, or 0 if one is allowed now."""
+    def retry_after(self, email: str | None, ip: str) -> int:
+        """Seconds until another attempt is allowed, or 0 if one is allowed now. Without an
+        email (sign-up), only the client address's window counts."""
         wait = self.windows.wait(self._limits(email, ip), self.window)
         return math.ceil(wait) if wait > 0 else 0
 
-    def failed(self, email: str, ip: str) -> None:
+    def failed(self, email: str | None, ip: str) -> None:
+        """One failure for the email and the address; without an email, the address only."""
         self.windows.record([key for key, _ in self._limits(email, ip)], self.window)
 
 

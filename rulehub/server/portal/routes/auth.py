@@ -4,6 +4,12 @@ Login answers "Email or password is incorrect." for an unknown email, a wrong pa
 a disabled account and an account without a password alike, and runs one argon2
 verification in every case (against a dummy hash when there is no real one), so neither
 the message nor the timing says whether an account exists.
+
+Sign-up has to say when an email is taken (the person needs to log in instead), so each such
+answer counts as a failed attempt in the client address's login window, and a sign-up from
+an address over its limit is refused like a login: probing which emails have accounts is
+throttled exactly as password guessing is. The email's own window is left alone, so nobody
+can lock an account owner out by signing up with their address.
 """
 
 from __future__ import annotations
@@ -57,6 +63,12 @@ def signup_submit(request: Request, form: Form, hub: Hub, portal: Portal, visito
         errors["email"] = "Enter an email address, like name@example.com."
     if len(password) < 8:
         errors["password"] = "Use at least 8 characters."
+    ip = request.client.host if request.client else ""
+    wait = portal.limiter.retry_after(None, ip)
+    if wait:
+        return page(request, "signup.html", {"errors": errors, "values": values,
+                                             "form_error": f"Too many attempts. Try again in {wait} seconds."},
+                    status=429, headers={"Retry-After": str(wait)})
     if not errors:
         try:
             password_hash = accounts.hash_password(password)
@@ -68,6 +80,8 @@ def signup_submit(request: Request, form: Form, hub: Hub, portal: Portal, visito
             field = {"invalid_email": "email", "account_exists": "email", "weak_password": "password"}.get(exc.code)
             if field is None:
                 raise
+            if exc.code == "account_exists":
+                portal.limiter.failed(None, ip)
             errors[field] = ("An account with this email already exists. Log in instead."
                              if exc.code == "account_exists" else exc.message)
         else:
