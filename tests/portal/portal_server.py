@@ -116,13 +116,14 @@ class PortalServer:
         return build_artifact_bytes(root)
 
     def publish(self, pub: Publisher, short: str, version: str, *, tier: str, tags: tuple[str, ...] = ("http",),
-                go: str | None = None) -> str:
-        """Publish through the API (token exchange + PUT), as a publisher's CI would."""
+                go: str | None = None, private: bool = False) -> str:
+        """Publish through the API (token exchange + PUT), as a publisher's CI would; `private`
+        makes a new pack visible to the publisher's own tenant only."""
         name = f"{pub.namespace}/{short}"
         with self.client() as c:
             token = c.post("/v1/auth/token", json={"api_key": pub.api_key}).json()["access_token"]
             r = c.put(f"/v1/packs/{name}/{version}", content=self.artifact(name, version, tier=tier, tags=tags, go=go),
-                      headers={"Authorization": f"Bearer {token}"})
+                      headers={"Authorization": f"Bearer {token}"}, params={"private": "true"} if private else None)
         assert r.status_code == 201, r.text
         return name
 

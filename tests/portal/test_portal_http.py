@@ -387,6 +387,23 @@ def test_every_rule_has_a_page_at_its_docs_address(portal: PortalServer) -> None
             _assert_html_page(r)
 
 
+def test_a_private_packs_rule_pages_are_for_its_own_organisation_only(portal: PortalServer, user: tuple[str, str]) -> None:
+    pub = portal.publisher(password=PASSWORD)
+    name = portal.publish(pub, "inhouse", "1.0.0", tier="free", private=True)
+    page = f"/rules/{name}/bodyclose"
+    with _login(portal, pub.email) as own:
+        r = own.get(page)
+        assert r.status_code == 200 and "HTTP response bodies must be closed" in r.text
+        assert name in own.get("/catalog").text
+    with _login(portal, user[0]) as other, portal.client() as anonymous:
+        for c in (other, anonymous):
+            r = c.get(page, headers={"Accept": "text/html"})
+            assert r.status_code == 404
+            _assert_html_page(r)
+            assert "bodyclose" not in r.text and name not in c.get("/catalog").text
+            assert c.get(f"/catalog/{name}", headers={"Accept": "text/html"}).status_code == 404
+
+
 def test_unknown_urls_are_html_for_browsers_and_json_for_the_api(portal: PortalServer) -> None:
     html = {"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
     with portal.client() as c:
