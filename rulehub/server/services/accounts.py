@@ -1,4 +1,4 @@
-"""Tenants, accounts, plans, subscriptions, publisher namespaces and API keys."""
+"""Tenants, accounts, plans, subscriptions, seats, publisher namespaces and API keys."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from rulehub.server.core.security import SCOPES, new_api_key_material
@@ -16,6 +16,8 @@ from rulehub.server.errors import BadRequest, Conflict, NotFound
 from rulehub.server.models import Account, ApiKey, Namespace, Plan, Subscription, Tenant, utcnow
 
 SUBSCRIPTION_STATUSES = ("trialing", "active", "past_due", "canceled")
+# Whose seats a tenant gets while it has no subscription in good standing.
+NO_SUBSCRIPTION_SEATS_PLAN = "free"
 _SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 _EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _hasher = PasswordHasher()
@@ -27,11 +29,30 @@ def _slug(kind: str, value: str) -> str:
     return value
 
 
+def _no_such_tenant(slug: str) -> NotFound:
+    return NotFound(f"tenant {slug!r} does not exist; create it with `rulehub admin create-tenant`",
+                    code="tenant_not_found")
+
+
 def get_tenant(session: Session, slug: str) -> Tenant:
     tenant = session.scalars(select(Tenant).where(Tenant.slug == slug)).first()
     if tenant is None:
-        raise NotFound(f"tenant {slug!r} does not exist; create it with `rulehub admin create-tenant`",
-                       code="tenant_not_found")
+        raise _no_such_tenant(slug)
+    return tenant
+
+
+def _locked_tenant(session: Session, slug: str) -> Tenant:
+    """The tenant with its row locked until the transaction ends (SELECT ... FOR UPDATE).
+
+    Joins and plan changes of one tenant take turns on this lock, so on PostgreSQL two
+    concurrent joins cannot both count the same free seat.  SQLite has no row locks (the
+    clause is left out) but its write transactions are serialised already (BEGIN IMMEDIATE).
+    """
+    tenant = session.scalars(
+        select(Tenant).where(Tenant.slug == slug).with_for_update().execution_options(populate_existing=True)
+    ).first()
+    if tenant is None:
+        raise _no_such_tenant(slug)
     return tenant
 
 
@@ -65,7 +86,13 @@ def create_account(
     session: Session, email: str, tenant_slug: str, *, password: str | None = None,
     display_name: str = "", role: str = "member",
 ) -> Account:
-    """Create an account in an existing tenant; `password` (optional) is stored as argon2."""
+    """Create an account in an existing tenant; `password` (optional) is stored as argon2.
+
+    Every way into a tenant comes through here, so this is where seats are enforced: the
+    account is refused (Conflict, code `seats_exhausted`) when the tenant's enabled accounts
+    already fill the seats of `seat_usage`'s plan.  The tenant row is locked first, so
+    concurrent joins take turns and cannot both take the last seat.
+    """
     _no_nul(email=email, display_name=display_name, password=password)
     email = email.strip().lower()
     if not _EMAIL_RE.fullmatch(email) or len(email) > 254:
@@ -74,9 +101,10 @@ def create_account(
         raise BadRequest("display names are at most 200 characters", code="invalid_name")
     if role not in ("owner", "member"):
         raise BadRequest("role must be owner or member", code="invalid_role")
-    tenant = get_tenant(session, tenant_slug)
+    tenant = _locked_tenant(session, tenant_slug)
     if session.scalars(select(Account).where(Account.email == email)).first():
         raise Conflict(f"account {email!r} already exists", code="account_exists")
+    _require_free_seat(session, tenant)
     account = Account(email=email, tenant_id=tenant.id, display_name=display_name, role=role)
     if password is not None:
         account.password_hash = hash_password(password)
@@ -139,10 +167,17 @@ def grant_plan(
     session: Session, tenant_slug: str, plan_name: str, *, status: str = "active",
     period_end: datetime | None = None, days: int = 30,
 ) -> Subscription:
-    """Create or change the tenant's subscription (plan, status, period end)."""
+    """Create or change the tenant's subscription (plan, status, period end).
+
+    A plan with fewer seats than the tenant has members is allowed, not refused: nobody is
+    removed, disabled or signed out, the tenant is just over its limit (`seat_usage(...).over_limit`,
+    shown on the portal dashboard and by `rulehub admin grant-plan`) and nobody new can join
+    until it is back under.  A cancellation or an expired period lands in the same state, so
+    refusing only the explicit downgrade would not prevent it.
+    """
     if status not in SUBSCRIPTION_STATUSES:
         raise BadRequest(f"status must be one of {', '.join(SUBSCRIPTION_STATUSES)}", code="invalid_status")
-    tenant = get_tenant(session, tenant_slug)
+    tenant = _locked_tenant(session, tenant_slug)
     plan = get_plan(session, plan_name)
     end = period_end or (utcnow() + timedelta(days=days))
     sub = session.scalars(select(Subscription).where(Subscription.tenant_id == tenant.id)).first()
@@ -160,6 +195,86 @@ def subscription_for(session: Session, tenant_id: int) -> tuple[Subscription, Pl
         select(Subscription, Plan).join(Plan, Plan.id == Subscription.plan_id).where(Subscription.tenant_id == tenant_id)
     ).first()
     return (row[0], row[1]) if row else None
+
+
+def subscription_standing(sub: Subscription, plan: Plan, now: datetime | None = None) -> str | None:
+    """None if the subscription is in good standing now (it entitles downloads and its plan's
+    seats), else the reason it is not.
+
+    Active or trialing within the period, or past_due or awaiting renewal within the plan's
+    grace days, is good standing; canceled never is.
+    """
+    now = now or utcnow()
+    if sub.status in ("active", "trialing"):
+        if sub.current_period_end >= now:
+            return None
+        if sub.current_period_end + timedelta(days=plan.grace_days) >= now:
+            return None  # renewal pending: same grace as past_due
+        return f"subscription {sub.status} period ended {sub.current_period_end:%Y-%m-%d}"
+    if sub.status == "past_due":
+        if sub.current_period_end + timedelta(days=plan.grace_days) >= now:
+            return None
+        return f"subscription past due beyond the {plan.grace_days}-day grace period"
+    return f"subscription is {sub.status}"
+
+
+@dataclass(frozen=True)
+class Seats:
+    """A tenant's seats: `used` of `limit`, from plan `plan` (None: no plan gives it any).
+
+    `from_subscription` is False when the tenant has no subscription in good standing and
+    gets the free plan's seats instead.
+    """
+
+    used: int
+    limit: int
+    plan: str | None
+    from_subscription: bool
+
+    @property
+    def available(self) -> int:
+        return max(self.limit - self.used, 0)
+
+    @property
+    def over_limit(self) -> bool:
+        return self.used > self.limit
+
+
+def seat_usage(session: Session, tenant_id: int) -> Seats:
+    """How many seats the tenant uses and has.
+
+    Every enabled account of the tenant takes a seat (disabled accounts can neither sign in
+    nor use their keys, so they do not).  The limit is the seats of the tenant's plan while
+    its subscription is in good standing (`subscription_standing`); a tenant with no
+    subscription, a canceled one or one past its grace period gets the free plan's seats
+    (none if there is no plan named free), as a tenant made with `rulehub admin create-tenant`
+    has until it is granted a plan.
+    """
+    used = session.scalar(
+        select(func.count(Account.id)).where(Account.tenant_id == tenant_id, Account.disabled.is_(False))
+    ) or 0
+    found = subscription_for(session, tenant_id)
+    if found is not None and subscription_standing(*found) is None:
+        return Seats(used=used, limit=found[1].seats, plan=found[1].name, from_subscription=True)
+    fallback = session.scalars(select(Plan).where(Plan.name == NO_SUBSCRIPTION_SEATS_PLAN)).first()
+    return Seats(used=used, limit=fallback.seats if fallback else 0, plan=fallback.name if fallback else None,
+                 from_subscription=False)
+
+
+def _require_free_seat(session: Session, tenant: Tenant) -> None:
+    seats = seat_usage(session, tenant.id)
+    if seats.used < seats.limit:
+        return
+    if seats.from_subscription:
+        why = f"tenant {tenant.slug!r} uses {seats.used} of the {seats.limit} seats of its {seats.plan} plan"
+    elif seats.plan is not None:
+        why = (f"tenant {tenant.slug!r} has no active subscription, so it has the {seats.plan} plan's "
+               f"{seats.limit} seats, and uses {seats.used}")
+    else:
+        why = (f"tenant {tenant.slug!r} has no active subscription and there is no "
+               f"{NO_SUBSCRIPTION_SEATS_PLAN} plan to give it seats")
+    raise Conflict(f"{why}; upgrade its plan (the portal's dashboard, or `rulehub admin grant-plan "
+                   f"{tenant.slug} PLAN`) before adding another account", code="seats_exhausted")
 
 
 def create_namespace(session: Session, name: str, tenant_slug: str) -> Namespace:

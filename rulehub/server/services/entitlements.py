@@ -1,19 +1,19 @@
 """Who may see and download what.
 
 A tenant sees every public pack and its own private packs.  A version downloads if the
-pack is private to the caller's tenant, or the subscription is active or trialing (within
-its period) or past_due within the plan's grace days, and the plan covers the version's tier.
+pack is private to the caller's tenant, or the subscription is in good standing (active or
+trialing within its period, or past_due within the plan's grace days: `subscription_standing`)
+and the plan covers the version's tier.
 """
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
-
 from sqlalchemy.orm import Session
 
 from rulehub.server.errors import Forbidden, NotFound
-from rulehub.server.models import Pack, PackVersion, Plan, Subscription, utcnow
-from rulehub.server.services.accounts import subscription_for
+from rulehub.server.models import Pack, PackVersion
+# subscription_standing lives with the subscriptions (seats use it too); imported from here as before.
+from rulehub.server.services.accounts import subscription_for, subscription_standing
 
 
 def pack_visible(pack: Pack, tenant_id: int | None) -> bool:
@@ -25,22 +25,6 @@ def require_visible(pack: Pack | None, tenant_id: int | None, name: str) -> Pack
     if pack is None or not pack_visible(pack, tenant_id):
         raise NotFound(f"pack {name!r} does not exist", code="pack_not_found")
     return pack
-
-
-def subscription_standing(sub: Subscription, plan: Plan, now: datetime | None = None) -> str | None:
-    """None if the subscription entitles downloads now, else the reason it does not."""
-    now = now or utcnow()
-    if sub.status in ("active", "trialing"):
-        if sub.current_period_end >= now:
-            return None
-        if sub.current_period_end + timedelta(days=plan.grace_days) >= now:
-            return None  # renewal pending: same grace as past_due
-        return f"subscription {sub.status} period ended {sub.current_period_end:%Y-%m-%d}"
-    if sub.status == "past_due":
-        if sub.current_period_end + timedelta(days=plan.grace_days) >= now:
-            return None
-        return f"subscription past due beyond the {plan.grace_days}-day grace period"
-    return f"subscription is {sub.status}"
 
 
 def require_download(session: Session, tenant_id: int, version: PackVersion) -> None:
