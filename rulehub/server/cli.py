@@ -12,7 +12,8 @@
     rulehub admin rotate-keys [--jwt] [--tuf-role root ...]
     rulehub admin list-plans
 
-Exit codes: 0 ok, 2 usage error or a refused operation (the message says why).
+Exit codes: 0 ok, 2 usage error or a refused operation (the message says why), e.g.
+create-account on a tenant whose plan's seats are all taken.
 """
 
 from __future__ import annotations
@@ -93,13 +94,19 @@ def _admin(args: argparse.Namespace, settings: Settings) -> int:
         elif cmd == "create-account":
             password = sys.stdin.readline().rstrip("\n") if args.password_stdin else None
             a = accounts.create_account(session, args.email, args.tenant, password=password, role=args.role)
-            print(f"account {a.email} created in tenant {args.tenant}")
+            seats = accounts.seat_usage(session, a.tenant_id)
+            print(f"account {a.email} created in tenant {args.tenant} ({seats.used} of {seats.limit} seats used)")
         elif cmd == "create-namespace":
             ns = accounts.create_namespace(session, args.name, args.tenant)
             print(f"namespace {ns.name} belongs to tenant {args.tenant}")
         elif cmd == "grant-plan":
             sub = accounts.grant_plan(session, args.tenant, args.plan, status=args.status, days=args.days)
             print(f"tenant {args.tenant}: plan {args.plan}, {sub.status} until {sub.current_period_end:%Y-%m-%d}")
+            seats = accounts.seat_usage(session, sub.tenant_id)
+            if seats.over_limit:  # allowed, never silent: see accounts.grant_plan
+                print(f"rulehub: warning: tenant {args.tenant} has {seats.used} accounts but {seats.limit} seats "
+                      f"({seats.plan} plan); everyone keeps access, but no account can be added until it has "
+                      "room again", file=sys.stderr)
         elif cmd == "create-key":
             account = accounts.get_account(session, args.email)
             key = accounts.create_api_key(session, account, scopes=args.scope or ["packs:read"], name=args.name or "")

@@ -85,6 +85,28 @@ def test_admin_cli(tmp_path: Path) -> None:
     assert len(keys) == 10 and all(k.stat().st_mode & 0o777 == 0o600 for k in keys)
 
 
+def test_admin_cli_refuses_an_account_beyond_the_plans_seats(tmp_path: Path) -> None:
+    assert _cli(tmp_path, "db", "upgrade")[0] == 0
+    assert _cli(tmp_path, "admin", "create-tenant", "acme")[0] == 0
+    assert _cli(tmp_path, "admin", "grant-plan", "acme", "free")[0] == 0
+    for i, used in enumerate((1, 2, 3)):
+        code, out, _ = _cli(tmp_path, "admin", "create-account", f"dev{i}@acme.test", "--tenant", "acme")
+        assert code == 0 and f"({used} of 3 seats used)" in out
+    code, out, err = _cli(tmp_path, "admin", "create-account", "dev3@acme.test", "--tenant", "acme")
+    assert code == 2 and out == ""
+    assert err.startswith("rulehub: tenant 'acme' uses 3 of the 3 seats of its free plan; upgrade its plan")
+    assert "rulehub admin grant-plan acme PLAN" in err
+
+    assert _cli(tmp_path, "admin", "grant-plan", "acme", "pro")[0] == 0
+    assert _cli(tmp_path, "admin", "create-account", "dev3@acme.test", "--tenant", "acme")[0] == 0
+    # Downgrading below the accounts is done, and said out loud.
+    code, out, err = _cli(tmp_path, "admin", "grant-plan", "acme", "free")
+    assert code == 0 and "plan free, active" in out
+    assert "warning: tenant acme has 4 accounts but 3 seats (free plan); everyone keeps access" in err
+    code, _, err = _cli(tmp_path, "admin", "create-account", "dev4@acme.test", "--tenant", "acme")
+    assert code == 2 and "uses 4 of the 3 seats" in err
+
+
 def test_serve_creates_embedded_database(tmp_path: Path) -> None:
     """`rulehub serve` on a brand-new data dir migrates the empty SQLite file and answers /healthz."""
     import httpx
