@@ -1,4 +1,4 @@
-"""Signed-in pages: dashboard (plan, status, change or cancel), API keys, usage."""
+"""Signed-in pages: dashboard (plan, status, seats, change or cancel), API keys, usage."""
 
 from __future__ import annotations
 
@@ -29,6 +29,7 @@ def _dashboard(request: Request, session: DbSession, account: Account, *, status
         "plan": found[1] if found else None,
         "standing": standing,
         "plans": accounts.list_plans(session),
+        "seats": accounts.seat_usage(session, account.tenant_id),
         "events": queries.events(session, account.tenant_id, limit=10),
         "tenant": account.tenant,
         "errors": errors or {},
