@@ -11,12 +11,15 @@ import json
 import re
 import socket
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
 
 from rulehub.pack import build_artifact_bytes
+from rulehub.server import db as dbmod
 from rulehub.server.services import accounts
 from rulehub.server.settings import Settings
 
@@ -65,6 +68,12 @@ def csrf_from(html: str) -> str:
     return match.group(1)
 
 
+def form_error(html: str) -> str:
+    """The page's form-level error message ("" if it shows none)."""
+    match = re.search(r'<p class="form-error"[^>]*>(.*?)</p>', html, re.S)
+    return match.group(1).strip() if match else ""
+
+
 @dataclass
 class Publisher:
     namespace: str
@@ -86,6 +95,15 @@ class PortalServer:
 
     def client(self, **kw: object) -> httpx.Client:
         return httpx.Client(base_url=self.base_url, timeout=30, follow_redirects=False, **kw)  # type: ignore[arg-type]
+
+    @contextmanager
+    def login(self, email: str, password: str = PASSWORD) -> Iterator[httpx.Client]:
+        """A client signed in through the login form."""
+        with self.client() as c:
+            r = c.post("/login", data={"csrf_token": csrf_from(c.get("/login").text), "email": email,
+                                       "password": password})
+            assert r.status_code == 303, r.text
+            yield c
 
     def publisher(self, *, password: str | None = None) -> Publisher:
         """A tenant with a namespace, an owner account and a publish key (made with the service functions)."""

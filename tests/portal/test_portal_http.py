@@ -11,32 +11,16 @@ import json
 import re
 import statistics
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 import httpx
 from sqlalchemy import select
 
-from portal_server import PASSWORD, PortalServer, csrf_from
+from portal_server import PASSWORD, PortalServer, csrf_from, form_error
 from rulehub.server.models import ApiKey, PackVersion
 from rulehub.server.portal.models import SubscriptionEvent
 from rulehub.server.services import accounts
 
 COOKIE = "rh_session"
-
-
-@contextmanager
-def _login(portal: PortalServer, email: str, password: str = PASSWORD) -> Iterator[httpx.Client]:
-    with portal.client() as c:
-        r = c.post("/login", data={"csrf_token": csrf_from(c.get("/login").text), "email": email,
-                                   "password": password})
-        assert r.status_code == 303, r.text
-        yield c
-
-
-def _form_error(html: str) -> str:
-    match = re.search(r'<p class="form-error"[^>]*>(.*?)</p>', html, re.S)
-    return match.group(1).strip() if match else ""
 
 
 def _assert_html_page(r: httpx.Response) -> None:
@@ -70,7 +54,7 @@ def test_post_without_or_with_wrong_csrf_token_is_403(portal: PortalServer, user
 
 def test_signed_in_forms_need_the_token_too(portal: PortalServer, user: tuple[str, str]) -> None:
     email, _ = user
-    with _login(portal, email) as c:
+    with portal.login(email) as c:
         before = c.get("/keys").text
         for path, data in (("/keys", {"name": "ci", "scopes": "packs:read"}), ("/dashboard/plan", {"plan": "pro"}),
                            ("/dashboard/cancel", {}), ("/logout", {})):
@@ -122,7 +106,7 @@ def test_session_id_changes_at_login_and_a_planted_one_never_signs_in(portal: Po
 
 def test_logout_ends_the_session_on_the_server(portal: PortalServer, user: tuple[str, str]) -> None:
     email, _ = user
-    with _login(portal, email) as c:
+    with portal.login(email) as c:
         session_id = c.cookies[COOKIE]
         r = c.post("/logout", data={"csrf_token": csrf_from(c.get("/dashboard").text)})
         assert r.status_code == 303
@@ -159,7 +143,7 @@ def test_cookie_flags(portal: PortalServer, user: tuple[str, str]) -> None:
 
 
 def test_pages_send_security_headers(portal: PortalServer, user: tuple[str, str]) -> None:
-    with _login(portal, user[0]) as c:
+    with portal.login(user[0]) as c:
         r = c.get("/dashboard")
     assert "frame-ancestors 'none'" in r.headers["content-security-policy"]
     assert "script-src 'self'" in r.headers["content-security-policy"]
@@ -189,13 +173,13 @@ def test_no_account_enumeration(portal: PortalServer, user: tuple[str, str]) -> 
     answers, wrong_times, unknown_times = [], [], []
     for i in range(3):
         r, t = _attempt(portal, email, f"wrong password {i}")
-        answers.append((r.status_code, _form_error(r.text)))
+        answers.append((r.status_code, form_error(r.text)))
         wrong_times.append(t)
         r, t = _attempt(portal, f"{portal.unique('nobody')}@example.test", f"wrong password {i}")
-        answers.append((r.status_code, _form_error(r.text)))
+        answers.append((r.status_code, form_error(r.text)))
         unknown_times.append(t)
     r, _ = _attempt(portal, no_password, "whatever password")
-    answers.append((r.status_code, _form_error(r.text)))
+    answers.append((r.status_code, form_error(r.text)))
 
     assert set(answers) == {(400, "Email or password is incorrect.")}
     # Same work either way (one argon2 verification): an unknown email is not measurably faster.
@@ -210,7 +194,7 @@ def test_login_is_rate_limited_per_email(portal: PortalServer, user: tuple[str, 
     r, _ = _attempt(portal, email, password)  # even the right password waits now
     assert r.status_code == 429
     assert int(r.headers["retry-after"]) > 0
-    assert "Too many failed attempts" in _form_error(r.text)
+    assert "Too many failed attempts" in form_error(r.text)
     assert COOKIE not in (r.headers.get("set-cookie") or "") or "max-age" not in r.headers["set-cookie"].lower()
     # The limit is per email: an unknown email is limited the same way (no enumeration through the limiter) ...
     ghost = f"{portal.unique('ghost')}@example.test"
@@ -221,7 +205,7 @@ def test_login_is_rate_limited_per_email(portal: PortalServer, user: tuple[str, 
     with portal.client() as c:
         c.post("/signup", data={"csrf_token": csrf_from(c.get("/signup").text), "email": other,
                                 "password": PASSWORD})
-    with _login(portal, other):
+    with portal.login(other):
         pass
 
 
@@ -239,7 +223,7 @@ def test_login_redirects_only_within_the_site(portal: PortalServer, user: tuple[
 
 
 def test_broken_requests_get_an_html_page_not_a_stack_trace(portal: PortalServer, user: tuple[str, str]) -> None:
-    with _login(portal, user[0]) as c:
+    with portal.login(user[0]) as c:
         token = csrf_from(c.get("/keys").text)
         cases = [
             c.post("/login", content=b"\xff\xfe--garbage", headers={"Content-Type": "multipart/form-data; boundary=x"}),
@@ -269,7 +253,7 @@ def test_broken_requests_get_an_html_page_not_a_stack_trace(portal: PortalServer
 
 def test_plan_change_and_cancel_are_recorded_as_events(portal: PortalServer, user: tuple[str, str]) -> None:
     email, _ = user
-    with _login(portal, email) as c:
+    with portal.login(email) as c:
         r = c.post("/dashboard/plan", data={"csrf_token": csrf_from(c.get("/dashboard").text), "plan": "pro"})
         assert r.status_code == 303
         assert "Pro" in c.get("/dashboard").text
@@ -295,7 +279,7 @@ def test_plan_change_and_cancel_are_recorded_as_events(portal: PortalServer, use
 
 
 def test_api_key_shown_once_listed_by_prefix_and_revocable(portal: PortalServer, user: tuple[str, str]) -> None:
-    with _login(portal, user[0]) as c:
+    with portal.login(user[0]) as c:
         r = c.post("/keys", data={"csrf_token": csrf_from(c.get("/keys").text), "name": "ci",
                                   "scopes": "packs:read"})
         assert r.status_code == 201 and r.headers["cache-control"] == "no-store"
@@ -313,7 +297,7 @@ def test_api_key_shown_once_listed_by_prefix_and_revocable(portal: PortalServer,
 def test_another_accounts_key_cannot_be_revoked(portal: PortalServer, user: tuple[str, str]) -> None:
     pub = portal.publisher()
     key_id = pub.api_key.split("_")[1]
-    with _login(portal, user[0]) as c:
+    with portal.login(user[0]) as c:
         r = c.post(f"/keys/{key_id}/revoke", data={"csrf_token": csrf_from(c.get("/keys").text)})
         assert r.status_code == 404
     with portal.database.session() as s:
@@ -324,7 +308,7 @@ def test_publisher_yanks_and_unyanks_from_the_portal(portal: PortalServer) -> No
     pub = portal.publisher(password=PASSWORD)
     name = portal.publish(pub, "yankme", "1.0.0", tier="free")
     portal.publish(pub, "yankme", "1.1.0", tier="free")
-    with _login(portal, pub.email) as c:
+    with portal.login(pub.email) as c:
         page = c.get("/publisher").text
         assert name in page and "1.1.0" in page
         r = c.post(f"/publisher/{name}/1.1.0/yank", data={"csrf_token": csrf_from(page)})
@@ -343,7 +327,7 @@ def test_publisher_yanks_and_unyanks_from_the_portal(portal: PortalServer) -> No
 def test_only_the_namespace_owner_can_yank(portal: PortalServer, user: tuple[str, str]) -> None:
     pub = portal.publisher()
     name = portal.publish(pub, "notyours", "1.0.0", tier="free")
-    with _login(portal, user[0]) as c:
+    with portal.login(user[0]) as c:
         r = c.post(f"/publisher/{name}/1.0.0/yank", data={"csrf_token": csrf_from(c.get("/publisher").text)})
         assert r.status_code == 403
         _assert_html_page(r)
@@ -391,11 +375,11 @@ def test_a_private_packs_rule_pages_are_for_its_own_organisation_only(portal: Po
     pub = portal.publisher(password=PASSWORD)
     name = portal.publish(pub, "inhouse", "1.0.0", tier="free", private=True)
     page = f"/rules/{name}/bodyclose"
-    with _login(portal, pub.email) as own:
+    with portal.login(pub.email) as own:
         r = own.get(page)
         assert r.status_code == 200 and "HTTP response bodies must be closed" in r.text
         assert name in own.get("/catalog").text
-    with _login(portal, user[0]) as other, portal.client() as anonymous:
+    with portal.login(user[0]) as other, portal.client() as anonymous:
         for c in (other, anonymous):
             r = c.get(page, headers={"Accept": "text/html"})
             assert r.status_code == 404

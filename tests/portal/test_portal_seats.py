@@ -4,22 +4,11 @@ team's size shown, not hidden (nobody loses access)."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 import httpx
 
 from portal_server import PASSWORD, PortalServer, csrf_from
 from rulehub.server.services import accounts
-
-
-@contextmanager
-def _login(portal: PortalServer, email: str, password: str = PASSWORD) -> Iterator[httpx.Client]:
-    with portal.client() as c:
-        r = c.post("/login", data={"csrf_token": csrf_from(c.get("/login").text), "email": email,
-                                   "password": password})
-        assert r.status_code == 303, r.text
-        yield c
 
 
 def _seats(html: str) -> str:
@@ -43,7 +32,7 @@ def _switch(c: httpx.Client, plan: str) -> httpx.Response:
 
 def test_dashboard_shows_seats_used_and_available(portal: PortalServer, user: tuple[str, str]) -> None:
     email, _ = user
-    with _login(portal, email) as c:
+    with portal.login(email) as c:
         assert _seats(c.get("/dashboard").text) == "1 of 3 used, 2 available"
         _add_members(portal, email, 2)
         page = c.get("/dashboard").text
@@ -59,7 +48,7 @@ def test_dashboard_shows_seats_used_and_available(portal: PortalServer, user: tu
 def test_downgrade_below_the_team_is_shown_and_locks_nobody_out(portal: PortalServer) -> None:
     owner = portal.publisher(password=PASSWORD).email  # enterprise
     members = _add_members(portal, owner, 3, password=PASSWORD)
-    with _login(portal, owner) as c:
+    with portal.login(owner) as c:
         page = c.get("/dashboard").text
         assert _seats(page) == "4 of 1,000 used, 996 available"
         free_choice = re.search(r'<label for="plan-free">(.*?)</label>', page, re.S)
@@ -73,5 +62,5 @@ def test_downgrade_below_the_team_is_shown_and_locks_nobody_out(portal: PortalSe
         over = re.search(r'<p class="warn" id="seats-over"[^>]*>(.*?)</p>', page, re.S)
         assert over and "Everyone keeps access, but nobody new can join" in over.group(1)
     for member in members:  # every member still signs in
-        with _login(portal, member) as c:
+        with portal.login(member) as c:
             assert _seats(c.get("/dashboard").text) == "4 of 3 used, 0 available"

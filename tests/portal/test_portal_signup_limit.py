@@ -4,11 +4,9 @@ password guessing, and never locks the account owner out."""
 
 from __future__ import annotations
 
-import re
-
 import httpx
 
-from portal_server import PASSWORD, PortalServer, csrf_from
+from portal_server import PASSWORD, PortalServer, csrf_from, form_error
 from rulehub.server.portal.login_limiter import LoginLimiter
 
 
@@ -22,11 +20,6 @@ def _login(portal: PortalServer, email: str) -> httpx.Response:
     with portal.client() as c:
         return c.post("/login", data={"csrf_token": csrf_from(c.get("/login").text), "email": email,
                                       "password": PASSWORD})
-
-
-def _form_error(html: str) -> str:
-    match = re.search(r'<p class="form-error"[^>]*>(.*?)</p>', html, re.S)
-    return match.group(1).strip() if match else ""
 
 
 def test_probing_taken_emails_through_signup_is_throttled_per_address(strict_portal: PortalServer) -> None:
@@ -44,7 +37,7 @@ def test_probing_taken_emails_through_signup_is_throttled_per_address(strict_por
     r = _signup(portal, f"{portal.unique('probe')}@example.test")
     assert r.status_code == 429
     assert 0 < int(r.headers["retry-after"]) <= 300
-    assert "Too many attempts" in _form_error(r.text)
+    assert "Too many attempts" in form_error(r.text)
     assert "already exists" not in r.text
     # ... and logging in from the address waits too: it is one window.
     assert _login(portal, taken[0]).status_code == 429
