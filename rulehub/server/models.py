@@ -202,7 +202,8 @@ class Download(Base):
 class SigningKey(Base):
     """Public half and file name of a signing key; the private key lives in keys_dir (0600).
 
-    purpose: jwt | tuf-root | tuf-targets | tuf-snapshot | tuf-timestamp.
+    purpose: jwt | tuf-root | tuf-targets | tuf-snapshot | tuf-timestamp.  An offline TUF root
+    key keeps its row and file name; only the file is absent (see rulehub.server.core.keys).
     """
 
     __tablename__ = "signing_keys"

@@ -4,6 +4,13 @@ A key's public half and its file name are in the `signing_keys` table so every r
 sharing the database can verify; the private file must be present (shared data dir or a
 mounted secret) on replicas that sign.  Purposes: `jwt` (access tokens) and
 `tuf-<role>` for the four TUF roles.
+
+The TUF root key may be offline (TUF and PEP 458 recommend it): `take_root_offline` writes
+it to a file the operator keeps elsewhere and deletes it from keys/, leaving its row, so the
+server keeps serving and `ensure_keys` does not replace it.  Whether it is online is whether
+its file is in keys/ (`is_online`); it is never kept in `_private_cache`, so a server that
+once used it does not go on holding it after another process took it offline.  Commands that
+sign a new root read the offline key from a file given to them (`read_key_file`).
 """
 
 from __future__ import annotations
@@ -20,11 +27,13 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from rulehub.server.errors import BadRequest, Conflict
 from rulehub.server.models import SigningKey, utcnow
 from rulehub.server.settings import Settings
 
 JWT = "jwt"
 TUF_ROLES = ("root", "targets", "snapshot", "timestamp")
+TUF_ROOT = "tuf-root"
 
 _private_cache: dict[str, Ed25519PrivateKey] = {}
 _cache_lock = threading.Lock()
@@ -32,6 +41,18 @@ _cache_lock = threading.Lock()
 
 class KeyFileError(RuntimeError):
     """A private key file named in the database is missing or unreadable."""
+
+
+class OfflineKeyFileError(BadRequest):
+    """A key file an operator named (to read a key from, or to write one to) cannot be used."""
+
+    code = "key_file_unusable"
+
+
+class RootKeyOffline(Conflict):
+    """The TUF root key is not in keys/ and the operation needs it."""
+
+    code = "root_key_offline"
 
 
 def raw_public(public: Ed25519PublicKey) -> bytes:
@@ -53,22 +74,66 @@ def _kid_for(purpose: str, public: Ed25519PublicKey) -> str:
     return SSlibKey.from_crypto(public).keyid
 
 
+def _cacheable(purpose: str) -> bool:
+    # The root key signs a few times a year; reading its file each time means no process
+    # keeps it in memory once an operator has taken it offline.
+    return purpose != TUF_ROOT
+
+
 def _write_private(path: Path, key: Ed25519PrivateKey) -> None:
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    _write_pem(path, key)
+
+
+def _write_pem(path: Path, key: Ed25519PrivateKey) -> None:
+    """Create `path` (never overwriting) with the key as unencrypted PKCS#8 PEM, mode 0600, synced."""
     pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "wb") as fh:
         fh.write(pem)
+        fh.flush()
+        os.fsync(fh.fileno())
     os.chmod(path, 0o600)  # in case a umask widened nothing but a pre-existing policy did
 
 
-def generate_key(session: Session, settings: Settings, purpose: str) -> SigningKey:
-    """Create a new active key for `purpose` (the caller retires older ones if rotating)."""
-    private = Ed25519PrivateKey.generate()
+def write_key_file(path: Path, key: Ed25519PrivateKey) -> None:
+    """Write a private key to an operator's file (0600); refuse an existing file or a missing folder."""
+    try:
+        _write_pem(path, key)
+    except FileExistsError:
+        raise OfflineKeyFileError(f"{path} already exists; choose a new file name (a key file is never overwritten)") from None
+    except OSError as exc:
+        raise OfflineKeyFileError(f"cannot create {path}: {exc.strerror or exc}") from None
+
+
+def read_key_file(path: Path) -> Ed25519PrivateKey:
+    """An Ed25519 private key from an unencrypted PEM file (as `take_root_offline` writes it)."""
+    try:
+        key = serialization.load_pem_private_key(path.read_bytes(), password=None)
+    except OSError as exc:
+        raise OfflineKeyFileError(f"cannot read key file {path}: {exc.strerror or exc}") from None
+    except (ValueError, TypeError) as exc:
+        raise OfflineKeyFileError(f"{path} is not an unencrypted PEM private key ({exc})") from None
+    if not isinstance(key, Ed25519PrivateKey):
+        raise OfflineKeyFileError(f"{path} is not an Ed25519 private key")
+    return key
+
+
+def add_key(
+    session: Session, settings: Settings, purpose: str, private: Ed25519PrivateKey, *, out: Path | None = None
+) -> SigningKey:
+    """Record `private` as a new active key for `purpose` (the caller retires older ones if rotating).
+
+    The private half goes to keys/, or, with `out`, only to that file (an offline key: the
+    row names the keys/ file it would have, which does not exist).
+    """
     public = private.public_key()
     kid = _kid_for(purpose, public)
     file_name = f"{purpose}-{kid[:16]}.pem"
-    _write_private(settings.keys_dir / file_name, private)
+    if out is not None:
+        write_key_file(out, private)
+    else:
+        _write_private(settings.keys_dir / file_name, private)
     row = SigningKey(
         kid=kid,
         purpose=purpose,
@@ -78,9 +143,15 @@ def generate_key(session: Session, settings: Settings, purpose: str) -> SigningK
     )
     session.add(row)
     session.flush()
-    with _cache_lock:
-        _private_cache[kid] = private
+    if out is None and _cacheable(purpose):
+        with _cache_lock:
+            _private_cache[kid] = private
     return row
+
+
+def generate_key(session: Session, settings: Settings, purpose: str) -> SigningKey:
+    """Create a new active key for `purpose`, its private half in keys/."""
+    return add_key(session, settings, purpose, Ed25519PrivateKey.generate())
 
 
 def active_key(session: Session, purpose: str) -> SigningKey | None:
@@ -90,7 +161,11 @@ def active_key(session: Session, purpose: str) -> SigningKey | None:
 
 
 def ensure_keys(session: Session, settings: Settings) -> None:
-    """Generate the JWT key and the four TUF role keys if they do not exist yet."""
+    """Generate the JWT key and the four TUF role keys if they do not exist yet.
+
+    Only a missing row means a missing key: an active key whose file is gone (the root key,
+    taken offline) is kept, never replaced behind the operator's back.
+    """
     for purpose in (JWT, *(f"tuf-{r}" for r in TUF_ROLES)):
         if active_key(session, purpose) is None:
             generate_key(session, settings, purpose)
@@ -111,9 +186,43 @@ def load_private(settings: Settings, row: SigningKey) -> Ed25519PrivateKey:
         ) from None
     if not isinstance(key, Ed25519PrivateKey):
         raise KeyFileError(f"{path} is not an Ed25519 private key")
-    with _cache_lock:
-        _private_cache[row.kid] = key
+    if _cacheable(row.purpose):
+        with _cache_lock:
+            _private_cache[row.kid] = key
     return key
+
+
+def is_online(settings: Settings, row: SigningKey) -> bool:
+    """True if this server holds the key's private half (its file is in keys/)."""
+    return (settings.keys_dir / row.private_file).is_file()
+
+
+def same_key(private: Ed25519PrivateKey, row: SigningKey) -> bool:
+    return raw_public(private.public_key()) == raw_public(load_public(row))
+
+
+def take_root_offline(session: Session, settings: Settings, out: Path) -> SigningKey:
+    """Move the active TUF root private key from keys/ to `out` (0600, never overwritten).
+
+    The row stays (root.json still names the key, and the server keeps serving); the key file
+    is deleted only after `out` is written, synced and read back as the same key.
+    """
+    row = active_key(session, TUF_ROOT)
+    if row is None:
+        raise RuntimeError("no TUF root key; the server creates it at start-up")
+    path = settings.keys_dir / row.private_file
+    if not path.is_file():
+        raise RootKeyOffline(
+            f"the TUF root key {row.kid[:16]} is already offline (no {path}); nothing was written. "
+            "Keep the file it was exported to; commands that need it take --root-key FILE"
+        )
+    write_key_file(out, load_private(settings, row))
+    if not same_key(read_key_file(out), row):  # never delete the only copy on a bad write
+        raise OfflineKeyFileError(f"{out} did not read back as the root key; {path} was left in place")
+    path.unlink()
+    with _cache_lock:
+        _private_cache.pop(row.kid, None)
+    return row
 
 
 def load_public(row: SigningKey) -> Ed25519PublicKey:
