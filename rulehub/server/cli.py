@@ -9,8 +9,14 @@
     rulehub admin create-key dev@acme.test --scope packs:read --scope packs:publish [--name ci]
     rulehub admin revoke-key <key-id or full key>
     rulehub admin revoke-token <jti>
-    rulehub admin rotate-keys [--jwt] [--tuf-role root ...]
+    rulehub admin rotate-keys [--jwt] [--tuf-role root ...] [--root-key FILE] [--new-root-key-out FILE]
     rulehub admin list-plans
+    rulehub admin tuf export-root-key --out FILE
+
+The TUF root key can be kept offline: `tuf export-root-key` moves it from the data dir's keys/
+to FILE.  What signs a new root (rotate-keys of any TUF role) then needs
+`--root-key FILE` and refuses without it; rotating root itself then also needs
+`--new-root-key-out FILE`, where the new root key is written instead of keys/.
 
 Exit codes: 0 ok, 2 usage error or a refused operation (the message says why), e.g.
 create-account on a tenant whose plan's seats are all taken.
@@ -22,6 +28,7 @@ import argparse
 import logging
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 from sqlalchemy.orm import Session
 
@@ -122,20 +129,37 @@ def _admin(args: argparse.Namespace, settings: Settings) -> int:
             from rulehub.server import tuf_repo
             from rulehub.server.core import keys
 
+            # TUF first: it is what can be refused (root key offline), and then nothing changes.
+            if args.tuf_role or not args.jwt:
+                roles = tuple(args.tuf_role or tuf_repo.ROLES)
+                version = tuf_repo.rotate_keys(session, settings, roles, root_key=args.root_key,
+                                               new_root_key_out=args.new_root_key_out)
+                print(f"TUF keys rotated for {', '.join(roles)}; root version {version}")
+                if args.new_root_key_out is not None:
+                    print(f"the new TUF root key is in {args.new_root_key_out} (0600) only, not in {settings.keys_dir}: "
+                          "keep it offline and pass it as --root-key from now on")
             if args.jwt or not args.tuf_role:
                 row = keys.rotate_jwt_key(session, settings)
                 print(f"new JWT signing key {row.kid}")
-            if args.tuf_role or not args.jwt:
-                roles = tuple(args.tuf_role or tuf_repo.ROLES)
-                version = tuf_repo.rotate_keys(session, settings, roles)
-                print(f"TUF keys rotated for {', '.join(roles)}; root version {version}")
+        elif cmd == "tuf":
+            return _tuf(args, settings, session)
         elif cmd == "list-plans":
             for plan in accounts.list_plans(session):
                 print(f"{plan.name}: tiers {plan.tiers}, {plan.rate_limit_per_minute}/min, {plan.seats} seats, "
                       f"{plan.grace_days} grace days")
         return 0
 
-    return _with_session(settings, work, keys_needed=cmd == "rotate-keys")
+    return _with_session(settings, work, keys_needed=cmd in ("rotate-keys", "tuf"))
+
+
+def _tuf(args: argparse.Namespace, settings: Settings, session: Session) -> int:
+    from rulehub.server.core import keys
+
+    if args.tuf_command == "export-root-key":
+        row = keys.take_root_offline(session, settings, args.out)
+        print(f"TUF root key {row.kid[:16]} written to {args.out} (0600) and deleted from {settings.keys_dir}.")
+        print("Keep the file offline, with a backup: rotate-keys needs it as --root-key FILE.")
+    return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -184,7 +208,14 @@ def build_parser() -> argparse.ArgumentParser:
     p = asub.add_parser("rotate-keys", help="rotate the JWT key and/or TUF role keys (default: all)")
     p.add_argument("--jwt", action="store_true")
     p.add_argument("--tuf-role", action="append", choices=["root", "targets", "snapshot", "timestamp"])
+    p.add_argument("--root-key", type=Path, metavar="FILE", help="the offline TUF root key (needed to rotate TUF keys when it is not in keys/)")
+    p.add_argument("--new-root-key-out", type=Path, metavar="FILE",
+                   help="write the new root key to FILE (0600) instead of keys/; required to rotate root while its key is offline")
     asub.add_parser("list-plans")
+    p = asub.add_parser("tuf", help="the TUF root key and root metadata")
+    tsub = p.add_subparsers(dest="tuf_command", required=True)
+    t = tsub.add_parser("export-root-key", help="move the root private key from keys/ to FILE, taking it offline")
+    t.add_argument("--out", type=Path, required=True, metavar="FILE", help="new file (0600); never overwritten")
     return parser
 
 

@@ -7,13 +7,22 @@ inserts them next to the change itself, so metadata and registry never disagree.
 
 Target paths are `<ns>/<name>/<name-after-slash>-<version>.tar.gz`; each target's `custom`
 is `{"pack", "version", "tier", "yanked"}`.
+
+The root key may be offline (see rulehub.server.core.keys): publishing, yanking and the
+automatic refresh use only the targets, snapshot and timestamp keys.  What signs a new root
+(`rotate_keys`) takes the root key from keys/ or from the file an operator
+passes (`root_key`), and refuses with `RootKeyOffline` when it has neither.  Every new root
+version is signed by the current root key, and by the new one too when root rotates, so
+clients walk the chain from any root they trust.
 """
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 from typing import Any
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from securesystemslib.signer import CryptoSigner, SSlibKey
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -29,6 +38,7 @@ from tuf.api.metadata import (
 from tuf.api.serialization.json import JSONSerializer
 
 from rulehub.server.core import keys
+from rulehub.server.errors import BadRequest
 from rulehub.server.models import RepoLock, SigningKey, TufMetadata, utcnow
 from rulehub.server.settings import Settings
 
@@ -60,8 +70,38 @@ def _signer(session: Session, settings: Settings, role: str) -> CryptoSigner:
 
 
 def _signer_for(settings: Settings, row: SigningKey) -> CryptoSigner:
-    private = keys.load_private(settings, row)
+    return _crypto_signer(keys.load_private(settings, row))
+
+
+def _crypto_signer(private: Ed25519PrivateKey) -> CryptoSigner:
     return CryptoSigner(private, SSlibKey.from_crypto(private.public_key()))
+
+
+def _root_row(session: Session) -> SigningKey:
+    row = keys.active_key(session, keys.TUF_ROOT)
+    if row is None:
+        raise RuntimeError("no TUF root key; the server creates it at start-up")
+    return row
+
+
+def _root_private(session: Session, settings: Settings, root_key: Path | None) -> Ed25519PrivateKey:
+    """The active root private key: from `root_key` if given (it must be that key), else keys/."""
+    row = _root_row(session)
+    if root_key is not None:
+        private = keys.read_key_file(root_key)
+        if not keys.same_key(private, row):
+            found = SSlibKey.from_crypto(private.public_key()).keyid
+            raise keys.OfflineKeyFileError(
+                f"{root_key} holds key {found[:16]}, not the active TUF root key {row.kid[:16]}; "
+                "pass the file `rulehub admin tuf export-root-key` (or the last root rotation) wrote"
+            )
+        return private
+    if keys.is_online(settings, row):
+        return keys.load_private(settings, row)
+    raise keys.RootKeyOffline(
+        f"the TUF root key {row.kid[:16]} is offline (not in {settings.keys_dir}), and rotating TUF keys "
+        "signs a new root.json with it: pass the exported key file with --root-key FILE; nothing was changed"
+    )
 
 
 def _latest_row(session: Session, role: str) -> TufMetadata | None:
@@ -205,21 +245,40 @@ def refresh_if_expiring(session: Session, settings: Settings) -> bool:
     return True
 
 
-def rotate_keys(session: Session, settings: Settings, roles: tuple[str, ...] = ROLES) -> int:
+def rotate_keys(
+    session: Session, settings: Settings, roles: tuple[str, ...] = ROLES, *,
+    root_key: Path | None = None, new_root_key_out: Path | None = None,
+) -> int:
     """Replace the keys of `roles`; returns the new root version.
 
     The new root is signed by the old root key and, if root itself rotates, the new root key
     too, so clients holding the old root can walk the chain (TUF root rotation).  Every other
     rotated role's metadata is re-signed with its new key in a new version.
+
+    The old root key comes from `root_key` (a file) or keys/; if it is in neither, nothing
+    changes (`RootKeyOffline`).  A new root key goes to keys/, or with `new_root_key_out`
+    only to that file; rotating root while its key is offline requires `new_root_key_out`,
+    so an offline root key is never silently replaced by an online one.
     """
     lock(session)
     unknown = set(roles) - set(ROLES)
     if unknown:
         raise ValueError(f"unknown TUF roles {sorted(unknown)}; use {', '.join(ROLES)}")
+    roles = tuple(r for r in ROLES if r in roles)  # root first: its key file is written before any other
+    old_root_private = _root_private(session, settings, root_key)
+    if new_root_key_out is not None and "root" not in roles:
+        raise BadRequest("--new-root-key-out is for rotating the root role (--tuf-role root); nothing was changed")
+    if "root" in roles and new_root_key_out is None and not keys.is_online(settings, _root_row(session)):
+        raise keys.RootKeyOffline(
+            "the TUF root key is offline, so its replacement must not be kept online: add --new-root-key-out FILE "
+            "(the new root key is written there, 0600, and not to keys/); nothing was changed"
+        )
+    if new_root_key_out is not None and new_root_key_out.exists():
+        raise keys.OfflineKeyFileError(f"{new_root_key_out} already exists; choose a new file name (a key file is never overwritten)")
     now = utcnow()
-    old_root_signer = _signer(session, settings, "root")
     root_md = _load(session, "root")
     root = root_md.signed
+    new_root_private: Ed25519PrivateKey | None = None
     for role in roles:
         old = keys.active_key(session, f"tuf-{role}")
         if old is not None:
@@ -227,14 +286,18 @@ def rotate_keys(session: Session, settings: Settings, roles: tuple[str, ...] = R
             old.retired_at = now
             if old.kid in root.keys and old.kid in root.roles[role].keyids:
                 root.revoke_key(old.kid, role)
-        new = keys.generate_key(session, settings, f"tuf-{role}")
+        if role == "root":
+            new_root_private = Ed25519PrivateKey.generate()
+            new = keys.add_key(session, settings, keys.TUF_ROOT, new_root_private, out=new_root_key_out)
+        else:
+            new = keys.generate_key(session, settings, f"tuf-{role}")
         root.add_key(SSlibKey.from_crypto(keys.load_public(new)), role)
     root.version += 1
     root.expires = _expiry(settings, "root", now)
     new_md = Metadata(root)
-    new_md.sign(old_root_signer, append=True)
-    if "root" in roles:
-        new_md.sign(_signer(session, settings, "root"), append=True)
+    new_md.sign(_crypto_signer(old_root_private), append=True)
+    if new_root_private is not None:
+        new_md.sign(_crypto_signer(new_root_private), append=True)
     _store(session, new_md, "root")
     # New keys invalidate the old signatures: re-sign the rest of the chain.
     targets = _load(session, "targets").signed
@@ -251,4 +314,5 @@ def root_versions(session: Session) -> int:
     return int(session.scalar(select(func.max(TufMetadata.version)).where(TufMetadata.role == "root")) or 0)
 
 
-__all__ = ["initialise", "latest_bytes", "refresh_if_expiring", "root_bytes", "rotate_keys", "set_target", "lock", "needs_refresh", "root_versions"]
+__all__ = ["initialise", "latest_bytes", "refresh_if_expiring", "root_bytes", "rotate_keys", "set_target", "lock",
+           "needs_refresh", "root_versions"]
