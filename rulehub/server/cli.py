@@ -12,9 +12,11 @@
     rulehub admin rotate-keys [--jwt] [--tuf-role root ...] [--root-key FILE] [--new-root-key-out FILE]
     rulehub admin list-plans
     rulehub admin tuf export-root-key --out FILE
+    rulehub admin tuf renew-root [--root-key FILE]
+    rulehub admin tuf status
 
 The TUF root key can be kept offline: `tuf export-root-key` moves it from the data dir's keys/
-to FILE.  What signs a new root (rotate-keys of any TUF role) then needs
+to FILE.  What signs a new root (rotate-keys of any TUF role, `tuf renew-root`) then needs
 `--root-key FILE` and refuses without it; rotating root itself then also needs
 `--new-root-key-out FILE`, where the new root key is written instead of keys/.
 
@@ -153,12 +155,25 @@ def _admin(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _tuf(args: argparse.Namespace, settings: Settings, session: Session) -> int:
+    from rulehub.server import tuf_repo
     from rulehub.server.core import keys
 
     if args.tuf_command == "export-root-key":
         row = keys.take_root_offline(session, settings, args.out)
+        status = tuf_repo.root_status(session, settings)
         print(f"TUF root key {row.kid[:16]} written to {args.out} (0600) and deleted from {settings.keys_dir}.")
-        print("Keep the file offline, with a backup: rotate-keys needs it as --root-key FILE.")
+        print("Keep the file offline, with a backup: rotate-keys and `rulehub admin tuf renew-root` need it as "
+              "--root-key FILE.")
+        print(f"root.json version {status.version} expires {status.expires:%Y-%m-%d}; the server no longer renews it: "
+              f"run `rulehub admin tuf renew-root --root-key FILE` before then.")
+    elif args.tuf_command == "renew-root":
+        root = tuf_repo.renew_root(session, settings, root_key=args.root_key)
+        print(f"TUF root renewed: version {root.version}, expires {root.expires:%Y-%m-%d}")
+    else:
+        status = tuf_repo.root_status(session, settings)
+        where = f"online (in {settings.keys_dir})" if status.key_online else "offline"
+        print(f"TUF root version {status.version} expires {status.expires:%Y-%m-%d %H:%M} UTC "
+              f"(in {status.expires_in().days} days); root key {where}")
     return 0
 
 
@@ -216,6 +231,9 @@ def build_parser() -> argparse.ArgumentParser:
     tsub = p.add_subparsers(dest="tuf_command", required=True)
     t = tsub.add_parser("export-root-key", help="move the root private key from keys/ to FILE, taking it offline")
     t.add_argument("--out", type=Path, required=True, metavar="FILE", help="new file (0600); never overwritten")
+    t = tsub.add_parser("renew-root", help="sign a new root version with a fresh expiry (same keys)")
+    t.add_argument("--root-key", type=Path, metavar="FILE", help="the offline root key (needed when it is not in keys/)")
+    tsub.add_parser("status", help="root version, expiry and whether the root key is online")
     return parser
 
 

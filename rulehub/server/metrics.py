@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from prometheus_client import CollectorRegistry, Counter, Histogram
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 
@@ -22,6 +22,15 @@ class Metrics:
         self.ratelimit_store_errors = Counter(
             "rulehub_ratelimit_store_errors_total",
             "Rate-limit store (Redis) failures; the limiter used per-process limits instead", ["limiter"],
+            registry=self.registry)
+        # Set from the database on each scrape (rulehub.server.api.routes.health): alert on the
+        # first when the second is 0, as nothing but an operator renews an offline root.
+        self.tuf_root_expires = Gauge(
+            "rulehub_tuf_root_expires_seconds",
+            "Seconds until the served TUF root.json expires (negative once expired)", registry=self.registry)
+        self.tuf_root_key_online = Gauge(
+            "rulehub_tuf_root_key_online",
+            "1 if this server holds the TUF root key (renews root itself), 0 if the key is offline",
             registry=self.registry)
 
 

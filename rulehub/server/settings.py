@@ -39,7 +39,7 @@ class Settings:
     tuf_timestamp_days: int = 1
     tuf_snapshot_days: int = 7
     tuf_targets_days: int = 90
-    tuf_root_days: int = 365
+    tuf_root_days: int = 365  # renewed by the server past half of it only while the root key is online
     redis_url: str = ""  # shared rate-limit store; "" keeps the limits in each process
     redis_prefix: str = "rulehub:"
     extra: dict[str, str] = field(default_factory=dict)

@@ -10,14 +10,25 @@ is `{"pack", "version", "tier", "yanked"}`.
 
 The root key may be offline (see rulehub.server.core.keys): publishing, yanking and the
 automatic refresh use only the targets, snapshot and timestamp keys.  What signs a new root
-(`rotate_keys`) takes the root key from keys/ or from the file an operator
+(`rotate_keys`, `renew_root`) takes the root key from keys/ or from the file an operator
 passes (`root_key`), and refuses with `RootKeyOffline` when it has neither.  Every new root
 version is signed by the current root key, and by the new one too when root rotates, so
 clients walk the chain from any root they trust.
+
+Root renewal: `refresh_if_expiring` re-signs root with a fresh expiry when it is less than
+half its lifetime from expiry and the key is online.  With the key offline it cannot, so
+`root_status` (run by the refresh and by every /metrics scrape) logs a warning at most once an
+hour per process once root is within ROOT_OFFLINE_WARNING (30 days, or half its lifetime if
+that is shorter) of expiry; /metrics exports the time left for alerting.  The operator then
+runs `rulehub admin tuf renew-root --root-key FILE`.
 """
 
 from __future__ import annotations
 
+import logging
+import threading
+import time
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -44,6 +55,10 @@ from rulehub.server.settings import Settings
 
 ROLES = ("root", "targets", "snapshot", "timestamp")
 _SERIALIZER = JSONSerializer(compact=False)
+ROOT_OFFLINE_WARNING = timedelta(days=30)
+ROOT_WARNING_INTERVAL = 3600.0  # seconds between two offline-root warnings of one process
+
+log = logging.getLogger("rulehub.tuf")
 
 
 def lock(session: Session) -> None:
@@ -99,8 +114,8 @@ def _root_private(session: Session, settings: Settings, root_key: Path | None) -
     if keys.is_online(settings, row):
         return keys.load_private(settings, row)
     raise keys.RootKeyOffline(
-        f"the TUF root key {row.kid[:16]} is offline (not in {settings.keys_dir}), and rotating TUF keys "
-        "signs a new root.json with it: pass the exported key file with --root-key FILE; nothing was changed"
+        f"the TUF root key {row.kid[:16]} is offline (not in {settings.keys_dir}), and rotating TUF keys or "
+        "renewing root signs a new root.json with it: pass the exported key file with --root-key FILE; nothing was changed"
     )
 
 
@@ -226,6 +241,7 @@ def refresh_if_expiring(session: Session, settings: Settings) -> bool:
     ts = _load(session, "timestamp").signed
     if ts.expires.replace(tzinfo=timezone.utc) - now > half:
         return False
+    _renew_root_if_expiring(session, settings, now)
     targets = _load(session, "targets").signed
     targets_version = targets.version
     if targets.expires.replace(tzinfo=timezone.utc) - now < timedelta(days=settings.tuf_targets_days) / 2:
@@ -243,6 +259,43 @@ def refresh_if_expiring(session: Session, settings: Settings) -> bool:
     else:
         _publish_timestamp(session, settings, _load(session, "snapshot"), now)
     return True
+
+
+def _renew_root_if_expiring(session: Session, settings: Settings, now: datetime) -> None:
+    """Part of the refresh: a new root version (same keys, fresh expiry) once root is past
+    half its lifetime, if the root key is online; else only the (rate-limited) warning."""
+    root_md = _load(session, "root")
+    left = root_md.signed.expires.replace(tzinfo=timezone.utc) - now
+    if left > timedelta(days=settings.tuf_root_days) / 2:
+        return
+    row = _root_row(session)
+    if not keys.is_online(settings, row):
+        root_status(session, settings)
+        return
+    renewed = _sign_next_root(session, settings, root_md, keys.load_private(settings, row), now)
+    log.info("TUF root renewed automatically: version %d, expires %s", renewed.version, renewed.expires.isoformat())
+
+
+def _sign_next_root(
+    session: Session, settings: Settings, root_md: Metadata[Root], private: Ed25519PrivateKey, now: datetime
+) -> Root:
+    root = root_md.signed
+    root.version += 1
+    root.expires = _expiry(settings, "root", now)
+    new_md = Metadata(root)
+    new_md.sign(_crypto_signer(private))
+    _store(session, new_md, "root")
+    return root
+
+
+def renew_root(session: Session, settings: Settings, *, root_key: Path | None = None) -> Root:
+    """Sign a new root version with the same keys and a fresh expiry; returns it.
+
+    `root_key` is the offline root key's file; without it the key must be in keys/.
+    """
+    lock(session)
+    private = _root_private(session, settings, root_key)
+    return _sign_next_root(session, settings, _load(session, "root"), private, utcnow())
 
 
 def rotate_keys(
@@ -310,9 +363,53 @@ def rotate_keys(
     return root.version
 
 
+@dataclass(frozen=True)
+class RootStatus:
+    """The served root.json's version and expiry, and whether this server holds its key."""
+
+    version: int
+    expires: datetime
+    key_online: bool
+
+    def expires_in(self, now: datetime | None = None) -> timedelta:
+        return self.expires - (now or utcnow())
+
+
+_warned_at: dict[str, float] = {}
+_warned_lock = threading.Lock()
+
+
+def root_warning_window(settings: Settings) -> timedelta:
+    """How long before expiry an offline root is warned about: 30 days, or half its lifetime if shorter."""
+    return min(ROOT_OFFLINE_WARNING, timedelta(days=settings.tuf_root_days) / 2)
+
+
+def root_status(session: Session, settings: Settings) -> RootStatus:
+    """Read root's expiry; warn (at most once an hour per repository and process) if it is
+    near and the key is offline, since then nothing renews root until an operator does."""
+    md = _load(session, "root")
+    status = RootStatus(md.signed.version, md.signed.expires.replace(tzinfo=timezone.utc),
+                        keys.is_online(settings, _root_row(session)))
+    left = status.expires_in()
+    if not status.key_online and left <= root_warning_window(settings):
+        now = time.monotonic()
+        with _warned_lock:
+            due = now >= _warned_at.get(settings.database_url, float("-inf"))
+            if due:
+                _warned_at[settings.database_url] = now + ROOT_WARNING_INTERVAL
+        if due:
+            when = "expired" if left <= timedelta(0) else f"expires in {left.days} days"
+            log.warning(
+                "TUF root.json version %d %s (%s) and the root key is offline, so the server cannot renew it; "
+                "clients fail once it expires. Run `rulehub admin tuf renew-root --root-key FILE`",
+                status.version, when, status.expires.isoformat(),
+            )
+    return status
+
+
 def root_versions(session: Session) -> int:
     return int(session.scalar(select(func.max(TufMetadata.version)).where(TufMetadata.role == "root")) or 0)
 
 
-__all__ = ["initialise", "latest_bytes", "refresh_if_expiring", "root_bytes", "rotate_keys", "set_target", "lock",
-           "needs_refresh", "root_versions"]
+__all__ = ["initialise", "latest_bytes", "refresh_if_expiring", "renew_root", "root_bytes", "root_status",
+           "rotate_keys", "set_target", "lock", "needs_refresh", "root_versions"]

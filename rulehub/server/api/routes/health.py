@@ -6,7 +6,9 @@ from fastapi import APIRouter
 from fastapi.responses import Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
 
+from rulehub.server import tuf_repo
 from rulehub.server.api.deps import Hub, SessionDep
 
 router = APIRouter(tags=["health"])
@@ -19,5 +21,12 @@ def healthz(session: SessionDep) -> dict[str, str]:
 
 
 @router.get("/metrics", response_class=Response)
-def metrics(hub: Hub) -> Response:
+def metrics(hub: Hub, session: SessionDep) -> Response:
+    try:
+        root = tuf_repo.root_status(session, hub.settings)  # also warns if it is near expiry and offline
+    except SQLAlchemyError:
+        pass  # a database outage must not take the other metrics down with it; the gauges keep their last value
+    else:
+        hub.metrics.tuf_root_expires.set(root.expires_in().total_seconds())
+        hub.metrics.tuf_root_key_online.set(1 if root.key_online else 0)
     return Response(generate_latest(hub.metrics.registry), media_type=CONTENT_TYPE_LATEST)
