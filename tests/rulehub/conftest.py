@@ -4,7 +4,8 @@
 uses it runs against both.  Each xdist worker gets its own data dir, free port and (for
 PostgreSQL) its own freshly created database, dropped at the end.  PostgreSQL comes from
 RULEHUB_TEST_POSTGRES_URL (default postgresql+psycopg://postgres@127.0.0.1:5432/postgres);
-if it is unreachable the PostgreSQL parameter is skipped with the reason.
+if it is unreachable the PostgreSQL parameter is skipped with the reason.  Tests that change
+the hub for good (its keys) start their own with `hub_server`.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import json
 import socket
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -149,9 +151,10 @@ class HubServer:
 _wait_healthy = wait_healthy  # the loader suite imports this name
 
 
-@pytest.fixture(scope="session")
-def hub(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[HubServer]:
-    data_dir = tmp_path_factory.mktemp("rulehub-data")
+@contextmanager
+def hub_server(database_url: str, data_dir: Path, packs_tmp: Path) -> Iterator[HubServer]:
+    """`rulehub serve` on a free loopback port over an upgraded database; fails the test if the
+    server logged an unhandled exception (every error must have been a clean 4xx)."""
     env = hub_env(data_dir, database_url, REPO, RULEHUB_MAX_UPLOAD=str(MAX_UPLOAD))
     dbmod.upgrade(database_url)  # what an operator runs; serve would refuse otherwise (on PostgreSQL)
     port = _free_port()
@@ -164,17 +167,22 @@ def hub(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator
     try:
         _wait_healthy(url, proc, log)
         server = HubServer(url, settings, database, "sqlite" if database_url.startswith("sqlite") else "postgres",
-                           tmp_path_factory.mktemp("rulehub-packs"))
+                           packs_tmp)
         yield server
     finally:
         if server is not None:
             server.client.close()
         stop(proc)
         database.dispose()
-    # Every error must have been a clean 4xx: an unhandled exception in the server fails the session.
     tail = log.read_text(errors="replace")
     if "Traceback" in tail:
         pytest.fail(f"rulehub server logged an unhandled exception ({database_url.split(':')[0]}):\n{tail[-5000:]}")
+
+
+@pytest.fixture(scope="session")
+def hub(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[HubServer]:
+    with hub_server(database_url, tmp_path_factory.mktemp("rulehub-data"), tmp_path_factory.mktemp("rulehub-packs")) as server:
+        yield server
 
 
 @pytest.fixture
