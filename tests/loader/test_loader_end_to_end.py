@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import sqlite3
@@ -274,3 +275,58 @@ def test_metadata_from_keys_the_pinned_root_does_not_know_is_refused(hub, fresh_
     assert r.returncode == 3, r.stdout + r.stderr
     assert f"pack {name}: refused" in r.stderr and "not signed by the keys" in r.stderr
     assert cache_entries(user_dirs) == []
+
+
+def test_update_follows_an_offline_root_through_rotation_and_renewal(fresh_hub, tmp_path, user_dirs):
+    """The hub's operator takes the root key offline, then rotates root and renews it with the
+    key passed on the command line; a developer who pinned root version 1 at login keeps
+    updating, and ends up trusting the newest root."""
+    hub = fresh_hub
+    sub = hub.subscriber()
+    name, _ = publish_pack(hub, sub, tmp_path, short="guarded", version="1.0.0")
+    project = go_project(tmp_path / "project")
+    assert login(hub, sub, project).returncode == 0
+    r = gocheck("packs", "add", f"{name}@^1.0", "--hub", hub.base_url, cwd=project)
+    assert r.returncode == 0, r.stdout + r.stderr
+
+    def admin(*args: str) -> subprocess.CompletedProcess:
+        env = {**os.environ, "RULEHUB_DATA_DIR": str(hub.settings.data_dir), "RULEHUB_DATABASE_URL": hub.settings.database_url}
+        return subprocess.run([sys.executable, "-m", "rulehub.server.cli", "admin", *args],
+                              env=env, capture_output=True, text=True, cwd=REPO)
+
+    def served_root_version() -> int:
+        return hub.client.get("/tuf/root.json").json()["signed"]["version"]
+
+    def update_to(version: str) -> None:
+        r = gocheck("packs", "update", cwd=project)
+        assert r.returncode == 0, r.stdout + r.stderr
+        assert f"-> {version}" in r.stdout and f'version = "{version}"' in (project / "gocheck.lock").read_text()
+
+    root_key = tmp_path / "vault" / "root.pem"
+    root_key.parent.mkdir()
+    r = admin("tuf", "export-root-key", "--out", str(root_key))
+    assert r.returncode == 0, r.stderr
+    assert not list((hub.settings.data_dir / "keys").glob("tuf-root-*"))
+    publish_pack(hub, sub, tmp_path, short="guarded", version="1.1.0")
+    update_to("1.1.0")
+
+    before = served_root_version()
+    r = admin("rotate-keys")
+    assert r.returncode == 2 and "--root-key FILE" in r.stderr, r.stderr
+    assert served_root_version() == before
+
+    new_root_key = tmp_path / "vault" / "root-2.pem"
+    r = admin("rotate-keys", "--root-key", str(root_key), "--new-root-key-out", str(new_root_key))
+    assert r.returncode == 0, r.stderr
+    assert served_root_version() == before + 1
+    publish_pack(hub, sub, tmp_path, short="guarded", version="1.2.0")
+    update_to("1.2.0")
+
+    r = admin("tuf", "renew-root", "--root-key", str(new_root_key))
+    assert r.returncode == 0, r.stderr
+    assert served_root_version() == before + 2
+    publish_pack(hub, sub, tmp_path, short="guarded", version="1.3.0")
+    update_to("1.3.0")
+    trusted = [json.loads(p.read_text())["signed"]["version"] for p in (user_dirs["cache"] / "tuf").glob("*/root.json")
+               if not p.parent.name.endswith("-anchor")]
+    assert trusted == [before + 2]
