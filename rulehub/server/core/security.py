@@ -6,7 +6,9 @@ and would cap token exchanges), and the full key is shown once at creation.
 
 Access tokens are EdDSA JWTs with a `kid` header.  Verification pins algorithms=["EdDSA"],
 requires iss aud sub tenant plan scopes iat nbf exp jti, checks audience and issuer, and
-rejects revoked token ids and tokens minted from an API key revoked since.
+rejects revoked token ids, tokens minted from an API key revoked since, and tokens whose
+account has been disabled or removed since (so disabling takes effect at once, not when
+the token expires).
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from sqlalchemy.orm import Session
 
 from rulehub.server.core import keys
 from rulehub.server.errors import Unauthorized
-from rulehub.server.models import ApiKey, RevokedToken, SigningKey
+from rulehub.server.models import Account, ApiKey, RevokedToken, SigningKey
 from rulehub.server.settings import Settings
 
 API_KEY_PREFIX = "rh_"
@@ -195,6 +197,10 @@ def verify_token(session: Session, settings: Settings, token: str, cache: Public
         tenant_id = int(claims["tid"])
     except (KeyError, TypeError, ValueError):
         raise Unauthorized("access token subject or tenant is malformed", code="invalid_token") from None
+    account = session.get(Account, account_id)
+    if account is None or account.disabled:
+        raise Unauthorized("the account behind this token is disabled or removed; ask your tenant's owner",
+                           code="account_disabled")
     return Principal(
         account_id=account_id,
         tenant_id=tenant_id,
