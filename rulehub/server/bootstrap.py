@@ -2,16 +2,30 @@
 
 from __future__ import annotations
 
+import logging
+
 from rulehub.server import tuf_repo
 from rulehub.server.core import keys
 from rulehub.server.db import Database
 from rulehub.server.settings import Settings
 
+log = logging.getLogger("rulehub.keys")
+
 
 def initialise_state(db: Database, settings: Settings) -> None:
-    """Create the data dirs, the signing keys and version 1 of the TUF roles if missing (idempotent)."""
+    """Create the data dirs, the signing keys and version 1 of the TUF roles if missing (idempotent).
+
+    Private files of keys retired before rotations deleted them are reported, not deleted: a
+    start-up (possibly of a replica with an older idea of the keys) should not destroy key
+    material behind the operator's back; `rulehub admin prune-keys` does it on purpose.
+    """
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     settings.artifacts_dir.mkdir(parents=True, exist_ok=True)
     with db.write_session() as session:
         keys.ensure_keys(session, settings)
         tuf_repo.initialise(session, settings)
+        leftover = keys.retired_files(session, settings)
+    if leftover:
+        log.warning("%d private key file(s) of retired keys are still in %s (%s); rotation has made them useless "
+                    "to the server but not to whoever copies them: run `rulehub admin prune-keys`",
+                    len(leftover), settings.keys_dir, ", ".join(p.name for p in leftover))

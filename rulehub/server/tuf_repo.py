@@ -312,6 +312,11 @@ def rotate_keys(
     changes (`RootKeyOffline`).  A new root key goes to keys/, or with `new_root_key_out`
     only to that file; rotating root while its key is offline requires `new_root_key_out`,
     so an offline root key is never silently replaced by an online one.
+
+    The retired keys' private files are deleted from keys/ once the caller's transaction
+    commits (`keys.retire`): the old root key has signed the new root by then, and nothing
+    else ever signs with a retired key.  An old root key the operator passed as `root_key`
+    lives outside keys/ and is theirs to destroy.
     """
     lock(session)
     unknown = set(roles) - set(ROLES)
@@ -335,8 +340,7 @@ def rotate_keys(
     for role in roles:
         old = keys.active_key(session, f"tuf-{role}")
         if old is not None:
-            old.active = False
-            old.retired_at = now
+            keys.retire(session, settings, old, now)  # its private file goes when this commits
             if old.kid in root.keys and old.kid in root.roles[role].keyids:
                 root.revoke_key(old.kid, role)
         if role == "root":

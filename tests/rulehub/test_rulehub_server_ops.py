@@ -82,7 +82,8 @@ def test_admin_cli(tmp_path: Path) -> None:
     code, out, _ = _cli(tmp_path, "admin", "rotate-keys")
     assert code == 0 and "root version 2" in out
     keys = list((tmp_path / "keys").iterdir())
-    assert len(keys) == 10 and all(k.stat().st_mode & 0o777 == 0o600 for k in keys)
+    # The five new keys only: the retired keys' private files went with the rotation.
+    assert len(keys) == 5 and all(k.stat().st_mode & 0o777 == 0o600 for k in keys)
 
 
 def test_admin_cli_refuses_an_account_beyond_the_plans_seats(tmp_path: Path) -> None:

@@ -11,20 +11,30 @@ server keeps serving and `ensure_keys` does not replace it.  Whether it is onlin
 its file is in keys/ (`is_online`); it is never kept in `_private_cache`, so a server that
 once used it does not go on holding it after another process took it offline.  Commands that
 sign a new root read the offline key from a file given to them (`read_key_file`).
+
+Retired keys lose their private half: a rotation retires the old rows with `retire`, which
+deletes their files from keys/ only once the rotation's transaction has committed (a failed
+or rolled-back rotation leaves the old keys usable), tolerates a file already gone, and never
+deletes a file an active row names.  Nothing needs a retired private key: only active keys
+sign (the old root signs the new root.json inside the rotation, before the commit), and
+verifiers (the JWKS, TUF clients) use the public halves kept in the table.  Data dirs that
+still hold files of keys retired before this existed are cleaned by `prune_retired_files`
+(`rulehub admin prune-keys`); start-up only warns about them (`retired_files`).
 """
 
 from __future__ import annotations
 
 import base64
 import hashlib
+import logging
 import os
 import threading
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
-from sqlalchemy import select
+from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from rulehub.server.errors import BadRequest, Conflict
@@ -37,6 +47,10 @@ TUF_ROOT = "tuf-root"
 
 _private_cache: dict[str, Ed25519PrivateKey] = {}
 _cache_lock = threading.Lock()
+# session.info key: (keys_dir, file name, kid) of keys retired in the session's transaction.
+_RETIRED = "rulehub.retired_key_files"
+
+log = logging.getLogger("rulehub.keys")
 
 
 class KeyFileError(RuntimeError):
@@ -232,11 +246,80 @@ def load_public(row: SigningKey) -> Ed25519PublicKey:
 
 
 def rotate_jwt_key(session: Session, settings: Settings) -> SigningKey:
-    """New signing key for access tokens; the old one stays in the JWKS until its tokens expire."""
+    """New signing key for access tokens; the old one's public half stays in the JWKS until its
+    tokens expire, its private file is deleted when the rotation commits (`retire`)."""
     for old in session.scalars(select(SigningKey).where(SigningKey.purpose == JWT, SigningKey.active.is_(True))):
-        old.active = False
-        old.retired_at = utcnow()
+        retire(session, settings, old)
     return generate_key(session, settings, JWT)
+
+
+def retire(session: Session, settings: Settings, row: SigningKey, now: datetime | None = None) -> None:
+    """Mark `row` inactive; its private file in keys/ is deleted once this transaction commits.
+
+    Until then the file stays, so a rotation that fails or rolls back leaves the old key usable.
+    """
+    row.active = False
+    row.retired_at = now or utcnow()
+    session.info.setdefault(_RETIRED, []).append((settings.keys_dir, row.private_file, row.kid))
+
+
+@event.listens_for(Session, "before_commit")
+def _spare_active_files(session: Session) -> None:
+    # Last look before the commit, while SQL can still run: never delete a file an active row names.
+    pending = session.info.get(_RETIRED)
+    if pending:
+        active = set(session.scalars(select(SigningKey.private_file).where(SigningKey.active.is_(True))))
+        session.info[_RETIRED] = [p for p in pending if p[1] not in active]
+
+
+@event.listens_for(Session, "after_commit")
+def _delete_retired_files(session: Session) -> None:
+    for keys_dir, file_name, kid in session.info.pop(_RETIRED, []):
+        with _cache_lock:
+            _private_cache.pop(kid, None)
+        _unlink_key_file(keys_dir / file_name)
+
+
+@event.listens_for(Session, "after_rollback")
+def _keep_retired_files(session: Session) -> None:
+    session.info.pop(_RETIRED, None)
+
+
+def _unlink_key_file(path: Path) -> bool:
+    """Delete a retired key's file; True if it was there.  The rotation has committed by now, so
+    a failure is logged for the operator (`rulehub admin prune-keys` retries), never raised."""
+    try:
+        path.unlink()
+    except FileNotFoundError:
+        return False
+    except OSError as exc:
+        log.warning("could not delete the retired private key %s (%s); run `rulehub admin prune-keys`", path,
+                    exc.strerror or exc)
+        return False
+    return True
+
+
+def retired_files(session: Session, settings: Settings) -> list[Path]:
+    """Private key files in keys/ that belong to retired keys only (named by no active row)."""
+    rows = session.scalars(select(SigningKey).order_by(SigningKey.id)).all()
+    active = {r.private_file for r in rows if r.active}
+    names = dict.fromkeys(r.private_file for r in rows if not r.active and r.private_file not in active)
+    return [settings.keys_dir / n for n in names if (settings.keys_dir / n).is_file()]
+
+
+def prune_retired_files(session: Session, settings: Settings) -> list[Path]:
+    """Delete the private files of keys retired before rotations did it themselves; returns them.
+
+    Only files named by a retired row and by no active one are touched (never the portal secret,
+    an active key, or an operator's offline key file elsewhere); the rows and public halves stay.
+    """
+    found = retired_files(session, settings)
+    for path in found:
+        _unlink_key_file(path)
+    with _cache_lock:
+        for row in session.scalars(select(SigningKey).where(SigningKey.active.is_(False))):
+            _private_cache.pop(row.kid, None)
+    return [p for p in found if not p.exists()]
 
 
 def jwks_keys(session: Session, settings: Settings) -> list[SigningKey]:
