@@ -10,6 +10,10 @@
     rulehub admin revoke-key <key-id or full key>
     rulehub admin revoke-token <jti>
     rulehub admin rotate-keys [--jwt] [--tuf-role root ...] [--root-key FILE] [--new-root-key-out FILE]
+    rulehub admin disable-account dev@acme.test | rulehub admin enable-account dev@acme.test
+    rulehub admin remove-account dev@acme.test
+    rulehub admin show-tenant acme
+    rulehub admin prune-keys
     rulehub admin list-plans
     rulehub admin tuf export-root-key --out FILE
     rulehub admin tuf renew-root [--root-key FILE]
@@ -20,8 +24,17 @@ to FILE.  What signs a new root (rotate-keys of any TUF role, `tuf renew-root`) 
 `--root-key FILE` and refuses without it; rotating root itself then also needs
 `--new-root-key-out FILE`, where the new root key is written instead of keys/.
 
-Exit codes: 0 ok, 2 usage error or a refused operation (the message says why), e.g.
-create-account on a tenant whose plan's seats are all taken.
+Accounts: disable-account takes effect at once (portal sign-in and sessions, API keys, access
+tokens already issued) and frees the seat; enable-account takes a seat again and is refused
+when the tenant is full; remove-account deletes the account with its keys and sessions, keeps
+downloads and published versions without it, and refuses a tenant's last owner (see
+rulehub.server.services.accounts).
+
+Keys: a rotation deletes the retired keys' private files from keys/ once it has committed;
+prune-keys deletes those left by rotations made before that (start-up warns about them).
+
+Exit codes: 0 ok, 2 usage error or a refused operation (the message says why, nothing is
+changed), e.g. create-account or enable-account on a tenant whose plan's seats are all taken.
 """
 
 from __future__ import annotations
@@ -31,12 +44,16 @@ import logging
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
 from rulehub.server import db as dbmod
 from rulehub.server.errors import ApiError
 from rulehub.server.settings import Settings
+
+if TYPE_CHECKING:
+    from rulehub.server.services.accounts import TenantOverview
 
 
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
@@ -95,6 +112,7 @@ def _admin(args: argparse.Namespace, settings: Settings) -> int:
     from rulehub.server.services import accounts, tokens
 
     cmd = args.admin_command
+    after_commit: list[str] = []  # what to say once the transaction has committed
 
     def work(session: Session) -> int:
         if cmd == "create-tenant":
@@ -116,6 +134,33 @@ def _admin(args: argparse.Namespace, settings: Settings) -> int:
                 print(f"rulehub: warning: tenant {args.tenant} has {seats.used} accounts but {seats.limit} seats "
                       f"({seats.plan} plan); everyone keeps access, but no account can be added until it has "
                       "room again", file=sys.stderr)
+        elif cmd == "disable-account":
+            a = accounts.disable_account(session, args.email)
+            seats = accounts.seat_usage(session, a.tenant_id)
+            print(f"account {a.email} disabled: no sign-in, API keys or access tokens until enabled again "
+                  f"(tenant {a.tenant.slug}: {seats.used} of {seats.limit} seats used)")
+        elif cmd == "enable-account":
+            a = accounts.enable_account(session, args.email)
+            seats = accounts.seat_usage(session, a.tenant_id)
+            print(f"account {a.email} enabled (tenant {a.tenant.slug}: {seats.used} of {seats.limit} seats used)")
+        elif cmd == "remove-account":
+            r = accounts.remove_account(session, args.email)
+            print(f"account {r.email} removed from tenant {r.tenant}: {r.api_keys} API key(s) and "
+                  f"{r.portal_sessions} portal session(s) deleted; {r.downloads_kept} download record(s) and "
+                  f"{r.versions_kept} published version(s) kept without it")
+        elif cmd == "show-tenant":
+            _print_tenant(accounts.tenant_overview(session, args.slug))
+        elif cmd == "prune-keys":
+            from rulehub.server.core import keys
+
+            pruned = keys.prune_retired_files(session, settings)
+            for path in pruned:
+                print(f"deleted {path}")
+            left = keys.retired_files(session, settings)
+            if left:
+                print(f"rulehub: could not delete {', '.join(map(str, left))}", file=sys.stderr)
+                return 2
+            print(f"{len(pruned)} retired private key file(s) deleted from {settings.keys_dir}")
         elif cmd == "create-key":
             account = accounts.get_account(session, args.email)
             key = accounts.create_api_key(session, account, scopes=args.scope or ["packs:read"], name=args.name or "")
@@ -137,12 +182,16 @@ def _admin(args: argparse.Namespace, settings: Settings) -> int:
                 version = tuf_repo.rotate_keys(session, settings, roles, root_key=args.root_key,
                                                new_root_key_out=args.new_root_key_out)
                 print(f"TUF keys rotated for {', '.join(roles)}; root version {version}")
+                if "root" in roles and args.root_key is not None:
+                    after_commit.append(f"the old TUF root key in {args.root_key} is retired: the server no longer "
+                                        "needs it, destroy it and its backups")
                 if args.new_root_key_out is not None:
                     print(f"the new TUF root key is in {args.new_root_key_out} (0600) only, not in {settings.keys_dir}: "
                           "keep it offline and pass it as --root-key from now on")
             if args.jwt or not args.tuf_role:
                 row = keys.rotate_jwt_key(session, settings)
                 print(f"new JWT signing key {row.kid}")
+            after_commit.append(f"the retired keys' private files are deleted from {settings.keys_dir}")
         elif cmd == "tuf":
             return _tuf(args, settings, session)
         elif cmd == "list-plans":
@@ -151,7 +200,28 @@ def _admin(args: argparse.Namespace, settings: Settings) -> int:
                       f"{plan.grace_days} grace days")
         return 0
 
-    return _with_session(settings, work, keys_needed=cmd in ("rotate-keys", "tuf"))
+    code = _with_session(settings, work, keys_needed=cmd in ("rotate-keys", "tuf"))
+    for line in after_commit if code == 0 else ():
+        print(line)
+    return code
+
+
+def _print_tenant(t: TenantOverview) -> None:
+    print(f"tenant {t.slug} ({t.name})")
+    if t.plan is None:
+        print("subscription: none")
+    else:
+        standing = "in good standing" if t.standing_problem is None else f"not in good standing: {t.standing_problem}"
+        print(f"subscription: plan {t.plan}, {t.status} until {t.period_end:%Y-%m-%d} ({standing})")
+    source = f"{t.seats.plan} plan" if t.seats.plan else "no plan"
+    if not t.seats.from_subscription and t.seats.plan:
+        source += ", the seats a tenant without a subscription in good standing gets"
+    over = " (over the limit: nobody can join)" if t.seats.over_limit else ""
+    print(f"seats: {t.seats.used} of {t.seats.limit} used ({source}){over}")
+    print(f"accounts ({len(t.accounts)}):")
+    for a in t.accounts:
+        print(f"  {a.email}  {a.role}{'  disabled' if a.disabled else ''}")
+    print(f"namespaces: {', '.join(t.namespaces) or '(none)'}")
 
 
 def _tuf(args: argparse.Namespace, settings: Settings, session: Session) -> int:
@@ -226,6 +296,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--root-key", type=Path, metavar="FILE", help="the offline TUF root key (needed to rotate TUF keys when it is not in keys/)")
     p.add_argument("--new-root-key-out", type=Path, metavar="FILE",
                    help="write the new root key to FILE (0600) instead of keys/; required to rotate root while its key is offline")
+    for name, what in (("disable-account", "disable an account at once (reversible; frees its seat)"),
+                       ("enable-account", "re-enable a disabled account (needs a free seat)"),
+                       ("remove-account", "delete an account, its API keys and sessions (not a tenant's last owner)")):
+        p = asub.add_parser(name, help=what)
+        p.add_argument("email")
+    p = asub.add_parser("show-tenant", help="plan, subscription, seats, accounts and namespaces of a tenant")
+    p.add_argument("slug")
+    asub.add_parser("prune-keys", help="delete private key files of retired keys left in keys/ by older rotations")
     asub.add_parser("list-plans")
     p = asub.add_parser("tuf", help="the TUF root key and root metadata")
     tsub = p.add_subparsers(dest="tuf_command", required=True)

@@ -1,4 +1,9 @@
-"""Tenants, accounts, plans, subscriptions, seats, publisher namespaces and API keys."""
+"""Tenants, accounts, plans, subscriptions, seats, publisher namespaces and API keys.
+
+Accounts are managed after creation with `disable_account` / `enable_account` (reversible;
+re-enabling takes a seat again) and `remove_account` (for good); `tenant_overview` is what
+`rulehub admin show-tenant` prints.
+"""
 
 from __future__ import annotations
 
@@ -8,12 +13,22 @@ from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from rulehub.server.core.security import SCOPES, new_api_key_material
 from rulehub.server.errors import BadRequest, Conflict, NotFound
-from rulehub.server.models import Account, ApiKey, Namespace, Plan, Subscription, Tenant, utcnow
+from rulehub.server.models import (
+    Account,
+    ApiKey,
+    Download,
+    Namespace,
+    PackVersion,
+    Plan,
+    Subscription,
+    Tenant,
+    utcnow,
+)
 
 SUBSCRIPTION_STATUSES = ("trialing", "active", "past_due", "canceled")
 # Whose seats a tenant gets while it has no subscription in good standing.
@@ -261,7 +276,7 @@ def seat_usage(session: Session, tenant_id: int) -> Seats:
                  from_subscription=False)
 
 
-def _require_free_seat(session: Session, tenant: Tenant) -> None:
+def _require_free_seat(session: Session, tenant: Tenant, doing: str = "adding another account") -> None:
     seats = seat_usage(session, tenant.id)
     if seats.used < seats.limit:
         return
@@ -274,7 +289,7 @@ def _require_free_seat(session: Session, tenant: Tenant) -> None:
         why = (f"tenant {tenant.slug!r} has no active subscription and there is no "
                f"{NO_SUBSCRIPTION_SEATS_PLAN} plan to give it seats")
     raise Conflict(f"{why}; upgrade its plan (the portal's dashboard, or `rulehub admin grant-plan "
-                   f"{tenant.slug} PLAN`) before adding another account", code="seats_exhausted")
+                   f"{tenant.slug} PLAN`) before {doing}", code="seats_exhausted")
 
 
 def create_namespace(session: Session, name: str, tenant_slug: str) -> Namespace:
@@ -329,3 +344,150 @@ def revoke_api_key(session: Session, key_id: str, *, account: Account | None = N
     if key.revoked_at is None:
         key.revoked_at = utcnow()
     return key
+
+
+def _end_portal_sessions(session: Session, account: Account) -> int:
+    # Imported here: the portal package imports this module (through the API's deps).
+    from rulehub.server.portal.models import PortalSession
+
+    result = session.execute(delete(PortalSession).where(PortalSession.account_id == account.id))
+    return int(result.rowcount or 0)
+
+
+def disable_account(session: Session, email: str) -> Account:
+    """Disable an account at once: it frees its seat, and from the next request on it can
+    neither sign in to the portal, nor exchange its API keys, nor use access tokens issued
+    before (`verify_token` checks the account), nor keep a portal session (its sessions are
+    deleted, so re-enabling does not revive a browser signed in before).
+
+    Its API keys are refused while it is disabled but not revoked: disabling is reversible,
+    and `enable_account` gives them back.  Revoke them (or `remove_account`) when they leaked.
+    Disabling a disabled account changes nothing.
+    """
+    account = get_account(session, email)
+    _locked_tenant(session, account.tenant.slug)  # seat counts of this tenant change: take turns
+    account.disabled = True
+    _end_portal_sessions(session, account)
+    session.flush()
+    return account
+
+
+def enable_account(session: Session, email: str) -> Account:
+    """Re-enable a disabled account; it takes a seat again, so a full tenant refuses
+    (Conflict `seats_exhausted`, nothing changed).  Enabling an enabled account changes nothing."""
+    account = get_account(session, email)
+    tenant = _locked_tenant(session, account.tenant.slug)
+    if account.disabled:
+        _require_free_seat(session, tenant, f"enabling {account.email} again")
+        account.disabled = False
+        session.flush()
+    return account
+
+
+@dataclass(frozen=True)
+class RemovedAccount:
+    """What `remove_account` did: keys and sessions deleted, records kept without the account."""
+
+    email: str
+    tenant: str
+    api_keys: int
+    portal_sessions: int
+    downloads_kept: int
+    versions_kept: int
+
+
+def _other_enabled_owners(session: Session, account: Account) -> int:
+    return session.scalar(
+        select(func.count(Account.id)).where(
+            Account.tenant_id == account.tenant_id, Account.role == "owner", Account.disabled.is_(False),
+            Account.id != account.id,
+        )
+    ) or 0
+
+
+def remove_account(session: Session, email: str) -> RemovedAccount:
+    """Delete an account for good; what it published and the tenant's records stay.
+
+    - Refused (Conflict `last_owner`, nothing changed) for an owner when no other enabled
+      owner is left in its tenant: the tenant would have nobody who can change its plan or
+      yank its packs.  Add another owner first.
+    - Its API keys and portal sessions are deleted with it: the keys stop working at once
+      (token exchange fails; access tokens already issued from them are refused, their key
+      and account being gone), and a later account with the same email or, on SQLite, the
+      same reused id inherits nothing.
+    - Usage and audit rows are kept and anonymised: downloads keep their tenant, pack,
+      version, bytes and time (tenant usage totals do not change) with no account, and
+      subscription events keep their change with no actor.
+    - Published data is never touched: pack versions (their artifacts, TUF targets and
+      namespace, which belongs to the tenant, not the account) stay as they are, with
+      `published_by` cleared, like a deleted user's packages on a public registry.
+
+    The account row itself is deleted, so its email can be used again and it takes no seat.
+    """
+    account = get_account(session, email)
+    tenant = _locked_tenant(session, account.tenant.slug)
+    if account.role == "owner" and _other_enabled_owners(session, account) == 0:
+        raise Conflict(
+            f"{account.email} is the last owner of tenant {tenant.slug!r}; add another owner first "
+            f"(`rulehub admin create-account EMAIL --tenant {tenant.slug} --role owner`) so the tenant keeps "
+            "someone who can manage its plan and packs; nothing was changed",
+            code="last_owner",
+        )
+    keys_deleted = session.execute(delete(ApiKey).where(ApiKey.account_id == account.id)).rowcount or 0
+    sessions_ended = _end_portal_sessions(session, account)
+    downloads = session.execute(
+        update(Download).where(Download.account_id == account.id).values(account_id=None)
+    ).rowcount or 0
+    versions = session.execute(
+        update(PackVersion).where(PackVersion.published_by == account.id).values(published_by=None)
+    ).rowcount or 0
+    from rulehub.server.portal.models import SubscriptionEvent
+
+    session.execute(update(SubscriptionEvent).where(SubscriptionEvent.actor_account_id == account.id)
+                    .values(actor_account_id=None))
+    removed = RemovedAccount(email=account.email, tenant=tenant.slug, api_keys=int(keys_deleted),
+                             portal_sessions=sessions_ended, downloads_kept=int(downloads), versions_kept=int(versions))
+    session.delete(account)
+    session.flush()
+    return removed
+
+
+@dataclass(frozen=True)
+class AccountSummary:
+    email: str
+    role: str
+    disabled: bool
+
+
+@dataclass(frozen=True)
+class TenantOverview:
+    """A tenant as an operator sees it: subscription (None: never granted a plan), seats,
+    accounts (by email) and namespaces (by name)."""
+
+    slug: str
+    name: str
+    plan: str | None
+    status: str | None
+    period_end: datetime | None
+    standing_problem: str | None  # why the subscription is not in good standing, if it is not
+    seats: Seats
+    accounts: tuple[AccountSummary, ...]
+    namespaces: tuple[str, ...]
+
+
+def tenant_overview(session: Session, slug: str) -> TenantOverview:
+    tenant = get_tenant(session, slug)
+    found = subscription_for(session, tenant.id)
+    members = session.scalars(select(Account).where(Account.tenant_id == tenant.id).order_by(Account.email))
+    names = session.scalars(select(Namespace.name).where(Namespace.tenant_id == tenant.id).order_by(Namespace.name))
+    return TenantOverview(
+        slug=tenant.slug,
+        name=tenant.name,
+        plan=found[1].name if found else None,
+        status=found[0].status if found else None,
+        period_end=found[0].current_period_end if found else None,
+        standing_problem=subscription_standing(*found) if found else "no subscription",
+        seats=seat_usage(session, tenant.id),
+        accounts=tuple(AccountSummary(a.email, a.role, a.disabled) for a in members),
+        namespaces=tuple(names),
+    )
