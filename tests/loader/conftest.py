@@ -27,13 +27,14 @@ from tests.support.hub_process import hub_env, stop
 
 REPO = Path(__file__).resolve().parents[2]
 
-# A hub whose TUF timestamp expires the moment it is signed (tuf_timestamp_days=0): what a
-# client sees from a frozen mirror or a hub that stopped re-signing.
+# A hub whose TUF timestamps are signed already a day expired (tuf_timestamp_days=-1): what a
+# client sees from a frozen mirror or a hub that stopped re-signing. (Expiring "now", rounded
+# down to the second, raced the client's clock: within the same second it was not yet expired.)
 _EXPIRED_HUB = """
 import sys, uvicorn
 from rulehub.server.app import create_app
 from rulehub.server.settings import Settings
-settings = Settings.from_env().with_(tuf_timestamp_days=0)
+settings = Settings.from_env().with_(tuf_timestamp_days=-1)
 uvicorn.run(create_app(settings), host="127.0.0.1", port=int(sys.argv[1]), log_level="warning", access_log=False)
 """
 
