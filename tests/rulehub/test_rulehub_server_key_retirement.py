@@ -18,16 +18,7 @@ from rulehub.server.bootstrap import initialise_state
 from rulehub.server.core import keys
 from rulehub.server.models import SigningKey
 from rulehub.server.settings import Settings
-from tests.rulehub.test_rulehub_server_tuf_root import (  # noqa: F401 - fresh_url is a fixture
-    _admin,
-    _first_start,
-    _install,
-    _publish,
-    _serving,
-    _trusted_root_version,
-    _updater,
-    fresh_url,
-)
+from tests.rulehub.tuf_scenario import admin, first_start, install, publish, serving, trusted_root_version, tuf_client
 
 
 class Boom(Exception):
@@ -56,18 +47,18 @@ def _retired(settings: Settings, purpose: str | None = None) -> set[str]:
 
 
 def test_rotation_deletes_the_retired_private_keys_and_everyone_still_verifies(fresh_url: str, tmp_path: Path) -> None:
-    settings = _first_start(fresh_url, tmp_path)
-    with _serving(settings, tmp_path) as hub:
+    settings = first_start(fresh_url, tmp_path)
+    with serving(settings, tmp_path) as hub:
         publisher = hub.subscriber()
         consumer = hub.subscriber(namespace=False)
-        target, data = _publish(hub, publisher, "keys", "1.0.0")
+        target, data = publish(hub, publisher, "keys", "1.0.0")
         client = tmp_path / "client"  # a client that trusts root version 1 and keeps its metadata
-        assert _install(_updater(hub, consumer, client, hub.client.get("/tuf/1.root.json").content), target) == data
+        assert install(tuf_client(hub, consumer, client, hub.client.get("/tuf/1.root.json").content), target) == data
         old_token = consumer.token
         first = _files(settings)
         assert first == _active(settings) and len(first) == 5
 
-        code, out, err = _admin(settings, "rotate-keys", "--jwt")
+        code, out, err = admin(settings, "rotate-keys", "--jwt")
         assert code == 0, err
         assert f"the retired keys' private files are deleted from {settings.keys_dir}" in out
         (old_jwt,) = _retired(settings, "jwt")
@@ -81,25 +72,25 @@ def test_rotation_deletes_the_retired_private_keys_and_everyone_still_verifies(f
         fresh = hub.client.post("/v1/auth/token", json={"api_key": consumer.api_key}).json()["access_token"]
         assert jwt.get_unverified_header(fresh)["kid"] != old_kid
 
-        code, _, err = _admin(settings, "rotate-keys", "--tuf-role", "root", "--tuf-role", "targets")
+        code, _, err = admin(settings, "rotate-keys", "--tuf-role", "root", "--tuf-role", "targets")
         assert code == 0, err
         retired = _retired(settings)
         assert len(retired) == 3 and not retired & _files(settings)  # old jwt, root, targets: all gone
         assert _files(settings) == _active(settings) and len(_active(settings)) == 5
-        code, _, err = _admin(settings, "rotate-keys")  # every key at once
+        code, _, err = admin(settings, "rotate-keys")  # every key at once
         assert code == 0, err
         assert _files(settings) == _active(settings) and not _retired(settings) & _files(settings)
         assert len(_retired(settings)) == 8
 
         # The server signs with its new keys, and the old client walks the root chain to them.
-        target, data = _publish(hub, publisher, "keys", "1.1.0")
-        assert _install(_updater(hub, consumer, client, None), target) == data
-        assert _trusted_root_version(client) == 3
-        assert _admin(settings, "tuf", "renew-root")[0] == 0  # the new root key is the one on disk
+        target, data = publish(hub, publisher, "keys", "1.1.0")
+        assert install(tuf_client(hub, consumer, client, None), target) == data
+        assert trusted_root_version(client) == 3
+        assert admin(settings, "tuf", "renew-root")[0] == 0  # the new root key is the one on disk
 
 
 def test_a_rotation_that_does_not_commit_leaves_the_old_keys_usable(fresh_url: str, tmp_path: Path) -> None:
-    settings = _first_start(fresh_url, tmp_path)
+    settings = first_start(fresh_url, tmp_path)
     before = _files(settings)
     database = dbmod.Database.connect(settings)
     try:
@@ -125,7 +116,7 @@ def test_a_rotation_that_does_not_commit_leaves_the_old_keys_usable(fresh_url: s
 def test_prune_keys_deletes_files_left_by_older_rotations(
     fresh_url: str, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    settings = _first_start(fresh_url, tmp_path)
+    settings = first_start(fresh_url, tmp_path)
     database = dbmod.Database.connect(settings)
     try:
         with database.write_session() as s:  # what rotations did before: retire the row, keep the file
@@ -144,10 +135,10 @@ def test_prune_keys_deletes_files_left_by_older_rotations(
     finally:
         database.dispose()
 
-    code, out, err = _admin(settings, "prune-keys")
+    code, out, err = admin(settings, "prune-keys")
     assert code == 0, err
     assert out.splitlines()[-1] == f"2 retired private key file(s) deleted from {settings.keys_dir}"
     assert all(f"deleted {settings.keys_dir / name}" in out for name in leftover)
     assert _files(settings) == _active(settings) | {"portal-secret"}
-    code, out, _ = _admin(settings, "prune-keys")
+    code, out, _ = admin(settings, "prune-keys")
     assert code == 0 and out.strip() == f"0 retired private key file(s) deleted from {settings.keys_dir}"

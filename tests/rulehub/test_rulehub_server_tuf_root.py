@@ -4,12 +4,9 @@ ngclient) following every new root.  Each test has a hub of its own: it changes 
 
 from __future__ import annotations
 
-import contextlib
-import io
 import logging
 import os
 import stat
-from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
@@ -17,64 +14,17 @@ import pytest
 from securesystemslib.signer import SSlibKey
 from sqlalchemy import select
 from tuf.api.metadata import Metadata
-from tuf.ngclient import Updater
 
 from rulehub.server import db as dbmod
 from rulehub.server.bootstrap import initialise_state
 from rulehub.server.core import keys
 from rulehub.server.models import SigningKey
 from rulehub.server.settings import Settings
-from tests.rulehub.conftest import HubServer, Subscriber, hub_server
-from tests.rulehub.test_rulehub_server_tuf import BearerFetcher
-from tests.support.hub_process import postgres_database
+from tests.rulehub.conftest import HubServer
+from tests.rulehub.tuf_scenario import admin, first_start, install, publish, serving, trusted_root_version, tuf_client
 
 DAY = 86400.0
 OFFLINE_WARNING = "the root key is offline, so the server cannot renew it"
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def fresh_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """An empty database of this test's own."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'hub.db'}"
-        return
-    with postgres_database("rulehub_root") as url:
-        yield url
-
-
-def _first_start(url: str, tmp_path: Path, **lifetimes: int) -> Settings:
-    """Migrate, then create the keys and TUF version 1 as a first start does, with the given
-    `tuf_*_days` (a hub started later keeps this root until something signs a new one)."""
-    data_dir = tmp_path / "data"
-    data_dir.mkdir()
-    (tmp_path / "packs").mkdir()
-    settings = Settings(data_dir=data_dir, database_url=url)
-    dbmod.upgrade(url)
-    database = dbmod.Database.connect(settings)
-    try:
-        initialise_state(database, settings.with_(**lifetimes))
-    finally:
-        database.dispose()
-    return settings
-
-
-@contextlib.contextmanager
-def _serving(settings: Settings, tmp_path: Path) -> Iterator[HubServer]:
-    with hub_server(settings.database_url, settings.data_dir, tmp_path / "packs") as hub:
-        yield hub
-
-
-def _admin(settings: Settings, *args: str) -> tuple[int, str, str]:
-    """`rulehub admin ...` in-process, against this hub's data dir and database."""
-    from rulehub.server import cli
-
-    out, err = io.StringIO(), io.StringIO()
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("RULEHUB_DATA_DIR", str(settings.data_dir))
-        mp.setenv("RULEHUB_DATABASE_URL", settings.database_url)
-        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-            code = cli.main(["admin", *args])
-    return code, out.getvalue(), err.getvalue()
 
 
 def _root_files(settings: Settings) -> list[str]:
@@ -97,37 +47,11 @@ def _metric_in(text: str, name: str) -> float:
     return values[0]
 
 
-def _updater(hub: HubServer, consumer: Subscriber, metadata_dir: Path, bootstrap: bytes | None) -> Updater:
-    """A client; bootstrap=None means the root it already trusts (kept in metadata_dir)."""
-    (metadata_dir / "targets").mkdir(parents=True, exist_ok=True)
-    return Updater(str(metadata_dir), f"{hub.base_url}/tuf/", str(metadata_dir / "targets"),
-                   f"{hub.base_url}/v1/artifacts/", fetcher=BearerFetcher(consumer.token), bootstrap=bootstrap)
-
-
-def _install(updater: Updater, target: str) -> bytes:
-    updater.refresh()
-    info = updater.get_targetinfo(target)
-    assert info is not None, target
-    return Path(updater.download_target(info)).read_bytes()
-
-
-def _trusted_root_version(metadata_dir: Path) -> int:
-    return Metadata.from_bytes((metadata_dir / "root.json").read_bytes()).signed.version
-
-
-def _publish(hub: HubServer, publisher: Subscriber, short: str, version: str) -> tuple[str, bytes]:
-    name = f"{publisher.namespace}/{short}"
-    data = hub.artifact(name, version)
-    r = publisher.publish(name, version, data)
-    assert r.status_code == 201, r.text
-    return f"{name}/{short}-{version}.tar.gz", data
-
-
 def test_exported_root_key_leaves_the_server_which_keeps_serving(fresh_url: str, tmp_path: Path) -> None:
-    settings = _first_start(fresh_url, tmp_path)
-    with _serving(settings, tmp_path) as hub:
+    settings = first_start(fresh_url, tmp_path)
+    with serving(settings, tmp_path) as hub:
         publisher = hub.subscriber()
-        yanked, _ = _publish(hub, publisher, "before", "1.0.0")
+        yanked, _ = publish(hub, publisher, "before", "1.0.0")
         [root_file] = _root_files(settings)
         with hub.database.session() as s:
             row = keys.active_key(s, keys.TUF_ROOT)
@@ -135,21 +59,21 @@ def test_exported_root_key_leaves_the_server_which_keeps_serving(fresh_url: str,
 
         taken = tmp_path / "taken.pem"
         taken.write_text("someone's file")
-        code, _, err = _admin(settings, "tuf", "export-root-key", "--out", str(taken))
+        code, _, err = admin(settings, "tuf", "export-root-key", "--out", str(taken))
         assert code == 2 and "already exists" in err
         assert taken.read_text() == "someone's file" and _root_files(settings) == [root_file]
 
         out = tmp_path / "vault" / "root.pem"
         out.parent.mkdir()
-        code, stdout, err = _admin(settings, "tuf", "export-root-key", "--out", str(out))
+        code, stdout, err = admin(settings, "tuf", "export-root-key", "--out", str(out))
         assert code == 0, err
         assert f"deleted from {settings.keys_dir}" in stdout and "renew-root --root-key" in stdout
         assert stat.S_IMODE(out.stat().st_mode) == 0o600
         assert keys.same_key(keys.read_key_file(out), row)
         assert _root_files(settings) == []
-        code, _, err = _admin(settings, "tuf", "export-root-key", "--out", str(tmp_path / "again.pem"))
+        code, _, err = admin(settings, "tuf", "export-root-key", "--out", str(tmp_path / "again.pem"))
         assert code == 2 and "already offline" in err and not (tmp_path / "again.pem").exists()
-        code, stdout, _ = _admin(settings, "tuf", "status")
+        code, stdout, _ = admin(settings, "tuf", "status")
         assert code == 0 and "root key offline" in stdout
 
         # Start-up (as `rulehub serve` runs it) keeps the offline key: no new root key, no new root.
@@ -166,26 +90,26 @@ def test_exported_root_key_leaves_the_server_which_keeps_serving(fresh_url: str,
         assert _served_root(hub).signed.version == root_version
 
         # Publishing, yanking and installing need no root key.
-        target, data = _publish(hub, publisher, "after", "1.0.0")
+        target, data = publish(hub, publisher, "after", "1.0.0")
         assert publisher.post(f"/v1/packs/{publisher.namespace}/before/1.0.0/yank").status_code == 200
         consumer = hub.subscriber(namespace=False)
-        updater = _updater(hub, consumer, tmp_path / "client", hub.client.get("/tuf/1.root.json").content)
-        assert _install(updater, target) == data
+        updater = tuf_client(hub, consumer, tmp_path / "client", hub.client.get("/tuf/1.root.json").content)
+        assert install(updater, target) == data
         assert updater.get_targetinfo(yanked).custom["yanked"] is True
         assert _metric(hub, "rulehub_tuf_root_key_online") == 0
 
 
 def test_signing_a_new_root_needs_the_offline_key_and_clients_follow_the_rotation(fresh_url: str, tmp_path: Path) -> None:
-    settings = _first_start(fresh_url, tmp_path)
-    with _serving(settings, tmp_path) as hub:
+    settings = first_start(fresh_url, tmp_path)
+    with serving(settings, tmp_path) as hub:
         publisher = hub.subscriber()
         consumer = hub.subscriber(namespace=False)
-        target, data = _publish(hub, publisher, "rot", "1.0.0")
+        target, data = publish(hub, publisher, "rot", "1.0.0")
         # A client that trusts today's root and keeps its metadata between runs.
         client = tmp_path / "client"
-        assert _install(_updater(hub, consumer, client, hub.client.get("/tuf/root.json").content), target) == data
+        assert install(tuf_client(hub, consumer, client, hub.client.get("/tuf/root.json").content), target) == data
         root_pem = tmp_path / "root.pem"
-        assert _admin(settings, "tuf", "export-root-key", "--out", str(root_pem))[0] == 0
+        assert admin(settings, "tuf", "export-root-key", "--out", str(root_pem))[0] == 0
 
         before = _served_root(hub)
         files = sorted(os.listdir(settings.keys_dir))
@@ -200,7 +124,7 @@ def test_signing_a_new_root_needs_the_offline_key_and_clients_follow_the_rotatio
             (("rotate-keys", "--tuf-role", "root", "--root-key", str(root_pem)), "add --new-root-key-out FILE"),
         ]
         for args, message in refused:
-            code, out, err = _admin(settings, *args)
+            code, out, err = admin(settings, *args)
             assert code == 2 and message in err, (args, out, err)
             assert _served_root(hub).signed.version == before.signed.version
             assert sorted(os.listdir(settings.keys_dir)) == files
@@ -208,13 +132,13 @@ def test_signing_a_new_root_needs_the_offline_key_and_clients_follow_the_rotatio
             assert keys.active_key(s, keys.JWT).kid == jwt_kid
 
         # Another role's rotation is signed with the offline key, which stays offline.
-        code, _, err = _admin(settings, "rotate-keys", "--tuf-role", "targets", "--root-key", str(root_pem))
+        code, _, err = admin(settings, "rotate-keys", "--tuf-role", "targets", "--root-key", str(root_pem))
         assert code == 0, err
         assert _served_root(hub).signed.version == before.signed.version + 1 and _root_files(settings) == []
 
         # Rotating root itself: the new root key goes to the named file only.
         new_pem = tmp_path / "root-2.pem"
-        code, out, err = _admin(settings, "rotate-keys", "--tuf-role", "root", "--root-key", str(root_pem),
+        code, out, err = admin(settings, "rotate-keys", "--tuf-role", "root", "--root-key", str(root_pem),
                                 "--new-root-key-out", str(new_pem))
         assert code == 0, err
         assert f"{new_pem} (0600) only" in out
@@ -226,26 +150,26 @@ def test_signing_a_new_root_needs_the_offline_key_and_clients_follow_the_rotatio
         previous = Metadata.from_bytes(hub.client.get(f"/tuf/{rotated.signed.version - 1}.root.json").content)
         previous.verify_delegate("root", rotated)  # signed by the old root key ...
         rotated.verify_delegate("root", rotated)  # ... and by the new one
-        code, _, err = _admin(settings, "tuf", "renew-root", "--root-key", str(root_pem))
+        code, _, err = admin(settings, "tuf", "renew-root", "--root-key", str(root_pem))
         assert code == 2 and "not the active TUF root key" in err
 
         # The client walks from the root it trusted to the new one and verifies a new pack.
-        target, data = _publish(hub, publisher, "rot", "1.1.0")
-        assert _install(_updater(hub, consumer, client, None), target) == data
-        assert _trusted_root_version(client) == rotated.signed.version
+        target, data = publish(hub, publisher, "rot", "1.1.0")
+        assert install(tuf_client(hub, consumer, client, None), target) == data
+        assert trusted_root_version(client) == rotated.signed.version
 
 
 def test_offline_root_near_expiry_is_reported_then_renewed_by_hand(fresh_url: str, tmp_path: Path) -> None:
-    settings = _first_start(fresh_url, tmp_path, tuf_root_days=5)
-    with _serving(settings, tmp_path) as hub:
+    settings = first_start(fresh_url, tmp_path, tuf_root_days=5)
+    with serving(settings, tmp_path) as hub:
         publisher = hub.subscriber()
         consumer = hub.subscriber(namespace=False)
-        target, data = _publish(hub, publisher, "renew", "1.0.0")
+        target, data = publish(hub, publisher, "renew", "1.0.0")
         client = tmp_path / "client"
-        assert _install(_updater(hub, consumer, client, hub.client.get("/tuf/1.root.json").content), target) == data
+        assert install(tuf_client(hub, consumer, client, hub.client.get("/tuf/1.root.json").content), target) == data
         assert _metric(hub, "rulehub_tuf_root_key_online") == 1
         root_pem = tmp_path / "root.pem"
-        assert _admin(settings, "tuf", "export-root-key", "--out", str(root_pem))[0] == 0
+        assert admin(settings, "tuf", "export-root-key", "--out", str(root_pem))[0] == 0
 
         # Five days left and nothing on the server can renew it: /metrics says so, the log warns once.
         for _ in range(3):
@@ -254,7 +178,7 @@ def test_offline_root_near_expiry_is_reported_then_renewed_by_hand(fresh_url: st
         assert (settings.data_dir / "server.log").read_text().count(OFFLINE_WARNING) == 1
 
         first = _served_root(hub)
-        code, out, err = _admin(settings, "tuf", "renew-root", "--root-key", str(root_pem))
+        code, out, err = admin(settings, "tuf", "renew-root", "--root-key", str(root_pem))
         assert code == 0, err
         assert f"version {first.signed.version + 1}" in out
         renewed = _served_root(hub)
@@ -264,9 +188,9 @@ def test_offline_root_near_expiry_is_reported_then_renewed_by_hand(fresh_url: st
         first.verify_delegate("root", renewed)
         assert _metric(hub, "rulehub_tuf_root_expires_seconds") > 364 * DAY
 
-        target, data = _publish(hub, publisher, "renew", "1.1.0")
-        assert _install(_updater(hub, consumer, client, None), target) == data
-        assert _trusted_root_version(client) == renewed.signed.version
+        target, data = publish(hub, publisher, "renew", "1.1.0")
+        assert install(tuf_client(hub, consumer, client, None), target) == data
+        assert trusted_root_version(client) == renewed.signed.version
 
 
 @pytest.mark.filterwarnings("ignore:Using `httpx` with `starlette.testclient`")
@@ -280,9 +204,9 @@ def test_refresh_renews_root_near_expiry_while_its_key_is_online(
 
     from rulehub.server.app import create_app
 
-    settings = _first_start(fresh_url, tmp_path, tuf_root_days=1)
+    settings = first_start(fresh_url, tmp_path, tuf_root_days=1)
     if root_key == "offline":
-        assert _admin(settings, "tuf", "export-root-key", "--out", str(tmp_path / "root.pem"))[0] == 0
+        assert admin(settings, "tuf", "export-root-key", "--out", str(tmp_path / "root.pem"))[0] == 0
     app = create_app(settings.with_(tuf_root_days=4, tuf_timestamp_days=3))
     try:
         client = TestClient(app)
