@@ -4,7 +4,8 @@
     gocheck packs remove acme/http-safety
     gocheck packs update [NAME ...]           # newest versions inside the ranges, rewrites the lock
     gocheck packs list                        # config range, locked version, cache state
-    gocheck packs verify                      # re-check cached artifacts against gocheck.lock (offline)
+    gocheck packs verify [--online]           # re-check cached artifacts against gocheck.lock (offline);
+                                              # --online also asks each hub's signed TUF metadata
 
 Errors from the loader (rulehub.loader.errors) reach `gocheck`'s main, which exits 2, or 3
 when a pack failed verification.
@@ -123,22 +124,42 @@ def cmd_list(args) -> int:
 
 
 def cmd_verify(args) -> int:
-    from rulehub.loader import lockfile, projectconfig
+    """Each locked pack: its cached artifact still has the locked sha256 (no network). With
+    --online, also: the hub's current signed TUF metadata (verified from the pinned root, as
+    a download would be) still lists the locked target with that sha256, and whether the
+    version has been yanked since it was locked, a warning like cargo's for a yanked crate:
+    the project keeps working, but `gocheck packs update` should move off it."""
+    from rulehub.loader import lockfile, projectconfig, sync
     from rulehub.loader.cache import PackCache
+    from rulehub.loader.errors import LoaderError
 
     config = projectconfig.load_project(Path(args.project))
     lock = lockfile.read(config.lock_path)
     if lock is None:
         raise UsageError(f"no {config.lock_path}; run `gocheck packs update` first")
     cache = PackCache()
+    hubs = sync.hub_sessions(lock) if args.online else None
     bad = 0
-    for entry in lock.packs:
-        problem = cache.verify(entry.sha256)
-        if problem is None:
-            print(f"ok   {entry.name} {entry.version} sha256:{entry.sha256}")
-        else:
-            bad += 1
-            print(f"FAIL {entry.name} {entry.version}: {problem} (run `gocheck packs update` to fetch it again)")
+    try:
+        for entry in lock.packs:
+            problem = cache.verify(entry.sha256)
+            yanked = False
+            if problem is None and hubs is not None:
+                try:
+                    yanked = bool(hubs.tuf(entry.hub).signed_target(entry.name, entry.target, entry.sha256).custom.get("yanked"))
+                except LoaderError as exc:
+                    problem = f"the hub at {entry.hub} says: {exc}"
+            if problem is not None:
+                bad += 1
+                print(f"FAIL {entry.name} {entry.version}: {problem} (run `gocheck packs update` to fetch it again)")
+            elif yanked:
+                print(f"WARN {entry.name} {entry.version} sha256:{entry.sha256}: yanked on {entry.hub} since it was locked; "
+                      "run `gocheck packs update` to move to a live version")
+            else:
+                print(f"ok   {entry.name} {entry.version} sha256:{entry.sha256}" + (" (signed by the hub, not yanked)" if hubs else ""))
+    finally:
+        if hubs is not None:
+            hubs.close()
     stale = [n for n in config.packs if lock.get(n) is None or lock.get(n).range != config.packs[n]]
     for name in stale:
         bad += 1
@@ -166,7 +187,10 @@ def register(sub) -> None:
     p.set_defaults(func=cmd_update)
     p = common(psub.add_parser("list", help="configured packs, locked versions and cache state"))
     p.set_defaults(func=cmd_list)
-    p = common(psub.add_parser("verify", help="re-check cached packs against gocheck.lock (no network)"))
+    p = common(psub.add_parser("verify", help="re-check cached packs against gocheck.lock (no network unless --online)"))
+    p.add_argument("--online", action="store_true",
+                   help="also check each pack against its hub's current signed TUF metadata: still published with "
+                        "the locked sha256, and not yanked")
     p.set_defaults(func=cmd_verify)
 
 

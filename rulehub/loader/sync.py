@@ -113,6 +113,11 @@ class _Hubs:
             c.close()
 
 
+def hub_sessions(lock: LockFile | None) -> _Hubs:
+    """Hub clients and TUF sessions trusting the roots `lock` pins (call `close()` when done)."""
+    return _Hubs(lock, offline=False)
+
+
 def sync(
     project_dir: Path,
     *,

@@ -11,6 +11,7 @@ so gocheck and language-server processes can refresh it at the same time.
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,7 +19,7 @@ from pathlib import Path
 import httpx
 from filelock import FileLock
 from tuf.api import exceptions as tuf_errors
-from tuf.api.metadata import Metadata, Root
+from tuf.api.metadata import Metadata, Root, TargetFile
 from tuf.ngclient import FetcherInterface, Updater, UpdaterConfig
 
 from rulehub.loader import credentials
@@ -136,34 +137,50 @@ class TufSession:
 
     def download(self, pack: str, target_path: str, sha256: str, dest: Path) -> None:
         """Verify `target_path` through TUF, check it has `sha256`, and write it to `dest`."""
-        with self._lock():
-            try:
-                if self._updater is None:
-                    self._dir.mkdir(parents=True, exist_ok=True)
-                    updater = Updater(
-                        metadata_dir=str(self._dir),
-                        metadata_base_url=f"{self.hub.url}/tuf/",
-                        target_base_url=f"{self.hub.url}/v1/artifacts/",
-                        fetcher=AuthenticatedFetcher(self.hub),
-                        config=UpdaterConfig(prefix_targets_with_hash=False),
-                        bootstrap=self._root,
-                    )
-                    updater.refresh()
-                    self._updater = updater
-                info = self._updater.get_targetinfo(target_path)
-                if info is None:
-                    raise VerificationError(pack, f"the hub's signed targets metadata does not list {target_path}")
-                signed_sha = info.hashes.get("sha256", "").lower()
-                if signed_sha != sha256:
-                    raise VerificationError(
-                        pack,
-                        f"the hub's signed metadata gives sha256 {signed_sha or '(none)'} for {target_path} but gocheck.lock pins {sha256}; "
-                        "a published version never changes, so treat this as tampering (or run `gocheck packs update` if you expected it)",
-                    )
-                self._updater.download_target(info, filepath=str(dest))
-            except tuf_errors.DownloadLengthMismatchError as exc:
-                raise _refused(pack, exc) from None
-            except tuf_errors.DownloadError as exc:
-                raise _download_failed(self.hub, pack, exc) from None
-            except tuf_errors.RepositoryError as exc:
-                raise _refused(pack, exc) from None
+        with self._lock(), self._tuf_errors_explained(pack):
+            info = self._signed_target(pack, target_path, sha256)
+            assert self._updater is not None
+            self._updater.download_target(info, filepath=str(dest))
+
+    def signed_target(self, pack: str, target_path: str, sha256: str) -> TargetFile:
+        """The hub's current signed entry for `target_path` (fresh TUF metadata, verified
+        against the trusted root), checked to pin `sha256`; its `custom` says whether the
+        version is yanked now. Downloads nothing."""
+        with self._lock(), self._tuf_errors_explained(pack):
+            return self._signed_target(pack, target_path, sha256)
+
+    def _signed_target(self, pack: str, target_path: str, sha256: str) -> TargetFile:
+        if self._updater is None:
+            self._dir.mkdir(parents=True, exist_ok=True)
+            updater = Updater(
+                metadata_dir=str(self._dir),
+                metadata_base_url=f"{self.hub.url}/tuf/",
+                target_base_url=f"{self.hub.url}/v1/artifacts/",
+                fetcher=AuthenticatedFetcher(self.hub),
+                config=UpdaterConfig(prefix_targets_with_hash=False),
+                bootstrap=self._root,
+            )
+            updater.refresh()
+            self._updater = updater
+        info = self._updater.get_targetinfo(target_path)
+        if info is None:
+            raise VerificationError(pack, f"the hub's signed targets metadata does not list {target_path}")
+        signed_sha = info.hashes.get("sha256", "").lower()
+        if signed_sha != sha256:
+            raise VerificationError(
+                pack,
+                f"the hub's signed metadata gives sha256 {signed_sha or '(none)'} for {target_path} but gocheck.lock pins {sha256}; "
+                "a published version never changes, so treat this as tampering (or run `gocheck packs update` if you expected it)",
+            )
+        return info
+
+    @contextlib.contextmanager
+    def _tuf_errors_explained(self, pack: str) -> Iterator[None]:
+        try:
+            yield
+        except tuf_errors.DownloadLengthMismatchError as exc:
+            raise _refused(pack, exc) from None
+        except tuf_errors.DownloadError as exc:
+            raise _download_failed(self.hub, pack, exc) from None
+        except tuf_errors.RepositoryError as exc:
+            raise _refused(pack, exc) from None

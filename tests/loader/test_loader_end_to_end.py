@@ -131,6 +131,37 @@ def test_private_pack_installs_for_its_organisation_only(hub, tmp_path, user_dir
     assert r.returncode == 2 and name in r.stderr and "404" in r.stderr, r.stdout + r.stderr
 
 
+def test_verify_online_asks_the_hubs_signed_metadata(hub, tmp_path, user_dirs):
+    """`packs verify --online`: the locked target must still be in the hub's signed metadata
+    with the locked sha256 (else FAIL, exit 3); a version yanked since it was locked is a
+    warning (exit 0). Plain `packs verify` stays offline and sees neither."""
+    sub = hub.subscriber()
+    name, sha = publish_pack(hub, sub, tmp_path, short="audited")
+    publish_pack(hub, sub, tmp_path, short="audited", version="1.1.0")
+    project = go_project(tmp_path / "project")
+    env = {"GOCHECK_API_KEY": sub.api_key}
+    r = gocheck("packs", "add", f"{name}@~1.0.0", "--hub", hub.base_url, cwd=project, env=env)
+    assert r.returncode == 0, r.stdout + r.stderr
+
+    r = gocheck("packs", "verify", "--online", cwd=project, env=env)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert f"ok   {name} 1.0.0 sha256:{sha} (signed by the hub, not yanked)" in r.stdout
+
+    assert sub.post(f"/v1/packs/{name}/1.0.0/yank").status_code == 200
+    r = gocheck("packs", "verify", "--online", cwd=project, env=env)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert f"WARN {name} 1.0.0 sha256:{sha}: yanked on {hub.base_url}" in r.stdout and "gocheck packs update" in r.stdout
+    r = gocheck("packs", "verify", cwd=project, env=env)
+    assert r.returncode == 0 and f"ok   {name} 1.0.0" in r.stdout and "WARN" not in r.stdout, r.stdout
+
+    # A lock whose target the hub signs with another sha256 (here: 1.1.0's artifact path).
+    lock = project / "gocheck.lock"
+    lock.write_text(lock.read_text().replace("audited-1.0.0.tar.gz", "audited-1.1.0.tar.gz"))
+    r = gocheck("packs", "verify", "--online", cwd=project, env=env)
+    assert r.returncode == 3, r.stdout + r.stderr
+    assert f"FAIL {name} 1.0.0: the hub at {hub.base_url} says:" in r.stdout and "tampering" in r.stdout
+
+
 def test_tampered_artifact_on_the_server_is_refused(hub, tmp_path, user_dirs):
     sub = hub.subscriber()
     name, sha = publish_pack(hub, sub, tmp_path, short="tampered")
