@@ -12,6 +12,7 @@
     rulehub admin rotate-keys [--jwt] [--tuf-role root ...] [--root-key FILE] [--new-root-key-out FILE]
     rulehub admin disable-account dev@acme.test | rulehub admin enable-account dev@acme.test
     rulehub admin remove-account dev@acme.test
+    rulehub admin set-role dev@acme.test owner|member
     rulehub admin show-tenant acme
     rulehub admin prune-keys
     rulehub admin list-plans
@@ -143,6 +144,9 @@ def _admin(args: argparse.Namespace, settings: Settings) -> int:
             a = accounts.enable_account(session, args.email)
             seats = accounts.seat_usage(session, a.tenant_id)
             print(f"account {a.email} enabled (tenant {a.tenant.slug}: {seats.used} of {seats.limit} seats used)")
+        elif cmd == "set-role":
+            a = accounts.set_role(session, args.email, args.role)
+            print(f"account {a.email} is now {a.role} of tenant {a.tenant.slug}")
         elif cmd == "remove-account":
             r = accounts.remove_account(session, args.email)
             print(f"account {r.email} removed from tenant {r.tenant}: {r.api_keys} API key(s) and "
@@ -301,6 +305,9 @@ def build_parser() -> argparse.ArgumentParser:
                        ("remove-account", "delete an account, its API keys and sessions (not a tenant's last owner)")):
         p = asub.add_parser(name, help=what)
         p.add_argument("email")
+    p = asub.add_parser("set-role", help="make an account owner or member of its tenant (not the last owner)")
+    p.add_argument("email")
+    p.add_argument("role", choices=("owner", "member"))
     p = asub.add_parser("show-tenant", help="plan, subscription, seats, accounts and namespaces of a tenant")
     p.add_argument("slug")
     asub.add_parser("prune-keys", help="delete private key files of retired keys left in keys/ by older rotations")

@@ -5,29 +5,19 @@ The portal side of disabling (sign-in, sessions) is in tests/portal/test_portal_
 
 from __future__ import annotations
 
-import contextlib
-import io
-
 import httpx
 import pytest
 from sqlalchemy import func, select
 
+from rulehub.server.errors import ApiError
 from rulehub.server.models import Account, Download, Pack, PackVersion
 from rulehub.server.services import accounts
-from tests.rulehub.conftest import HubServer, Subscriber
+from tests.rulehub.conftest import HubServer, Subscriber, admin
 
 
 def _admin(hub: HubServer, *args: str) -> tuple[int, str, str]:
     """`rulehub admin ...` in-process, against this hub's data dir and database."""
-    from rulehub.server import cli
-
-    out, err = io.StringIO(), io.StringIO()
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("RULEHUB_DATA_DIR", str(hub.settings.data_dir))
-        mp.setenv("RULEHUB_DATABASE_URL", hub.settings.database_url)
-        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-            code = cli.main(["admin", *args])
-    return code, out.getvalue(), err.getvalue()
+    return admin(hub.settings, *args)
 
 
 def _error(r: httpx.Response, status: int, code: str) -> None:
@@ -160,6 +150,27 @@ def test_the_last_owner_cannot_be_removed(hub: HubServer) -> None:
     code, _, err = _admin(hub, "remove-account", owner.email)
     assert code == 0, err
     _error(_exchange(hub, owner.api_key), 401, "invalid_api_key")
+
+
+def test_ownership_moves_with_set_role_but_never_leaves_a_tenant_without_an_owner(hub: HubServer) -> None:
+    owner = hub.subscriber(namespace=False)
+    member = _member(hub, owner)
+
+    code, out, err = _admin(hub, "set-role", owner.email, "member")
+    assert code == 2 and out == "" and "is the last owner" in err and "set-role EMAIL owner" in err
+    assert _admin(hub, "remove-account", owner.email)[0] == 2
+
+    code, out, _ = _admin(hub, "set-role", member.email, "owner")
+    assert code == 0 and f"account {member.email} is now owner of tenant {owner.tenant}" in out
+    code, _, err = _admin(hub, "set-role", owner.email, "member")
+    assert code == 0, err
+    assert _admin(hub, "remove-account", member.email)[0] == 2  # now the last owner
+    assert _admin(hub, "remove-account", owner.email)[0] == 0  # a member goes
+    with hub.database.session() as s:
+        assert accounts.get_account(s, member.email).role == "owner"
+    with hub.database.write_session() as s, pytest.raises(ApiError) as refused:
+        accounts.set_role(s, member.email, "admin")
+    assert refused.value.code == "invalid_role"
 
 
 def test_show_tenant(hub: HubServer) -> None:

@@ -405,6 +405,25 @@ def _other_enabled_owners(session: Session, account: Account) -> int:
     ) or 0
 
 
+def set_role(session: Session, email: str, role: str) -> Account:
+    """Make an account its tenant's `owner` (manages plan, keys and packs) or a `member`.
+    Demoting the last enabled owner is refused (Conflict `last_owner`, nothing changed), as
+    removing it is; promote another account first."""
+    if role not in ("owner", "member"):
+        raise BadRequest("role must be owner or member", code="invalid_role")
+    account = get_account(session, email)
+    tenant = _locked_tenant(session, account.tenant.slug)  # owner counts of this tenant change: take turns
+    if account.role == "owner" and role != "owner" and not account.disabled and _other_enabled_owners(session, account) == 0:
+        raise Conflict(
+            f"{account.email} is the last owner of tenant {tenant.slug!r}; make another account owner first "
+            f"(`rulehub admin set-role EMAIL owner`); nothing was changed",
+            code="last_owner",
+        )
+    account.role = role
+    session.flush()
+    return account
+
+
 def remove_account(session: Session, email: str) -> RemovedAccount:
     """Delete an account for good; what it published and the tenant's records stay.
 
@@ -429,7 +448,8 @@ def remove_account(session: Session, email: str) -> RemovedAccount:
     if account.role == "owner" and _other_enabled_owners(session, account) == 0:
         raise Conflict(
             f"{account.email} is the last owner of tenant {tenant.slug!r}; add another owner first "
-            f"(`rulehub admin create-account EMAIL --tenant {tenant.slug} --role owner`) so the tenant keeps "
+            f"(`rulehub admin set-role EMAIL owner`, or `rulehub admin create-account EMAIL --tenant {tenant.slug} "
+            "--role owner`) so the tenant keeps "
             "someone who can manage its plan and packs; nothing was changed",
             code="last_owner",
         )
