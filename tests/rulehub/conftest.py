@@ -10,6 +10,7 @@ the hub for good (its keys) start their own with `hub_server`.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import socket
@@ -212,3 +213,16 @@ def fresh_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
         return
     with postgres_database("rulehub_root") as url:
         yield url
+
+
+def admin(settings: Settings, *args: str) -> tuple[int, str, str]:
+    """`rulehub admin ...` in-process, against this hub's data dir and database."""
+    from rulehub.server import cli
+
+    out, err = io.StringIO(), io.StringIO()
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("RULEHUB_DATA_DIR", str(settings.data_dir))
+        mp.setenv("RULEHUB_DATABASE_URL", settings.database_url)
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            code = cli.main(["admin", *args])
+    return code, out.getvalue(), err.getvalue()

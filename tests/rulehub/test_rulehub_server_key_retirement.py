@@ -18,7 +18,8 @@ from rulehub.server.bootstrap import initialise_state
 from rulehub.server.core import keys
 from rulehub.server.models import SigningKey
 from rulehub.server.settings import Settings
-from tests.rulehub.tuf_scenario import admin, first_start, install, publish, serving, trusted_root_version, tuf_client
+from tests.rulehub.conftest import admin
+from tests.rulehub.tuf_scenario import first_start, install, publish, serving, trusted_root_version, tuf_client
 
 
 class Boom(Exception):

@@ -20,8 +20,8 @@ from rulehub.server.bootstrap import initialise_state
 from rulehub.server.core import keys
 from rulehub.server.models import SigningKey
 from rulehub.server.settings import Settings
-from tests.rulehub.conftest import HubServer
-from tests.rulehub.tuf_scenario import admin, first_start, install, publish, serving, trusted_root_version, tuf_client
+from tests.rulehub.conftest import HubServer, admin
+from tests.rulehub.tuf_scenario import first_start, install, publish, serving, trusted_root_version, tuf_client
 
 DAY = 86400.0
 OFFLINE_WARNING = "the root key is offline, so the server cannot renew it"

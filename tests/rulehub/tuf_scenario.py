@@ -4,11 +4,9 @@ between runs: the scenario the TUF root and key-retirement tests share."""
 from __future__ import annotations
 
 import contextlib
-import io
 from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from tuf.api.metadata import Metadata
 from tuf.ngclient import Updater
 
@@ -39,19 +37,6 @@ def first_start(url: str, tmp_path: Path, **lifetimes: int) -> Settings:
 def serving(settings: Settings, tmp_path: Path) -> Iterator[HubServer]:
     with hub_server(settings.database_url, settings.data_dir, tmp_path / "packs") as hub:
         yield hub
-
-
-def admin(settings: Settings, *args: str) -> tuple[int, str, str]:
-    """`rulehub admin ...` in-process, against this hub's data dir and database."""
-    from rulehub.server import cli
-
-    out, err = io.StringIO(), io.StringIO()
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("RULEHUB_DATA_DIR", str(settings.data_dir))
-        mp.setenv("RULEHUB_DATABASE_URL", settings.database_url)
-        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-            code = cli.main(["admin", *args])
-    return code, out.getvalue(), err.getvalue()
 
 
 def tuf_client(hub: HubServer, consumer: Subscriber, metadata_dir: Path, bootstrap: bytes | None) -> Updater:
