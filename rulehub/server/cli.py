@@ -122,8 +122,7 @@ def _admin(args: argparse.Namespace, settings: Settings) -> int:
         elif cmd == "create-account":
             password = sys.stdin.readline().rstrip("\n") if args.password_stdin else None
             a = accounts.create_account(session, args.email, args.tenant, password=password, role=args.role)
-            seats = accounts.seat_usage(session, a.tenant_id)
-            print(f"account {a.email} created in tenant {args.tenant} ({seats.used} of {seats.limit} seats used)")
+            print(f"account {a.email} created in tenant {args.tenant} ({_seats_used(session, a)})")
         elif cmd == "create-namespace":
             ns = accounts.create_namespace(session, args.name, args.tenant)
             print(f"namespace {ns.name} belongs to tenant {args.tenant}")
@@ -137,13 +136,11 @@ def _admin(args: argparse.Namespace, settings: Settings) -> int:
                       "room again", file=sys.stderr)
         elif cmd == "disable-account":
             a = accounts.disable_account(session, args.email)
-            seats = accounts.seat_usage(session, a.tenant_id)
             print(f"account {a.email} disabled: no sign-in, API keys or access tokens until enabled again "
-                  f"(tenant {a.tenant.slug}: {seats.used} of {seats.limit} seats used)")
+                  f"(tenant {a.tenant.slug}: {_seats_used(session, a)})")
         elif cmd == "enable-account":
             a = accounts.enable_account(session, args.email)
-            seats = accounts.seat_usage(session, a.tenant_id)
-            print(f"account {a.email} enabled (tenant {a.tenant.slug}: {seats.used} of {seats.limit} seats used)")
+            print(f"account {a.email} enabled (tenant {a.tenant.slug}: {_seats_used(session, a)})")
         elif cmd == "set-role":
             a = accounts.set_role(session, args.email, args.role)
             print(f"account {a.email} is now {a.role} of tenant {a.tenant.slug}")
@@ -208,6 +205,13 @@ def _admin(args: argparse.Namespace, settings: Settings) -> int:
     for line in after_commit if code == 0 else ():
         print(line)
     return code
+
+
+def _seats_used(session: Session, account) -> str:
+    from rulehub.server.services import accounts
+
+    seats = accounts.seat_usage(session, account.tenant_id)
+    return f"{seats.used} of {seats.limit} seats used"
 
 
 def _print_tenant(t: TenantOverview) -> None:
