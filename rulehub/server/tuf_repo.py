@@ -272,18 +272,17 @@ def _renew_root_if_expiring(session: Session, settings: Settings, now: datetime)
     if not keys.is_online(settings, row):
         root_status(session, settings)
         return
-    renewed = _sign_next_root(session, settings, root_md, keys.load_private(settings, row), now)
+    renewed = _sign_next_root(session, settings, root_md.signed, now, keys.load_private(settings, row))
     log.info("TUF root renewed automatically: version %d, expires %s", renewed.version, renewed.expires.isoformat())
 
 
-def _sign_next_root(
-    session: Session, settings: Settings, root_md: Metadata[Root], private: Ed25519PrivateKey, now: datetime
-) -> Root:
-    root = root_md.signed
+def _sign_next_root(session: Session, settings: Settings, root: Root, now: datetime, *signers: Ed25519PrivateKey) -> Root:
+    """Store `root` as the next root version, with a fresh expiry, signed by `signers`."""
     root.version += 1
     root.expires = _expiry(settings, "root", now)
     new_md = Metadata(root)
-    new_md.sign(_crypto_signer(private))
+    for private in signers:
+        new_md.sign(_crypto_signer(private), append=True)
     _store(session, new_md, "root")
     return root
 
@@ -295,7 +294,7 @@ def renew_root(session: Session, settings: Settings, *, root_key: Path | None = 
     """
     lock(session)
     private = _root_private(session, settings, root_key)
-    return _sign_next_root(session, settings, _load(session, "root"), private, utcnow())
+    return _sign_next_root(session, settings, _load(session, "root").signed, utcnow(), private)
 
 
 def rotate_keys(
@@ -334,8 +333,7 @@ def rotate_keys(
     if new_root_key_out is not None and new_root_key_out.exists():
         raise keys.OfflineKeyFileError(f"{new_root_key_out} already exists; choose a new file name (a key file is never overwritten)")
     now = utcnow()
-    root_md = _load(session, "root")
-    root = root_md.signed
+    root = _load(session, "root").signed
     new_root_private: Ed25519PrivateKey | None = None
     for role in roles:
         old = keys.active_key(session, f"tuf-{role}")
@@ -349,13 +347,7 @@ def rotate_keys(
         else:
             new = keys.generate_key(session, settings, f"tuf-{role}")
         root.add_key(SSlibKey.from_crypto(keys.load_public(new)), role)
-    root.version += 1
-    root.expires = _expiry(settings, "root", now)
-    new_md = Metadata(root)
-    new_md.sign(_crypto_signer(old_root_private), append=True)
-    if new_root_private is not None:
-        new_md.sign(_crypto_signer(new_root_private), append=True)
-    _store(session, new_md, "root")
+    root = _sign_next_root(session, settings, root, now, old_root_private, *([new_root_private] if new_root_private else []))
     # New keys invalidate the old signatures: re-sign the rest of the chain.
     targets = _load(session, "targets").signed
     targets.version += 1
