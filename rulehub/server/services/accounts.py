@@ -44,30 +44,19 @@ def _slug(kind: str, value: str) -> str:
     return value
 
 
-def _no_such_tenant(slug: str) -> NotFound:
-    return NotFound(f"tenant {slug!r} does not exist; create it with `rulehub admin create-tenant`",
-                    code="tenant_not_found")
-
-
-def get_tenant(session: Session, slug: str) -> Tenant:
-    tenant = session.scalars(select(Tenant).where(Tenant.slug == slug)).first()
+def get_tenant(session: Session, slug: str, *, lock: bool = False) -> Tenant:
+    """The tenant named `slug`.  With `lock`, its row stays locked until the transaction ends
+    (SELECT ... FOR UPDATE): joins, role and plan changes of one tenant take turns on it, so
+    on PostgreSQL two concurrent joins cannot both count the same free seat.  SQLite has no
+    row locks (the clause is left out) but serialises write transactions already (BEGIN
+    IMMEDIATE)."""
+    query = select(Tenant).where(Tenant.slug == slug)
+    if lock:
+        query = query.with_for_update().execution_options(populate_existing=True)
+    tenant = session.scalars(query).first()
     if tenant is None:
-        raise _no_such_tenant(slug)
-    return tenant
-
-
-def _locked_tenant(session: Session, slug: str) -> Tenant:
-    """The tenant with its row locked until the transaction ends (SELECT ... FOR UPDATE).
-
-    Joins and plan changes of one tenant take turns on this lock, so on PostgreSQL two
-    concurrent joins cannot both count the same free seat.  SQLite has no row locks (the
-    clause is left out) but its write transactions are serialised already (BEGIN IMMEDIATE).
-    """
-    tenant = session.scalars(
-        select(Tenant).where(Tenant.slug == slug).with_for_update().execution_options(populate_existing=True)
-    ).first()
-    if tenant is None:
-        raise _no_such_tenant(slug)
+        raise NotFound(f"tenant {slug!r} does not exist; create it with `rulehub admin create-tenant`",
+                       code="tenant_not_found")
     return tenant
 
 
@@ -116,7 +105,7 @@ def create_account(
         raise BadRequest("display names are at most 200 characters", code="invalid_name")
     if role not in ("owner", "member"):
         raise BadRequest("role must be owner or member", code="invalid_role")
-    tenant = _locked_tenant(session, tenant_slug)
+    tenant = get_tenant(session, tenant_slug, lock=True)
     if session.scalars(select(Account).where(Account.email == email)).first():
         raise Conflict(f"account {email!r} already exists", code="account_exists")
     _require_free_seat(session, tenant)
@@ -192,7 +181,7 @@ def grant_plan(
     """
     if status not in SUBSCRIPTION_STATUSES:
         raise BadRequest(f"status must be one of {', '.join(SUBSCRIPTION_STATUSES)}", code="invalid_status")
-    tenant = _locked_tenant(session, tenant_slug)
+    tenant = get_tenant(session, tenant_slug, lock=True)
     plan = get_plan(session, plan_name)
     end = period_end or (utcnow() + timedelta(days=days))
     sub = session.scalars(select(Subscription).where(Subscription.tenant_id == tenant.id)).first()
@@ -365,7 +354,7 @@ def disable_account(session: Session, email: str) -> Account:
     Disabling a disabled account changes nothing.
     """
     account = get_account(session, email)
-    _locked_tenant(session, account.tenant.slug)  # seat counts of this tenant change: take turns
+    get_tenant(session, account.tenant.slug, lock=True)  # seat counts of this tenant change: take turns
     account.disabled = True
     _end_portal_sessions(session, account)
     session.flush()
@@ -376,7 +365,7 @@ def enable_account(session: Session, email: str) -> Account:
     """Re-enable a disabled account; it takes a seat again, so a full tenant refuses
     (Conflict `seats_exhausted`, nothing changed).  Enabling an enabled account changes nothing."""
     account = get_account(session, email)
-    tenant = _locked_tenant(session, account.tenant.slug)
+    tenant = get_tenant(session, account.tenant.slug, lock=True)
     if account.disabled:
         _require_free_seat(session, tenant, f"enabling {account.email} again")
         account.disabled = False
@@ -412,7 +401,7 @@ def set_role(session: Session, email: str, role: str) -> Account:
     if role not in ("owner", "member"):
         raise BadRequest("role must be owner or member", code="invalid_role")
     account = get_account(session, email)
-    tenant = _locked_tenant(session, account.tenant.slug)  # owner counts of this tenant change: take turns
+    tenant = get_tenant(session, account.tenant.slug, lock=True)  # owner counts of this tenant change: take turns
     if account.role == "owner" and role != "owner" and not account.disabled and _other_enabled_owners(session, account) == 0:
         raise Conflict(
             f"{account.email} is the last owner of tenant {tenant.slug!r}; make another account owner first "
@@ -444,7 +433,7 @@ def remove_account(session: Session, email: str) -> RemovedAccount:
     The account row itself is deleted, so its email can be used again and it takes no seat.
     """
     account = get_account(session, email)
-    tenant = _locked_tenant(session, account.tenant.slug)
+    tenant = get_tenant(session, account.tenant.slug, lock=True)
     if account.role == "owner" and _other_enabled_owners(session, account) == 0:
         raise Conflict(
             f"{account.email} is the last owner of tenant {tenant.slug!r}; add another owner first "
