@@ -394,6 +394,15 @@ def _other_enabled_owners(session: Session, account: Account) -> int:
     ) or 0
 
 
+def _last_owner(account: Account, tenant: Tenant) -> Conflict:
+    return Conflict(
+        f"{account.email} is the last owner of tenant {tenant.slug!r}; add another owner first "
+        f"(`rulehub admin set-role EMAIL owner`, or `rulehub admin create-account EMAIL --tenant {tenant.slug} "
+        "--role owner`) so the tenant keeps someone who can manage its plan and packs; nothing was changed",
+        code="last_owner",
+    )
+
+
 def set_role(session: Session, email: str, role: str) -> Account:
     """Make an account its tenant's `owner` (manages plan, keys and packs) or a `member`.
     Demoting the last enabled owner is refused (Conflict `last_owner`, nothing changed), as
@@ -403,11 +412,7 @@ def set_role(session: Session, email: str, role: str) -> Account:
     account = get_account(session, email)
     tenant = get_tenant(session, account.tenant.slug, lock=True)  # owner counts of this tenant change: take turns
     if account.role == "owner" and role != "owner" and not account.disabled and _other_enabled_owners(session, account) == 0:
-        raise Conflict(
-            f"{account.email} is the last owner of tenant {tenant.slug!r}; make another account owner first "
-            f"(`rulehub admin set-role EMAIL owner`); nothing was changed",
-            code="last_owner",
-        )
+        raise _last_owner(account, tenant)
     account.role = role
     session.flush()
     return account
@@ -435,13 +440,7 @@ def remove_account(session: Session, email: str) -> RemovedAccount:
     account = get_account(session, email)
     tenant = get_tenant(session, account.tenant.slug, lock=True)
     if account.role == "owner" and _other_enabled_owners(session, account) == 0:
-        raise Conflict(
-            f"{account.email} is the last owner of tenant {tenant.slug!r}; add another owner first "
-            f"(`rulehub admin set-role EMAIL owner`, or `rulehub admin create-account EMAIL --tenant {tenant.slug} "
-            "--role owner`) so the tenant keeps "
-            "someone who can manage its plan and packs; nothing was changed",
-            code="last_owner",
-        )
+        raise _last_owner(account, tenant)
     keys_deleted = session.execute(delete(ApiKey).where(ApiKey.account_id == account.id)).rowcount or 0
     sessions_ended = _end_portal_sessions(session, account)
     downloads = session.execute(
