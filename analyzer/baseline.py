@@ -21,8 +21,10 @@ from typing import Callable, Iterable
 from analyzer.builtin_rules import INTERNAL
 from analyzer.diagnostics import Diagnostic
 from analyzer.fingerprint import keyed
+from analyzer.safe_files import SkippedFile, read_tree_file, replace_file
 
 VERSION = 1
+MAX_BASELINE_BYTES = 256 * 1024 * 1024  # about a million findings
 
 
 class BaselineError(Exception):
@@ -51,10 +53,10 @@ def _relative(path: str, cwd: Path, directory: Path) -> str:
 
 def load_baseline(path: Path) -> Baseline:
     try:
-        doc = json.loads(path.read_text("utf-8"))
+        doc = json.loads(read_tree_file(path, max_bytes=MAX_BASELINE_BYTES).decode("utf-8"))
     except FileNotFoundError:
         raise BaselineError(f"--baseline {path}: no such file; create it with --write-baseline {path}") from None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except (OSError, SkippedFile, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise BaselineError(f"--baseline {path}: not a gocheck baseline ({exc}); recreate it with --write-baseline") from None
     if not isinstance(doc, dict) or doc.get("version") != VERSION or not isinstance(doc.get("findings"), list):
         raise BaselineError(f"--baseline {path}: not a version {VERSION} gocheck baseline; recreate it with --write-baseline")
@@ -77,7 +79,8 @@ def write_baseline(path: Path, diagnostics: Iterable[Diagnostic], line_text: Cal
     ]
     try:
         directory.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps({"version": VERSION, "findings": findings}, indent=2) + "\n", "utf-8")  # ASCII: file names need not be UTF-8
+        text = json.dumps({"version": VERSION, "findings": findings}, indent=2) + "\n"  # ASCII: file names need not be UTF-8
+        replace_file(path, lambda fh: fh.write(text))  # a committed symlink at `path` is replaced, not written through
     except OSError as exc:
         raise BaselineError(f"--write-baseline {path}: cannot write: {exc.strerror or exc}") from None
     return len(findings)

@@ -36,8 +36,9 @@ INTERNAL_DOC = """gocheck could not finish checking something.
 
 ## What it does
 Reports a rule that raised an exception, a file whose analysis ran past its time budget,
-or a file that could not be read. The rest of the run goes on; the exit code is 3 so CI
-notices.
+a file or directory that could not be read, or a file gocheck would not read: a symlink
+leading outside the checked tree, a FIFO, device or socket, a file over `max-file-size`.
+The rest of the run goes on; the exit code is 3 so CI notices.
 
 ## Why is this bad?
 A silent failure would look like a clean result. This finding names the rule and the file

@@ -32,10 +32,11 @@ from analyzer.build_constraints import BuildContext
 from analyzer.diagnostics import Diagnostic
 from analyzer.discovery import PackageFiles, expand_patterns
 from analyzer.gomod import find_module
-from analyzer.package_loader import MAX_FILE_BYTES, load_package_files
+from analyzer.package_loader import load_package_files
 from analyzer.result_cache import ResultCache, ruleset_fingerprint
 from analyzer.rule import Rule
 from analyzer.runner import Engine, EngineOptions
+from analyzer.safe_files import DEFAULT_MAX_FILE_BYTES, SkippedFile, read_tree_file
 
 # Called per package inside the worker, after the engine, before caching: e.g. the
 # suppression filter, which needs the parsed files.
@@ -43,20 +44,24 @@ PackageFilter = Callable[[list[Diagnostic], Package], list[Diagnostic]]
 
 
 class SourceFiles(Mapping):
-    """path -> bytes, read from disk on first use (reporters need a few lines, not every file)."""
+    """path -> bytes, read from disk on first use (reporters need a few lines, not every
+    file), through `read_tree_file` as the loader reads them: a file it refused is absent."""
 
-    def __init__(self, cwd: Path | None, paths: Sequence[str] = ()) -> None:
+    def __init__(self, cwd: Path | None, groups: Sequence[PackageFiles] = (), max_file_bytes: int = DEFAULT_MAX_FILE_BYTES) -> None:
         self._cwd = cwd
-        self._paths = list(paths)
+        self._roots = {p: g.root or None for g in groups for p in g.paths}
+        self._paths = list(self._roots)
+        self._max_file_bytes = max_file_bytes
         self._cache: dict[str, bytes] = {}
 
     def __getitem__(self, path: str) -> bytes:
         if path not in self._cache:
+            if path not in self._roots:
+                raise KeyError(path)
             full = path if os.path.isabs(path) or self._cwd is None else os.path.join(self._cwd, path)
             try:
-                with open(full, "rb") as fh:
-                    self._cache[path] = fh.read()
-            except OSError:
+                self._cache[path] = read_tree_file(full, self._roots[path], self._max_file_bytes)
+            except (OSError, SkippedFile):
                 raise KeyError(path) from None
         return self._cache[path]
 
@@ -96,22 +101,22 @@ class _RunState:
     cache: ResultCache | None
     fingerprint: str
     package_filter: PackageFilter | None
+    max_file_bytes: int = DEFAULT_MAX_FILE_BYTES
 
 
 _STATE: _RunState | None = None  # set in the parent before forking workers
 
 
-def _read_sources(group: PackageFiles, cwd: str | None) -> dict[str, bytes] | None:
+def _read_sources(group: PackageFiles, cwd: str | None, max_file_bytes: int) -> dict[str, bytes] | None:
+    if group.listing_error is not None:
+        return None  # never cache a directory that could not be listed
     out = {}
     for path in group.paths:
         full = path if os.path.isabs(path) or cwd is None else os.path.join(cwd, path)
         try:
-            with open(full, "rb") as fh:
-                if os.fstat(fh.fileno()).st_size > MAX_FILE_BYTES:
-                    return None  # the loader decides (skip or report); never cache it
-                out[path] = fh.read()
-        except OSError:
-            return None  # let the loader report it; never cache a read failure
+            out[path] = read_tree_file(full, group.root or None, max_file_bytes)
+        except (OSError, SkippedFile):
+            return None  # the loader decides (skip or report); never cache a read failure
     return out
 
 
@@ -142,7 +147,7 @@ def _check_group_now(item: tuple[int, PackageFiles]) -> _GroupResult:
     key = None
     sources = None
     if state.cache is not None:
-        sources = _read_sources(group, state.cwd)
+        sources = _read_sources(group, state.cwd, state.max_file_bytes)
         if sources is not None:
             # Package context beyond the files: the go.mod that governs the directory.
             module = find_module(Path(state.cwd or ".") / group.directory)
@@ -151,7 +156,7 @@ def _check_group_now(item: tuple[int, PackageFiles]) -> _GroupResult:
             entry = state.cache.get(key)
             if entry is not None:
                 return _GroupResult(index, entry["diagnostics"], entry.get("files", 0), entry.get("packages", 0), entry.get("bytes", 0), True)
-    packages, diagnostics = load_package_files(group, state.options.include_generated, state.cwd, sources)
+    packages, diagnostics = load_package_files(group, state.options.include_generated, state.cwd, sources, max_file_bytes=state.max_file_bytes)
     files = nbytes = 0
     npackages = len(packages)
     for package in packages:
@@ -192,6 +197,7 @@ def check_patterns(
     fingerprint_extra: Sequence[str] = (),
     exclude: Sequence[str] = (),
     exclude_root: Path | None = None,
+    max_file_bytes: int = DEFAULT_MAX_FILE_BYTES,
 ) -> CheckResult:
     global _STATE
     options = options or EngineOptions()
@@ -211,7 +217,7 @@ def check_patterns(
             *fingerprint_extra,
         ],
     )
-    _STATE = _RunState(engine, options, str(cwd) if cwd else None, cache, fingerprint, package_filter)
+    _STATE = _RunState(engine, options, str(cwd) if cwd else None, cache, fingerprint, package_filter, max_file_bytes)
     gc.freeze()  # the engine and everything imported: never worth scanning again
     result = CheckResult()
     # Largest packages first so no worker is left with a big one at the end.
@@ -237,7 +243,7 @@ def check_patterns(
         _STATE = None
         gc.unfreeze()
     result.diagnostics.sort(key=Diagnostic.sort_key)
-    result.sources = SourceFiles(cwd, [p for g in groups for p in g.paths]) if keep_sources else {}
+    result.sources = SourceFiles(cwd, groups, max_file_bytes) if keep_sources else {}
     return result
 
 

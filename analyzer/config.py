@@ -8,6 +8,7 @@ the same three calls: `find_config`, `load_config`, `Config.select_rules`.
     fail-on = "warning"          # findings at or above this severity fail the run
     exclude = ["gen/**", "*_mock.go"]   # path globs, relative to this file's directory
     include-generated = false
+    max-file-size = "4MiB"       # larger Go files are not read (a finding says so); at most 64MiB here
 
     [rules]
     enable = ["acme/http-safety"]        # rule names, or a pack name for all its rules
@@ -16,7 +17,7 @@ the same three calls: `find_config`, `load_config`, `Config.select_rules`.
     [rules.selfassign]
     severity = "error"
 
-    [output]
+    [output]                     # paths relative to this file, inside its directory
     format = ["text", "sarif:gocheck.sarif"]
 
 `[packs]` and `[hub]` belong to the RuleHub loader (rulehub.loader.projectconfig) and are
@@ -28,6 +29,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -37,13 +39,18 @@ from analyzer.builtin_rules import INTERNAL
 from analyzer.diagnostics import Severity
 from analyzer.gomod import parse_go_version
 from analyzer.rule import Rule
+from analyzer.safe_files import DEFAULT_MAX_FILE_BYTES, SkippedFile, describe_size, read_tree_file
 
 CONFIG_NAME = ".gocheck.toml"
 
 # Output format names; the reporters package checks the same list when it writes.
 FORMAT_NAMES = ("text", "json", "sarif", "github", "checkstyle", "junit")
 
-_TOP_KEYS = ("go", "fail-on", "exclude", "include-generated", "rules", "output", "packs", "hub")
+_TOP_KEYS = ("go", "fail-on", "exclude", "include-generated", "max-file-size", "rules", "output", "packs", "hub")
+# A repository's config may raise the per-file cap only this far: the cap protects the
+# machine from the tree, so a larger one must come from the command line.
+MAX_CONFIG_FILE_SIZE = 64 * 1024 * 1024
+_MAX_CONFIG_BYTES = 1024 * 1024  # the .gocheck.toml itself
 _RULES_KEYS = ("enable", "disable")
 _RULE_KEYS = ("severity",)
 _OUTPUT_KEYS = ("format",)
@@ -66,10 +73,11 @@ class Config:
     fail_on: Severity = Severity.WARNING
     formats: tuple[str, ...] = ()
     include_generated: bool = False
+    max_file_bytes: int = DEFAULT_MAX_FILE_BYTES
 
     @property
     def root(self) -> Path:
-        """The directory `exclude` globs and baseline paths are relative to."""
+        """The directory `exclude` globs, baseline paths and `[output]` paths are relative to."""
         return self.path.parent if self.path is not None else Path.cwd()
 
     def where(self, key: str) -> str:
@@ -139,10 +147,10 @@ def find_config(start_dir: Path | str) -> Path | None:
 def load_config(path: Path | str) -> Config:
     path = Path(path)
     try:
-        text = path.read_text("utf-8")
+        text = read_tree_file(path, max_bytes=_MAX_CONFIG_BYTES).decode("utf-8")
     except FileNotFoundError:
         raise ConfigError(f"{path}: no such config file; check the --config path") from None
-    except (OSError, UnicodeDecodeError) as exc:
+    except (OSError, UnicodeDecodeError, SkippedFile) as exc:
         raise ConfigError(f"{path}: cannot read the config file: {exc}") from None
     try:
         doc = tomllib.loads(text)
@@ -173,6 +181,14 @@ def parse_config(doc: Mapping, path: Path | None = None) -> Config:
         if not isinstance(doc["include-generated"], bool):
             raise ConfigError(f"{where('include-generated')}: must be true or false")
         out["include_generated"] = doc["include-generated"]
+    if "max-file-size" in doc:
+        try:
+            size = parse_size(doc["max-file-size"])
+        except ValueError as exc:
+            raise ConfigError(f"{where('max-file-size')}: {exc}") from None
+        if size > MAX_CONFIG_FILE_SIZE:
+            raise ConfigError(f"{where('max-file-size')}: at most {describe_size(MAX_CONFIG_FILE_SIZE)} in a config file; a larger cap only with --max-file-size")
+        out["max_file_bytes"] = size
 
     rules = doc.get("rules", {})
     if not isinstance(rules, dict):
@@ -208,6 +224,22 @@ def parse_config(doc: Mapping, path: Path | None = None) -> Config:
                 raise ConfigError(f"{where('[output] format')}: unknown format {name!r}{_close(name, FORMAT_NAMES)}; use one of {', '.join(FORMAT_NAMES)}")
         out["formats"] = tuple(formats)
     return Config(**out)
+
+
+_UNITS = {"": 1, "b": 1, "k": 1000, "kb": 1000, "kib": 1024, "m": 1000**2, "mb": 1000**2, "mib": 1024**2, "g": 1000**3, "gb": 1000**3, "gib": 1024**3}
+
+
+def parse_size(value) -> int:
+    """A byte count: 4194304, "4MiB", "512 KiB", "10MB"; raises ValueError saying how to write it."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        number, unit = value, ""
+    elif isinstance(value, str) and (m := re.fullmatch(r"\s*(\d+)\s*([a-zA-Z]*)\s*", value)) and m.group(2).lower() in _UNITS:
+        number, unit = int(m.group(1)), m.group(2).lower()
+    else:
+        raise ValueError(f"invalid size {value!r}: write a number of bytes or e.g. \"4MiB\", \"512KiB\"")
+    if number <= 0:
+        raise ValueError(f"invalid size {value!r}: must be more than 0")
+    return number * _UNITS[unit]
 
 
 def load_for(cwd: Path, config_path: str | None = None, no_config: bool = False) -> Config:

@@ -5,6 +5,12 @@ tool does; files named on the command line are always taken. A pattern that name
 file at all is a `PatternError` (exit code 2), like `go vet` with a pattern matching no
 packages. `exclude` globs (from `.gocheck.toml` or `--exclude`) drop paths afterwards;
 a pattern whose files are all excluded is not an error.
+
+Every `.go` entry that is not a directory is kept, whatever it is (symlink, FIFO, device):
+the loader reads it through `analyzer.safe_files`, which refuses what is not a regular file
+inside the tree and says so in a finding. A directory below a pattern that cannot be listed
+is kept too, as a group with `listing_error` set, so the run reports it (exit 3) instead of
+silently checking less than was asked.
 """
 
 from __future__ import annotations
@@ -30,6 +36,11 @@ class PackageFiles:
     # Files named on the command line: checked whatever their build constraints say,
     # as `go vet file.go` does.
     named: frozenset[str] = frozenset()
+    # The tree its files must resolve inside (symlinks followed): the working directory, or
+    # the pattern's own directory when the pattern names a place outside it.
+    root: str = ""
+    # Why the directory could not be listed; its files, if any, were not checked.
+    listing_error: str | None = None
 
 
 def _skip_dir(name: str) -> bool:
@@ -46,6 +57,8 @@ def expand_patterns(
     them (relative stays relative) so output matches what editors and CI expect."""
     cwd = Path(cwd) if cwd is not None else Path.cwd()
     by_dir: dict[str, set[str]] = {}
+    roots: dict[str, str] = {}
+    unlisted: dict[str, str] = {}
     named: set[str] = set()
     for pattern in patterns or ["./..."]:
         if not pattern.strip():
@@ -56,21 +69,41 @@ def expand_patterns(
         if "..." in base:
             raise PatternError(f"{pattern}: '...' is only supported at the end of a pattern, as in ./... or dir/...")
         full = base if os.path.isabs(base) else os.path.join(cwd, base)
-        found = _expand_one(pattern, base, full, recursive)
+        unreadable: dict[str, str] = {}
+        found = _expand_one(pattern, base, full, recursive, unreadable)
         if not recursive and base.endswith(".go") and os.path.isfile(full):
             named.update(p for paths in found.values() for p in paths)
-        if not found:
+        root = _tree_root(full if os.path.isdir(full) else os.path.dirname(full), cwd)
+        for directory in [*found, *unreadable]:
+            if directory not in roots or len(root) < len(roots[directory]):
+                roots[directory] = root  # of two patterns' trees, the wider one
+        unlisted.update(unreadable)
+        if not found and not unreadable:
             hint = "" if recursive else f" (use {base.rstrip('/')}/... to include subdirectories)"
             raise PatternError(f"{pattern}: matched no Go files{hint}")
         for directory, paths in found.items():
             by_dir.setdefault(directory, set()).update(paths)
     if exclude:
-        root = Path(exclude_root) if exclude_root is not None else cwd
-        by_dir = {d: {p for p in paths if not is_excluded(p, exclude, cwd, root)} for d, paths in by_dir.items()}
-    return [PackageFiles(d, tuple(sorted(paths)), frozenset(named & paths)) for d, paths in sorted(by_dir.items()) if paths]
+        exclude_base = Path(exclude_root) if exclude_root is not None else cwd
+        by_dir = {d: {p for p in paths if not is_excluded(p, exclude, cwd, exclude_base)} for d, paths in by_dir.items()}
+        unlisted = {d: why for d, why in unlisted.items() if not is_excluded(d, exclude, cwd, exclude_base)}
+    for directory in unlisted:
+        by_dir.setdefault(directory, set())
+    return [
+        PackageFiles(d, tuple(sorted(paths)), frozenset(named & paths), roots[d], unlisted.get(d))
+        for d, paths in sorted(by_dir.items())
+        if paths or d in unlisted
+    ]
 
 
-def _expand_one(pattern: str, base: str, full: str, recursive: bool) -> dict[str, set[str]]:
+def _tree_root(directory: str, cwd: Path) -> str:
+    """The working directory when `directory` is inside it, else `directory` (resolved)."""
+    top = os.path.abspath(cwd)
+    inside = os.path.commonpath([top, os.path.abspath(directory)]) == top
+    return os.path.realpath(top if inside else directory)
+
+
+def _expand_one(pattern: str, base: str, full: str, recursive: bool, unlisted: dict[str, str]) -> dict[str, set[str]]:
     found: dict[str, set[str]] = {}
     if os.path.isfile(full):
         if not base.endswith(".go"):
@@ -82,12 +115,19 @@ def _expand_one(pattern: str, base: str, full: str, recursive: bool) -> dict[str
     if not os.path.isdir(full):
         raise PatternError(f"{pattern}: not a Go file or a directory")
     if recursive:
-        for dirpath, dirnames, filenames in os.walk(full):
+
+        def unreadable(exc: OSError) -> None:
+            if exc.filename is None or os.path.realpath(exc.filename) == os.path.realpath(full):
+                raise PatternError(f"{pattern}: cannot list the directory: {exc.strerror or exc}")
+            unlisted[_relative(base, full, exc.filename)] = exc.strerror or str(exc)
+
+        for dirpath, dirnames, filenames in os.walk(full, onerror=unreadable):
             dirnames[:] = sorted(d for d in dirnames if not _skip_dir(d))
             _add_go_files(found, _relative(base, full, dirpath), filenames)
     else:
         try:
-            names = [n for n in os.listdir(full) if os.path.isfile(os.path.join(full, n))]
+            with os.scandir(full) as entries:
+                names = [e.name for e in entries if not e.is_dir()]
         except OSError as exc:
             raise PatternError(f"{pattern}: cannot list the directory: {exc.strerror or exc}") from None
         _add_go_files(found, _norm(base), names)

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
+
+from analyzer.safe_files import SkippedFile, read_tree_file
+
+MAX_GOMOD_BYTES = 1024 * 1024  # real ones are kilobytes (traefik: 21 KB)
 
 _GO_LINE = re.compile(r"^go\s+(\d+)\.(\d+)", re.MULTILINE)
 _MODULE_LINE = re.compile(r"^module\s+(\S+)", re.MULTILINE)
@@ -36,8 +41,11 @@ def find_module(directory: Path, _cache: dict[Path, GoModule | None] = {}) -> Go
             break
         seen.append(d)
         gomod = d / "go.mod"
-        if gomod.is_file():
-            text = gomod.read_text("utf-8", "replace")
+        if os.path.exists(gomod):  # False, not an error, in a directory that cannot be searched
+            try:  # a go.mod that is a FIFO, a device or huge must not hang or exhaust the run
+                text = read_tree_file(gomod, max_bytes=MAX_GOMOD_BYTES).decode("utf-8", "replace")
+            except (OSError, SkippedFile):
+                text = ""  # the module is here; its facts are unknown (defaults apply)
             m = _GO_LINE.search(text)
             mod = _MODULE_LINE.search(text)
             found = GoModule(d, mod.group(1) if mod else "", (int(m.group(1)), int(m.group(2))) if m else None)

@@ -11,10 +11,10 @@ from analyzer.diagnostics import Diagnostic
 from analyzer.discovery import PackageFiles
 from analyzer.gomod import find_module
 from analyzer.runner import internal_diagnostic
+from analyzer.safe_files import DEFAULT_MAX_FILE_BYTES, FileTooLarge, SkippedFile, read_tree_file
 from analyzer.source import GoFile, is_generated
 from pathlib import Path
 
-MAX_FILE_BYTES = 64 * 1024 * 1024
 _DEFAULT_BUILD = BuildContext.from_environment()
 
 
@@ -24,29 +24,33 @@ def load_package_files(
     cwd: str | None = None,
     sources: Mapping[str, bytes] | None = None,
     build: BuildContext | None = None,
+    max_file_bytes: int = DEFAULT_MAX_FILE_BYTES,
 ) -> tuple[list[Package], list[Diagnostic]]:
-    """Parse one directory's files. Unreadable files become `internal` findings.
+    """Parse one directory's files. A file that cannot be read, or that `read_tree_file`
+    refuses (not a regular file inside the tree, over `max_file_bytes`), becomes an
+    `internal` finding: the run did not check everything it was asked to (exit 3).
     `sources`: bytes already read (the result cache reads them for its key), so no file is read twice.
     Files the go tool would not build for `build` (default: GOOS/GOARCH from the
     environment, linux/amd64) are left out unless they were named on the command line."""
     build = build or _DEFAULT_BUILD
     problems: list[Diagnostic] = []
+    if group.listing_error is not None:
+        problems.append(internal_diagnostic(None, f"{group.directory}: directory not checked: cannot list it: {group.listing_error}", path=group.directory))
     by_name: dict[str, list[GoFile]] = {}
     for path in group.paths:
         data = sources.get(path) if sources is not None else None
         if data is None:
             full = path if os.path.isabs(path) or cwd is None else os.path.join(cwd, path)
             try:
-                size = os.path.getsize(full)
-                if size > MAX_FILE_BYTES:
-                    with open(full, "rb") as fh:
-                        head = fh.read(64 * 1024)
-                    if not include_generated and is_generated(head):
-                        continue  # skipped like any generated file, whatever its size
-                    problems.append(internal_diagnostic(None, f"{path}: skipped, {size} bytes is over the {MAX_FILE_BYTES} byte limit; exclude it (exclude = [...] in .gocheck.toml)", path=path))
-                    continue
-                with open(full, "rb") as fh:
-                    data = fh.read()
+                data = read_tree_file(full, group.root or None, max_file_bytes)
+            except FileTooLarge as exc:
+                if not include_generated and is_generated(exc.head):
+                    continue  # skipped like any generated file, whatever its size
+                problems.append(internal_diagnostic(None, f"{path}: not checked: {exc}; raise max-file-size in .gocheck.toml (or --max-file-size), or exclude it", path=path))
+                continue
+            except SkippedFile as exc:
+                problems.append(internal_diagnostic(None, f"{path}: not read: {exc}; exclude it (exclude = [...] in .gocheck.toml)", path=path))
+                continue
             except OSError as exc:
                 problems.append(internal_diagnostic(None, f"{path}: cannot read: {exc.strerror or exc}", path=path))
                 continue

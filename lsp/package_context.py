@@ -2,7 +2,10 @@
 package clause, open buffers taking the place of their files on disk.
 
 Sibling files are parsed once and kept until their size or mtime changes, so a keystroke
-costs a stat per sibling, not a parse.
+costs a stat per sibling, not a parse. They are read as the CLI reads them
+(`analyzer.safe_files.read_tree_file`): only regular files that resolve inside the module
+(or the document's directory outside a module), at most 4 MiB; a sibling that is a symlink
+to `/proc/self/environ`, a FIFO or `/dev/zero` is left out of the package.
 """
 
 from __future__ import annotations
@@ -13,16 +16,15 @@ from pathlib import Path
 
 from analyzer.analysis_pass import Package
 from analyzer.gomod import find_module
+from analyzer.safe_files import SkippedFile, read_tree_file
 from analyzer.source import GoFile, is_generated
 from lsp.documents import Document
-
-MAX_SIBLING_BYTES = 8 * 1024 * 1024
 
 
 @dataclass
 class _Cached:
     stamp: tuple[int, int]
-    file: GoFile | None  # None: skipped (generated or too big)
+    file: GoFile | None  # None: skipped (generated, too big, not a regular file in the tree)
 
 
 class SiblingCache:
@@ -40,14 +42,12 @@ class SiblingCache:
         if cached is not None and cached.stamp == stamp:
             return cached.file
         file: GoFile | None = None
-        if st.st_size <= MAX_SIBLING_BYTES:
-            try:
-                with open(path, "rb") as fh:
-                    data = fh.read()
-            except OSError:
-                data = None
-            if data is not None and (include_generated or not is_generated(data)):
-                file = GoFile.parse(path, data)
+        try:
+            data = read_tree_file(path, _tree_root(os.path.dirname(path)))
+        except (OSError, SkippedFile):
+            data = None
+        if data is not None and (include_generated or not is_generated(data)):
+            file = GoFile.parse(path, data)
         self._files[path] = _Cached(stamp, file)
         return file
 
@@ -56,6 +56,11 @@ class SiblingCache:
 
     def clear(self) -> None:
         self._files.clear()
+
+
+def _tree_root(directory: str) -> str:
+    module = find_module(Path(directory))
+    return str(module.root) if module is not None else directory
 
 
 def package_for(doc: Document, open_docs: dict[str, Document], siblings: SiblingCache, include_generated: bool = False) -> Package:

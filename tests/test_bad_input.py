@@ -152,7 +152,7 @@ def test_a_file_of_tens_of_megabytes(tmp_path):
             fh.write(f"func f{i}(a int) int {{\n\tb := a + {i}\n\treturn b\n}}\n\n")
         fh.write("func last(x int) int {\n\tx = x\n\treturn x\n}\n")
     assert (tmp_path / "huge.go").stat().st_size > 19_000_000
-    out = run_gocheck("--format", "json", "huge.go", cwd=tmp_path, timeout=900)
+    out = run_gocheck("--format", "json", "--max-file-size", "32MiB", "huge.go", cwd=tmp_path, timeout=900)
     assert "Traceback" not in out.stderr, out.stderr[-3000:]
     found = json.loads(out.stdout)["diagnostics"]
     if out.returncode == 3:  # a very slow machine: the per-file budget stops the query, and says so

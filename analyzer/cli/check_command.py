@@ -24,16 +24,17 @@ from analyzer.baseline import BaselineError, load_baseline, write_baseline
 from analyzer.builtin_rules import ENGINE_RULES, INTERNAL
 from analyzer.checker import CheckResult, check_patterns, default_jobs
 from analyzer.cli.errors import EXIT_CLEAN, EXIT_FINDINGS, EXIT_INTERNAL, UsageError
-from analyzer.config import Config, ConfigError, load_for
+from analyzer.config import Config, ConfigError, load_for, parse_size
 from analyzer.diagnostics import Diagnostic, Severity
 from analyzer.gomod import parse_go_version
 from analyzer.newfromrev import NewFromRevError, changed_lines, filter_new
 from analyzer.progress import ProgressBar, interactive, summary_line
-from analyzer.reporters import FormatError, OutputSpec, Report, write_all
+from analyzer.reporters import FormatError, OutputSpec, Report, terminal_safe, write_all
 from analyzer.rule import Rule
 from analyzer.discovery import PatternError
 from analyzer.rulepack import PackLoadError, core_pack_dir, load_pack
 from analyzer.runner import EngineOptions, RuleLoadError
+from analyzer.safe_files import DEFAULT_MAX_FILE_BYTES
 from analyzer.suppression import UNUSED_SUPPRESSION, filter_suppressed, staticcheck_aliases
 from rulehub.loader.errors import LoaderError
 
@@ -72,6 +73,7 @@ class CheckPlan:
     color: bool = False
     jobs: int = 1
     cache: object | None = None  # analyzer.result_cache.ResultCache, when the cache flags land
+    max_file_bytes: int = DEFAULT_MAX_FILE_BYTES
 
 
 @dataclass
@@ -108,7 +110,10 @@ def plan_check(args: argparse.Namespace, cwd: Path | None = None) -> CheckPlan:
             fail_on = Severity.parse(args.fail_on)
         except ValueError as exc:
             raise UsageError(f"--fail-on: {exc}") from None
-    outputs = [OutputSpec.parse(spec) for spec in (args.format or config.formats or ["text"])]
+    if args.format:  # the command line may write anywhere
+        outputs = [OutputSpec.parse(spec) for spec in args.format]
+    else:  # a repository's config only inside the project
+        outputs = [OutputSpec.parse(spec).confined_to(config.root, config.where("[output] format")) for spec in config.formats or ["text"]]
     if sum(1 for o in outputs if o.path is None) > 1:
         raise UsageError("--format: only one format can go to standard output; give the others a file, e.g. --format sarif:gocheck.sarif")
     report_unused = args.report_unused_nolint or any(r.name == UNUSED_SUPPRESSION.name for r in rules)
@@ -134,7 +139,17 @@ def plan_check(args: argparse.Namespace, cwd: Path | None = None) -> CheckPlan:
         color=_use_color(args.color, sys.stdout),
         jobs=getattr(args, "jobs", None) or 1,
         cache=getattr(args, "result_cache", None) or _result_cache(args),
+        max_file_bytes=_max_file_bytes(args, config),
     )
+
+
+def _max_file_bytes(args: argparse.Namespace, config: Config) -> int:
+    if not getattr(args, "max_file_size", None):
+        return config.max_file_bytes
+    try:
+        return parse_size(args.max_file_size)
+    except ValueError as exc:
+        raise UsageError(f"--max-file-size: {exc}") from None
 
 
 def _result_cache(args: argparse.Namespace):
@@ -172,6 +187,7 @@ def run_check(plan: CheckPlan, progress=None) -> CheckOutcome:
         fingerprint_extra=[f"unused={report_unused}", "selected=" + ",".join(sorted(selected))],
         exclude=plan.exclude,
         exclude_root=plan.config.root,
+        max_file_bytes=plan.max_file_bytes,
     )
     diagnostics = list(result.diagnostics)
     outcome = CheckOutcome(result, diagnostics)
@@ -230,14 +246,15 @@ def cmd_check(args: argparse.Namespace) -> int:
             if bar is not None:
                 bar.clear()
         return report_check(plan, outcome, sys.stdout, sys.stderr)
-    except _INPUT_ERRORS as exc:
-        raise UsageError(str(exc)) from exc
+    except _INPUT_ERRORS as exc:  # messages quote config values and paths: never raw to a terminal
+        raise UsageError(terminal_safe(str(exc))) from exc
     except _MAPPED_BY_MAIN:
         raise
     except BrokenPipeError:  # the reader of our output left (`gocheck | head`); main handles it
         raise
     except Exception as exc:  # gocheck's own bug: say so, exit 3, never look like "findings"
-        sys.stderr.write(f"gocheck: internal error: {type(exc).__name__}: {exc}\n{traceback.format_exc()}")
+        text = f"gocheck: internal error: {type(exc).__name__}: {exc}\n{traceback.format_exc()}"
+        sys.stderr.write("\n".join(terminal_safe(line, keep="\t") for line in text.split("\n")))
         return EXIT_INTERNAL
 
 
@@ -391,6 +408,7 @@ def add_check_arguments(check: argparse.ArgumentParser) -> None:
     group.add_argument("--go", metavar="VERSION", help="Go language version, overriding go.mod (e.g. 1.21)")
     group.add_argument("--exclude", action="append", metavar="GLOB", help="skip paths matching GLOB (e.g. 'gen/**'); repeatable")
     group.add_argument("--include-generated", action="store_true", help="also check files marked '// Code generated ... DO NOT EDIT.'")
+    group.add_argument("--max-file-size", metavar="SIZE", help="do not read Go files larger than SIZE (default 4MiB, e.g. 16MiB); a finding names each")
     group.add_argument("--pack-dir", action="append", metavar="DIR", help="load rules from a local pack directory (trusted code)")
     group.add_argument("--locked", action="store_true", help="CI: fail if gocheck.lock would change; use the locked packs only")
     out = check.add_argument_group("output")

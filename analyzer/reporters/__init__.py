@@ -1,7 +1,12 @@
 """Reporters: one module per output format, each `write(report, out)`.
 
 `--format FMT[:PATH]` is repeatable, so one run can print text to the terminal and write
-SARIF for code scanning at the same time; `write_all` opens each PATH once."""
+SARIF for code scanning at the same time; `write_all` writes each PATH once, through a
+temporary file renamed into place, so a symlink at PATH is replaced, never followed.
+
+A PATH from the command line may be anywhere. A PATH from a repository's `.gocheck.toml`
+must be relative and stay inside the project once every existing component's symlinks
+are resolved (`OutputSpec.confined_to`): a checkout must not overwrite `~/.bashrc`."""
 
 from __future__ import annotations
 
@@ -16,6 +21,7 @@ from analyzer import ENGINE_VERSION
 from analyzer.config import FORMAT_NAMES
 from analyzer.diagnostics import Diagnostic
 from analyzer.rule import Rule
+from analyzer.safe_files import is_inside, replace_file
 from analyzer.source import LineIndex
 
 
@@ -37,6 +43,25 @@ class OutputSpec:
         if sep and not path.strip():
             raise FormatError(f"--format {text}: empty output path; write {name}:PATH or just {name}")
         return cls(name, path.strip() or None)
+
+    def confined_to(self, project: Path, where: str) -> "OutputSpec":
+        """This spec, from a repository's config, with its path made absolute inside
+        `project` (the config file's directory). Raises FormatError for an absolute path
+        or one that leaves the project, through `..` or through a symlink."""
+        if self.path is None:
+            return self
+        hint = f"write a path inside {project}, or give this one on the command line (--format {self.format}:PATH)"
+        if os.path.isabs(self.path):
+            raise FormatError(f"{where}: {self.format}:{self.path}: a config file may only name a relative output path; {hint}")
+        name = os.path.basename(self.path)
+        if name in ("", ".", ".."):
+            raise FormatError(f"{where}: {self.format}:{self.path}: name a file, e.g. {self.format}:gocheck.{self.format}")
+        top = os.path.realpath(project)
+        parent = os.path.realpath(os.path.join(top, os.path.dirname(self.path)))
+        if not is_inside(parent, top) or not is_inside(os.path.realpath(os.path.join(parent, name)), top):
+            raise FormatError(f"{where}: {self.format}:{self.path}: leads outside the project (through '..' or a symlink); {hint}")
+        # The final name as written: a symlink there (one inside the project) is replaced, not followed.
+        return replace(self, path=os.path.join(parent, name))
 
     @property
     def is_machine(self) -> bool:
@@ -89,6 +114,29 @@ def xml_safe(text: str) -> str:
     return "".join(ch if ch in "\t\n\r" or (ord(ch) >= 0x20 and ch not in "\ufffe\uffff") else "\ufffd" for ch in text)
 
 
+_BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def terminal_safe(text: str, keep: str = "") -> str:
+    """`text` with the characters a terminal would act on shown as escapes instead: C0
+    controls (ESC starts colour, cursor and title sequences; CR and LF would forge lines),
+    DEL, C1 controls and bidirectional overrides (U+202E makes code read differently). A
+    file name or source line must not drive the terminal; gocheck's own colours are
+    added after this. Characters in `keep` (a tab in a source line) stay as they are."""
+    out = []
+    for ch in text:
+        code = ord(ch)
+        if ch in keep:
+            out.append(ch)
+        elif code < 0x20 or 0x7F <= code <= 0x9F:
+            out.append(f"\\x{code:02x}")
+        elif ch in _BIDI_CONTROLS:
+            out.append(f"\\u{code:04x}")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
 def find_repo_root(cwd: Path) -> Path:
     """The git work tree containing `cwd`, else `cwd` itself."""
     try:
@@ -122,7 +170,6 @@ def write_all(report: Report, specs: Sequence[OutputSpec], stdout: IO[str]) -> N
         target = Path(spec.path) if os.path.isabs(spec.path) else report.cwd / spec.path
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
-            with open(target, "w", encoding="utf-8", errors="backslashreplace", newline="\n") as fh:
-                write(replace(report, color=False), fh)
+            replace_file(target, lambda fh: write(replace(report, color=False), fh))
         except OSError as exc:
             raise FormatError(f"--format {spec.format}:{spec.path}: cannot write the file: {exc.strerror or exc}") from None

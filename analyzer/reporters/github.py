@@ -2,20 +2,21 @@
 shown as annotations on the pull request's diff.
 
 Escaping follows the runner's rules: in the message `%`, `\\r`, `\\n`; in property values
-also `:` and `,`."""
+also `:` and `,`. Control characters from file names and messages are first shown as
+escapes (`reporters.terminal_safe`): the log viewer renders ANSI sequences."""
 
 from __future__ import annotations
 
 from typing import IO
 
 from analyzer.diagnostics import Severity
-from analyzer.reporters import Report
+from analyzer.reporters import Report, terminal_safe
 
 _LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 
 
 def escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return terminal_safe(text, keep="\r\n").replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
 def escape_property(text: str) -> str:

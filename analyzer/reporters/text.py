@@ -2,14 +2,15 @@
 
 Tabs in the source line are kept in the caret line so the caret sits under the column in
 any terminal or editor; colour only when asked (the CLI asks on a terminal without
-NO_COLOR)."""
+NO_COLOR). File names, messages and source lines come from the checked tree, so control
+characters in them are shown as escapes (`reporters.terminal_safe`), never sent raw."""
 
 from __future__ import annotations
 
 from typing import IO
 
 from analyzer.diagnostics import Severity
-from analyzer.reporters import Report
+from analyzer.reporters import Report, terminal_safe
 
 _COLORS = {Severity.ERROR: "\x1b[31m", Severity.WARNING: "\x1b[33m", Severity.INFO: "\x1b[36m"}
 _BOLD, _DIM, _GREEN, _RESET = "\x1b[1m", "\x1b[2m", "\x1b[32m", "\x1b[0m"
@@ -20,22 +21,23 @@ def write(report: Report, out: IO[str]) -> None:
     color = report.color
     for d in report.diagnostics:
         sev = str(d.severity)
-        where = f"{d.path}:{d.line}:{d.column}" if d.path else "gocheck"  # a finding about no file
+        where = terminal_safe(f"{d.path}:{d.line}:{d.column}") if d.path else "gocheck"  # a finding about no file
+        message, rule = terminal_safe(d.message), terminal_safe(d.rule)
         if color:
-            out.write(f"{_BOLD}{where}{_RESET}: {_COLORS[d.severity]}{sev}{_RESET}: {d.message} {_DIM}({d.rule}){_RESET}\n")
+            out.write(f"{_BOLD}{where}{_RESET}: {_COLORS[d.severity]}{sev}{_RESET}: {message} {_DIM}({rule}){_RESET}\n")
         else:
-            out.write(f"{where}: {sev}: {d.message} ({d.rule})\n")
+            out.write(f"{where}: {sev}: {message} ({rule})\n")
         raw = report.line_text(d.path, d.line)
         if not raw.strip():
             continue
-        prefix = raw[: max(d.column - 1, 0)].decode("utf-8", "replace")
-        line = raw.decode("utf-8", "replace")
+        prefix = terminal_safe(raw[: max(d.column - 1, 0)].decode("utf-8", "replace"), keep="\t")
+        line = terminal_safe(raw.decode("utf-8", "replace"), keep="\t")
         if len(prefix) > _MAX_LINE:
             continue
         line = line[:_MAX_LINE] + (" ..." if len(line) > _MAX_LINE else "")
         caret = "".join("\t" if ch == "\t" else " " for ch in prefix) + "^"
         if d.end_line == d.line and d.end_column > d.column + 1:
-            width = len(raw[d.column - 1 : d.end_column - 1].decode("utf-8", "replace"))
+            width = len(terminal_safe(raw[d.column - 1 : d.end_column - 1].decode("utf-8", "replace"), keep="\t"))
             caret += "~" * max(0, min(width, _MAX_LINE - len(prefix)) - 1)
         if color:
             caret = f"{_GREEN}{caret}{_RESET}"
