@@ -13,6 +13,7 @@ target is replaced, never written through.
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import stat
 import tempfile
@@ -39,25 +40,59 @@ def read_tree_file(path: str | os.PathLike, root: str | os.PathLike | None = Non
     """The bytes of `path`, at most `max_bytes` of them. Raises `SkippedFile` for a file
     that is not a regular file, that resolves outside `root` (symlinks resolved) or that is
     larger than `max_bytes`, and `OSError` when reading fails."""
-    real = os.path.realpath(path)
-    if root is not None and not is_inside(real, os.path.realpath(root)):
-        what = "a symlink that leads" if _through_symlink(path, root) else "a path"
-        raise SkippedFile(f"{what} outside the checked tree {os.fspath(root)}")
-    kind = _kind(os.stat(real).st_mode)  # before opening: a device or FIFO is never opened
+    # A symlink is resolved first so O_NOFOLLOW can guard the final component of what is
+    # opened; a plain name (nearly every file) costs one lstat, not a realpath.
+    target = os.path.realpath(path) if os.path.islink(path) else os.fspath(path)
+    kind = _kind(os.stat(target).st_mode)  # before opening: a device or FIFO is never opened
     if kind is not None:
         raise SkippedFile(f"{kind}, not a regular file")
-    fd = os.open(real, _OPEN_FLAGS)
-    with os.fdopen(fd, "rb") as fh:
+    fd = os.open(target, _OPEN_FLAGS)
+    try:
         st = os.fstat(fd)
         kind = _kind(st.st_mode)  # the name may have changed between stat and open
         if kind is not None:
             raise SkippedFile(f"{kind}, not a regular file")
+        if root is not None and not is_inside(_opened_path(fd, target), _resolved(os.fspath(root))):
+            what = "a symlink that leads" if _through_symlink(path, root) else "a path"
+            raise SkippedFile(f"{what} outside the checked tree {os.fspath(root)}")
         if st.st_size > max_bytes:
-            raise FileTooLarge(f"{st.st_size} bytes, over the {describe_size(max_bytes)} limit", fh.read(_HEAD_BYTES))
-        data = fh.read(max_bytes + 1)  # st_size can lie (/proc files say 0): never read past the limit
+            raise FileTooLarge(f"{st.st_size} bytes, over the {describe_size(max_bytes)} limit", os.read(fd, _HEAD_BYTES))
+        data = _read_at_most(fd, max_bytes + 1, st.st_size)  # st_size can lie (/proc files say 0)
+    finally:
+        os.close(fd)
     if len(data) > max_bytes:
         raise FileTooLarge(f"over the {describe_size(max_bytes)} limit", data[:_HEAD_BYTES])
     return data
+
+
+def _read_at_most(fd: int, limit: int, expected: int) -> bytes:
+    """Up to `limit` bytes: one read of the expected size (plus one byte, to see the end),
+    then more in 1 MiB steps for files whose size was not known."""
+    chunks = []
+    total = 0
+    want = expected + 1 if expected else _HEAD_BYTES
+    while total < limit:
+        chunk = os.read(fd, min(want, limit - total))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        total += len(chunk)
+        want = 1 << 20
+    return b"".join(chunks)
+
+
+def _opened_path(fd: int, name: str) -> str:
+    """Where the kernel resolved the open file: exact, one syscall, and no race between
+    checking a path and opening it. Without /proc, the resolved name."""
+    try:
+        return os.readlink(f"/proc/self/fd/{fd}")
+    except OSError:
+        return os.path.realpath(name)
+
+
+@functools.lru_cache(maxsize=64)
+def _resolved(root: str) -> str:
+    return os.path.realpath(root)
 
 
 def is_inside(path: str, directory: str) -> bool:

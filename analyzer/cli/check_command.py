@@ -350,7 +350,7 @@ def cmd_rules(args: argparse.Namespace) -> int:
     print(f"{'NAME':{width}}  {'SEVERITY':8}  {'DEFAULT':7}  SUMMARY")
     for r in rules:
         equivalents = f" [{', '.join(r.equivalents)}]" if r.equivalents else ""
-        print(f"{r.name:{width}}  {str(r.severity):8}  {'on' if r.enabled_by_default else 'off':7}  {r.summary}{equivalents}")
+        print(terminal_safe(f"{r.name:{width}}  {str(r.severity):8}  {'on' if r.enabled_by_default else 'off':7}  {r.summary}{equivalents}"))  # pack text
     return EXIT_CLEAN
 
 
@@ -370,7 +370,7 @@ def cmd_explain(args: argparse.Namespace) -> int:
     facts = [f"severity: {rule.severity}", f"default: {'on' if rule.enabled_by_default else 'off'}", f"pack: {rule.pack}"]
     if rule.equivalents:
         facts.append(f"equivalents: {', '.join(rule.equivalents)}")
-    sys.stdout.write(text.rstrip("\n") + "\n\n" + " | ".join(facts) + "\n")
+    sys.stdout.write(terminal_safe(text.rstrip("\n") + "\n\n" + " | ".join(facts), keep="\n\t") + "\n")  # a pack's docs drive no terminal
     return EXIT_CLEAN
 
 
