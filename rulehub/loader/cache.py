@@ -75,7 +75,7 @@ class PackCache:
         None if there is no complete entry.  Raises VerificationError if the entry differs."""
         if not self.is_cached(sha256):
             return None
-        problem = self.problem(sha256, pack, version)
+        problem = self.verify(sha256, pack, version)
         if problem is not None:
             raise VerificationError(
                 pack, f"the cached copy of {pack} {version} ({self.entry(sha256)}) does not match gocheck.lock: {problem}; "
@@ -133,9 +133,10 @@ class PackCache:
         if (manifest.name, manifest.version) != (pack, version):
             raise VerificationError(pack, f"the artifact's pack.toml says {manifest.name} {manifest.version}, expected {pack} {version}")
 
-    def problem(self, sha256: str, pack: str, version: str) -> str | None:
+    def verify(self, sha256: str, pack: str, version: str) -> str | None:
         """What differs between the cached entry and the lock entry (`sha256`, `pack`,
-        `version`), or None if nothing does.  Also removes the entry's `__pycache__` dirs."""
+        `version`), or None if nothing does (also for `gocheck packs verify`).  Removes the
+        entry's `__pycache__` dirs."""
         entry = self.entry(sha256)
         try:
             data = (entry / ARTIFACT).read_bytes()  # hashed and unpacked from these same bytes
@@ -155,10 +156,6 @@ class PackCache:
             if (manifest.name, manifest.version) != (pack, version):
                 return f"it is {manifest.name} {manifest.version}, but gocheck.lock says {pack} {version} for sha256 {sha256[:16]}..."
             return _extracted_differs(entry / PACK_DIR, reference, files)
-
-    def verify(self, sha256: str, pack: str, version: str) -> str | None:
-        """Re-check a cached entry: None if good, else what is wrong (for `gocheck packs verify`)."""
-        return self.problem(sha256, pack, version)
 
 
 def _extracted_differs(pack_dir: Path, reference: Path, files: list[str]) -> str | None:

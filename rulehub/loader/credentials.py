@@ -84,11 +84,8 @@ def credential_for(hub_url: str) -> HubCredential:
 
 def user_hubs() -> set[str]:
     """The hubs the user configured outside any repository (see the module docstring)."""
-    chosen = set(_read()["hubs"])
-    for url in (os.environ.get("GOCHECK_HUB_URL"), default_hub()):
-        if url:
-            chosen.add(normalize_hub_url(url))
-    return {normalize_hub_url(url) for url in chosen}
+    chosen = [*_read()["hubs"], os.environ.get("GOCHECK_HUB_URL"), default_hub()]
+    return {normalize_hub_url(url) for url in chosen if url}
 
 
 def check_user_hub(hub_url: str, *, named_by: str) -> None:
