@@ -25,7 +25,7 @@ def _split(spec: str) -> tuple[str, str | None]:
 
 def cmd_add(args) -> int:
     from rulehub.loader import projectconfig, sync
-    from rulehub.loader.credentials import default_hub
+    from rulehub.loader.credentials import check_user_hub, default_hub
     from rulehub.loader.hubclient import HubClient
     from rulehub.loader.errors import LoaderError
     from rulehub.loader.userdirs import normalize_hub_url
@@ -36,6 +36,7 @@ def cmd_add(args) -> int:
         raise UsageError(f"{config.path} uses the hub {config.hub_url}; to switch hubs, change [hub] url there and run `gocheck packs update`")
     if not hub_url:
         raise UsageError("no hub configured: pass --hub URL, add [hub] url to .gocheck.toml, or run `gocheck login --hub URL`")
+    check_user_hub(hub_url, named_by="--hub" if args.hub else f"{config.path} ([hub] url)")
     packs = dict(config.packs)
     with HubClient(hub_url) as hub:
         for spec in args.packs:
@@ -118,7 +119,7 @@ def cmd_list(args) -> int:
         if entry is None:
             print(f"{name:32} {rng:12} (not locked: run `gocheck packs update`)")
             continue
-        cached = "cached" if cache.lookup(entry.sha256) else "not cached"
+        cached = "cached" if cache.is_cached(entry.sha256) else "not cached"
         print(f"{name:32} {rng:12} {entry.version:12} {cached:10} {entry.hub}")
     return EXIT_CLEAN
 
@@ -142,7 +143,7 @@ def cmd_verify(args) -> int:
     bad = 0
     try:
         for entry in lock.packs:
-            problem = cache.verify(entry.sha256)
+            problem = cache.verify(entry.sha256, entry.name, entry.version)
             yanked = False
             if problem is None and hubs is not None:
                 try:

@@ -1,5 +1,13 @@
 """The content-addressed pack cache: `<cache>/packs/sha256/<hex>/{artifact.tar.gz, pack/}`.
 
+Verified at every use, not only at download: `lookup` (every run, before any pack code is
+imported) hashes the kept artifact against the lock's sha256, unpacks it into a scratch
+directory and compares every extracted file with it byte for byte (no file missing, changed
+or added, no links), and checks that its pack.toml names the lock entry's pack and version.
+Any difference is a VerificationError naming the pack (exit 3), so an edited cached file or a
+lock entry pointing at another pack's hash never loads.  `__pycache__` directories in an
+entry are removed before use: Python would run a planted .pyc whose header matches its source.
+
 An entry appears only complete: it is built in a temporary directory next to its final
 place and renamed into it.  A per-hash file lock stops two processes (gocheck runs, language
 servers) from downloading the same pack twice; if one wins the rename anyway, the other
@@ -12,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import stat
 import tempfile
 import time
 from collections.abc import Callable
@@ -21,7 +30,7 @@ from filelock import FileLock
 
 from rulehub.loader.errors import VerificationError
 from rulehub.loader.userdirs import cache_dir
-from rulehub.pack import PackFormatError, extract_artifact, parse_manifest, read_member
+from rulehub.pack import PackFormatError, extract_artifact, load_manifest, parse_manifest, read_member
 
 ARTIFACT = "artifact.tar.gz"
 PACK_DIR = "pack"
@@ -56,15 +65,24 @@ class PackCache:
     def pack_dir(self, sha256: str) -> Path:
         return self.entry(sha256) / PACK_DIR
 
-    def lookup(self, sha256: str) -> Path | None:
-        """The extracted pack directory if the entry is complete and its artifact has that hash."""
+    def is_cached(self, sha256: str) -> bool:
+        """The entry exists (not checked: `lookup` checks it before use)."""
         entry = self.entry(sha256)
-        artifact = entry / ARTIFACT
-        if not (artifact.is_file() and (entry / PACK_DIR).is_dir()):
+        return (entry / ARTIFACT).is_file() and (entry / PACK_DIR).is_dir()
+
+    def lookup(self, sha256: str, pack: str, version: str) -> Path | None:
+        """The extracted pack directory, checked against `sha256`, `pack` and `version` now;
+        None if there is no complete entry.  Raises VerificationError if the entry differs."""
+        if not self.is_cached(sha256):
             return None
-        if _sha256_file(artifact) != sha256:
-            return None  # corrupted on disk: treat as absent, `ensure` replaces it
-        return entry / PACK_DIR
+        problem = self.verify(sha256, pack, version)
+        if problem is not None:
+            raise VerificationError(
+                pack, f"the cached copy of {pack} {version} ({self.entry(sha256)}) does not match gocheck.lock: {problem}; "
+                "none of it was loaded. If you did not change it yourself, find out who did; then delete that directory "
+                "and run gocheck again to download the pack afresh"
+            )
+        return self.pack_dir(sha256)
 
     def ensure(self, pack: str, version: str, sha256: str, fetch: Callable[[Path], None]) -> Path:
         """Return the verified, extracted pack for `sha256`, calling `fetch(dest_file)` if needed.
@@ -73,12 +91,12 @@ class PackCache:
         Here the bytes are checked against `sha256`, the archive is validated and extracted
         (refusing unsafe members), and the manifest must name `pack` at `version`.
         """
-        found = self.lookup(sha256)
+        found = self.lookup(sha256, pack, version)
         if found is not None:
             return found
         (self.root / "locks").mkdir(parents=True, exist_ok=True)
         with FileLock(str(self.root / "locks" / f"{sha256}.lock")):
-            found = self.lookup(sha256)  # another process may have finished while we waited
+            found = self.lookup(sha256, pack, version)  # another process may have finished while we waited
             if found is not None:
                 return found
             tmp_parent = self.root / "tmp"
@@ -95,7 +113,7 @@ class PackCache:
                     raise VerificationError(pack, f"unsafe or corrupt archive: {exc}") from None
                 entry = self.entry(sha256)
                 entry.parent.mkdir(parents=True, exist_ok=True)
-                if entry.exists():  # a broken leftover (failed lookup above): move it aside first
+                if entry.exists():  # an incomplete leftover (no artifact or no pack/): replace it
                     shutil.rmtree(entry, ignore_errors=True)
                 os.rename(staging, entry)
             finally:
@@ -115,27 +133,57 @@ class PackCache:
         if (manifest.name, manifest.version) != (pack, version):
             raise VerificationError(pack, f"the artifact's pack.toml says {manifest.name} {manifest.version}, expected {pack} {version}")
 
-    def verify(self, sha256: str) -> str | None:
-        """Re-check a cached entry: None if good, else what is wrong (for `gocheck packs verify`)."""
+    def verify(self, sha256: str, pack: str, version: str) -> str | None:
+        """What differs between the cached entry and the lock entry (`sha256`, `pack`,
+        `version`), or None if nothing does (also for `gocheck packs verify`).  Removes the
+        entry's `__pycache__` dirs."""
         entry = self.entry(sha256)
-        artifact = entry / ARTIFACT
-        if not artifact.is_file():
+        try:
+            data = (entry / ARTIFACT).read_bytes()  # hashed and unpacked from these same bytes
+        except FileNotFoundError:
             return "not in the cache"
-        actual = _sha256_file(artifact)
+        actual = hashlib.sha256(data).hexdigest()
         if actual != sha256:
-            return f"cached artifact's sha256 is {actual}"
-        with tempfile.TemporaryDirectory(dir=self.root) as tmp:
+            return f"the cached artifact's sha256 is {actual}"
+        (self.root / "tmp").mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory(dir=self.root / "tmp") as tmp:
+            reference = Path(tmp) / PACK_DIR
             try:
-                files = extract_artifact(artifact, Path(tmp) / "x")
+                files = extract_artifact(data, reference)
+                manifest = load_manifest(reference)
             except PackFormatError as exc:
-                return f"cached artifact is unsafe or corrupt: {exc}"
-            pack_dir = entry / PACK_DIR
-            for rel in files:
-                extracted = pack_dir / rel
-                if not extracted.is_file() or extracted.read_bytes() != (Path(tmp) / "x" / rel).read_bytes():
-                    return f"extracted file {rel} differs from the artifact"
-            extra = {p.relative_to(pack_dir).as_posix() for p in pack_dir.rglob("*") if p.is_file() and "__pycache__" not in p.parts}
-            unexpected = sorted(extra - set(files))
-            if unexpected:
-                return f"extracted directory has files not in the artifact: {', '.join(unexpected[:5])}"
-        return None
+                return f"the cached artifact is unsafe or corrupt: {exc}"
+            if (manifest.name, manifest.version) != (pack, version):
+                return f"it is {manifest.name} {manifest.version}, but gocheck.lock says {pack} {version} for sha256 {sha256[:16]}..."
+            return _extracted_differs(entry / PACK_DIR, reference, files)
+
+
+def _extracted_differs(pack_dir: Path, reference: Path, files: list[str]) -> str | None:
+    """Compare the extracted pack with a fresh extraction of the verified artifact: every file
+    the same bytes, nothing missing, no file, link or special file added."""
+    if pack_dir.is_symlink():
+        return f"{pack_dir} is a link"
+    found: set[str] = set()
+    stack = [pack_dir]
+    while stack:
+        current = stack.pop()
+        for child in current.iterdir():
+            mode = child.lstat().st_mode
+            if stat.S_ISDIR(mode):
+                if child.name == "__pycache__":
+                    shutil.rmtree(child, ignore_errors=True)
+                else:
+                    stack.append(child)
+            elif stat.S_ISREG(mode):
+                found.add(child.relative_to(pack_dir).as_posix())
+            else:
+                return f"{child.relative_to(pack_dir).as_posix()} is a link or special file, not in the artifact"
+    added = sorted(found - set(files))
+    if added:
+        return f"files not in the artifact: {', '.join(added[:5])}"
+    for rel in files:
+        if rel not in found:
+            return f"{rel} is missing"
+        if (pack_dir / rel).read_bytes() != (reference / rel).read_bytes():
+            return f"{rel} was changed after download"
+    return None

@@ -5,6 +5,11 @@
 
 CI needs no file: GOCHECK_HUB_TOKEN (an access JWT, used as is) or GOCHECK_API_KEY (exchanged
 for a JWT) take precedence over the file.
+
+Which hubs the user chose (`user_hubs`): GOCHECK_HUB_URL, the login's default hub and every hub
+with a stored key; all of them are set outside the analysed repository.  A hub that only a
+repository's `.gocheck.toml` names is not among them, and the loader sends it nothing
+(`check_user_hub`): neither a key nor any other request.
 """
 
 from __future__ import annotations
@@ -16,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rulehub.loader.atomic_file import write_atomically
-from rulehub.loader.errors import ConfigError
+from rulehub.loader.errors import ConfigError, UnchosenHubError
 from rulehub.loader.userdirs import config_dir, hub_id, normalize_hub_url
 
 CREDENTIALS_NAME = "credentials.json"
@@ -75,6 +80,23 @@ def credential_for(hub_url: str) -> HubCredential:
         return HubCredential(api_key=key.strip())
     entry = _read()["hubs"].get(normalize_hub_url(hub_url), {})
     return HubCredential(api_key=entry.get("api_key") if isinstance(entry, dict) else None)
+
+
+def user_hubs() -> set[str]:
+    """The hubs the user configured outside any repository (see the module docstring)."""
+    chosen = [*_read()["hubs"], os.environ.get("GOCHECK_HUB_URL"), default_hub()]
+    return {normalize_hub_url(url) for url in chosen if url}
+
+
+def check_user_hub(hub_url: str, *, named_by: str) -> None:
+    """Refuse (exit 2, before any request) a hub the user did not choose outside the repository."""
+    url = normalize_hub_url(hub_url)
+    if url not in user_hubs():
+        raise UnchosenHubError(
+            f"{named_by} names the hub {url}, which you have not chosen: gocheck sends keys and requests only to a hub set "
+            f"outside the repository. If you trust it, run `gocheck login --hub {url}` (or set GOCHECK_HUB_URL={url} next "
+            "to GOCHECK_API_KEY in CI); nothing was sent"
+        )
 
 
 def default_hub() -> str | None:

@@ -20,6 +20,14 @@ class ConfigError(LoaderError):
     """`.gocheck.toml`, `gocheck.lock` or the user's credentials file is invalid."""
 
 
+class UnchosenHubError(ConfigError):
+    """A repository's config names a hub the user did not choose (login, GOCHECK_HUB_URL)."""
+
+
+class InsecureHubError(ConfigError):
+    """A hub URL that is neither https nor loopback."""
+
+
 class LockOutOfDateError(LoaderError):
     """`--locked` was given and the lock file would have to change."""
 

@@ -13,7 +13,7 @@ import httpx
 
 from rulehub.loader.credentials import HubCredential, credential_for
 from rulehub.loader.errors import HubError, NotLoggedInError
-from rulehub.loader.userdirs import normalize_hub_url
+from rulehub.loader.userdirs import check_transport, normalize_hub_url
 
 TIMEOUT = httpx.Timeout(30.0, connect=10.0)
 
@@ -36,10 +36,12 @@ def _error_text(resp: httpx.Response) -> tuple[str, str | None]:
 
 
 class HubClient:
-    """One hub. The access JWT is fetched lazily, once per process, from the API key."""
+    """One hub. The access JWT is fetched lazily, once per process, from the API key.
+    Only https hubs (plain http to loopback) are accepted: `InsecureHubError` otherwise."""
 
     def __init__(self, url: str, credential: HubCredential | None = None, *, transport: httpx.BaseTransport | None = None) -> None:
         self.url = normalize_hub_url(url)
+        check_transport(self.url)
         self._credential = credential
         self._token: str | None = None
         self.http = httpx.Client(base_url=self.url, timeout=TIMEOUT, transport=transport, follow_redirects=False)

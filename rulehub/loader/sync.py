@@ -4,11 +4,16 @@
 
 Order of work, and where the network is used:
 1. The lock is read; a pack whose lock entry still satisfies the config (same range and hub,
-   version in range) keeps its pin.  Anything else is resolved through the hub (network),
-   unless `locked` (-> LockOutOfDateError) or `offline` (-> OfflineError).
-2. Each pinned pack is looked up in the cache by sha256; a hit costs no network.  A miss is
-   downloaded through TUF (tufclient), checked against the pinned sha256, extracted safely
-   and renamed into the cache (cache.PackCache).
+   version in range) keeps its pin, even if the version was yanked since (like cargo).
+   Anything else is resolved through the hub (network), unless `locked`
+   (-> LockOutOfDateError) or `offline` (-> OfflineError).  The hub must be one the user
+   chose outside the repository (credentials.check_user_hub), else nothing is sent.  The
+   resolve answer is only a proposal: it is kept only if its version is inside the range and
+   the hub's signed TUF targets list it with that sha256 and not yanked (`_signed_choice`).
+2. Each pinned pack is looked up in the cache by sha256, and the cached copy is checked
+   against the lock entry at every use (cache.PackCache.lookup); a hit costs no network.
+   A miss is downloaded through TUF (tufclient), checked against the pinned sha256 and the
+   lock's name and version, extracted safely and renamed into the cache.
 3. The lock is written if it changed (never with `locked`).
 
 Pack code is never imported here; callers load the returned directories.
@@ -22,8 +27,8 @@ from pathlib import Path
 
 from rulehub.loader import lockfile
 from rulehub.loader.cache import PackCache
-from rulehub.loader.credentials import default_hub, fingerprint, pinned_root
-from rulehub.loader.errors import ConfigError, LockOutOfDateError, OfflineError
+from rulehub.loader.credentials import check_user_hub, default_hub, fingerprint, pinned_root
+from rulehub.loader.errors import ConfigError, LockOutOfDateError, OfflineError, VerificationError
 from rulehub.loader.lockfile import LockedPack, LockFile
 from rulehub.loader.projectconfig import ProjectConfig, load_project
 from rulehub.pack import PackFormatError, SemverRange, load_manifest
@@ -82,11 +87,13 @@ def _stale_reason(config: ProjectConfig, lock: LockFile | None, name: str, rng: 
 class _Hubs:
     """HubClients and TUF sessions, created (and their modules imported) only when the network is needed."""
 
-    def __init__(self, lock: LockFile | None, offline: bool) -> None:
+    def __init__(self, lock: LockFile | None, offline: bool, *, locked: bool = False, named_by: str = "gocheck.lock") -> None:
         self._clients: dict = {}
         self._tuf: dict = {}
         self._lock = lock
         self._offline = offline
+        self._locked = locked
+        self._named_by = named_by
         self.roots: dict[str, str] = {}
 
     def client(self, url: str):
@@ -95,17 +102,19 @@ class _Hubs:
         if self._offline:
             raise OfflineError(f"the hub at {url} is needed but the network may not be used (offline)")
         if url not in self._clients:
+            check_user_hub(url, named_by=self._named_by)
             self._clients[url] = HubClient(url)
         return self._clients[url]
 
     def tuf(self, url: str):
-        from rulehub.loader.tufclient import TufSession, trust_anchor
+        from rulehub.loader.tufclient import TufSession, running_in_ci, trust_anchor
 
         if url not in self._tuf:
             client = self.client(url)
-            root = trust_anchor(client, self._lock.hub_root(url) if self._lock else None)
-            self.roots[url] = fingerprint(root)
-            self._tuf[url] = TufSession(client, root)
+            expected = self._lock.hub_root(url) if self._lock else None
+            anchor = trust_anchor(client, expected, require_pin=self._locked or running_in_ci())
+            self.roots[url] = anchor.fingerprint
+            self._tuf[url] = TufSession(client, anchor)
         return self._tuf[url]
 
     def close(self) -> None:
@@ -116,6 +125,25 @@ class _Hubs:
 def hub_sessions(lock: LockFile | None) -> _Hubs:
     """Hub clients and TUF sessions trusting the roots `lock` pins (call `close()` when done)."""
     return _Hubs(lock, offline=False)
+
+
+def _signed_choice(hubs: _Hubs, hub_url: str, name: str, rng: str, res) -> None:
+    """Refuse a resolve answer that the hub's signed TUF targets do not back: the version must
+    be inside `rng`, and the target listed with the answer's sha256, not yanked, and (for a
+    public pack, whose metadata names it) for this pack and version.  The artifact's own
+    pack.toml is checked against name and version after the download (cache.PackCache)."""
+    try:
+        in_range = SemverRange.parse(rng).contains(res.version, prerelease=True)
+    except PackFormatError:
+        in_range = False
+    if not in_range:
+        raise VerificationError(name, f"the hub at {hub_url} answered version {res.version!r}, which is outside the requested range {rng!r}")
+    custom = hubs.tuf(hub_url).signed_target(name, res.target_path, res.sha256).custom
+    if custom.get("yanked") is not False:
+        raise VerificationError(name, f"{res.version} is yanked according to the hub's signed metadata; the resolve answer offered it anyway")
+    signed = (custom.get("pack", name), custom.get("version", res.version))
+    if signed != (name, res.version):
+        raise VerificationError(name, f"the hub's signed metadata says {res.target_path} is {signed[0]} {signed[1]}, not {name} {res.version}")
 
 
 def sync(
@@ -139,7 +167,7 @@ def sync(
         changed = bool(lock and lock.packs) and not locked and lockfile.write(lock_path, new_lock)
         return SyncResult((), new_lock, bool(changed), ())
     hub_url = _hub_for(config)
-    hubs = _Hubs(lock, offline)
+    hubs = _Hubs(lock, offline, locked=locked, named_by=f"{config.path} ([hub] url)" if config.hub_url else "gocheck.lock")
     try:
         entries: list[LockedPack] = []
         changes: list[str] = []
@@ -159,6 +187,7 @@ def sync(
             res = hubs.client(hub_url).resolve(name, rng, go=go_version(config.directory), engine=engine_version())
             if res.name != name:
                 raise ConfigError(f"hub {hub_url} resolved {name} to a different pack ({res.name}); refusing")
+            _signed_choice(hubs, hub_url, name, rng, res)
             entry = LockedPack(name, rng, res.version, res.sha256, hub_url, res.target_path)
             old = lock.get(name) if lock else None
             if old is None or old.version != entry.version or old.sha256 != entry.sha256:
@@ -192,7 +221,7 @@ def sync(
 
 
 def _ensure(cache: PackCache, hubs: _Hubs, entry: LockedPack, offline: bool) -> Path:
-    found = cache.lookup(entry.sha256)
+    found = cache.lookup(entry.sha256, entry.name, entry.version)
     if found is not None:
         return found
     if offline:

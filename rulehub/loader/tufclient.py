@@ -1,19 +1,28 @@
 """Verified downloads: python-tuf's ngclient over the hub's TUF metadata, with the JWT attached.
 
 Trust starts at the hub's root metadata pinned by `gocheck login` (version 1; later roots
-must be signed by the one before, which ngclient checks).  Without a login (CI) the root is
-fetched on first use and kept in the cache; if gocheck.lock records the hub's root
-fingerprint, the fetched root must match it, so CI trusts exactly what the developer did.
+must be signed by the one before, which ngclient checks).  If gocheck.lock records the hub's
+root fingerprint, the trusted root must match it, so CI trusts exactly what the developer did.
+Without either, a developer's machine trusts the hub's root on first use; in CI (`CI` set, or
+`--locked`) that is refused: CI needs a pin.
 
-Per hub, the metadata lives in `<cache>/tuf/<hub-id>/` and is only touched under a file lock,
+A root fetched on first use becomes this machine's trust anchor (`<cache>/tuf/<hub-id>-anchor`)
+only after it matched the lock (if the lock names one) and a whole TUF session verified the
+hub's metadata from it; a session that fails leaves no anchor and no metadata behind.
+
+Per hub and trusted root, the metadata lives in `<cache>/tuf/<hub-id>/<root fingerprint>/`, so
+metadata verified from one root never meets another, and is only touched under a file lock,
 so gocheck and language-server processes can refresh it at the same time.
 """
 
 from __future__ import annotations
 
 import contextlib
+import os
+import shutil
 import sys
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
@@ -23,7 +32,7 @@ from tuf.api.metadata import Metadata, Root, TargetFile
 from tuf.ngclient import FetcherInterface, Updater, UpdaterConfig
 
 from rulehub.loader import credentials
-from rulehub.loader.errors import HubError, VerificationError
+from rulehub.loader.errors import ConfigError, HubError, VerificationError
 from rulehub.loader.hubclient import HubClient
 from rulehub.loader.userdirs import cache_dir, hub_id
 
@@ -70,8 +79,33 @@ def check_root(hub_url: str, data: bytes, source: str) -> None:
         raise VerificationError(f"hub {hub_url}", f"{source} is not valid self-signed TUF root metadata ({exc})") from None
 
 
-def trust_anchor(hub: HubClient, expected: str | None, *, offline: bool = False) -> bytes:
-    """The root metadata this hub's metadata is verified from (see the module docstring)."""
+def running_in_ci() -> bool:
+    """The `CI` variable every CI service sets (GitHub, GitLab, Buildkite, CircleCI, ...)."""
+    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+
+
+@dataclass(frozen=True)
+class TrustAnchor:
+    """The root metadata a hub's metadata is verified from.  `first_use`: fetched from the hub
+    in this run, not yet trusted on this machine (TufSession saves it after a verified refresh)."""
+
+    hub_url: str
+    root: bytes
+    first_use: bool = False
+
+    @property
+    def fingerprint(self) -> str:
+        return credentials.fingerprint(self.root)
+
+    def save(self) -> None:
+        credentials.write_private(_anchor_cache_path(self.hub_url), self.root)
+
+
+def trust_anchor(hub: HubClient, expected: str | None, *, require_pin: bool = False, offline: bool = False) -> TrustAnchor:
+    """The root this hub's metadata is verified from (see the module docstring).
+
+    `expected` is the fingerprint gocheck.lock records; `require_pin` (CI, --locked) refuses
+    to trust a root that neither the login nor the lock pins.  Writes nothing."""
     pinned = credentials.pinned_root(hub.url)
     if pinned is not None:
         fp = credentials.fingerprint(pinned)
@@ -81,23 +115,27 @@ def trust_anchor(hub: HubClient, expected: str | None, *, offline: bool = False)
                 f"the root pinned at login ({fp}) is not the one gocheck.lock records ({expected}); "
                 "if the hub really was re-created, check the new fingerprint with its operators, then `gocheck login` again and `gocheck packs update`",
             )
-        return pinned
+        return TrustAnchor(hub.url, pinned)
+    if expected is None and require_pin:
+        raise ConfigError(
+            f"the TUF root of {hub.url} is pinned neither by `gocheck login` nor by gocheck.lock, and in CI (CI set, or --locked) "
+            "gocheck does not trust a root on first use: commit a gocheck.lock made by `gocheck packs update`, or run "
+            f"`gocheck login --hub {hub.url}` on this machine"
+        )
     path = _anchor_cache_path(hub.url)
     if path.exists():
-        data = path.read_bytes()
+        anchor = TrustAnchor(hub.url, path.read_bytes())
     else:
         if offline:
             raise HubError(f"no trusted root for {hub.url} on this machine and the network may not be used; run `gocheck login --hub {hub.url}`")
         data = hub.fetch_root(1)
         check_root(hub.url, data, "the hub's 1.root.json")
-        fp = credentials.fingerprint(data)
-        if expected is None:
-            print(f"gocheck: trusting hub {hub.url} on first use, root {fp} (pin it with `gocheck login`)", file=sys.stderr)
-        credentials.write_private(path, data)
-    fp = credentials.fingerprint(data)
-    if expected and fp != expected:
-        raise VerificationError(f"hub {hub.url}", f"its root metadata ({fp}) is not the one gocheck.lock records ({expected})")
-    return data
+        anchor = TrustAnchor(hub.url, data, first_use=True)
+    if expected and anchor.fingerprint != expected:
+        raise VerificationError(f"hub {hub.url}", f"its root metadata ({anchor.fingerprint}) is not the one gocheck.lock records ({expected})")
+    if anchor.first_use and expected is None:
+        print(f"gocheck: trusting hub {hub.url} on first use, root {anchor.fingerprint} (pin it with `gocheck login`)", file=sys.stderr)
+    return anchor
 
 
 def _refused(pack: str, exc: Exception) -> VerificationError:
@@ -125,15 +163,15 @@ def _download_failed(hub: HubClient, pack: str, exc: tuf_errors.DownloadError) -
 class TufSession:
     """One refreshed ngclient Updater per hub and process."""
 
-    def __init__(self, hub: HubClient, root: bytes) -> None:
+    def __init__(self, hub: HubClient, anchor: TrustAnchor) -> None:
         self.hub = hub
-        self._root = root
-        self._dir = cache_dir() / "tuf" / hub_id(hub.url)
+        self._anchor = anchor
+        self._dir = cache_dir() / "tuf" / hub_id(hub.url) / anchor.fingerprint.removeprefix("sha256:")[:32]
         self._updater: Updater | None = None
 
     def _lock(self) -> FileLock:
         self._dir.parent.mkdir(parents=True, exist_ok=True)
-        return FileLock(str(self._dir) + ".lock")
+        return FileLock(str(self._dir.parent) + ".lock")
 
     def download(self, pack: str, target_path: str, sha256: str, dest: Path) -> None:
         """Verify `target_path` through TUF, check it has `sha256`, and write it to `dest`."""
@@ -151,17 +189,7 @@ class TufSession:
 
     def _signed_target(self, pack: str, target_path: str, sha256: str) -> TargetFile:
         if self._updater is None:
-            self._dir.mkdir(parents=True, exist_ok=True)
-            updater = Updater(
-                metadata_dir=str(self._dir),
-                metadata_base_url=f"{self.hub.url}/tuf/",
-                target_base_url=f"{self.hub.url}/v1/artifacts/",
-                fetcher=AuthenticatedFetcher(self.hub),
-                config=UpdaterConfig(prefix_targets_with_hash=False),
-                bootstrap=self._root,
-            )
-            updater.refresh()
-            self._updater = updater
+            self._updater = self._refreshed_updater()
         info = self._updater.get_targetinfo(target_path)
         if info is None:
             raise VerificationError(pack, f"the hub's signed targets metadata does not list {target_path}")
@@ -173,6 +201,28 @@ class TufSession:
                 "a published version never changes, so treat this as tampering (or run `gocheck packs update` if you expected it)",
             )
         return info
+
+    def _refreshed_updater(self) -> Updater:
+        """A refreshed Updater; a root trusted on first use is saved as the anchor only now,
+        and if the refresh fails, the metadata it started is removed with it."""
+        self._dir.mkdir(parents=True, exist_ok=True)
+        try:
+            updater = Updater(
+                metadata_dir=str(self._dir),
+                metadata_base_url=f"{self.hub.url}/tuf/",
+                target_base_url=f"{self.hub.url}/v1/artifacts/",
+                fetcher=AuthenticatedFetcher(self.hub),
+                config=UpdaterConfig(prefix_targets_with_hash=False),
+                bootstrap=self._anchor.root,
+            )
+            updater.refresh()
+        except BaseException:
+            if self._anchor.first_use:
+                shutil.rmtree(self._dir, ignore_errors=True)
+            raise
+        if self._anchor.first_use:
+            self._anchor.save()
+        return updater
 
     @contextlib.contextmanager
     def _tuf_errors_explained(self, pack: str) -> Iterator[None]:

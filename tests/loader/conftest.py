@@ -91,7 +91,7 @@ def user_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Path
     dirs = {"config": tmp_path / "user-config", "cache": tmp_path / "user-cache"}
     monkeypatch.setenv("GOCHECK_CONFIG_DIR", str(dirs["config"]))
     monkeypatch.setenv("GOCHECK_CACHE_DIR", str(dirs["cache"]))
-    for var in ("GOCHECK_API_KEY", "GOCHECK_HUB_TOKEN", "GOCHECK_HUB_URL"):
+    for var in ("GOCHECK_API_KEY", "GOCHECK_HUB_TOKEN", "GOCHECK_HUB_URL", "CI"):
         monkeypatch.delenv(var, raising=False)
     return dirs
 

@@ -95,7 +95,7 @@ def test_ci_env_api_key_without_login_trusts_the_lock_root(hub, tmp_path, user_d
     sub = hub.subscriber()
     name, sha = publish_pack(hub, sub, tmp_path, short="ci")
     project = go_project(tmp_path / "project")
-    env = {"GOCHECK_API_KEY": sub.api_key}
+    env = {"GOCHECK_API_KEY": sub.api_key, "GOCHECK_HUB_URL": hub.base_url}
     r = gocheck("packs", "add", name, "--hub", hub.base_url, cwd=project, env=env)
     assert r.returncode == 0, r.stdout + r.stderr
     assert '"^1"' in (project / ".gocheck.toml").read_text()
@@ -121,13 +121,13 @@ def test_private_pack_installs_for_its_organisation_only(hub, tmp_path, user_dir
     name, sha = publish_pack(hub, sub, tmp_path, short="inhouse", private=True)
     assert name.encode() not in hub.client.get("/tuf/targets.json").content
     project = go_project(tmp_path / "project")
-    r = gocheck("packs", "add", name, "--hub", hub.base_url, cwd=project, env={"GOCHECK_API_KEY": sub.api_key})
+    r = gocheck("packs", "add", name, "--hub", hub.base_url, cwd=project, env={"GOCHECK_API_KEY": sub.api_key, "GOCHECK_HUB_URL": hub.base_url})
     assert r.returncode == 0, r.stdout + r.stderr
     assert 'target = "private/' in (project / "gocheck.lock").read_text()
-    r = gocheck("--locked", "./...", cwd=project, env={"GOCHECK_API_KEY": sub.api_key, "GOCHECK_CACHE_DIR": str(tmp_path / "c1")})
+    r = gocheck("--locked", "./...", cwd=project, env={"GOCHECK_API_KEY": sub.api_key, "GOCHECK_HUB_URL": hub.base_url, "GOCHECK_CACHE_DIR": str(tmp_path / "c1")})
     assert r.returncode == 1 and f"({name}/boolcompare)" in r.stdout, r.stdout + r.stderr
     other = hub.subscriber(plan="enterprise")
-    r = gocheck("--locked", "./...", cwd=project, env={"GOCHECK_API_KEY": other.api_key, "GOCHECK_CACHE_DIR": str(tmp_path / "c2")})
+    r = gocheck("--locked", "./...", cwd=project, env={"GOCHECK_API_KEY": other.api_key, "GOCHECK_HUB_URL": hub.base_url, "GOCHECK_CACHE_DIR": str(tmp_path / "c2")})
     assert r.returncode == 2 and name in r.stderr and "404" in r.stderr, r.stdout + r.stderr
 
 
@@ -139,7 +139,7 @@ def test_verify_online_asks_the_hubs_signed_metadata(hub, tmp_path, user_dirs):
     name, sha = publish_pack(hub, sub, tmp_path, short="audited")
     publish_pack(hub, sub, tmp_path, short="audited", version="1.1.0")
     project = go_project(tmp_path / "project")
-    env = {"GOCHECK_API_KEY": sub.api_key}
+    env = {"GOCHECK_API_KEY": sub.api_key, "GOCHECK_HUB_URL": hub.base_url}
     r = gocheck("packs", "add", f"{name}@~1.0.0", "--hub", hub.base_url, cwd=project, env=env)
     assert r.returncode == 0, r.stdout + r.stderr
 
@@ -170,7 +170,7 @@ def test_tampered_artifact_on_the_server_is_refused(hub, tmp_path, user_dirs):
     data[len(data) // 2] ^= 0xFF  # same length, different bytes
     stored.write_bytes(bytes(data))
     project = go_project(tmp_path / "project")
-    r = gocheck("packs", "add", f"{name}@^1.0", "--hub", hub.base_url, cwd=project, env={"GOCHECK_API_KEY": sub.api_key})
+    r = gocheck("packs", "add", f"{name}@^1.0", "--hub", hub.base_url, cwd=project, env={"GOCHECK_API_KEY": sub.api_key, "GOCHECK_HUB_URL": hub.base_url})
     assert r.returncode == 3, r.stdout + r.stderr
     assert f"pack {name}: refused" in r.stderr and "tampered" in r.stderr
     assert cache_entries(user_dirs) == []
@@ -185,7 +185,7 @@ def test_rolled_back_metadata_is_refused(fresh_hub, tmp_path, user_dirs):
     first, _ = publish_pack(hub, sub, tmp_path, short="first")
     second, second_sha = publish_pack(hub, sub, tmp_path, short="second")
     project = go_project(tmp_path / "project")
-    env = {"GOCHECK_API_KEY": sub.api_key}
+    env = {"GOCHECK_API_KEY": sub.api_key, "GOCHECK_HUB_URL": hub.base_url}
     r = gocheck("packs", "add", f"{first}@^1", "--hub", hub.base_url, cwd=project, env=env)
     assert r.returncode == 0, r.stdout + r.stderr
     # The hub (or a mirror) now serves the previous timestamp.json: an older, validly signed version.
@@ -207,7 +207,7 @@ def test_expired_timestamp_is_refused(tmp_path, user_dirs):
         sub = hub.subscriber()
         name, _ = publish_pack(hub, sub, tmp_path, short="frozen")
         project = go_project(tmp_path / "project")
-        r = gocheck("packs", "add", f"{name}@^1", "--hub", hub.base_url, cwd=project, env={"GOCHECK_API_KEY": sub.api_key})
+        r = gocheck("packs", "add", f"{name}@^1", "--hub", hub.base_url, cwd=project, env={"GOCHECK_API_KEY": sub.api_key, "GOCHECK_HUB_URL": hub.base_url})
     assert r.returncode == 3, r.stdout + r.stderr
     assert f"pack {name}: refused" in r.stderr and "expired" in r.stderr
     assert cache_entries(user_dirs) == []
@@ -217,7 +217,7 @@ def test_two_processes_fill_the_cache_at_once(hub, tmp_path, user_dirs):
     sub = hub.subscriber()
     name, sha = publish_pack(hub, sub, tmp_path, short="race")
     project = go_project(tmp_path / "project")
-    env = {"GOCHECK_API_KEY": sub.api_key}
+    env = {"GOCHECK_API_KEY": sub.api_key, "GOCHECK_HUB_URL": hub.base_url}
     r = gocheck("packs", "add", f"{name}@^1", "--hub", hub.base_url, cwd=project, env=env)
     assert r.returncode == 0, r.stdout + r.stderr
     cold = tmp_path / "cold-cache"
@@ -302,7 +302,7 @@ def test_metadata_from_keys_the_pinned_root_does_not_know_is_refused(hub, fresh_
     name, _ = publish_pack(fresh_hub, impostor_sub, tmp_path, short="impostor")
     credentials.pin_root(fresh_hub.base_url, credentials.pinned_root(hub.base_url))
     project = go_project(tmp_path / "project")
-    r = gocheck("packs", "add", f"{name}@^1", "--hub", fresh_hub.base_url, cwd=project, env={"GOCHECK_API_KEY": impostor_sub.api_key})
+    r = gocheck("packs", "add", f"{name}@^1", "--hub", fresh_hub.base_url, cwd=project, env={"GOCHECK_API_KEY": impostor_sub.api_key, "GOCHECK_HUB_URL": fresh_hub.base_url})
     assert r.returncode == 3, r.stdout + r.stderr
     assert f"pack {name}: refused" in r.stderr and "not signed by the keys" in r.stderr
     assert cache_entries(user_dirs) == []
@@ -358,6 +358,6 @@ def test_update_follows_an_offline_root_through_rotation_and_renewal(fresh_hub, 
     assert served_root_version() == before + 2
     publish_pack(hub, sub, tmp_path, short="guarded", version="1.3.0")
     update_to("1.3.0")
-    trusted = [json.loads(p.read_text())["signed"]["version"] for p in (user_dirs["cache"] / "tuf").glob("*/root.json")
-               if not p.parent.name.endswith("-anchor")]
+    # <cache>/tuf/<hub-id>/<pinned root's fingerprint>/root.json: the newest root walked to from the pin
+    trusted = [json.loads(p.read_text())["signed"]["version"] for p in (user_dirs["cache"] / "tuf").glob("*/*/root.json")]
     assert trusted == [before + 2]

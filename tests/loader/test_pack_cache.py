@@ -1,5 +1,6 @@
 """The content-addressed cache: hostile archives and bad hashes are refused and leave the cache
-as it was; concurrent processes fill one entry once; a corrupt entry is replaced."""
+as it was; concurrent processes fill one entry once; an entry is checked against the lock entry
+at every use, and one that differs is refused."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import gzip
 import hashlib
 import io
 import multiprocessing
+import shutil
 import tarfile
 from pathlib import Path
 
@@ -88,7 +90,7 @@ def test_wrong_hash_is_refused(tmp_path, user_dirs):
     data = good_artifact(tmp_path)
     with pytest.raises(VerificationError, match="gocheck.lock pins"):
         cache.ensure("acme/demo", "1.0.0", "a" * 64, writer(data))
-    assert cache.lookup("a" * 64) is None
+    assert cache.lookup("a" * 64, "acme/demo", "1.0.0") is None
     assert not (cache.root / "sha256").exists() or not any((cache.root / "sha256").iterdir())
     assert not list((cache.root / "tmp").iterdir())
 
@@ -108,19 +110,46 @@ def test_failed_download_leaves_nothing(tmp_path, user_dirs):
     with pytest.raises(OSError):
         cache.ensure("acme/demo", "1.0.0", "b" * 64, broken)
     assert not list((cache.root / "tmp").iterdir())
-    assert cache.lookup("b" * 64) is None
+    assert cache.lookup("b" * 64, "acme/demo", "1.0.0") is None
 
 
-def test_corrupt_entry_is_fetched_again(tmp_path, user_dirs):
+def test_corrupt_entry_is_refused_at_use_and_fetched_again_once_deleted(tmp_path, user_dirs):
     cache = PackCache()
     data = good_artifact(tmp_path)
     sha = hashlib.sha256(data).hexdigest()
     cache.ensure("acme/demo", "1.0.0", sha, writer(data))
     (cache.entry(sha) / "artifact.tar.gz").write_bytes(b"garbage")
-    assert cache.lookup(sha) is None
-    assert cache.verify(sha) is not None
+    with pytest.raises(VerificationError, match="cached artifact's sha256") as info:
+        cache.lookup(sha, "acme/demo", "1.0.0")
+    assert info.value.exit_code == 3 and str(cache.entry(sha)) in str(info.value)
+    assert cache.verify(sha, "acme/demo", "1.0.0") is not None
+    shutil.rmtree(cache.entry(sha))
     cache.ensure("acme/demo", "1.0.0", sha, writer(data))
-    assert cache.lookup(sha) is not None and cache.verify(sha) is None
+    assert cache.lookup(sha, "acme/demo", "1.0.0") is not None and cache.verify(sha, "acme/demo", "1.0.0") is None
+
+
+def test_cached_pack_is_checked_against_the_lock_entry_at_every_use(tmp_path, user_dirs):
+    cache = PackCache()
+    data = good_artifact(tmp_path)
+    sha = hashlib.sha256(data).hexdigest()
+    pack_dir = cache.ensure("acme/demo", "1.0.0", sha, writer(data))
+    (pack_dir / "__pycache__").mkdir()
+    (pack_dir / "__pycache__" / "rule.cpython-311.pyc").write_bytes(b"planted")
+    assert cache.lookup(sha, "acme/demo", "1.0.0") == pack_dir
+    assert not (pack_dir / "__pycache__").exists()  # Python would run a planted .pyc: never kept
+    with pytest.raises(VerificationError, match="gocheck.lock says acme/other 1.0.0"):
+        cache.lookup(sha, "acme/other", "1.0.0")  # a lock entry pointing at another pack's hash
+    with pytest.raises(VerificationError, match="gocheck.lock says acme/demo 1.0.1"):
+        cache.lookup(sha, "acme/demo", "1.0.1")
+    (pack_dir / "extra.py").write_text("RULE = None\n")
+    with pytest.raises(VerificationError, match="files not in the artifact: extra.py"):
+        cache.lookup(sha, "acme/demo", "1.0.0")
+    (pack_dir / "extra.py").unlink()
+    manifest = pack_dir / "pack.toml"
+    manifest.unlink()
+    manifest.symlink_to(tmp_path / "elsewhere.toml")
+    with pytest.raises(VerificationError, match="pack.toml is a link"):
+        cache.lookup(sha, "acme/demo", "1.0.0")
 
 
 def _fill(cache_dir: str, data: bytes, sha: str, counter: str, barrier) -> str:

@@ -22,7 +22,7 @@ from rulehub.loader.hubclient import HubClient
 from rulehub.loader.tufclient import TufSession, trust_anchor
 from rulehub.pack import build_artifact_bytes
 
-HUB = "http://hub.test"
+HUB = "https://hub.test"
 ROLES = ("root", "targets", "snapshot", "timestamp")
 
 
