@@ -171,7 +171,7 @@ class ContainedPack:
         name = pass_.rule.name
         failure = result.failures.get(name) or result.failures.get(None)
         if failure is not None:
-            raise WorkerFailed(f"pack {self.name}: {failure}")
+            raise WorkerFailed(f"in the contained worker of {self.name}: {failure}")
         files = {f.path: f for f in pass_.files}
         for item in result.findings.get(name, ()):
             fix = item["fix"]

@@ -25,7 +25,7 @@ from analyzer.sandbox import SandboxUnavailable, landlock, protocol, seccomp
 from analyzer.sandbox.limits import apply_limits
 from analyzer.source import GoFile
 
-_FAILED_RULE = re.compile(r"^rule (\S+) ")
+_FAILED_RULE = re.compile(r"^rule (\S+) (?:crashed on [^:]*: )?")
 
 
 def readable_paths(pack_dirs: list[str]) -> list[str]:
@@ -70,7 +70,7 @@ def main() -> int:
         for d in engine.check_package(package):
             if d.rule == INTERNAL.name:
                 named = _FAILED_RULE.match(d.message)
-                answer["failures"].append({"rule": named.group(1) if named else None, "message": d.message})
+                answer["failures"].append({"rule": named.group(1) if named else None, "message": d.message[named.end():] if named else d.message})
             elif d.rule in defaults:
                 fix = d.fixes[0] if d.fixes else None
                 answer["findings"].append({
