@@ -1,8 +1,11 @@
 """Load a pack directory (pack.toml + rule modules + declarative rules) into `Rule` values.
 
-The built-in `rules/core` pack and every downloaded pack go through this one function. It
-imports Python from the directory, so callers hand it only verified directories (the
-loader verifies downloads before they reach here)."""
+The built-in `rules/core` pack and every pack go through `load_pack`. It imports Python
+from the directory, so it is for first-party code (core) and the user's own `--pack-dir`.
+Downloaded packs go through `load_downloaded_pack`: their declarative rules load here, and
+their Python rules load only when the user trusts the publisher (the pack's namespace, see
+rulehub.loader.trusted_publishers), and then only inside a contained worker
+(analyzer.sandbox): this process never imports a downloaded pack's code."""
 
 from __future__ import annotations
 
@@ -23,6 +26,19 @@ class PackLoadError(Exception):
     """A pack cannot be loaded; the message names the pack and the file."""
 
 
+class UntrustedPackError(PackLoadError):
+    """A downloaded pack has Python rules and the user does not trust its publisher."""
+
+    def __init__(self, pack: str, publisher: str) -> None:
+        super().__init__(
+            f"pack {pack} contains Python rules (code that runs on this machine) and its publisher "
+            f"{publisher!r} is not trusted; review the pack, then run `gocheck packs trust {publisher}` "
+            f"(or remove it from [packs])"
+        )
+        self.pack = pack
+        self.publisher = publisher
+
+
 @dataclass(frozen=True)
 class LoadedPack:
     name: str
@@ -31,8 +47,52 @@ class LoadedPack:
     rules: tuple[Rule, ...]
 
 
-def load_pack(directory: Path | str) -> LoadedPack:
+def pack_name(directory: Path) -> str:
+    """The pack's `namespace/name` from pack.toml, read as data (no code runs)."""
+    return _manifest(directory)[0]
+
+
+def runs_python(directory: Path) -> bool:
+    """Whether the pack has Python rule modules (helpers, `_*.py`, count: they are code)."""
+    return any(directory.glob("*.py"))
+
+
+def load_downloaded_packs(directories: list[Path], trusted_publishers: frozenset[str]) -> list[LoadedPack]:
+    """Every downloaded pack, after checking that none needs a trust the user has not given
+    (so an untrusted pack stops the run before any pack's code is started)."""
+    for directory in directories:
+        check_trusted(Path(directory), trusted_publishers)
+    return [load_downloaded_pack(d, trusted_publishers) for d in directories]
+
+
+def check_trusted(directory: Path, trusted_publishers: frozenset[str]) -> None:
+    if runs_python(directory):
+        name = pack_name(directory)
+        publisher = name.split("/", 1)[0]
+        if publisher not in trusted_publishers:
+            raise UntrustedPackError(name, publisher)
+
+
+def load_downloaded_pack(directory: Path | str, trusted_publishers: frozenset[str]) -> LoadedPack:
+    """A pack from the loader's cache: declarative rules here, Python rules contained, and
+    only for a trusted publisher (else UntrustedPackError, before anything is imported)."""
     directory = Path(directory)
+    name, version = _manifest(directory)
+    if not runs_python(directory):
+        return load_pack(directory)
+    check_trusted(directory, trusted_publishers)
+    from analyzer.sandbox import SandboxUnavailable
+    from analyzer.sandbox.contained_pack import ContainedPack
+
+    try:
+        contained = ContainedPack(name, directory).describe()
+    except SandboxUnavailable as exc:
+        raise PackLoadError(f"{directory}: {exc}") from None
+    declarative = load_pack(directory, python=False)
+    return LoadedPack(name, version, directory, _checked_names(directory, [*contained, *declarative.rules]))
+
+
+def _manifest(directory: Path) -> tuple[str, str]:
     manifest_path = directory / "pack.toml"
     try:
         manifest = tomllib.loads(manifest_path.read_text("utf-8"))
@@ -45,13 +105,20 @@ def load_pack(directory: Path | str) -> LoadedPack:
     version = str(meta.get("version", "0.0.0"))
     if not isinstance(name, str) or "/" not in name:
         raise PackLoadError(f"{manifest_path}: [pack] name must be 'namespace/name'")
+    return name, version
+
+
+def load_pack(directory: Path | str, *, python: bool = True, declarative: bool = True) -> LoadedPack:
+    """Every rule of a pack, its Python modules imported into this process (trusted code only)."""
+    directory = Path(directory)
+    name, version = _manifest(directory)
     module_prefix = "gocheck_pack_" + re.sub(r"\W", "_", f"{name}_{version}")
     rules: list[Rule] = []
-    for path in sorted(directory.glob("*.py")):
+    for path in sorted(directory.glob("*.py")) if python else ():
         if path.name.startswith("_"):
             continue
         rules.extend(_rules_from_module(path, module_prefix, name))
-    for path in sorted(directory.glob("*.toml")):
+    for path in sorted(directory.glob("*.toml")) if declarative else ():
         if path.name == "pack.toml":
             continue
         try:
@@ -60,12 +127,16 @@ def load_pack(directory: Path | str) -> LoadedPack:
             raise PackLoadError(f"{path}: {exc}") from None
     if name != CORE_PACK:
         rules = [replace(r, name=f"{name}/{r.name}") for r in rules]
+    return LoadedPack(name, version, directory, _checked_names(directory, rules))
+
+
+def _checked_names(directory: Path, rules: list[Rule]) -> tuple[Rule, ...]:
     seen: set[str] = set()
     for r in rules:
         if r.name in seen:
             raise PackLoadError(f"{directory}: two rules are named {r.name!r}")
         seen.add(r.name)
-    return LoadedPack(name, version, directory, tuple(rules))
+    return tuple(rules)
 
 
 def _rules_from_module(path: Path, module_prefix: str, pack_name: str) -> list[Rule]:

@@ -1,6 +1,10 @@
 """The rules and engine for one workspace, from the same sources as the CLI: the core pack,
 packs from the loader's verified cache, and `.gocheck.toml` at the workspace root.
 
+As in the CLI, a downloaded pack's Python rules load only for a publisher the user trusts
+(`gocheck packs trust`), and then run contained (analyzer.sandbox); an untrusted one is not
+loaded and `problems` says why and how to trust it.
+
 Configuration parsing and rule selection belong to `analyzer.config` (the CLI's own
 calls); this module only calls it. Nothing here touches the network.
 """
@@ -15,7 +19,7 @@ from analyzer.builtin_rules import ENGINE_RULES
 from analyzer.config import Config, ConfigError, find_config, load_config
 from analyzer.discovery import is_excluded
 from analyzer.rule import Rule
-from analyzer.rulepack import core_pack_dir, load_pack
+from analyzer.rulepack import PackLoadError, core_pack_dir, load_downloaded_pack, load_pack
 from analyzer.runner import Engine, EngineOptions, RuleLoadError
 from analyzer.suppression import UNUSED_SUPPRESSION
 
@@ -67,17 +71,22 @@ def load_workspace_rules(root: Path | None, extra_pack_dirs: Sequence[Path] = ()
     load (the default configuration, the packs that did load)."""
     problems: list[str] = []
     available: list[Rule] = [*ENGINE_RULES, UNUSED_SUPPRESSION]
-    pack_dirs = [core_pack_dir()]
+    downloaded: list[Path] = []
     try:
-        pack_dirs += verified_pack_dirs(root)
+        downloaded = verified_pack_dirs(root)
     except Exception as exc:  # the loader's failure must not stop the editor
         problems.append(f"cached rule packs unavailable: {exc}")
-    pack_dirs += [Path(p) for p in extra_pack_dirs]
-    for directory in pack_dirs:
+    for directory in [core_pack_dir(), *(Path(p) for p in extra_pack_dirs)]:  # first-party, or the user's --pack
         try:
             available.extend(load_pack(directory).rules)
         except Exception as exc:
             problems.append(f"rule pack {directory} not loaded: {exc}")
+    trusted = _trusted_publishers(problems) if downloaded else frozenset()
+    for directory in downloaded:
+        try:
+            available.extend(load_downloaded_pack(directory, trusted).rules)
+        except PackLoadError as exc:
+            problems.append(f"rule pack not loaded: {exc}")
 
     config = Config()
     selected = config.select_rules(available)
@@ -97,6 +106,17 @@ def load_workspace_rules(root: Path | None, extra_pack_dirs: Sequence[Path] = ()
         selected = [r for r in selected if _compiles(r)]
         engine = Engine(selected, options)
     return WorkspaceRules(engine, {r.name: r for r in available}, frozenset(r.name for r in selected), config, problems)
+
+
+def _trusted_publishers(problems: list[str]) -> frozenset[str]:
+    from rulehub.loader.errors import LoaderError
+    from rulehub.loader.trusted_publishers import trusted_publishers
+
+    try:
+        return trusted_publishers()
+    except LoaderError as exc:
+        problems.append(str(exc))
+        return frozenset()
 
 
 def _compiles(rule: Rule) -> bool:

@@ -32,7 +32,7 @@ from analyzer.progress import ProgressBar, interactive, summary_line
 from analyzer.reporters import FormatError, OutputSpec, Report, terminal_safe, write_all
 from analyzer.rule import Rule
 from analyzer.discovery import PatternError
-from analyzer.rulepack import PackLoadError, core_pack_dir, load_pack
+from analyzer.rulepack import PackLoadError, UntrustedPackError, core_pack_dir, load_downloaded_packs, load_pack
 from analyzer.runner import EngineOptions, RuleLoadError
 from analyzer.safe_files import DEFAULT_MAX_FILE_BYTES
 from analyzer.suppression import UNUSED_SUPPRESSION, filter_suppressed, staticcheck_aliases
@@ -44,11 +44,18 @@ _INPUT_ERRORS = (ConfigError, NewFromRevError, BaselineError, FormatError)
 _MAPPED_BY_MAIN = (UsageError, PatternError, PackLoadError, RuleLoadError, LoaderError)
 
 
-def available_rules(pack_dirs: Sequence[Path] = ()) -> list[Rule]:
-    """Every rule gocheck knows: the engine's own, the core pack and `--pack-dir` packs."""
+def available_rules(pack_dirs: Sequence[Path] = (), downloaded_dirs: Sequence[Path] = ()) -> list[Rule]:
+    """Every rule gocheck knows: the engine's own, the core pack, `--pack-dir` packs (the
+    user's own choice: loaded in-process) and downloaded packs (Python rules only from
+    trusted publishers, and contained; UntrustedPackError otherwise)."""
     rules: list[Rule] = [*ENGINE_RULES, UNUSED_SUPPRESSION, *load_pack(core_pack_dir()).rules]
     for directory in pack_dirs:
         rules.extend(load_pack(directory).rules)
+    if downloaded_dirs:
+        from rulehub.loader.trusted_publishers import trusted_publishers
+
+        for pack in load_downloaded_packs(list(downloaded_dirs), trusted_publishers()):
+            rules.extend(pack.rules)
     return rules
 
 
@@ -92,11 +99,12 @@ def plan_check(args: argparse.Namespace, cwd: Path | None = None) -> CheckPlan:
     config = load_for(cwd, args.config, args.no_config)
     config = config.with_rule_flags(_names(args.enable), _names(args.disable))
     pack_dirs = [Path(p) if os.path.isabs(p) else cwd / p for p in (args.pack_dir or [])]
+    downloaded_dirs: list[Path] = []
     if not args.no_config:  # [packs] from .gocheck.toml, verified by rulehub.loader (issue 5)
         from rulehub.loader import verified_pack_dirs
 
-        pack_dirs += verified_pack_dirs(cwd, locked=getattr(args, "locked", False))
-    all_rules = available_rules(pack_dirs)
+        downloaded_dirs = verified_pack_dirs(cwd, locked=getattr(args, "locked", False))
+    all_rules = available_rules(pack_dirs, downloaded_dirs)
     rules = config.select_rules(all_rules)
     go_version = config.go_version
     if args.go:
@@ -315,21 +323,26 @@ def _line_text(result: CheckResult):
 # -- gocheck rules / explain ----------------------------------------------------------
 
 
-def _listing_pack_dirs(args: argparse.Namespace) -> list[Path]:
-    """`--pack-dir` packs plus the project's verified `[packs]`, offline: listing rules must
-    never download. A project whose packs are not synced yet still lists the rest."""
-    dirs = [Path(p) for p in (args.pack_dir or [])]
+def _listing_rules(args: argparse.Namespace) -> list[Rule]:
+    """Rules of the core pack, `--pack-dir` packs and the project's verified `[packs]`,
+    offline: listing rules must never download. A project whose packs are not synced yet,
+    or that lists a pack of an untrusted publisher, still lists the rest."""
+    downloaded: list[Path] = []
     try:
         from rulehub.loader import verified_pack_dirs
 
-        dirs += verified_pack_dirs(Path.cwd(), locked=True, offline=True)
+        downloaded = verified_pack_dirs(Path.cwd(), locked=True, offline=True)
     except LoaderError as exc:
         sys.stderr.write(f"gocheck: the project's rule packs are not included: {exc}\n")
-    return dirs
+    try:
+        return available_rules([Path(p) for p in (args.pack_dir or [])], downloaded)
+    except UntrustedPackError as exc:
+        sys.stderr.write(f"gocheck: the project's rule packs are not included: {exc}\n")
+        return available_rules([Path(p) for p in (args.pack_dir or [])])
 
 
 def cmd_rules(args: argparse.Namespace) -> int:
-    rules = sorted(available_rules(_listing_pack_dirs(args)), key=lambda r: r.name)
+    rules = sorted(_listing_rules(args), key=lambda r: r.name)
     if args.format == "json":
         doc = [
             {
@@ -355,7 +368,7 @@ def cmd_rules(args: argparse.Namespace) -> int:
 
 
 def cmd_explain(args: argparse.Namespace) -> int:
-    rules = available_rules(_listing_pack_dirs(args))
+    rules = _listing_rules(args)
     by_name = {r.name: r for r in rules}
     rule = by_name.get(args.name) or by_name.get(args.name.lower())
     if rule is None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from analyzer.cli import trust_command
 from analyzer.cli.errors import EXIT_CLEAN, EXIT_INTERNAL, UsageError
 
 
@@ -193,6 +194,7 @@ def register(sub) -> None:
                    help="also check each pack against its hub's current signed TUF metadata: still published with "
                         "the locked sha256, and not yanked")
     p.set_defaults(func=cmd_verify)
+    trust_command.register(psub)  # trust, untrust, trusted: analyzer/cli/trust_command.py
 
 
 def pack_rules(project_dir: Path, *, locked: bool = False, offline: bool = False) -> list:

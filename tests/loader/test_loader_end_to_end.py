@@ -34,6 +34,7 @@ def publish_pack(hub, sub, tmp: Path, short: str = "demo", version: str = "1.0.0
     r = gocheck("pack", "publish", str(pack_dir), "--hub", hub.base_url, *(["--private"] if private else []), cwd=work, env={"GOCHECK_API_KEY": sub.api_key})
     assert r.returncode == 0, r.stdout + r.stderr
     assert sha in r.stdout
+    gocheck("packs", "trust", sub.namespace, cwd=work)  # its Python rule runs (contained) only for a trusted publisher
     return name, sha
 
 
