@@ -10,7 +10,7 @@ import threading
 import time
 import traceback
 from dataclasses import dataclass, field
-from typing import Iterator, Sequence
+from typing import Iterator, NamedTuple, Sequence
 
 import tree_sitter
 
@@ -26,8 +26,8 @@ DEFAULT_BUDGET_SECONDS = 10.0
 DEFAULT_RULE_BUDGET_SECONDS = 60.0
 # The query runs on pieces of at most this many nodes, so the budget is checked every few
 # hundredths of a second however big one declaration or expression is.
-QUERY_PIECE_NODES = 20_000
-UNLIMITED_DEPTH = 0xFFFFFFFF
+QUERY_PIECE_NODES = 50_000
+UNLIMITED_DEPTH = 0xFFFFFFFF  # also the end of an unlimited byte range
 # A chain of nested nodes each bigger than a piece (1+1+... with 100k terms) stops here;
 # real code nests a few hundred such levels at most.
 MAX_BIG_NODE_NESTING = 200_000
@@ -154,9 +154,12 @@ class Engine:
         cursor.match_limit = 1024  # bounds in-progress states on pathological nesting
         owners = self._pattern_owners
         stored = 0
-        for node, whole in query_pieces(file.root):
-            cursor.set_max_start_depth(UNLIMITED_DEPTH if whole else 0)
-            for pattern, captures in cursor.matches(node):
+        for piece in query_pieces(file.root):
+            cursor.set_max_start_depth(UNLIMITED_DEPTH if piece.whole else 0)
+            start, end = piece.children or (0, UNLIMITED_DEPTH)
+            cursor.set_byte_range(start, end)
+            cursor.set_containing_byte_range(start, end)
+            for pattern, captures in cursor.matches(piece.node):
                 name, offset = owners[pattern]
                 matches[name].append(Match(file, pattern - offset, captures))
                 stored += 1
@@ -166,25 +169,50 @@ class Engine:
                 raise BudgetExceeded(f"{file.path} has more than {MAX_MATCHES_PER_FILE} query matches, over the per-file budget; query results for this file are incomplete")
 
 
-def query_pieces(root: tree_sitter.Node) -> Iterator[tuple[tree_sitter.Node, bool]]:
-    """The pieces the query runs on, in document order: `(node, True)` for a node of at most
-    QUERY_PIECE_NODES nodes, queried whole; `(node, False)` for a bigger one, queried only
-    for the matches rooted at it, its children following as pieces of their own. The root
-    itself is never a piece (its own matches were never asked for). Small pieces also keep
-    tree-sitter's query cursor within the 16-bit depth it tracks matches with: past 65,535
-    levels it stops dropping failed states and runs for hours."""
-    pending = [_children(root)]
+class QueryPiece(NamedTuple):
+    node: tree_sitter.Node
+    whole: bool  # False: only the matches rooted at `node`
+    children: tuple[int, int] | None = None  # a byte range: only matches inside these children of `node`
+
+
+def query_pieces(root: tree_sitter.Node) -> Iterator[QueryPiece]:
+    """The pieces the query runs on, in document order, each under QUERY_PIECE_NODES nodes
+    of work: a small node whole; a run of small siblings through their parent (a byte
+    range, matches contained in it); a bigger node for the matches rooted at it alone, its
+    children following as pieces of their own. The root's own matches are not asked for
+    (they never were). Small pieces also keep tree-sitter's query cursor within the 16-bit
+    depth it tracks matches with: past 65,535 levels it never drops a failed state."""
+    pending = [(root, _children(root))]
     while pending:
-        node = next(pending[-1], None)
-        if node is None:
-            pending.pop()
-        elif node.descendant_count <= QUERY_PIECE_NODES:
-            yield node, True
-        else:
-            yield node, False
+        parent, children = pending[-1]
+        run: list[tree_sitter.Node] = []
+        total = 0
+        for node in children:
+            size = node.descendant_count
+            if size < QUERY_PIECE_NODES and total + size < QUERY_PIECE_NODES:
+                run.append(node)
+                total += size
+                continue
+            yield from _run_pieces(parent, run)
+            run, total = [], 0
+            if size < QUERY_PIECE_NODES:
+                run, total = [node], size
+                continue
+            yield QueryPiece(node, False)
             if len(pending) >= MAX_BIG_NODE_NESTING:
                 raise BudgetExceeded(f"nested more than {MAX_BIG_NODE_NESTING} levels deep in nodes of over {QUERY_PIECE_NODES} nodes each, over the per-file budget; query results for this file are incomplete")
-            pending.append(_children(node))
+            pending.append((node, _children(node)))
+            break  # the big node's children first; this parent's resume after them
+        else:
+            yield from _run_pieces(parent, run)
+            pending.pop()
+
+
+def _run_pieces(parent: tree_sitter.Node, run: list[tree_sitter.Node]) -> Iterator[QueryPiece]:
+    if len(run) == 1:
+        yield QueryPiece(run[0], True)
+    elif run:
+        yield QueryPiece(parent, True, (run[0].start_byte, run[-1].end_byte))
 
 
 def _children(node: tree_sitter.Node) -> Iterator[tree_sitter.Node]:
