@@ -154,19 +154,22 @@ class Engine:
         cursor.match_limit = 1024  # bounds in-progress states on pathological nesting
         owners = self._pattern_owners
         stored = 0
-        for piece in query_pieces(file.root):
-            cursor.set_max_start_depth(UNLIMITED_DEPTH if piece.whole else 0)
-            start, end = piece.children or (0, UNLIMITED_DEPTH)
-            cursor.set_byte_range(start, end)
-            cursor.set_containing_byte_range(start, end)
-            for pattern, captures in cursor.matches(piece.node):
-                name, offset = owners[pattern]
-                matches[name].append(Match(file, pattern - offset, captures))
-                stored += 1
-            if time.process_time() > deadline:
-                raise BudgetExceeded(f"analysis of {file.path} ran past its {self.options.budget_seconds:g}s budget; query results for this file are incomplete")
-            if stored > MAX_MATCHES_PER_FILE:
-                raise BudgetExceeded(f"{file.path} has more than {MAX_MATCHES_PER_FILE} query matches, over the per-file budget; query results for this file are incomplete")
+        try:
+            for piece in query_pieces(file.root):
+                cursor.set_max_start_depth(UNLIMITED_DEPTH if piece.whole else 0)
+                start, end = piece.children or (0, UNLIMITED_DEPTH)
+                cursor.set_byte_range(start, end)
+                cursor.set_containing_byte_range(start, end)
+                for pattern, captures in cursor.matches(piece.node):
+                    name, offset = owners[pattern]
+                    matches[name].append(Match(file, pattern - offset, captures))
+                    stored += 1
+                if time.process_time() > deadline:
+                    raise BudgetExceeded(f"ran past its {self.options.budget_seconds:g}s budget")
+                if stored > MAX_MATCHES_PER_FILE:
+                    raise BudgetExceeded(f"stopped: the file has more than {MAX_MATCHES_PER_FILE} query matches, over the per-file budget")
+        except BudgetExceeded as exc:
+            raise BudgetExceeded(f"analysis of {file.path} {exc}; query results for this file are incomplete") from None
 
 
 class QueryPiece(NamedTuple):
@@ -200,7 +203,7 @@ def query_pieces(root: tree_sitter.Node) -> Iterator[QueryPiece]:
                 continue
             yield QueryPiece(node, False)
             if len(pending) >= MAX_BIG_NODE_NESTING:
-                raise BudgetExceeded(f"nested more than {MAX_BIG_NODE_NESTING} levels deep in nodes of over {QUERY_PIECE_NODES} nodes each, over the per-file budget; query results for this file are incomplete")
+                raise BudgetExceeded(f"stopped: the file nests more than {MAX_BIG_NODE_NESTING} levels of nodes over {QUERY_PIECE_NODES} nodes each, over the per-file budget")
             pending.append((node, _children(node)))
             break  # the big node's children first; this parent's resume after them
         else:
