@@ -10,7 +10,7 @@ import threading
 import time
 import traceback
 from dataclasses import dataclass, field
-from typing import Sequence
+from typing import Iterator, NamedTuple, Sequence
 
 import tree_sitter
 
@@ -24,6 +24,15 @@ DEFAULT_BUDGET_SECONDS = 10.0
 # One rule on one package; generous so a slow CI machine never trips it on real code, while
 # a rule that goes quadratic on pathological input (thousands of nested blocks) still ends.
 DEFAULT_RULE_BUDGET_SECONDS = 60.0
+# The query runs on pieces of at most this many nodes, so the budget is checked every few
+# hundredths of a second however big one declaration or expression is.
+QUERY_PIECE_NODES = 50_000
+UNLIMITED_DEPTH = 0xFFFFFFFF  # also the end of an unlimited byte range
+# A chain of nested nodes each bigger than a piece (1+1+... with 100k terms) stops here;
+# real code nests a few hundred such levels at most.
+MAX_BIG_NODE_NESTING = 200_000
+# Each stored match costs a few hundred bytes; real files have a few thousand.
+MAX_MATCHES_PER_FILE = 500_000
 
 
 class RuleLoadError(Exception):
@@ -105,8 +114,8 @@ class Engine:
                 diagnostics.extend(syntax_diagnostics(file, self.options.severities.get(SYNTAX.name, SYNTAX.severity)))
             try:
                 self._match_file(file, matches)
-            except BudgetExceeded:
-                sink(internal_diagnostic(file, f"analysis of {file.path} ran past its {self.options.budget_seconds:g}s budget; query results for this file are incomplete"))
+            except BudgetExceeded as exc:
+                sink(internal_diagnostic(file, str(exc)))
         version = self.options.go_version or package.go_version
         for rule in self.rules:
             if not rule.go_versions.contains(version):
@@ -133,22 +142,90 @@ class Engine:
     # -- internals ---------------------------------------------------------------
 
     def _match_file(self, file: GoFile, matches: dict[str, list[Match]]) -> None:
+        """Run the merged query over `file` piece by piece (see `query_pieces`), checking the
+        budget after each piece. py-tree-sitter 0.26's progress_callback for queries keeps a
+        pointer to a stack struct after the call returns and crashes, so it is not used.
+        CPU time, not wall time (a loaded CI machine must not turn a big file into exit 3),
+        counted from the start of the file's parse."""
         if self._query is None:
             return
-        # py-tree-sitter 0.26's progress_callback keeps a pointer to a stack struct and
-        # crashes, so the budget is checked between top-level declarations instead: a
-        # runaway file stops at the next declaration boundary and is reported.
-        # CPU time, not wall time: a loaded CI machine must not turn a big file into exit 3.
-        deadline = time.process_time() + self.options.budget_seconds
+        deadline = time.process_time() - file.parse_seconds + self.options.budget_seconds
         cursor = tree_sitter.QueryCursor(self._query)
         cursor.match_limit = 1024  # bounds in-progress states on pathological nesting
         owners = self._pattern_owners
-        for top in file.root.children:
-            for pattern, captures in cursor.matches(top):
-                name, offset = owners[pattern]
-                matches[name].append(Match(file, pattern - offset, captures))
-            if time.process_time() > deadline:
-                raise BudgetExceeded()
+        stored = 0
+        try:
+            for piece in query_pieces(file.root):
+                cursor.set_max_start_depth(UNLIMITED_DEPTH if piece.whole else 0)
+                start, end = piece.children or (0, UNLIMITED_DEPTH)
+                cursor.set_byte_range(start, end)
+                cursor.set_containing_byte_range(start, end)
+                for pattern, captures in cursor.matches(piece.node):
+                    name, offset = owners[pattern]
+                    matches[name].append(Match(file, pattern - offset, captures))
+                    stored += 1
+                if time.process_time() > deadline:
+                    raise BudgetExceeded(f"ran past its {self.options.budget_seconds:g}s budget")
+                if stored > MAX_MATCHES_PER_FILE:
+                    raise BudgetExceeded(f"stopped: the file has more than {MAX_MATCHES_PER_FILE} query matches, over the per-file budget")
+        except BudgetExceeded as exc:
+            raise BudgetExceeded(f"analysis of {file.path} {exc}; query results for this file are incomplete") from None
+
+
+class QueryPiece(NamedTuple):
+    node: tree_sitter.Node
+    whole: bool  # False: only the matches rooted at `node`
+    children: tuple[int, int] | None = None  # a byte range: only matches inside these children of `node`
+
+
+def query_pieces(root: tree_sitter.Node) -> Iterator[QueryPiece]:
+    """The pieces the query runs on, in document order, each under QUERY_PIECE_NODES nodes
+    of work: a small node whole; a run of small siblings through their parent (a byte
+    range, matches contained in it); a bigger node for the matches rooted at it alone, its
+    children following as pieces of their own. The root's own matches are not asked for
+    (they never were). Small pieces also keep tree-sitter's query cursor within the 16-bit
+    depth it tracks matches with: past 65,535 levels it never drops a failed state."""
+    pending = [(root, _children(root))]
+    while pending:
+        parent, children = pending[-1]
+        run: list[tree_sitter.Node] = []
+        total = 0
+        for node in children:
+            size = node.descendant_count
+            if size < QUERY_PIECE_NODES and total + size < QUERY_PIECE_NODES:
+                run.append(node)
+                total += size
+                continue
+            yield from _run_pieces(parent, run)
+            run, total = [], 0
+            if size < QUERY_PIECE_NODES:
+                run, total = [node], size
+                continue
+            yield QueryPiece(node, False)
+            if len(pending) >= MAX_BIG_NODE_NESTING:
+                raise BudgetExceeded(f"stopped: the file nests more than {MAX_BIG_NODE_NESTING} levels of nodes over {QUERY_PIECE_NODES} nodes each, over the per-file budget")
+            pending.append((node, _children(node)))
+            break  # the big node's children first; this parent's resume after them
+        else:
+            yield from _run_pieces(parent, run)
+            pending.pop()
+
+
+def _run_pieces(parent: tree_sitter.Node, run: list[tree_sitter.Node]) -> Iterator[QueryPiece]:
+    if len(run) == 1:
+        yield QueryPiece(run[0], True)
+    elif run:
+        yield QueryPiece(parent, True, (run[0].start_byte, run[-1].end_byte))
+
+
+def _children(node: tree_sitter.Node) -> Iterator[tree_sitter.Node]:
+    """A node's children through a cursor: a list of a 2-million-element literal's children
+    would cost hundreds of megabytes."""
+    cursor = node.walk()
+    if cursor.goto_first_child():
+        yield cursor.node
+        while cursor.goto_next_sibling():
+            yield cursor.node
 
 
 def internal_diagnostic(file: GoFile | None, message: str, path: str | None = None) -> Diagnostic:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 import re
+import time
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Iterator
@@ -80,10 +81,14 @@ class GoFile:
     path: str
     source: bytes
     tree: tree_sitter.Tree = field(repr=False)
+    # CPU seconds the parse took: the engine counts them against the file's budget.
+    parse_seconds: float = field(default=0.0, repr=False, compare=False)
 
     @classmethod
     def parse(cls, path: str, source: bytes) -> "GoFile":
-        return cls(path, source, parse(source))
+        started = time.process_time()
+        tree = parse(source)
+        return cls(path, source, tree, time.process_time() - started)
 
     @property
     def root(self) -> tree_sitter.Node:

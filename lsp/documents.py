@@ -82,6 +82,18 @@ class Document:
             )
         self._stale_tree = True
 
+    def snapshot(self) -> "Document":
+        """A copy a background check can parse and read while this document takes further
+        edits (`tree.edit` changes a tree in place; the copy's tree is its own)."""
+        tree = self.tree.copy() if self.tree is not None else None
+        return Document(self.uri, self.path, self.source, self.version, tree, self._stale_tree, self._lines)
+
+    def adopt_parse(self, snapshot: "Document") -> None:
+        """Keep the tree a background check parsed for `snapshot`, if no edit came since, so
+        the next parse starts from it."""
+        if snapshot.source is self.source and not snapshot._stale_tree and snapshot.tree is not None:
+            self.tree, self._stale_tree = snapshot.tree.copy(), False
+
     def go_file(self) -> GoFile:
         """The current text as a `GoFile`, reparsing incrementally if it changed."""
         if self._stale_tree or self.tree is None:

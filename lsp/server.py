@@ -12,6 +12,8 @@ import asyncio
 import functools
 import logging
 import os
+import queue
+import threading
 import traceback
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,7 +29,7 @@ from analyzer.builtin_rules import INTERNAL
 from analyzer.diagnostics import Diagnostic
 from analyzer.source import GoFile
 from lsp import convert
-from lsp.documents import DocumentStore, uri_to_path
+from lsp.documents import Document, DocumentStore, uri_to_path
 from lsp.live_check import LiveChecker, PackageResult
 from lsp.positions import ENCODINGS, UTF16, position_to_offset
 from lsp.workspace_rules import CONFIG_FILE, LOCK_FILE, WorkspaceRules, load_workspace_rules
@@ -84,6 +86,9 @@ class GocheckServer(LanguageServer):
         self._timers: dict[str, asyncio.TimerHandle] = {}
         self._dirty: set[str] = set()
         self._logged: set[str] = set()
+        self.check_worker = CheckWorker()
+        self._checking: str | None = None  # the uri the worker is checking
+        self._waiting: dict[str, bool] = {}  # uri -> provisional, checked when the worker is free
 
     # -- state -------------------------------------------------------------------
 
@@ -169,28 +174,82 @@ class GocheckServer(LanguageServer):
     def flush(self, uri: str) -> None:
         """Bring `uri`'s results up to date now (before a code action or hover); the
         edited-functions check is exact for the function being edited."""
+        if self._checking is not None:
+            return  # answer from the last result: the worker is busy, maybe with a huge file
         if uri in self._dirty or uri not in self._results:
-            self.check_now(uri, provisional=True)
+            self._cancel_timers(uri)
+            self._dirty.discard(uri)
+            doc = self.documents.get(uri)
+            if doc is not None:
+                open_docs = self.documents.by_path()
+                self._checked(doc, open_docs, self.checker.check(doc, open_docs, self.rules, provisional=True))
 
     def check_now(self, uri: str, provisional: bool = False) -> None:
+        """Check `uri` in the background worker, so the server goes on answering while a
+        huge document is checked (the engine's budgets end that check); results of text
+        that was edited meanwhile are dropped. Without an event loop (tests), check inline."""
         self._cancel_timers(uri)
-        doc = self.documents.get(uri)
         self._dirty.discard(uri)
+        doc = self.documents.get(uri)
         if doc is None:
             return
-        open_docs = self.documents.by_path()
-        result = self.checker.check(doc, open_docs, self.rules, provisional)
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            open_docs = self.documents.by_path()
+            self._checked(doc, open_docs, self.checker.check(doc, open_docs, self.rules, provisional))
+            return
+        if self._checking is not None:
+            self._waiting[uri] = self._waiting.get(uri, True) and provisional
+            return
+        snapshots = {path: d.snapshot() for path, d in self.documents.by_path().items()}
+        target = snapshots[doc.path]
+        rules = self.rules
+        self._checking = uri
+
+        def done(result: PackageResult | None, error: BaseException | None) -> None:
+            loop.call_soon_threadsafe(self._check_finished, uri, snapshots, result, error)
+
+        self.check_worker.submit(lambda: self.checker.check(target, snapshots, rules, provisional), done)
+
+    def _check_finished(self, uri: str, snapshots: dict[str, Document], result: PackageResult | None, error: BaseException | None) -> None:
+        self._checking = None
+        try:
+            if error is not None:
+                self.report_exception("checking " + uri, error)
+            else:
+                current = self.documents.by_path()
+                for path, snapshot in snapshots.items():
+                    if path in current:
+                        current[path].adopt_parse(snapshot)
+                doc = self.documents.get(uri)
+                if doc is not None and doc.source is snapshots[doc.path].source and result is not None:
+                    self._checked(doc, current, result)
+                elif doc is not None and uri not in self._waiting:
+                    self.schedule(uri, 0)  # edited while checked: that text's check is due
+        finally:
+            if self._waiting:
+                waiting, provisional = next(iter(self._waiting.items()))
+                del self._waiting[waiting]
+                self.check_now(waiting, provisional)
+
+    def _checked(self, doc: Document, open_docs: dict[str, Document], result: PackageResult) -> None:
+        uri = doc.uri
         for d in (d for ds in result.diagnostics.values() for d in ds if d.rule == INTERNAL.name):
             self.log_once(types.MessageType.Error, f"gocheck: {d.message}")
-        # Every open document of the package got fresh results: publish them all.
+        # Every open document of the package got fresh results: publish them all, except
+        # those edited since (their own check follows).
         for path, file in result.files.items():
             other = open_docs.get(path)
-            if other is None or (other is not doc and other.uri in self._dirty):
+            if other is None or other.source is not file.source or (other is not doc and other.uri in self._dirty):
                 continue
             self._results[other.uri] = DocResult(other.version, result, path)
             self.publish(other.uri)
         if not result.complete:
-            self._full_timers[uri] = asyncio.get_running_loop().call_later(self.full_check_delay_ms / 1000.0, self._timer_fired, uri, False)
+            try:
+                self._full_timers[uri] = asyncio.get_running_loop().call_later(self.full_check_delay_ms / 1000.0, self._timer_fired, uri, False)
+            except RuntimeError:
+                self.check_now(uri)
 
     def publish(self, uri: str) -> None:
         entry = self._results.get(uri)
@@ -219,6 +278,31 @@ class GocheckServer(LanguageServer):
         text = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
         log.error("gocheck lsp: %s failed:\n%s", where, text)
         self.log(types.MessageType.Error, f"gocheck: {where} failed: {type(exc).__name__}: {exc}\n{text}")
+
+
+class CheckWorker:
+    """One daemon thread that runs checks in turn: the event loop stays free to answer
+    requests, and a check still running at exit does not hold the process."""
+
+    def __init__(self) -> None:
+        self._jobs: queue.SimpleQueue = queue.SimpleQueue()
+        self._thread: threading.Thread | None = None
+
+    def submit(self, job: Callable[[], object], done: Callable[[object, BaseException | None], None]) -> None:
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._run, name="gocheck-check", daemon=True)
+            self._thread.start()
+        self._jobs.put((job, done))
+
+    def _run(self) -> None:
+        while True:
+            job, done = self._jobs.get()
+            try:
+                result = job()
+            except BaseException as exc:  # reported on the loop; the worker goes on
+                done(None, exc)
+            else:
+                done(result, None)
 
 
 def _guarded(method: str, default=None) -> Callable:
