@@ -50,7 +50,7 @@ _TOP_KEYS = ("go", "fail-on", "exclude", "include-generated", "max-file-size", "
 # A repository's config may raise the per-file cap only this far: the cap protects the
 # machine from the tree, so a larger one must come from the command line.
 MAX_CONFIG_FILE_SIZE = 64 * 1024 * 1024
-_MAX_CONFIG_BYTES = 1024 * 1024  # the .gocheck.toml itself
+MAX_CONFIG_BYTES = 1024 * 1024  # the .gocheck.toml itself
 _RULES_KEYS = ("enable", "disable")
 _RULE_KEYS = ("severity",)
 _OUTPUT_KEYS = ("format",)
@@ -147,7 +147,7 @@ def find_config(start_dir: Path | str) -> Path | None:
 def load_config(path: Path | str) -> Config:
     path = Path(path)
     try:
-        text = read_tree_file(path, max_bytes=_MAX_CONFIG_BYTES).decode("utf-8")
+        text = read_tree_file(path, max_bytes=MAX_CONFIG_BYTES).decode("utf-8")
     except FileNotFoundError:
         raise ConfigError(f"{path}: no such config file; check the --config path") from None
     except (OSError, UnicodeDecodeError, SkippedFile) as exc:

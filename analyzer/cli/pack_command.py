@@ -116,7 +116,7 @@ def cmd_build(args) -> int:
 
 
 def cmd_publish(args) -> int:
-    from rulehub.loader.credentials import HubCredential, credential_for, default_hub
+    from rulehub.loader.credentials import HubCredential, check_user_hub, credential_for, default_hub
     from rulehub.loader.hubclient import HubClient
     from rulehub.loader.projectconfig import load_project
 
@@ -126,9 +126,12 @@ def cmd_publish(args) -> int:
     if args.build or not artifact.exists():
         artifact, sha = build(directory)
         print(f"built {artifact} (sha256 {sha})")
-    hub_url = args.hub or load_project(directory).hub_url or default_hub()
+    config = load_project(directory)
+    hub_url = args.hub or config.hub_url or default_hub()
     if not hub_url:
         raise UsageError("no hub to publish to: pass --hub URL or run `gocheck login --hub URL` first")
+    if not args.hub:  # a pack directory is a checkout too: its [hub] url never decides where the key goes
+        check_user_hub(hub_url, named_by=f"{config.path} ([hub] url)")
     credential = HubCredential(api_key=args.api_key) if args.api_key else credential_for(hub_url)
     with HubClient(hub_url, credential) as hub:
         result = hub.publish(manifest.name, manifest.version, artifact.read_bytes(), private=args.private)

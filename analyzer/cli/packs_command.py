@@ -195,11 +195,3 @@ def register(sub) -> None:
                         "the locked sha256, and not yanked")
     p.set_defaults(func=cmd_verify)
     trust_command.register(psub)  # trust, untrust, trusted: analyzer/cli/trust_command.py
-
-
-def pack_rules(project_dir: Path, *, locked: bool = False, offline: bool = False) -> list:
-    """Rules of the project's verified packs, for the check command (and the LSP)."""
-    from analyzer.rulepack import load_pack
-    from rulehub.loader import verified_pack_dirs
-
-    return [rule for d in verified_pack_dirs(project_dir, locked=locked, offline=offline) for rule in load_pack(d).rules]

@@ -27,6 +27,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+from analyzer.safe_files import SkippedFile, read_tree_file
 from rulehub.loader.atomic_file import write_atomically
 from rulehub.loader.errors import ConfigError
 
@@ -107,11 +108,17 @@ def loads(text: str, *, source: str = "gocheck.lock") -> LockFile:
     return LockFile(tuple(packs), tuple(roots))
 
 
+MAX_LOCK_BYTES = 1024 * 1024  # a lock pins a handful of packs; more is not a lock
+
+
 def read(path: Path) -> LockFile | None:
+    """The lock in a checkout: a regular file (not a FIFO, device or link out of the tree), read bounded."""
     try:
-        text = path.read_text("utf-8")
+        text = read_tree_file(path, path.parent, max_bytes=MAX_LOCK_BYTES).decode("utf-8")
     except FileNotFoundError:
         return None
+    except (OSError, UnicodeDecodeError, SkippedFile) as exc:
+        raise ConfigError(f"{path}: cannot read the lock file: {exc}") from None
     return loads(text, source=str(path))
 
 

@@ -20,7 +20,8 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from analyzer.config import find_config  # one definition of "the project's .gocheck.toml"
+from analyzer.config import MAX_CONFIG_BYTES, find_config  # one definition of "the project's .gocheck.toml"
+from analyzer.safe_files import SkippedFile, read_tree_file
 from rulehub.loader.errors import ConfigError
 from rulehub.loader.userdirs import normalize_hub_url
 from rulehub.pack import PackFormatError, SemverRange
@@ -51,7 +52,9 @@ def load_project(project_dir: Path) -> ProjectConfig:
     if path is None:
         return ProjectConfig(Path(project_dir).resolve() / CONFIG_NAME, {}, os.environ.get("GOCHECK_HUB_URL") or None)
     try:
-        doc = tomllib.loads(path.read_text("utf-8"))
+        doc = tomllib.loads(read_tree_file(path, max_bytes=MAX_CONFIG_BYTES).decode("utf-8"))
+    except (OSError, SkippedFile) as exc:
+        raise ConfigError(f"{path}: cannot read the config file: {exc}") from None
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise ConfigError(f"{path}: invalid TOML ({exc}); fix the syntax") from None
     packs_table = doc.get("packs", {})

@@ -255,3 +255,17 @@ def test_config_values_in_error_messages_are_escaped(tmp_path):
     out = run_gocheck("--no-cache", cwd=tmp_path)
     assert out.returncode == 2
     assert "\x1b" not in out.stderr and "\\x1b]0;pwned\\x07" in out.stderr
+
+
+@pytest.mark.parametrize("target", ["fifo", "/dev/zero"])
+def test_a_hostile_lock_file_neither_hangs_nor_exhausts_the_run(tmp_path, target):
+    """gocheck.lock is read by the loader, before any Go file: a FIFO or a link to a device
+    there is a configuration error (exit 2) at once, not a hang or a MemoryError."""
+    write_tree(tmp_path, {"go.mod": GO_MOD, "a.go": SELFASSIGN, ".gocheck.toml": "[rules]\n"})
+    if target == "fifo":
+        os.mkfifo(tmp_path / "gocheck.lock")
+    else:
+        (tmp_path / "gocheck.lock").symlink_to(target)
+    out = run_gocheck("--no-cache", cwd=tmp_path, timeout=60)
+    assert out.returncode == 2, out.stdout + out.stderr[-2000:]
+    assert "gocheck.lock: cannot read the lock file" in out.stderr

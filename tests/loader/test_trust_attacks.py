@@ -210,3 +210,23 @@ def test_a_lock_pointing_at_another_cached_pack_is_refused(hub, tmp_path, user_d
     assert f"({other}/boolcompare)" not in r.stdout
     r = gocheck("packs", "verify", cwd=project, env=env)
     assert r.returncode == 3 and f"FAIL {name} 1.0.0" in r.stdout, r.stdout + r.stderr
+
+
+def test_pack_publish_sends_no_key_to_a_hub_named_by_the_pack_directory(hub, tmp_path, user_dirs):
+    """A cloned pack repository whose .gocheck.toml (found upward from the pack directory)
+    names the attacker's hub: `gocheck pack publish` with the CI's key must not send it there."""
+    sub = hub.subscriber()
+    work = tmp_path / "work"
+    work.mkdir()
+    r = gocheck("pack", "new", f"{sub.namespace}/cloned", cwd=work)
+    assert r.returncode == 0, r.stdout + r.stderr
+    pack_dir = next(p for p in work.iterdir() if p.is_dir())
+    with MitmProxy(hub.base_url) as attacker:
+        (work / ".gocheck.toml").write_text(f"[hub]\nurl = {json.dumps(attacker.url)}\n")
+        r = gocheck("pack", "publish", str(pack_dir), cwd=work, env=ci_env(sub.api_key, hub.base_url))
+        assert r.returncode == 2, r.stdout + r.stderr
+        assert "which you have not chosen" in r.stderr and "nothing was sent" in r.stderr
+        assert attacker.seen() == b""
+    # the user's own choice on the command line still publishes
+    r = gocheck("pack", "publish", str(pack_dir), "--hub", hub.base_url, cwd=work, env={"GOCHECK_API_KEY": sub.api_key})
+    assert r.returncode == 0, r.stdout + r.stderr
