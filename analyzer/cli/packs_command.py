@@ -49,9 +49,8 @@ def cmd_add(args) -> int:
                 rng = f"^{major}.{minor}" if major == "0" else f"^{major}"
             projectconfig.check_range(name, rng)
             packs[name] = rng
-    hub_for_file = hub_url if (args.hub or not config.hub_url) else None
     before = config.path.read_bytes() if config.path.exists() else None
-    projectconfig.write_packs(config, packs, hub_for_file if hub_for_file != config.hub_url else None)
+    projectconfig.write_packs(config, packs, hub_url)  # [hub] url is written only where the file has none
     try:
         result = sync.sync(Path(args.project), update=frozenset(_split(s)[0] for s in args.packs))
     except LoaderError:

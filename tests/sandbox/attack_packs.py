@@ -49,7 +49,7 @@ def project_using(hub, sub, root: Path, *packs: str) -> Path:
     root.mkdir(parents=True)
     (root / "go.mod").write_text("module example.com/p\n\ngo 1.22\n")
     (root / "p.go").write_text(GO_FILE)
-    r = gocheck("packs", "add", *(f"{p}@^1.0" for p in packs), "--hub", hub.base_url, cwd=root, env={"GOCHECK_API_KEY": sub.api_key})
+    r = gocheck("packs", "add", *(f"{p}@^1.0" for p in packs), "--hub", hub.base_url, cwd=root, env={"GOCHECK_API_KEY": sub.api_key, "GOCHECK_HUB_URL": hub.base_url})
     assert r.returncode == 0, r.stdout + r.stderr
     return root
 
