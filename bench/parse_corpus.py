@@ -5,7 +5,9 @@ Parses every .go file of the Go standard library sources and of each corpus dire
 (testdata/ directories skipped: their files are test input, many invalid on purpose; the
 few other files invalid on purpose are listed in INVALID_ON_PURPOSE with the reason) and
 prints per project: files, files with ERROR/MISSING nodes, syntax findings (what gocheck
-reports: one per top-most ERROR or MISSING node) and the parse time ratio new/old.
+reports: one per top-most ERROR or MISSING node), the parse time ratio new/old, and how many
+files the old grammar parsed without error get a different tree from the new one (node kinds
+and fields must stay compatible: this should be 0).
 
 The old grammar is the PyPI package tree-sitter-go 0.25.0, measured only when it is
 importable (`pip install tree-sitter-go==0.25.0`, in a side venv if you like); without it
@@ -14,7 +16,8 @@ the old columns say n/a.
     python bench/parse_corpus.py [--stdlib DIR] [--list] [PROJECT_DIR ...]
 
 PROJECT_DIR defaults to every directory under /work/corpora. Exit status: 0 when the new
-grammar parses every file without error, 1 when some file has errors (--list names them),
+grammar parses every file without error (and, when the old one is measured, changes no tree
+the old one parsed without error), 1 otherwise (--list names the files),
 2 when a run fails (a directory is missing or unreadable, a file cannot be parsed).
 """
 
@@ -58,6 +61,7 @@ class Project:
     excluded: int = 0
     new: Count = field(default_factory=Count)
     old: Count | None = None
+    changed_trees: list[str] = field(default_factory=list)  # error-free under old, different under new
 
 
 def go_files(root: Path, excluded: dict[str, str]) -> tuple[list[Path], int]:
@@ -81,13 +85,14 @@ def _raise(error: OSError) -> None:
     raise error
 
 
-def measure(parser: tree_sitter.Parser, path: str, source: bytes, count: Count) -> None:
+def measure(parser: tree_sitter.Parser, path: str, source: bytes, count: Count) -> tree_sitter.Tree:
     start = time.perf_counter()
     tree = parser.parse(source)
     count.seconds += time.perf_counter() - start
     if tree.root_node.has_error:
         count.files_with_errors.append(path)
         count.findings += len(syntax_diagnostics(GoFile(path, source, tree), limit=sys.maxsize))
+    return tree
 
 
 def old_parser() -> tree_sitter.Parser | None:
@@ -106,19 +111,22 @@ def run(project: Project, new: tree_sitter.Parser, old: tree_sitter.Parser | Non
     for path in paths:
         source = path.read_bytes()
         relative = path.relative_to(project.root).as_posix()
-        measure(new, relative, source, project.new)
+        new_tree = measure(new, relative, source, project.new)
         if old is not None:
-            measure(old, relative, source, project.old)
+            old_tree = measure(old, relative, source, project.old)
+            if not old_tree.root_node.has_error and str(old_tree.root_node) != str(new_tree.root_node):
+                project.changed_trees.append(relative)
 
 
 def print_table(projects: list[Project]) -> None:
-    header = f"{'project':<12} {'files':>6} {'excl':>4}  {'old err files':>13} {'old findings':>12}  {'new err files':>13} {'new findings':>12}  {'time new/old':>12}"
+    header = f"{'project':<12} {'files':>6} {'excl':>4}  {'old err files':>13} {'old findings':>12}  {'new err files':>13} {'new findings':>12}  {'time new/old':>12} {'changed trees':>13}"
     print(header)
     for p in projects:
         old_files = str(len(p.old.files_with_errors)) if p.old else "n/a"
         old_findings = str(p.old.findings) if p.old else "n/a"
         ratio = f"{p.new.seconds / p.old.seconds:.2f}" if p.old and p.old.seconds else "n/a"
-        print(f"{p.name:<12} {p.files:>6} {p.excluded:>4}  {old_files:>13} {old_findings:>12}  {len(p.new.files_with_errors):>13} {p.new.findings:>12}  {ratio:>12}")
+        changed = str(len(p.changed_trees)) if p.old else "n/a"
+        print(f"{p.name:<12} {p.files:>6} {p.excluded:>4}  {old_files:>13} {old_findings:>12}  {len(p.new.files_with_errors):>13} {p.new.findings:>12}  {ratio:>12} {changed:>13}")
     total_new = sum(p.new.seconds for p in projects)
     if all(p.old for p in projects) and projects:
         total_old = sum(p.old.seconds for p in projects)
@@ -131,7 +139,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("projects", nargs="*", type=Path, help="project directories (default: every directory under /work/corpora)")
     parser.add_argument("--stdlib", type=Path, default=Path(DEFAULT_STDLIB), help="Go standard library sources ('' to skip)")
-    parser.add_argument("--list", action="store_true", help="name every file the new grammar (and the old, when measured) has errors in")
+    parser.add_argument("--list", action="store_true", help="name every file with errors (new, old) and every changed tree")
     args = parser.parse_args(argv)
 
     roots = list(args.projects) or sorted(p for p in Path(DEFAULT_CORPORA).iterdir() if p.is_dir())
@@ -156,7 +164,9 @@ def main(argv: list[str] | None = None) -> int:
             for grammar, count in (("new", p.new), ("old", p.old)):
                 for path in count.files_with_errors if count else []:
                     print(f"{grammar} {p.name}/{path}")
-    return 1 if any(p.new.files_with_errors for p in projects) else 0
+            for path in p.changed_trees:
+                print(f"changed {p.name}/{path}")
+    return 1 if any(p.new.files_with_errors or p.changed_trees for p in projects) else 0
 
 
 if __name__ == "__main__":
