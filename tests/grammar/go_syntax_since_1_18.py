@@ -1,7 +1,6 @@
 """Go syntax added since Go 1.18, one example per spec addition, in the spec's own shape.
 
-Each entry: (Go version, what the spec added, a whole Go file). Shared by the spec coverage
-tests and bench/parse_corpus.py is not involved: these are small by design.
+Each entry: (Go version, what the spec added, a whole Go file), for tests/grammar.
 """
 
 from __future__ import annotations
@@ -248,5 +247,36 @@ type Ordered[T Ordered[T]] interface {
 }
 
 func Smallest[T Ordered[T]](xs []T) T { return xs[0] }
+"""),
+    ("1.27", "generic methods: a method declaring its own type parameters", """package p
+
+type Rand struct{}
+
+type intType interface{ ~int | ~int32 | ~int64 }
+
+func (r *Rand) N[Int intType](n Int) Int { return n }
+
+func (s *Set[T]) Map[U any, V comparable](f func(T) U, g func(U) V) *Set[V] { return nil }
+
+func (s Set[_]) Len[P *C,]() int { return 0 }
+
+func use(r *Rand) {
+	_ = r.N(10)
+	_ = r.N[int64](10)
+}
+"""),
+    ("1.27", "struct literal keys naming promoted fields", """package p
+
+type Habitat struct{ Burrow string }
+
+type Gopher struct {
+	Name string
+	Habitat
+}
+
+var g = Gopher{
+	Name:   "Gopher",
+	Burrow: "Burrow #42",
+}
 """),
 ]

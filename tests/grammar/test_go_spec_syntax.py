@@ -1,5 +1,5 @@
-"""Every syntax addition to Go since 1.18 parses without ERROR or MISSING nodes, in the shape
-the Go parser gives it, and gocheck reports no syntax error on valid Go 1.26 code."""
+"""Every syntax addition to Go since 1.18 (up to Go 1.27) parses without ERROR or MISSING nodes,
+in the shape the Go parser gives it, and gocheck reports no syntax error on valid Go 1.26 code."""
 
 from __future__ import annotations
 
@@ -53,6 +53,7 @@ NEW_EXPRESSION = [
     ('new("text")', "(interpreted_string_literal (interpreted_string_literal_content))"),
     ("new(-n)", "(unary_expression operand: (identifier))"),
     ("new(s[0])", "(index_expression operand: (identifier) index: (int_literal))"),
+    ("new(true)", "(true)"),  # a *bool; before the patch: new(T) of a type named true
     ("new(a.b.c)", "(selector_expression operand: (selector_expression operand: (identifier) field: (field_identifier)) field: (field_identifier))"),
 ]
 # ... and where the operand reads as a type, it stays the type node it always was.
@@ -95,6 +96,8 @@ DECLARATIONS = [
     ("type A [N * M]int", "(type_declaration (type_spec name: (type_identifier) type: (array_type length: (binary_expression left: (identifier) right: (identifier)) element: (type_identifier))))"),
     # Generic method receivers, with a blank type parameter.
     ("func (p *Pair[K, _]) Reset() {}", "(method_declaration receiver: (parameter_list (parameter_declaration name: (identifier) type: (pointer_type (generic_type type: (type_identifier) type_arguments: (type_arguments (type_elem (type_identifier)) (type_elem (type_identifier))))))) name: (field_identifier) parameters: (parameter_list) body: (block))"),
+    # Go 1.27 generic method: type parameters under the same field as a function's.
+    ("func (r *Rand) N[Int intType](n Int) Int { return n }", "(method_declaration receiver: (parameter_list (parameter_declaration name: (identifier) type: (pointer_type (type_identifier)))) name: (field_identifier) type_parameters: (type_parameter_list (type_parameter_declaration name: (identifier) type: (type_constraint (type_identifier)))) parameters: (parameter_list (parameter_declaration name: (identifier) type: (type_identifier))) result: (type_identifier) body: (block (statement_list (return_statement (expression_list (identifier))))))"),
     # Go 1.24 generic type alias.
     ("type A[P any] = B[P]", "(type_declaration (type_alias name: (type_identifier) type_parameters: (type_parameter_list (type_parameter_declaration name: (identifier) type: (type_constraint (type_identifier)))) type: (generic_type type: (type_identifier) type_arguments: (type_arguments (type_elem (type_identifier))))))"),
     # Go 1.26: a generic type referring to itself in its type parameter list.
@@ -109,7 +112,7 @@ def test_ambiguous_declarations_parse_as_the_go_parser_reads_them(source: str, e
     assert declaration(source) == expected
 
 
-GO126_MODULE = {
+GO126_NEW_EXPRESSIONS = {
     "go.mod": "module example.com/cfg\n\ngo 1.26\n",
     "cfg/cfg.go": """package cfg
 
@@ -136,9 +139,32 @@ func Retries(o *Options) int {
 """,
 }
 
+GO127_GENERIC_METHODS = {
+    "go.mod": "module example.com/set\n\ngo 1.27\n",
+    "set/set.go": """package set
 
-def test_gocheck_reports_nothing_on_valid_go_1_26_new_expressions(tmp_path: Path) -> None:
-    for rel, text in GO126_MODULE.items():
+type Set[T comparable] struct{ items map[T]bool }
+
+func (s *Set[T]) Map[U comparable](f func(T) U) *Set[U] {
+	out := &Set[U]{items: map[U]bool{}}
+	for k := range s.items {
+		out.items[f(k)] = true
+	}
+	return out
+}
+
+func Use(s *Set[int]) int {
+	t := s.Map[string](func(i int) string { return "x" })
+	return len(t.items)
+}
+""",
+}
+
+
+@pytest.mark.parametrize("module", [GO126_NEW_EXPRESSIONS, GO127_GENERIC_METHODS], ids=["go1.26-new-expressions", "go1.27-generic-methods"])
+def test_gocheck_reports_nothing_on_valid_current_go(tmp_path: Path, module: dict[str, str]) -> None:
+    """Before the patches: false syntax errors (and, after the generic method, a false dupoperand)."""
+    for rel, text in module.items():
         (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / rel).write_text(text)
     env = {k: v for k, v in os.environ.items() if k not in ("CI", "GITHUB_ACTIONS")}
