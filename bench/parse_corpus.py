@@ -40,10 +40,10 @@ from analyzer.source import GO_LANGUAGE, GoFile  # noqa: E402
 DEFAULT_STDLIB = "/usr/share/go-1.19/src"
 DEFAULT_CORPORA = "/work/corpora"
 
-# Files outside testdata/ that are not valid Go on purpose, by path relative to their project.
-INVALID_ON_PURPOSE: dict[str, dict[str, str]] = {
-    "go-stdlib": {},
-}
+# Files outside testdata/ that are not valid Go on purpose: {project: {relative path: reason}}.
+# Empty: with testdata/ skipped, every file of the Go 1.19 standard library and of the seven
+# corpora (2026-12) parses without error. A file added here is counted in the "excl" column.
+INVALID_ON_PURPOSE: dict[str, dict[str, str]] = {}
 
 
 # (old node kind, new node kind) pairs the patch means to change. Go 1.26's new(true) and
