@@ -13,6 +13,9 @@ command -v chromium >/dev/null 2>&1 || apt_packages+=(chromium)
 command -v git >/dev/null 2>&1 || apt_packages+=(git)
 # libseccomp: the contained worker that runs trusted packs' Python rules (analyzer/sandbox/seccomp.py).
 ldconfig -p 2>/dev/null | grep -q 'libseccomp\.so\.2' || apt_packages+=(libseccomp2)
+# A C compiler and Python's headers: installing the project compiles its Go grammar (setup.py).
+command -v cc >/dev/null 2>&1 || apt_packages+=(gcc libc6-dev)
+python3 -c 'import os, sys, sysconfig; sys.exit(not os.path.exists(os.path.join(sysconfig.get_path("include"), "Python.h")))' || apt_packages+=(python3-dev)
 command -v pg_isready >/dev/null 2>&1 || apt_packages+=(postgresql postgresql-client)
 # Redis on 127.0.0.1:6379 for the shared rate-limit tests (tests/rulehub/test_rulehub_shared_rate_limit.py).
 redis_up() { [ "$(redis-cli -h 127.0.0.1 -p 6379 ping 2>/dev/null)" = PONG ]; }

@@ -10,9 +10,10 @@ from functools import cached_property
 from typing import Iterator
 
 import tree_sitter
-import tree_sitter_go
 
-GO_LANGUAGE = tree_sitter.Language(tree_sitter_go.language())
+from analyzer.golang import grammar
+
+GO_LANGUAGE = tree_sitter.Language(grammar.language())
 
 _GENERATED = re.compile(rb"^// Code generated .* DO NOT EDIT\.\r?$", re.MULTILINE)  # CRLF files too
 
