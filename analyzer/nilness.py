@@ -1,4 +1,4 @@
-"""Forward nil / non-nil / unknown dataflow over a function's CFG (`analyzer/cfg.py`).
+"""Forward nil / non-nil / unknown dataflow over a function's CFG (`analyzer/golang/cfg.py`).
 
 Per local variable and parameter of the function (not captured ones, not those whose
 address is taken, not those a closure assigns), a `Fact` says what is known at each point:
@@ -34,9 +34,9 @@ from tree_sitter import Node
 
 import tree_sitter
 
-from analyzer.cfg import CFG, Block, enclosing_function as enclosing_function_of
-from analyzer.scope import Declaration
-from analyzer.source import GO_LANGUAGE, GoFile, unparen
+from analyzer.golang.cfg import CFG, Block, enclosing_function as enclosing_function_of
+from analyzer.golang.scope import Declaration
+from analyzer.golang.source import GO_LANGUAGE, GoFile, unparen
 
 NIL, NONNIL, MAYBE = "nil", "non-nil", "maybe"
 
@@ -401,7 +401,7 @@ def derefs_receiver_unguarded(file: GoFile, method: Node) -> bool:
             name = file.text(n) if n is not None else None
     if not name or name == "_":
         return False
-    from analyzer.cfg import _statements
+    from analyzer.golang.cfg import _statements
 
     simple = ("expression_statement", "assignment_statement", "short_var_declaration", "return_statement", "inc_statement", "dec_statement", "send_statement", "var_declaration")
     for stmt in _statements(body):
@@ -951,7 +951,7 @@ def _guard(cmp: Node):
         return None
     if op.type == "!=":
         return ("then", body)
-    from analyzer.cfg import _statements
+    from analyzer.golang.cfg import _statements
 
     stmts = _statements(body)
     last = stmts[-1] if stmts else None
@@ -1021,7 +1021,7 @@ def _leaves_unless_non_nil(ifs: Node, is_var) -> bool:
     """`if v == nil { ...; return }` without `else`: after it `v` is non-nil."""
     if ifs.child_by_field_name("alternative") is not None or not _tests_nil(ifs.child_by_field_name("condition"), is_var, "||", "=="):
         return False
-    from analyzer.cfg import _statements
+    from analyzer.golang.cfg import _statements
 
     stmts = _statements(ifs.child_by_field_name("consequence"))
     return bool(stmts) and stmts[-1].type in ("return_statement", "break_statement", "continue_statement")

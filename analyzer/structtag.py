@@ -3,7 +3,7 @@ applies, and Go's `%#q` rendering for messages."""
 
 from __future__ import annotations
 
-from analyzer.goliteral import unquote
+from analyzer.golang.goliteral import unquote
 
 ERR_PAIR = "bad syntax for struct tag pair"
 ERR_KEY = "bad syntax for struct tag key"

@@ -33,7 +33,7 @@ SKIP = {"vendor", "testdata"}
 
 PLAIN_PARSE = r"""
 import os, sys, time
-from analyzer.source import parse
+from analyzer.golang.source import parse
 files = 0; size = 0
 t = time.perf_counter()
 for dirpath, dirnames, filenames in os.walk(sys.argv[1]):

@@ -25,9 +25,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from analyzer import runner, source  # noqa: E402
-from analyzer.builtin_rules import ENGINE_RULES  # noqa: E402
-from analyzer.checker import check_patterns  # noqa: E402
-from analyzer.rulepack import core_pack_dir, load_pack  # noqa: E402
+from analyzer.pipeline.builtin_rules import ENGINE_RULES  # noqa: E402
+from analyzer.pipeline.checker import check_patterns  # noqa: E402
+from analyzer.pipeline.rulepack import core_pack_dir, load_pack  # noqa: E402
 
 PARSE, QUERY, REST = "(parse)", "(merged query, match objects)", "(everything else)"
 

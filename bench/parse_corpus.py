@@ -34,8 +34,8 @@ import tree_sitter
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from analyzer.runner import syntax_diagnostics  # noqa: E402
-from analyzer.source import GO_LANGUAGE, GoFile  # noqa: E402
+from analyzer.pipeline.runner import syntax_diagnostics  # noqa: E402
+from analyzer.golang.source import GO_LANGUAGE, GoFile  # noqa: E402
 
 DEFAULT_STDLIB = "/usr/share/go-1.19/src"
 DEFAULT_CORPORA = "/work/corpora"

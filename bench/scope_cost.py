@@ -20,8 +20,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from analyzer.scope import PackageScopes  # noqa: E402
-from analyzer.source import GoFile  # noqa: E402
+from analyzer.golang.scope import PackageScopes  # noqa: E402
+from analyzer.golang.source import GoFile  # noqa: E402
 
 DEFAULT_DIR = "/usr/share/go-1.19/src"
 

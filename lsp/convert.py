@@ -11,9 +11,9 @@ from typing import Iterable, Sequence
 
 from lsprotocol import types
 
-from analyzer.diagnostics import Diagnostic, Edit, Fix, Severity
-from analyzer.rule import docs_url
-from analyzer.source import GoFile, LineIndex
+from analyzer.api.diagnostics import Diagnostic, Edit, Fix, Severity
+from analyzer.api.rule import docs_url
+from analyzer.golang.source import GoFile, LineIndex
 from lsp.positions import UTF16, offset_to_position
 
 SOURCE = "gocheck"

@@ -14,7 +14,7 @@ from urllib.parse import unquote, urlparse
 import tree_sitter
 from lsprotocol import types
 
-from analyzer.source import GoFile, LineIndex, parse
+from analyzer.golang.source import GoFile, LineIndex, parse
 from lsp.positions import UTF16, byte_point, position_to_offset
 
 

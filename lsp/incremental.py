@@ -22,8 +22,8 @@ from typing import Iterable
 
 import tree_sitter
 
-from analyzer.diagnostics import Diagnostic, Edit
-from analyzer.source import GoFile, LineIndex, parse
+from analyzer.api.diagnostics import Diagnostic, Edit
+from analyzer.golang.source import GoFile, LineIndex, parse
 from lsp.documents import line_index_from_starts
 
 FUNCTION_TYPES = frozenset({"function_declaration", "method_declaration"})

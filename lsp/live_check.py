@@ -12,11 +12,11 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from analyzer.analysis_pass import Package
-from analyzer.builtin_rules import INTERNAL
-from analyzer.diagnostics import Diagnostic
-from analyzer.source import GoFile, is_generated
-from analyzer.suppression import filter_suppressed, staticcheck_aliases
+from analyzer.api.analysis_pass import Package
+from analyzer.pipeline.builtin_rules import INTERNAL
+from analyzer.api.diagnostics import Diagnostic
+from analyzer.golang.source import GoFile, is_generated
+from analyzer.pipeline.suppression import filter_suppressed, staticcheck_aliases
 from lsp.documents import Document
 from lsp.incremental import BlankedFile, FunctionFindings, blank_bodies, function_spans, moved, outline_digest, span_of
 from lsp.package_context import SiblingCache, package_for

@@ -14,10 +14,10 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from analyzer.analysis_pass import Package
-from analyzer.gomod import find_module
+from analyzer.api.analysis_pass import Package
+from analyzer.golang.gomod import find_module
 from analyzer.safe_files import SkippedFile, read_tree_file
-from analyzer.source import GoFile, is_generated
+from analyzer.golang.source import GoFile, is_generated
 from lsp.documents import Document
 
 

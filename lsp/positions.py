@@ -9,7 +9,7 @@ LSP specification says.
 
 from __future__ import annotations
 
-from analyzer.source import LineIndex
+from analyzer.golang.source import LineIndex
 
 UTF8 = "utf-8"
 UTF16 = "utf-16"

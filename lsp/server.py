@@ -25,9 +25,9 @@ from pygls.protocol import LanguageServerProtocol
 from pygls.protocol.language_server import lsp_method
 
 from analyzer import ENGINE_VERSION
-from analyzer.builtin_rules import INTERNAL
-from analyzer.diagnostics import Diagnostic
-from analyzer.source import GoFile
+from analyzer.pipeline.builtin_rules import INTERNAL
+from analyzer.api.diagnostics import Diagnostic
+from analyzer.golang.source import GoFile
 from lsp import convert
 from lsp.documents import Document, DocumentStore, uri_to_path
 from lsp.live_check import LiveChecker, PackageResult

@@ -5,7 +5,7 @@ As in the CLI, a downloaded pack's Python rules load only for a publisher the us
 (`gocheck packs trust`), and then run contained (analyzer.sandbox); an untrusted one is not
 loaded and `problems` says why and how to trust it.
 
-Configuration parsing and rule selection belong to `analyzer.config` (the CLI's own
+Configuration parsing and rule selection belong to `analyzer.pipeline.config` (the CLI's own
 calls); this module only calls it. Nothing here touches the network.
 """
 
@@ -15,13 +15,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Sequence
 
-from analyzer.builtin_rules import ENGINE_RULES
-from analyzer.config import Config, ConfigError, find_config, load_config
-from analyzer.discovery import is_excluded
-from analyzer.rule import Rule
-from analyzer.rulepack import PackLoadError, core_pack_dir, load_downloaded_pack, load_pack
-from analyzer.runner import Engine, EngineOptions, RuleLoadError
-from analyzer.suppression import UNUSED_SUPPRESSION
+from analyzer.pipeline.builtin_rules import ENGINE_RULES
+from analyzer.pipeline.config import Config, ConfigError, find_config, load_config
+from analyzer.pipeline.discovery import is_excluded
+from analyzer.api.rule import Rule
+from analyzer.pipeline.rulepack import PackLoadError, core_pack_dir, load_downloaded_pack, load_pack
+from analyzer.pipeline.runner import Engine, EngineOptions, RuleLoadError
+from analyzer.pipeline.suppression import UNUSED_SUPPRESSION
 
 LOCK_FILE = "gocheck.lock"
 CONFIG_FILE = ".gocheck.toml"

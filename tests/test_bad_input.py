@@ -14,12 +14,12 @@ from pathlib import Path
 
 import pytest
 
-from analyzer.diagnostics import Diagnostic
+from analyzer.api.diagnostics import Diagnostic
 from analyzer.reporters import Report, writer_for
-from analyzer.rulepack import core_pack_dir, load_pack
-from analyzer.runner import Engine
-from analyzer.source import GoFile, is_generated
-from analyzer.suppression import filter_suppressed
+from analyzer.pipeline.rulepack import core_pack_dir, load_pack
+from analyzer.pipeline.runner import Engine
+from analyzer.golang.source import GoFile, is_generated
+from analyzer.pipeline.suppression import filter_suppressed
 
 REPO = Path(__file__).resolve().parent.parent
 DEPTH = 12_000
@@ -129,8 +129,8 @@ def test_a_rule_gone_quadratic_on_deep_blocks_is_stopped_by_its_budget(tmp_path)
     script = textwrap.dedent(
         """
         import json, sys
-        from analyzer.rulepack import core_pack_dir, load_pack
-        from analyzer.runner import Engine, EngineOptions
+        from analyzer.pipeline.rulepack import core_pack_dir, load_pack
+        from analyzer.pipeline.runner import Engine, EngineOptions
         engine = Engine(load_pack(core_pack_dir()).rules, EngineOptions(rule_budget_seconds=5))
         found = engine.check_sources({"blocks.go": open(sys.argv[1], "rb").read()})
         print(json.dumps([[d.rule, d.message] for d in found]))

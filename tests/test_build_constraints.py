@@ -2,7 +2,7 @@
 
 import pytest
 
-from analyzer.build_constraints import BuildContext, ConstraintSyntaxError, evaluate
+from analyzer.golang.build_constraints import BuildContext, ConstraintSyntaxError, evaluate
 
 LINUX = BuildContext("linux", "amd64")
 WINDOWS = BuildContext("windows", "arm64")
@@ -60,8 +60,8 @@ def test_malformed_expression_keeps_the_file():
 def test_checker_skips_files_for_other_targets(tmp_path):
     """A windows-only file and a //go:build ignore generator do not join the package;
     naming the generator on the command line checks it anyway."""
-    from analyzer.checker import check_patterns
-    from analyzer.rulepack import core_pack_dir, load_pack
+    from analyzer.pipeline.checker import check_patterns
+    from analyzer.pipeline.rulepack import core_pack_dir, load_pack
 
     (tmp_path / "go.mod").write_text("module example.com/m\n\ngo 1.21\n")
     (tmp_path / "a.go").write_text("package m\n\nfunc f(x int) int {\n\tx = x\n\treturn x\n}\n")

@@ -1,11 +1,11 @@
 """The control-flow layer: what is reachable, where loops, labels, switches and selects
 lead, and which functions never return."""
 
-from analyzer.analysis_pass import Package, Pass
-from analyzer.cfg import build_cfg, enclosing_function
-from analyzer.diagnostics import Severity
-from analyzer.noreturn import _FACTS_RULE, classify_call
-from analyzer.source import GoFile, walk
+from analyzer.api.analysis_pass import Package, Pass
+from analyzer.golang.cfg import build_cfg, enclosing_function
+from analyzer.api.diagnostics import Severity
+from analyzer.golang.noreturn import _FACTS_RULE, classify_call
+from analyzer.golang.source import GoFile, walk
 
 
 def _package(src: str, path: str = "p.go") -> tuple[Package, GoFile]:

@@ -2,8 +2,8 @@
 expression rules or send them into Python recursion: no `internal` finding, and the one
 real finding at the end of a long chain is still reported."""
 
-from analyzer.rulepack import core_pack_dir, load_pack
-from analyzer.runner import Engine
+from analyzer.pipeline.rulepack import core_pack_dir, load_pack
+from analyzer.pipeline.runner import Engine
 
 RULES = ("dupoperand", "boolexpr", "structtag", "timeformat", "replacezero", "emptycritical", "waitgroupadd", "pureresult")
 DEPTH = 3000

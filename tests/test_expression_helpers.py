@@ -1,12 +1,12 @@
 """The shared helpers rules build on: Go literal values, struct tag parsing, purity and
 declared types. Each case is one a rule's verdict depends on."""
 
-from analyzer.analysis_pass import Package, Pass
-from analyzer.exprtype import value_kind
-from analyzer.goliteral import int_value, unquote
-from analyzer.purity import has_side_effects, same_expression
-from analyzer.rule import Rule
-from analyzer.source import GoFile, walk
+from analyzer.api.analysis_pass import Package, Pass
+from analyzer.golang.exprtype import value_kind
+from analyzer.golang.goliteral import int_value, unquote
+from analyzer.golang.purity import has_side_effects, same_expression
+from analyzer.api.rule import Rule
+from analyzer.golang.source import GoFile, walk
 from analyzer.structtag import ERR_SEPARATOR, ERR_VALUE, ERR_VALUE_SPACE, go_quote, lookup, pairs
 
 

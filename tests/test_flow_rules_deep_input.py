@@ -2,8 +2,8 @@
 call rules or send them into Python recursion: no `internal` finding, and the real
 finding at the bottom of each deep structure is still reported."""
 
-from analyzer.rulepack import core_pack_dir, load_pack
-from analyzer.runner import Engine
+from analyzer.pipeline.rulepack import core_pack_dir, load_pack
+from analyzer.pipeline.runner import Engine
 
 RULES = ("unreachable", "deferinloop", "errorsnewsprintf", "printf", "loopclosure", "closebeforecheck", "testfatalgoroutine")
 DEPTH = 2000

@@ -20,11 +20,11 @@ from pathlib import Path
 
 import pytest
 
-from analyzer.analysis_pass import Package
-from analyzer.rulepack import core_pack_dir, load_pack
-from analyzer.runner import Engine, EngineOptions
-from analyzer.source import GoFile
-from analyzer.wanttest import parse_wants
+from analyzer.api.analysis_pass import Package
+from analyzer.pipeline.rulepack import core_pack_dir, load_pack
+from analyzer.pipeline.runner import Engine, EngineOptions
+from analyzer.golang.source import GoFile
+from analyzer.testing.wanttest import parse_wants
 
 TESTDATA = Path("/usr/share/gocode/src/golang.org/x/tools/go/analysis/passes/nilness/testdata/src")
 NEEDS_VALUE_IDENTITY = {("a.go", 141), ("a.go", 147)}

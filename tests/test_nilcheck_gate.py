@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 import tree_sitter
 
-from analyzer.analysis_pass import Match, Package, Pass
+from analyzer.api.analysis_pass import Match, Package, Pass
 from analyzer.nilness import NilAnalysis, _SyntaxGate
-from analyzer.rulepack import core_pack_dir, load_pack
-from analyzer.source import GO_LANGUAGE, GoFile
+from analyzer.pipeline.rulepack import core_pack_dir, load_pack
+from analyzer.golang.source import GO_LANGUAGE, GoFile
 
 NILCHECK_TESTDATA = Path(core_pack_dir()) / "testdata" / "nilcheck"
 CONFORMANCE = Path("/usr/share/gocode/src/golang.org/x/tools/go/analysis/passes/nilness/testdata/src")

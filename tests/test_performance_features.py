@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from analyzer.builtin_rules import ENGINE_RULES
-from analyzer.checker import check_patterns
-from analyzer.result_cache import ResultCache, ruleset_fingerprint
-from analyzer.rulepack import core_pack_dir, load_pack
+from analyzer.pipeline.builtin_rules import ENGINE_RULES
+from analyzer.pipeline.checker import check_patterns
+from analyzer.pipeline.result_cache import ResultCache, ruleset_fingerprint
+from analyzer.pipeline.rulepack import core_pack_dir, load_pack
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLES = REPO / "examples"
@@ -146,12 +146,12 @@ def test_warm_run_answers_every_package_from_the_cache(tree, tmp_path):
 def test_warm_run_does_not_parse(tree, tmp_path, monkeypatch):
     cache = ResultCache(tmp_path / "cache")
     cold = run(tree, jobs=1, cache=cache)
-    import analyzer.checker
+    import analyzer.pipeline.checker
 
     def no_parsing(*args, **kwargs):
         raise AssertionError("a warm run parsed a package")
 
-    monkeypatch.setattr(analyzer.checker, "load_package_files", no_parsing)
+    monkeypatch.setattr(analyzer.pipeline.checker, "load_package_files", no_parsing)
     warm = run(tree, jobs=1, cache=cache)
     assert as_dicts(warm) == as_dicts(cold)
 
@@ -249,7 +249,7 @@ def test_pack_version_and_declarative_message_are_in_the_fingerprint(tmp_path):
     py_pack = tmp_path / "pypack"
     py_pack.mkdir()
     (py_pack / "pack.toml").write_text(manifest.format(v="1.0.0"))
-    (py_pack / "noop.py").write_text('from analyzer.rule import Rule\n\nRULE = Rule(name="noop", summary="nothing", run=lambda p: None)\n')
+    (py_pack / "noop.py").write_text('from analyzer.api.rule import Rule\n\nRULE = Rule(name="noop", summary="nothing", run=lambda p: None)\n')
     before = ruleset_fingerprint(load_pack(py_pack).rules)
     (py_pack / "pack.toml").write_text(manifest.format(v="1.0.1"))
     assert ruleset_fingerprint(load_pack(py_pack).rules) != before

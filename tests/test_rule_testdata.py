@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from analyzer.rulepack import load_pack
-from analyzer.wanttest import check_pack
+from analyzer.pipeline.rulepack import load_pack
+from analyzer.testing.wanttest import check_pack
 
 REPO = Path(__file__).resolve().parent.parent
 PACK_DIRS = sorted(p.parent for p in (REPO / "rules").glob("*/pack.toml"))

@@ -1,8 +1,8 @@
 """Scope resolution of composite-literal keys: field names in struct literals, but
 variables in map, slice and array literals."""
 
-from analyzer.scope import PackageScopes
-from analyzer.source import GoFile, walk
+from analyzer.golang.scope import PackageScopes
+from analyzer.golang.source import GoFile, walk
 
 SRC = b"""package p
 

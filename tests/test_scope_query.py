@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from analyzer.scope import PackageScopes
-from analyzer.source import GoFile
+from analyzer.golang.scope import PackageScopes
+from analyzer.golang.source import GoFile
 
 TRICKY = b"""package p
 

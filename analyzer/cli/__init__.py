@@ -11,9 +11,9 @@ import sys
 from analyzer import ENGINE_VERSION
 from analyzer.cli import cache_command, check_command, lsp_command
 from analyzer.cli.errors import EXIT_FINDINGS, EXIT_USAGE, UsageError
-from analyzer.discovery import PatternError
-from analyzer.rulepack import PackLoadError
-from analyzer.runner import RuleLoadError
+from analyzer.pipeline.discovery import PatternError
+from analyzer.pipeline.rulepack import PackLoadError
+from analyzer.pipeline.runner import RuleLoadError
 from analyzer.cli import login_command, pack_command, packs_command
 from rulehub.loader.errors import LoaderError
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from analyzer.cli.errors import EXIT_CLEAN
-from analyzer.result_cache import ResultCache
+from analyzer.pipeline.result_cache import ResultCache
 
 
 def cmd_cache(args) -> int:

@@ -20,22 +20,22 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Sequence
 
-from analyzer.baseline import BaselineError, load_baseline, write_baseline
-from analyzer.builtin_rules import ENGINE_RULES, INTERNAL
-from analyzer.checker import CheckResult, check_patterns, default_jobs
+from analyzer.pipeline.baseline import BaselineError, load_baseline, write_baseline
+from analyzer.pipeline.builtin_rules import ENGINE_RULES, INTERNAL
+from analyzer.pipeline.checker import CheckResult, check_patterns, default_jobs
 from analyzer.cli.errors import EXIT_CLEAN, EXIT_FINDINGS, EXIT_INTERNAL, UsageError
-from analyzer.config import Config, ConfigError, load_for, parse_size
-from analyzer.diagnostics import Diagnostic, Severity
-from analyzer.gomod import parse_go_version
-from analyzer.newfromrev import NewFromRevError, changed_lines, filter_new
-from analyzer.progress import ProgressBar, interactive, summary_line
+from analyzer.pipeline.config import Config, ConfigError, load_for, parse_size
+from analyzer.api.diagnostics import Diagnostic, Severity
+from analyzer.golang.gomod import parse_go_version
+from analyzer.pipeline.newfromrev import NewFromRevError, changed_lines, filter_new
+from analyzer.cli.progress import ProgressBar, interactive, summary_line
 from analyzer.reporters import FormatError, OutputSpec, Report, terminal_safe, write_all
-from analyzer.rule import Rule
-from analyzer.discovery import PatternError
-from analyzer.rulepack import PackLoadError, UntrustedPackError, core_pack_dir, load_downloaded_packs, load_pack
-from analyzer.runner import EngineOptions, RuleLoadError
+from analyzer.api.rule import Rule
+from analyzer.pipeline.discovery import PatternError
+from analyzer.pipeline.rulepack import PackLoadError, UntrustedPackError, core_pack_dir, load_downloaded_packs, load_pack
+from analyzer.pipeline.runner import EngineOptions, RuleLoadError
 from analyzer.safe_files import DEFAULT_MAX_FILE_BYTES
-from analyzer.suppression import UNUSED_SUPPRESSION, filter_suppressed, staticcheck_aliases
+from analyzer.pipeline.suppression import UNUSED_SUPPRESSION, filter_suppressed, staticcheck_aliases
 from rulehub.loader.errors import LoaderError
 
 # Errors of the check's own inputs; all are usage errors (exit 2) at this edge.
@@ -79,7 +79,7 @@ class CheckPlan:
     write_baseline: Path | None = None
     color: bool = False
     jobs: int = 1
-    cache: object | None = None  # analyzer.result_cache.ResultCache, when the cache flags land
+    cache: object | None = None  # analyzer.pipeline.result_cache.ResultCache, when the cache flags land
     max_file_bytes: int = DEFAULT_MAX_FILE_BYTES
 
 
@@ -164,7 +164,7 @@ def _result_cache(args: argparse.Namespace):
     """The on-disk result cache: on by default in the user cache dir; `--no-cache` turns it off."""
     if getattr(args, "no_cache", False):
         return None
-    from analyzer.result_cache import ResultCache
+    from analyzer.pipeline.result_cache import ResultCache
 
     return ResultCache(getattr(args, "cache_dir", None) or None)
 
@@ -304,7 +304,7 @@ def _use_color(choice: str, stream: IO[str]) -> bool:
 
 
 def _line_text(result: CheckResult):
-    from analyzer.source import LineIndex
+    from analyzer.golang.source import LineIndex
 
     indexes: dict[str, LineIndex | None] = {}
 

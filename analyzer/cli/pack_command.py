@@ -17,8 +17,8 @@ from pathlib import Path
 
 from analyzer.cli.errors import EXIT_CLEAN, EXIT_FINDINGS, UsageError
 from analyzer.pack_scaffold import scaffold
-from analyzer.rulepack import load_pack
-from analyzer.wanttest import check_pack
+from analyzer.pipeline.rulepack import load_pack
+from analyzer.testing.wanttest import check_pack
 from rulehub.pack import PackFormatError, build_artifact, load_manifest
 from rulehub.pack.manifest import NAME_RE
 

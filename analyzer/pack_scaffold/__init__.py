@@ -51,8 +51,8 @@ The fix replaces the comparison with the other operand; it is safe because both 
 same value.
 """
 
-from analyzer.analysis_pass import Pass, replace_fix
-from analyzer.rule import Rule
+from analyzer.api.analysis_pass import Pass, replace_fix
+from analyzer.api.rule import Rule
 
 # One query, matched once per file for all rules; the captures are handed to run().
 QUERY = """

@@ -18,11 +18,11 @@ from pathlib import Path
 from typing import IO, Callable, Mapping, Sequence
 
 from analyzer import ENGINE_VERSION
-from analyzer.config import FORMAT_NAMES
-from analyzer.diagnostics import Diagnostic
-from analyzer.rule import Rule
+from analyzer.pipeline.config import FORMAT_NAMES
+from analyzer.api.diagnostics import Diagnostic
+from analyzer.api.rule import Rule
 from analyzer.safe_files import is_inside, replace_file
-from analyzer.source import LineIndex
+from analyzer.golang.source import LineIndex
 
 
 class FormatError(Exception):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import IO
 
-from analyzer.diagnostics import Severity
+from analyzer.api.diagnostics import Severity
 from analyzer.reporters import Report, terminal_safe
 
 _LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}

@@ -6,7 +6,7 @@
   (`uriBaseId` `%SRCROOT%`), a region with 1-based lines and UTF-16 columns (SARIF's
   default column kind; gocheck counts bytes internally), fixes as artifact changes.
 - `partialFingerprints["gocheck/v1"]`: rule + path + whitespace-normalized line text +
-  occurrence (analyzer.fingerprint), so a finding keeps its identity when lines above it
+  occurrence (analyzer.pipeline.fingerprint), so a finding keeps its identity when lines above it
   move and GitHub does not reopen alerts on every push.
 """
 
@@ -17,11 +17,11 @@ import os
 from typing import IO
 from urllib.parse import quote
 
-from analyzer.builtin_rules import INTERNAL
-from analyzer.diagnostics import Diagnostic, Severity
-from analyzer.fingerprint import digest, keyed
+from analyzer.pipeline.builtin_rules import INTERNAL
+from analyzer.api.diagnostics import Diagnostic, Severity
+from analyzer.pipeline.fingerprint import digest, keyed
 from analyzer.reporters import Report
-from analyzer.rule import Rule, docs_url
+from analyzer.api.rule import Rule, docs_url
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 FINGERPRINT_KEY = "gocheck/v1"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import IO
 
-from analyzer.diagnostics import Severity
+from analyzer.api.diagnostics import Severity
 from analyzer.reporters import Report, terminal_safe
 
 _COLORS = {Severity.ERROR: "\x1b[31m", Severity.WARNING: "\x1b[33m", Severity.INFO: "\x1b[36m"}

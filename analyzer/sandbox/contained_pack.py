@@ -25,8 +25,8 @@ import weakref
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from analyzer.analysis_pass import Edit, Fix, Package, Pass
-from analyzer.rule import Rule
+from analyzer.api.analysis_pass import Edit, Fix, Package, Pass
+from analyzer.api.rule import Rule
 from analyzer.sandbox import SandboxUnavailable, WorkerFailed, protocol
 from analyzer.sandbox.environment import worker_environment
 from analyzer.sandbox.limits import MEMORY_BYTES

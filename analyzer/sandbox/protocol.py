@@ -9,8 +9,8 @@ import base64
 import json
 from typing import Any
 
-from analyzer.diagnostics import Severity
-from analyzer.rule import GoVersionRange
+from analyzer.api.diagnostics import Severity
+from analyzer.api.rule import GoVersionRange
 from analyzer.sandbox import SandboxUnavailable, WorkerFailed
 
 MAX_ANSWER_BYTES = 16 << 20

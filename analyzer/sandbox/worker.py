@@ -17,13 +17,13 @@ import sysconfig
 from pathlib import Path
 
 import analyzer
-from analyzer.analysis_pass import Package
-from analyzer.builtin_rules import INTERNAL
-from analyzer.rulepack import load_pack
-from analyzer.runner import Engine, EngineOptions
+from analyzer.api.analysis_pass import Package
+from analyzer.pipeline.builtin_rules import INTERNAL
+from analyzer.pipeline.rulepack import load_pack
+from analyzer.pipeline.runner import Engine, EngineOptions
 from analyzer.sandbox import SandboxUnavailable, landlock, protocol, seccomp
 from analyzer.sandbox.limits import apply_limits
-from analyzer.source import GoFile
+from analyzer.golang.source import GoFile
 
 _FAILED_RULE = re.compile(r"^rule (\S+) (?:crashed on [^:]*: )?")
 

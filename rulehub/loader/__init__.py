@@ -2,7 +2,7 @@
 
     from rulehub.loader import verified_pack_dirs, LoaderError
     dirs = verified_pack_dirs(project_dir, locked=False, offline=False)   # -> [Path]
-    packs = analyzer.rulepack.load_downloaded_packs(dirs, trusted)  # publisher consent, then contained
+    packs = analyzer.pipeline.rulepack.load_downloaded_packs(dirs, trusted)  # publisher consent, then contained
 
 It resolves `[packs]` ranges in `.gocheck.toml` through the hub, pins them in `gocheck.lock`,
 downloads with the subscriber's JWT, verifies with TUF (python-tuf ngclient) and the locked

@@ -20,7 +20,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from analyzer.config import MAX_CONFIG_BYTES, find_config  # one definition of "the project's .gocheck.toml"
+from analyzer.pipeline.config import MAX_CONFIG_BYTES, find_config  # one definition of "the project's .gocheck.toml"
 from analyzer.safe_files import SkippedFile, read_tree_file
 from rulehub.loader.errors import ConfigError
 from rulehub.loader.userdirs import normalize_hub_url

@@ -32,11 +32,11 @@ func isSeparator(c byte) bool {
 
 from tree_sitter import Node
 
-from analyzer.analysis_pass import Pass
-from analyzer.constant import is_constant
-from analyzer.purity import expression_text, has_side_effects, tokens
-from analyzer.rule import Rule
-from analyzer.source import GoFile, unparen
+from analyzer.api.analysis_pass import Pass
+from analyzer.golang.constant import is_constant
+from analyzer.golang.purity import expression_text, has_side_effects, tokens
+from analyzer.api.rule import Rule
+from analyzer.golang.source import GoFile, unparen
 
 # The bare node: a pattern with child fields keeps a match state open across the left
 # operand's subtree (quadratic on long chains), and Node.parent costs the node's depth, so

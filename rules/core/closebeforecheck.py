@@ -32,9 +32,9 @@ defer f.Close()
 
 import re
 
-from analyzer.analysis_pass import Pass
-from analyzer.rule import Rule
-from analyzer.source import unparen
+from analyzer.api.analysis_pass import Pass
+from analyzer.api.rule import Rule
+from analyzer.golang.source import unparen
 
 QUERY = """
 (defer_statement

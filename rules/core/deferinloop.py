@@ -40,10 +40,10 @@ for _, name := range names {
 or wrap the loop body in a function literal that is called in each iteration.
 """
 
-from analyzer.analysis_pass import Pass
-from analyzer.noreturn import is_noreturn_call
-from analyzer.rule import Rule
-from analyzer.source import unparen, walk_named
+from analyzer.api.analysis_pass import Pass
+from analyzer.golang.noreturn import is_noreturn_call
+from analyzer.api.rule import Rule
+from analyzer.golang.source import unparen, walk_named
 
 QUERY = """
 (defer_statement) @defer

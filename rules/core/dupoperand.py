@@ -34,11 +34,11 @@ func samePoint(a, b Point) bool {
 ```
 """
 
-from analyzer.analysis_pass import Pass
-from analyzer.exprtype import value_kind
-from analyzer.purity import expression_text, has_side_effects
-from analyzer.rule import Rule
-from analyzer.source import walk
+from analyzer.api.analysis_pass import Pass
+from analyzer.golang.exprtype import value_kind
+from analyzer.golang.purity import expression_text, has_side_effects
+from analyzer.api.rule import Rule
+from analyzer.golang.source import walk
 
 # The bare node: a pattern with child fields keeps a match state open across the left
 # operand's subtree (quadratic on deep nesting), and Node.parent costs the node's depth.

@@ -36,9 +36,9 @@ func (c *Cache) Put(k string, v []byte) {
 ```
 """
 
-from analyzer.analysis_pass import Pass
-from analyzer.purity import has_side_effects
-from analyzer.rule import Rule
+from analyzer.api.analysis_pass import Pass
+from analyzer.golang.purity import has_side_effects
+from analyzer.api.rule import Rule
 
 QUERY = """
 (statement_list

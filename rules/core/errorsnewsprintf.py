@@ -30,10 +30,10 @@ If several such calls are the only uses, each fix keeps the import and is marked
 applying all of them leaves `errors` unused.
 """
 
-from analyzer.analysis_pass import Pass
-from analyzer.diagnostics import Edit, Fix, Severity
-from analyzer.rule import Rule
-from analyzer.source import call_arguments, code_children, unparen
+from analyzer.api.analysis_pass import Pass
+from analyzer.api.diagnostics import Edit, Fix, Severity
+from analyzer.api.rule import Rule
+from analyzer.golang.source import call_arguments, code_children, unparen
 
 QUERY = """
 (call_expression

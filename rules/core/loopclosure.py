@@ -45,10 +45,10 @@ or pass it as an argument: `go func(item Item) { process(item) }(item)`, or move
 module to `go 1.22`.
 """
 
-from analyzer.analysis_pass import Pass
-from analyzer.rule import GoVersionRange, Rule
-from analyzer.source import call_arguments, unparen, walk_named
-from analyzer.testing_types import testing_kind, type_kind
+from analyzer.api.analysis_pass import Pass
+from analyzer.api.rule import GoVersionRange, Rule
+from analyzer.golang.source import call_arguments, unparen, walk_named
+from analyzer.golang.testing_types import testing_kind, type_kind
 
 QUERY = """
 (for_statement body: (block) @body) @loop

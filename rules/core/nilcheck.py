@@ -79,10 +79,10 @@ func load(path string) (*Config, error) {
 ```
 """
 
-from analyzer.analysis_pass import Pass
-from analyzer.cfg import enclosing_function
+from analyzer.api.analysis_pass import Pass
+from analyzer.golang.cfg import enclosing_function
 from analyzer.nilness import SEED_QUERY, NilAnalysis, seed_captures
-from analyzer.rule import Rule
+from analyzer.api.rule import Rule
 
 # Candidate functions: only those with a nil comparison, a nil assignment, a nil case or a
 # variable declared without a value (which may be nil) get a CFG and the dataflow.

@@ -49,12 +49,12 @@ import re
 
 import tree_sitter
 
-from analyzer.analysis_pass import Pass
-from analyzer.constant import may_name_constant
+from analyzer.api.analysis_pass import Pass
+from analyzer.golang.constant import may_name_constant
 from analyzer.printf_format import POSSIBLE_DIRECTIVE, PRINT_VERBS, go_string_value, parse_format
-from analyzer.rule import Rule
-from analyzer.source import GO_LANGUAGE, call_arguments, unparen, walk_named
-from analyzer.testing_types import testing_kind
+from analyzer.api.rule import Rule
+from analyzer.golang.source import GO_LANGUAGE, call_arguments, unparen, walk_named
+from analyzer.golang.testing_types import testing_kind
 
 _NAMES = ("Printf", "Sprintf", "Fprintf", "Errorf", "Appendf", "Fatalf", "Panicf", "Logf", "Skipf",
           "Print", "Println", "Sprint", "Sprintln", "Fprint", "Fprintln", "Append", "Appendln",

@@ -42,10 +42,10 @@ func normalize(name string) string {
 
 from tree_sitter import Node
 
-from analyzer.analysis_pass import Pass
-from analyzer.exprtype import declared_type, qualified_name, unparen_type
-from analyzer.rule import Rule
-from analyzer.source import GoFile, unparen
+from analyzer.api.analysis_pass import Pass
+from analyzer.golang.exprtype import declared_type, qualified_name, unparen_type
+from analyzer.api.rule import Rule
+from analyzer.golang.source import GoFile, unparen
 
 _STRING_FUNCS = (
     "Clone Compare Contains ContainsAny ContainsRune Count Cut EqualFold Fields HasPrefix HasSuffix Index IndexAny "

@@ -29,10 +29,10 @@ The fix changes `0` to `-1` (replace every match). It is marked unsafe: the auth
 meant a bounded count such as `1`, and either way the program's output changes.
 """
 
-from analyzer.analysis_pass import Pass, replace_fix
-from analyzer.goliteral import int_value
-from analyzer.rule import Rule
-from analyzer.source import code_children, unparen
+from analyzer.api.analysis_pass import Pass, replace_fix
+from analyzer.golang.goliteral import int_value
+from analyzer.api.rule import Rule
+from analyzer.golang.source import code_children, unparen
 
 QUERY = """
 (call_expression

@@ -27,9 +27,9 @@ func (s *Server) SetName(name string) {
 The fix deletes the statement; it is safe because the statement does nothing.
 """
 
-from analyzer.analysis_pass import Pass, delete_fix
-from analyzer.rule import Rule
-from analyzer.purity import has_side_effects
+from analyzer.api.analysis_pass import Pass, delete_fix
+from analyzer.api.rule import Rule
+from analyzer.golang.purity import has_side_effects
 
 # `#eq?` compares each left operand's source text with each right one's inside tree-sitter,
 # so only assignments with some identical pair reach Python (the pairwise check there

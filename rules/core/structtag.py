@@ -47,10 +47,10 @@ import os
 
 from tree_sitter import Node
 
-from analyzer.analysis_pass import Pass
-from analyzer.goliteral import unquote
-from analyzer.rule import Rule
-from analyzer.source import GoFile, walk_named
+from analyzer.api.analysis_pass import Pass
+from analyzer.golang.goliteral import unquote
+from analyzer.api.rule import Rule
+from analyzer.golang.source import GoFile, walk_named
 from analyzer.structtag import go_quote, lookup, pairs
 
 QUERY = """

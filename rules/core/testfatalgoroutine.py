@@ -46,10 +46,10 @@ func TestWorkers(t *testing.T) {
 or send the error back on a channel and call `t.Fatal` in the test goroutine.
 """
 
-from analyzer.analysis_pass import Pass
-from analyzer.rule import Rule
-from analyzer.source import unparen, walk_named
-from analyzer.testing_types import testing_kind
+from analyzer.api.analysis_pass import Pass
+from analyzer.api.rule import Rule
+from analyzer.golang.source import unparen, walk_named
+from analyzer.golang.testing_types import testing_kind
 
 QUERY = """
 (go_statement) @go

@@ -45,11 +45,11 @@ import re
 
 from tree_sitter import Node
 
-from analyzer.analysis_pass import Pass, replace_fix
-from analyzer.constant import string_value
-from analyzer.exprtype import TypeRef, declared_type, is_named
-from analyzer.rule import Rule
-from analyzer.source import GoFile, code_children, unparen
+from analyzer.api.analysis_pass import Pass, replace_fix
+from analyzer.golang.constant import string_value
+from analyzer.golang.exprtype import TypeRef, declared_type, is_named
+from analyzer.api.rule import Rule
+from analyzer.golang.source import GoFile, code_children, unparen
 
 QUERY = """
 (call_expression

@@ -46,10 +46,10 @@ func load(path string) (*Config, error) {
 ```
 """
 
-from analyzer.analysis_pass import Pass
-from analyzer.noreturn import LOGGER_NORETURN_METHODS, NORETURN_FUNCS, TESTING_NORETURN_METHODS, NoReturnFacts, is_noreturn_call
-from analyzer.rule import Rule
-from analyzer.source import unparen, walk_named
+from analyzer.api.analysis_pass import Pass
+from analyzer.golang.noreturn import LOGGER_NORETURN_METHODS, NORETURN_FUNCS, TESTING_NORETURN_METHODS, NoReturnFacts, is_noreturn_call
+from analyzer.api.rule import Rule
+from analyzer.golang.source import unparen, walk_named
 
 # Lists of two or more named children (a comment counts: it is one): with one statement
 # there is nothing after it to be unreachable. Matching that in tree-sitter costs nothing

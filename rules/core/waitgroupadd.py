@@ -42,13 +42,13 @@ the call's arguments are constants and its receiver does not name anything decla
 function literal, so the moved call means the same thing; it is safe.
 """
 
-from analyzer.analysis_pass import Pass
-from analyzer.constant import is_constant
-from analyzer.diagnostics import Edit, Fix
-from analyzer.exprtype import declared_type, is_named
-from analyzer.purity import expression_text, has_side_effects
-from analyzer.rule import Rule
-from analyzer.source import code_children, walk
+from analyzer.api.analysis_pass import Pass
+from analyzer.golang.constant import is_constant
+from analyzer.api.diagnostics import Edit, Fix
+from analyzer.golang.exprtype import declared_type, is_named
+from analyzer.golang.purity import expression_text, has_side_effects
+from analyzer.api.rule import Rule
+from analyzer.golang.source import code_children, walk
 
 QUERY = """
 (go_statement

@@ -5,9 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from analyzer.config import Config, ConfigError, find_config, load_config, parse_config
-from analyzer.diagnostics import Severity
-from analyzer.rule import Rule
+from analyzer.pipeline.config import Config, ConfigError, find_config, load_config, parse_config
+from analyzer.api.diagnostics import Severity
+from analyzer.api.rule import Rule
 from gocheck_cli import SELFASSIGN, run_gocheck, write_tree
 
 

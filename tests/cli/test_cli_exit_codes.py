@@ -5,14 +5,14 @@ from pathlib import Path
 
 import pytest
 
-from analyzer.rulepack import load_pack
-from analyzer.runner import Engine
+from analyzer.pipeline.rulepack import load_pack
+from analyzer.pipeline.runner import Engine
 from gocheck_cli import CLEAN, SELFASSIGN, run_gocheck, write_tree
 
 CRASHING_RULE = '''\
 """A rule that always raises, to test that a crash becomes an internal finding."""
 
-from analyzer.rule import Rule
+from analyzer.api.rule import Rule
 
 
 def run(pass_):

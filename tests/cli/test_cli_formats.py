@@ -7,7 +7,7 @@ import xml.etree.ElementTree as ET
 import jsonschema
 import pytest
 
-from analyzer.diagnostics import Diagnostic, Severity
+from analyzer.api.diagnostics import Diagnostic, Severity
 from analyzer.reporters import OutputSpec, Report, FormatError
 from analyzer.reporters import github, sarif
 from gocheck_cli import CLEAN, SELFASSIGN, run_gocheck, write_tree

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from analyzer.baseline import BaselineError, load_baseline
-from analyzer.newfromrev import parse_unified_diff
+from analyzer.pipeline.baseline import BaselineError, load_baseline
+from analyzer.pipeline.newfromrev import parse_unified_diff
 from gocheck_cli import SELFASSIGN, run_gocheck, write_tree
 
 OLD = "package p\n\nfunc F(x int) int {\n\tx = x\n\treturn x\n}\n"

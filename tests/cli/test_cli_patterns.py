@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from analyzer.discovery import PatternError, expand_patterns
+from analyzer.pipeline.discovery import PatternError, expand_patterns
 from gocheck_cli import CLEAN, SELFASSIGN, run_gocheck, write_tree
 
 

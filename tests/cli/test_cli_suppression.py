@@ -3,9 +3,9 @@
 import json
 
 
-from analyzer.diagnostics import Diagnostic, Severity
-from analyzer.source import GoFile
-from analyzer.suppression import filter_suppressed, parse_directives
+from analyzer.api.diagnostics import Diagnostic, Severity
+from analyzer.golang.source import GoFile
+from analyzer.pipeline.suppression import filter_suppressed, parse_directives
 from gocheck_cli import run_gocheck, write_tree
 
 

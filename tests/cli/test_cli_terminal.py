@@ -7,7 +7,7 @@ import pty
 import subprocess
 import sys
 
-from analyzer.progress import ProgressBar, interactive, summary_line
+from analyzer.cli.progress import ProgressBar, interactive, summary_line
 from gocheck_cli import REPO, SELFASSIGN, run_gocheck, write_tree
 
 

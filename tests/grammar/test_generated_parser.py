@@ -5,7 +5,7 @@ library and the corpora)."""
 
 from __future__ import annotations
 
-from analyzer.source import parse
+from analyzer.golang.source import parse
 
 CASE_FOLDING_LETTERS = """package p
 

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from analyzer.runner import syntax_diagnostics
-from analyzer.source import GoFile, parse
+from analyzer.pipeline.runner import syntax_diagnostics
+from analyzer.golang.source import GoFile, parse
 from go_syntax_since_1_18 import EXAMPLES
 
 REPO = Path(__file__).resolve().parents[2]

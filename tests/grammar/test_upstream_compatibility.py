@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import tree_sitter
 
-from analyzer.source import GO_LANGUAGE, parse
+from analyzer.golang.source import GO_LANGUAGE, parse
 from go_syntax_since_1_18 import EXAMPLES
 
 STDLIB = Path("/usr/share/go-1.19/src")  # .ci/setup.sh installs it (golang-1.19-src)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from lsprotocol import types
 
-from analyzer.diagnostics import Diagnostic, Edit, Fix, Severity
-from analyzer.source import GoFile
+from analyzer.api.diagnostics import Diagnostic, Edit, Fix, Severity
+from analyzer.golang.source import GoFile
 from lsp.convert import lsp_diagnostic, nolint_edit, safe_fix_edits
 
 SOURCE = b"""package p

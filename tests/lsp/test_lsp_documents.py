@@ -6,7 +6,7 @@ import random
 
 from lsprotocol import types
 
-from analyzer.source import LineIndex, parse
+from analyzer.golang.source import LineIndex, parse
 from lsp.documents import Document, uri_to_path
 from lsp.positions import UTF16, offset_to_position
 

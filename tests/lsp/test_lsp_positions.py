@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from analyzer.source import LineIndex
+from analyzer.golang.source import LineIndex
 from lsp.positions import UTF8, UTF16, UTF32, offset_to_position, position_to_offset
 
 # é: 2 bytes, 1 UTF-16 unit; 日本: 3 bytes each, 1 unit each; 🎉 (U+1F389): 4 bytes, 2 units.

@@ -20,7 +20,7 @@ func Set(name string) string {
 
 CRASHING_RULE = '''"""Always crashes (a test double for a buggy rule)."""
 
-from analyzer.rule import Rule
+from analyzer.api.rule import Rule
 
 
 def run(pass_):

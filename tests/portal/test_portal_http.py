@@ -348,7 +348,7 @@ def test_rule_docs_are_rendered_and_escaped(portal: PortalServer) -> None:
 def test_every_rule_has_a_page_at_its_docs_address(portal: PortalServer) -> None:
     """gocheck links each finding (SARIF helpUri, the editor's diagnostic link) to
     /rules/NAME; that page exists for built-in rules and for visible pack rules."""
-    from analyzer.rule import DEFAULT_DOCS_URL
+    from analyzer.api.rule import DEFAULT_DOCS_URL
 
     assert DEFAULT_DOCS_URL.endswith("/rules/{rule}")
     pub = portal.publisher()

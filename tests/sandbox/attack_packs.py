@@ -16,7 +16,7 @@ CORE_FINDING = "p.go:11:2: warning: self-assignment of x to x (selfassign)"
 def rule_module(name: str, body: str, imports: str = "") -> str:
     """A rule module whose `run(pass_)` is `body` (indented 4), reporting at the first file."""
     return (
-        f'"""Probe {name}."""\n\nfrom analyzer.rule import Rule\n{textwrap.dedent(imports)}\n\n'
+        f'"""Probe {name}."""\n\nfrom analyzer.api.rule import Rule\n{textwrap.dedent(imports)}\n\n'
         f"def run(pass_):\n    file = pass_.files[0]\n{textwrap.indent(textwrap.dedent(body), '    ')}\n\n"
         f'RULE = Rule(name="{name}", summary="probe {name}", run=run)\n'
     )

@@ -1,6 +1,6 @@
 """Home page, the catalogue (search and filters), a pack's page with rendered rule docs, and
 one page per rule at `/rules/NAME`: the address gocheck's SARIF `helpUri` and the language
-server's diagnostic links point at (`analyzer.rule.docs_url`)."""
+server's diagnostic links point at (`analyzer.api.rule.docs_url`)."""
 
 from __future__ import annotations
 
@@ -68,9 +68,9 @@ def pack_page(request: Request, ns: str, name: str, session: DbSession, visitor:
 @lru_cache(maxsize=1)
 def _builtin_rules() -> dict:
     """The rules every gocheck has without a pack: the engine's own and the core pack."""
-    from analyzer.builtin_rules import ENGINE_RULES
-    from analyzer.rulepack import core_pack_dir, load_pack
-    from analyzer.suppression import UNUSED_SUPPRESSION
+    from analyzer.pipeline.builtin_rules import ENGINE_RULES
+    from analyzer.pipeline.rulepack import core_pack_dir, load_pack
+    from analyzer.pipeline.suppression import UNUSED_SUPPRESSION
 
     return {r.name: r for r in (*ENGINE_RULES, UNUSED_SUPPRESSION, *load_pack(core_pack_dir()).rules)}
 

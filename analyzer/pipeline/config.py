@@ -35,10 +35,10 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Iterable, Mapping, Sequence
 
-from analyzer.builtin_rules import INTERNAL
-from analyzer.diagnostics import Severity
-from analyzer.gomod import parse_go_version
-from analyzer.rule import Rule
+from analyzer.pipeline.builtin_rules import INTERNAL
+from analyzer.api.diagnostics import Severity
+from analyzer.golang.gomod import parse_go_version
+from analyzer.api.rule import Rule
 from analyzer.safe_files import DEFAULT_MAX_FILE_BYTES, SkippedFile, describe_size, read_tree_file
 
 CONFIG_NAME = ".gocheck.toml"

@@ -9,7 +9,7 @@ for-range clauses, `case` communications) it executes; control leaves it by its 
 - a block with a `case` is one `case` clause's test of a switch: `succs[0]` when the
   clause matches, `succs[1]` when it does not;
 - `return` leads to `cfg.exit`; `panic` and never-returning calls (see
-  `analyzer/noreturn.py`) end their block with no successor (`terminator`);
+  `analyzer/golang/noreturn.py`) end their block with no successor (`terminator`);
 - a block whose last call only *probably* never returns (a method named `Fatal` on a value
   of unknown type, say) keeps its successor and sets `may_not_return`, so that analyses
   wanting precision can drop what they know along that edge.
@@ -29,7 +29,7 @@ from typing import Callable, Iterator
 
 from tree_sitter import Node
 
-from analyzer.source import unparen
+from analyzer.golang.source import unparen
 
 FUNCTION_NODES = frozenset({"function_declaration", "method_declaration", "func_literal"})
 

@@ -23,9 +23,9 @@ import re
 import tomllib
 from pathlib import Path
 
-from analyzer.analysis_pass import Pass, replace_fix
-from analyzer.diagnostics import Severity
-from analyzer.rule import GoVersionRange, Rule
+from analyzer.api.analysis_pass import Pass, replace_fix
+from analyzer.api.diagnostics import Severity
+from analyzer.api.rule import GoVersionRange, Rule
 
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 

@@ -4,8 +4,8 @@ They are values like any rule so that `gocheck rules`, `explain`, config and `//
 treat them the same way.
 """
 
-from analyzer.diagnostics import Severity
-from analyzer.rule import Rule
+from analyzer.api.diagnostics import Severity
+from analyzer.api.rule import Rule
 
 SYNTAX_DOC = """Go source that does not parse.
 

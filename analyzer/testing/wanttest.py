@@ -16,12 +16,12 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from analyzer.analysis_pass import Package
-from analyzer.diagnostics import Diagnostic, Edit
-from analyzer.gomod import find_module
-from analyzer.rule import Rule
-from analyzer.runner import Engine, EngineOptions
-from analyzer.source import GoFile
+from analyzer.api.analysis_pass import Package
+from analyzer.api.diagnostics import Diagnostic, Edit
+from analyzer.golang.gomod import find_module
+from analyzer.api.rule import Rule
+from analyzer.pipeline.runner import Engine, EngineOptions
+from analyzer.golang.source import GoFile
 
 _WANT = re.compile(r"//\s*want\s+(.*)$")
 _STRINGS = re.compile(r'"(?:[^"\\]|\\.)*"|`[^`]*`')

@@ -8,7 +8,7 @@ from __future__ import annotations
 import hashlib
 from typing import Callable, Iterable, Iterator
 
-from analyzer.diagnostics import Diagnostic
+from analyzer.api.diagnostics import Diagnostic
 
 
 def normalize_line(text: bytes | str) -> str:

@@ -32,7 +32,7 @@ from typing import Iterable
 
 from tree_sitter import Node, Query, QueryCursor
 
-from analyzer.source import GO_LANGUAGE, GoFile
+from analyzer.golang.source import GO_LANGUAGE, GoFile
 
 BUILTIN_FUNCS = frozenset(
     "append cap clear close complex copy delete imag len make max min new panic print println real recover".split()

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from tree_sitter import Node
 
-from analyzer.source import GoFile, unparen
+from analyzer.golang.source import GoFile, unparen
 
 _LITERAL_KINDS = {
     "int_literal": "untyped int",

@@ -11,8 +11,8 @@ import weakref
 
 from tree_sitter import Node
 
-from analyzer.goliteral import unquote
-from analyzer.source import GoFile, unparen
+from analyzer.golang.goliteral import unquote
+from analyzer.golang.source import GoFile, unparen
 
 _LITERALS = frozenset({"int_literal", "float_literal", "imaginary_literal", "rune_literal", "interpreted_string_literal", "raw_string_literal", "true", "false", "iota"})
 _MAX_STEPS = 200

@@ -38,11 +38,11 @@ from typing import Collection, Iterable, Mapping
 
 import tree_sitter
 
-from analyzer.analysis_pass import delete_fix
-from analyzer.builtin_rules import INTERNAL, SYNTAX
-from analyzer.diagnostics import Diagnostic, Severity
-from analyzer.rule import Rule
-from analyzer.source import GO_LANGUAGE, GoFile
+from analyzer.api.analysis_pass import delete_fix
+from analyzer.pipeline.builtin_rules import INTERNAL, SYNTAX
+from analyzer.api.diagnostics import Diagnostic, Severity
+from analyzer.api.rule import Rule
+from analyzer.golang.source import GO_LANGUAGE, GoFile
 
 UNUSED_DOC = """A suppression comment that suppresses nothing.
 

@@ -11,7 +11,7 @@ import weakref
 
 from tree_sitter import Node
 
-from analyzer.source import GoFile, unparen
+from analyzer.golang.source import GoFile, unparen
 
 TESTING = "testing"
 

@@ -18,10 +18,10 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable
 
-from analyzer.diagnostics import Severity
+from analyzer.api.diagnostics import Severity
 
 if TYPE_CHECKING:
-    from analyzer.analysis_pass import Pass
+    from analyzer.api.analysis_pass import Pass
 
 # Each rule's page in the RuleHub catalogue (namespaced pack rules keep their slashes);
 # `gocheck explain NAME` prints the same text. GOCHECK_DOCS_URL points at another hub.

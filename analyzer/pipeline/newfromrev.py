@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
-from analyzer.builtin_rules import INTERNAL
-from analyzer.diagnostics import Diagnostic
+from analyzer.pipeline.builtin_rules import INTERNAL
+from analyzer.api.diagnostics import Diagnostic
 
 _HUNK = re.compile(r"^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@")
 

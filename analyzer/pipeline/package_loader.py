@@ -5,14 +5,14 @@ from __future__ import annotations
 import os
 from typing import Mapping
 
-from analyzer.analysis_pass import Package
-from analyzer.build_constraints import BuildContext
-from analyzer.diagnostics import Diagnostic
-from analyzer.discovery import PackageFiles
-from analyzer.gomod import find_module
-from analyzer.runner import internal_diagnostic
+from analyzer.api.analysis_pass import Package
+from analyzer.golang.build_constraints import BuildContext
+from analyzer.api.diagnostics import Diagnostic
+from analyzer.pipeline.discovery import PackageFiles
+from analyzer.golang.gomod import find_module
+from analyzer.pipeline.runner import internal_diagnostic
 from analyzer.safe_files import DEFAULT_MAX_FILE_BYTES, FileTooLarge, SkippedFile, read_tree_file
-from analyzer.source import GoFile, is_generated
+from analyzer.golang.source import GoFile, is_generated
 from pathlib import Path
 
 _DEFAULT_BUILD = BuildContext.from_environment()

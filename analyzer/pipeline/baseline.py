@@ -2,7 +2,7 @@
 
 `--write-baseline FILE` records the current findings; `--baseline FILE` hides findings that
 match a record. A record is rule + path + the finding's line text (whitespace-normalized) +
-occurrence (analyzer.fingerprint), never a line number, so a finding stays baselined when
+occurrence (analyzer.pipeline.fingerprint), never a line number, so a finding stays baselined when
 lines above it are added or removed, and comes back when its own line changes. Paths are
 stored relative to the baseline file's directory, so the file works from any directory.
 
@@ -18,9 +18,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable
 
-from analyzer.builtin_rules import INTERNAL
-from analyzer.diagnostics import Diagnostic
-from analyzer.fingerprint import keyed
+from analyzer.pipeline.builtin_rules import INTERNAL
+from analyzer.api.diagnostics import Diagnostic
+from analyzer.pipeline.fingerprint import keyed
 from analyzer.safe_files import SkippedFile, read_tree_file, replace_file
 
 VERSION = 1

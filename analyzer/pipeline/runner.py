@@ -14,11 +14,11 @@ from typing import Iterator, NamedTuple, Sequence
 
 import tree_sitter
 
-from analyzer.analysis_pass import Match, Package, Pass
-from analyzer.builtin_rules import INTERNAL, SYNTAX
-from analyzer.diagnostics import Diagnostic, Severity
-from analyzer.rule import Rule
-from analyzer.source import GO_LANGUAGE, GoFile
+from analyzer.api.analysis_pass import Match, Package, Pass
+from analyzer.pipeline.builtin_rules import INTERNAL, SYNTAX
+from analyzer.api.diagnostics import Diagnostic, Severity
+from analyzer.api.rule import Rule
+from analyzer.golang.source import GO_LANGUAGE, GoFile
 
 DEFAULT_BUDGET_SECONDS = 10.0
 # One rule on one package; generous so a slow CI machine never trips it on real code, while

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from tree_sitter import Node
 
-from analyzer.source import GoFile, walk
+from analyzer.golang.source import GoFile, walk
 
 _TYPE_NODES = frozenset(
     {

@@ -25,8 +25,8 @@ from typing import Iterable, Sequence
 import platformdirs
 
 from analyzer import ENGINE_VERSION
-from analyzer.diagnostics import Diagnostic
-from analyzer.rule import Rule
+from analyzer.api.diagnostics import Diagnostic
+from analyzer.api.rule import Rule
 
 CACHE_FORMAT = 1
 
@@ -83,7 +83,7 @@ def _directory_digest(directory: Path) -> bytes:
 
 @functools.lru_cache(maxsize=1)
 def _engine_digest() -> bytes:
-    root = Path(__file__).resolve().parent
+    root = Path(__file__).resolve().parents[1]  # the whole analyzer package
     h = hashlib.sha256()
     for path in sorted(root.rglob("*.py")):
         try:

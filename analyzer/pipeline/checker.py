@@ -27,15 +27,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator, Sequence
 
-from analyzer.analysis_pass import Package
-from analyzer.build_constraints import BuildContext
-from analyzer.diagnostics import Diagnostic
-from analyzer.discovery import PackageFiles, expand_patterns
-from analyzer.gomod import find_module
-from analyzer.package_loader import load_package_files
-from analyzer.result_cache import ResultCache, ruleset_fingerprint
-from analyzer.rule import Rule
-from analyzer.runner import Engine, EngineOptions
+from analyzer.api.analysis_pass import Package
+from analyzer.golang.build_constraints import BuildContext
+from analyzer.api.diagnostics import Diagnostic
+from analyzer.pipeline.discovery import PackageFiles, expand_patterns
+from analyzer.golang.gomod import find_module
+from analyzer.pipeline.package_loader import load_package_files
+from analyzer.pipeline.result_cache import ResultCache, ruleset_fingerprint
+from analyzer.api.rule import Rule
+from analyzer.pipeline.runner import Engine, EngineOptions
 from analyzer.safe_files import DEFAULT_MAX_FILE_BYTES, SkippedFile, read_tree_file
 
 # Called per package inside the worker, after the engine, before caching: e.g. the

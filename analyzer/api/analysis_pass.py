@@ -7,14 +7,14 @@ from typing import TYPE_CHECKING, Callable, Iterator
 
 from tree_sitter import Node
 
-from analyzer.diagnostics import Diagnostic, Edit, Fix, Severity
-from analyzer.scope import Declaration, PackageScopes
-from analyzer.source import GoFile, unparen
+from analyzer.api.diagnostics import Diagnostic, Edit, Fix, Severity
+from analyzer.golang.scope import Declaration, PackageScopes
+from analyzer.golang.source import GoFile, unparen
 
 if TYPE_CHECKING:
-    from analyzer.cfg import CFG
-    from analyzer.noreturn import NoReturnFacts
-    from analyzer.rule import Rule
+    from analyzer.golang.cfg import CFG
+    from analyzer.golang.noreturn import NoReturnFacts
+    from analyzer.api.rule import Rule
 
 
 class Match:
@@ -55,8 +55,8 @@ class Package:
     def noreturn_funcs(self) -> "NoReturnFacts":
         """Same-package functions (`f`) and methods (`T.m`) whose every path ends in a call
         that never returns: `"f" in package.noreturn_funcs`, decided on demand by the
-        control-flow layer (analyzer/noreturn.py)."""
-        from analyzer.noreturn import package_noreturn
+        control-flow layer (analyzer/golang/noreturn.py)."""
+        from analyzer.golang.noreturn import package_noreturn
 
         return package_noreturn(self)
 
@@ -140,12 +140,12 @@ class Pass:
 
     def cfg(self, file: GoFile, func: Node) -> "CFG":
         """The control-flow graph of a function, method or func literal of `file`, built
-        once per package (never-returning calls per `analyzer.noreturn.classify_call`)."""
+        once per package (never-returning calls per `analyzer.golang.noreturn.classify_call`)."""
         key = (file.path, func.start_byte, func.type)
         cached = self.package.cfgs.get(key)
         if cached is None:
-            from analyzer.cfg import build_cfg
-            from analyzer.noreturn import classify_call
+            from analyzer.golang.cfg import build_cfg
+            from analyzer.golang.noreturn import classify_call
 
             cached = self.package.cfgs[key] = build_cfg(func, lambda call: classify_call(self, file, call))
         return cached

@@ -11,11 +11,11 @@ from typing import TYPE_CHECKING
 
 from tree_sitter import Node
 
-from analyzer.rule import Rule
-from analyzer.source import GoFile, unparen
+from analyzer.api.rule import Rule
+from analyzer.golang.source import GoFile, unparen
 
 if TYPE_CHECKING:
-    from analyzer.analysis_pass import Package
+    from analyzer.api.analysis_pass import Package
 
 # import path -> functions that never return
 NORETURN_FUNCS: dict[str, frozenset[str]] = {
@@ -87,7 +87,7 @@ def _package_noreturn(pass_) -> "NoReturnFacts | frozenset[str]":
 def classify_call(pass_, file: GoFile, call: Node) -> str | None:
     """How a call in statement position ends its path: "panic", "noreturn" (certain),
     "maybe" (its name says it probably never returns but the callee cannot be resolved),
-    or None. This is the predicate `analyzer.cfg.build_cfg` takes."""
+    or None. This is the predicate `analyzer.golang.cfg.build_cfg` takes."""
     if call.type != "call_expression":
         return None
     if not _could_be_noreturn(pass_, file, call):
@@ -156,8 +156,8 @@ class NoReturnFacts:
     _MAX_DEPTH = 12
 
     def __init__(self, package: "Package") -> None:
-        from analyzer.analysis_pass import Pass
-        from analyzer.diagnostics import Severity
+        from analyzer.api.analysis_pass import Pass
+        from analyzer.api.diagnostics import Severity
 
         self.package = package
         self._known: dict[str, bool] = {}
@@ -200,7 +200,7 @@ class NoReturnFacts:
             return False
         if key in self._busy or len(self._busy) >= self._MAX_DEPTH:
             return False  # recursion: assume it returns (never a wrong "never returns")
-        from analyzer.cfg import build_cfg
+        from analyzer.golang.cfg import build_cfg
 
         file, node = entry
         self._busy.append(key)

@@ -16,8 +16,8 @@ import tomllib
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from analyzer.declarative import load_declarative_rule
-from analyzer.rule import Rule
+from analyzer.pipeline.declarative import load_declarative_rule
+from analyzer.api.rule import Rule
 
 CORE_PACK = "gocheck/core"
 
@@ -161,4 +161,4 @@ def _rules_from_module(path: Path, module_prefix: str, pack_name: str) -> list[R
 
 
 def core_pack_dir() -> Path:
-    return Path(__file__).resolve().parent.parent / "rules" / "core"
+    return Path(__file__).resolve().parents[2] / "rules" / "core"

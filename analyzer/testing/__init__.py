@@ -1,0 +1,1 @@
+"""The analysistest driver: a rule's `// want` testdata, run as go/analysis runs it."""
