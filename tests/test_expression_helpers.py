@@ -3,11 +3,12 @@ declared types. Each case is one a rule's verdict depends on."""
 
 from analyzer.api.analysis_pass import Package, Pass
 from analyzer.golang.exprtype import value_kind
-from analyzer.golang.goliteral import int_value, unquote
+from analyzer.golang.constant import string_value
+from analyzer.golang.goliteral import int_value, unquote, unquote_rune
 from analyzer.golang.purity import has_side_effects, same_expression
 from analyzer.api.rule import Rule
 from analyzer.golang.source import GoFile, walk
-from analyzer.structtag import ERR_SEPARATOR, ERR_VALUE, ERR_VALUE_SPACE, go_quote, lookup, pairs
+from analyzer.golang.structtag import ERR_SEPARATOR, ERR_VALUE, ERR_VALUE_SPACE, go_quote, lookup, pairs
 
 
 def test_unquote_follows_go_not_python():
@@ -25,6 +26,20 @@ def test_struct_tag_parsing_matches_reflect_and_vet():
     assert pairs('json:"a, omitempty"') == ERR_VALUE_SPACE
     assert lookup('db:"x" json:"first" json:"second"', "json") == "first"
     assert go_quote("hello") == "`hello`" and go_quote("a`b") == '"a`b"'
+
+
+def test_byte_escapes_in_strings_are_utf8_bytes_as_in_go():
+    # Go strings are bytes: "\xe2\x82\xac" is the euro sign, not three Latin-1 letters
+    assert unquote(r'"\xe2\x82\xac"') == "€"
+    assert unquote(r'"\342\202\254"') == "€"
+    assert unquote(r'"\xff"') == "\ufffd"  # not UTF-8: replaced, as Go's string(...) conversions print it
+    assert unquote_rune(r"'\xff'") == "\xff"  # in a rune literal \x is the code point
+
+
+def test_constant_strings_use_the_same_decoder():
+    p, f = _pass('package a\nconst euro = "\\xe2\\x82\\xac"\nvar s = euro + "!"\n')
+    (value,) = [n for n in walk(f.root) if n.type == "binary_expression"]
+    assert string_value(p, f, value) == "€!"
 
 
 def _pass(src: str) -> tuple[Pass, GoFile]:

@@ -1,8 +1,8 @@
-"""analyzer.printf_format: which arguments each directive reads, as fmt reads them."""
+"""rules/core/printf/format.py: which arguments each directive reads, as fmt reads them."""
 
 import pytest
 
-from analyzer.printf_format import POSSIBLE_DIRECTIVE, go_string_value, parse_format
+from rules.core.printf.format import POSSIBLE_DIRECTIVE, parse_format
 
 
 @pytest.mark.parametrize(
@@ -47,12 +47,6 @@ def test_problems_stop_the_parse(fmt, kind, text):
 def test_unknown_verbs_are_parsed_not_judged():
     (d,) = parse_format("%z").directives
     assert (d.verb, d.arg_nums) == ("z", (0,))
-
-
-def test_go_string_values():
-    assert go_string_value(r'"a\tb\n\x41\u00e9\101"') == "a\tb\nAéA"
-    assert go_string_value("`raw %d\\n`") == "raw %d\\n"
-    assert go_string_value('"unterminated\\"') is None
 
 
 def test_possible_directive_in_print_arguments():

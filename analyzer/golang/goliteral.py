@@ -30,30 +30,44 @@ def unquote_rune(text: str) -> str | None:
 
 
 def _unescape(body: str, quote: str) -> str | None:
+    """A quoted literal's body with Go's escapes applied. In a string, `\\x` and octal escapes
+    are bytes (Go strings are bytes: `"\\xe2\\x82\\xac"` is the UTF-8 of `€`), decoded as
+    UTF-8 with invalid bytes replaced; in a rune literal they are the code point itself."""
     out: list[str] = []
+    raw = bytearray()  # pending byte escapes of a string literal
+
+    def flush() -> None:
+        if raw:
+            out.append(raw.decode("utf-8", "replace"))
+            raw.clear()
+
     i, n = 0, len(body)
     while i < n:
         c = body[i]
         if c == quote:
             return None
         if c != "\\":
+            flush()
             out.append(c)
             i += 1
             continue
         if i + 1 >= n:
             return None
         e = body[i + 1]
+        byte: int | None = None
         if e in _SIMPLE_ESCAPES:
+            flush()
             out.append(_SIMPLE_ESCAPES[e])
             i += 2
         elif e == quote:
+            flush()
             out.append(quote)
             i += 2
         elif e in "01234567":
             digits = body[i + 1 : i + 4]
             if len(digits) != 3 or any(d not in "01234567" for d in digits) or int(digits, 8) > 255:
                 return None
-            out.append(chr(int(digits, 8)))
+            byte = int(digits, 8)
             i += 4
         elif e in "xuU":
             width = {"x": 2, "u": 4, "U": 8}[e]
@@ -63,10 +77,20 @@ def _unescape(body: str, quote: str) -> str | None:
             code = int(digits, 16)
             if e != "x" and (code > 0x10FFFF or 0xD800 <= code < 0xE000):
                 return None
-            out.append(chr(code))
+            if e == "x":
+                byte = code
+            else:
+                flush()
+                out.append(chr(code))
             i += 2 + width
         else:
             return None
+        if byte is not None:
+            if quote == '"':
+                raw.append(byte)
+            else:
+                out.append(chr(byte))
+    flush()
     return "".join(out)
 
 

@@ -53,8 +53,17 @@ def pack_name(directory: Path) -> str:
 
 
 def runs_python(directory: Path) -> bool:
-    """Whether the pack has Python rule modules (helpers, `_*.py`, count: they are code)."""
-    return any(directory.glob("*.py"))
+    """Whether the pack has any Python file, at any depth (helpers, `_*.py` and rule
+    packages' modules count: they are code)."""
+    return any(directory.rglob("*.py"))
+
+
+def rule_module_paths(directory: Path) -> list[Path]:
+    """A pack's Python rules: each `name.py` (not `_*.py`) and each rule package, a folder
+    `name/` with an `__init__.py` that defines RULE (its other modules are the rule's own)."""
+    modules = [p for p in directory.glob("*.py") if not p.name.startswith("_")]
+    packages = [p for p in directory.glob("*/__init__.py") if not p.parent.name.startswith("_")]
+    return sorted([*modules, *packages])
 
 
 def load_downloaded_packs(directories: list[Path], trusted_publishers: frozenset[str]) -> list[LoadedPack]:
@@ -114,9 +123,7 @@ def load_pack(directory: Path | str, *, python: bool = True, declarative: bool =
     name, version = _manifest(directory)
     module_prefix = "gocheck_pack_" + re.sub(r"\W", "_", f"{name}_{version}")
     rules: list[Rule] = []
-    for path in sorted(directory.glob("*.py")) if python else ():
-        if path.name.startswith("_"):
-            continue
+    for path in rule_module_paths(directory) if python else ():
         rules.extend(_rules_from_module(path, module_prefix, name))
     for path in sorted(directory.glob("*.toml")) if declarative else ():
         if path.name == "pack.toml":
@@ -140,10 +147,13 @@ def _checked_names(directory: Path, rules: list[Rule]) -> tuple[Rule, ...]:
 
 
 def _rules_from_module(path: Path, module_prefix: str, pack_name: str) -> list[Rule]:
-    module_name = f"{module_prefix}.{path.stem}"
+    is_package = path.name == "__init__.py"
+    module_name = f"{module_prefix}.{path.parent.name if is_package else path.stem}"
     module = sys.modules.get(module_name)
     if module is None:
-        spec = importlib.util.spec_from_file_location(module_name, path)
+        # a rule package imports its own modules relatively (`from .format import ...`)
+        search = [str(path.parent)] if is_package else None
+        spec = importlib.util.spec_from_file_location(module_name, path, submodule_search_locations=search)
         if spec is None or spec.loader is None:
             raise PackLoadError(f"{path}: cannot import")
         module = importlib.util.module_from_spec(spec)

@@ -51,7 +51,7 @@ from analyzer.api.analysis_pass import Pass
 from analyzer.golang.goliteral import unquote
 from analyzer.api.rule import Rule
 from analyzer.golang.source import GoFile, walk_named
-from analyzer.structtag import go_quote, lookup, pairs
+from analyzer.golang.structtag import go_quote, lookup, pairs
 
 QUERY = """
 (struct_type (field_declaration_list) @fields) @struct

@@ -60,3 +60,28 @@ def test_a_declarative_pack_needs_no_trust(hub, tmp_path, user_dirs):
     r = gocheck("--locked", "--no-cache", "./...", cwd=project)
     assert r.returncode == 1, r.stdout + r.stderr
     assert rule_finding(r.stdout, f"{name}/nopanic"), r.stdout
+
+
+def test_a_pack_whose_python_is_only_a_rule_package_needs_trust_too(hub, tmp_path, user_dirs):
+    # a rule may be a package (`evil/__init__.py` defining RULE, beside its own modules):
+    # that is Python code too, so it must not pass as a declarative pack
+    sub = hub.subscriber()
+    marker = tmp_path / "evil-ran"
+    evil = rule_module(
+        "evilpkg", "pass_.report(file, file.root, 'package rule ran')",
+        imports=f"import pathlib\ntry:\n    pathlib.Path({str(marker)!r}).write_text('ran')\nexcept OSError:\n    pass  # once trusted it runs contained\nfrom .words import WORD",
+    )
+    files = {"evilpkg/__init__.py": evil, "evilpkg/words.py": "WORD = 'x'\n"}
+    name = publish(hub, sub, tmp_path, "pkgonly", {}, keep_boolcompare=False, files=files)
+    marker.unlink()  # `gocheck pack build` ran it on the author's machine
+    project = project_using(hub, sub, tmp_path / "victim", name)
+
+    r = gocheck("--locked", "--no-cache", "./...", cwd=project)
+    assert r.returncode == 2, r.stdout + r.stderr
+    assert not marker.exists(), "the untrusted pack's code ran"
+    assert f"gocheck packs trust {sub.namespace}" in r.stderr, r.stderr
+
+    assert gocheck("packs", "trust", sub.namespace, cwd=project).returncode == 0
+    r = gocheck("--locked", "--no-cache", "./...", cwd=project)
+    assert r.returncode == 1, r.stdout + r.stderr
+    assert rule_finding(r.stdout, f"{name}/evilpkg"), r.stdout

@@ -5,8 +5,8 @@ arguments it consumes (0-based, counting from the first argument after the forma
 `*` width and precision take one each, then the verb takes one (none for `%%`); an
 explicit index `%[2]d` moves the position. Problems that end the parse (a `%` at the end,
 a malformed `[n]`) are returned as `FormatProblem`s rather than raised, so a checker can
-word them. Also `go_string_value` to decode Go string literals, and `PRINT_VERBS`, the
-verbs and flags fmt knows.
+word them. Also `PRINT_VERBS`, the verbs and flags fmt knows. (Go string literals are
+decoded by analyzer.golang.goliteral.unquote, the one decoder.)
 """
 
 from __future__ import annotations
@@ -166,68 +166,3 @@ def parse_format(fmt: str) -> ParsedFormat:
             arg_num = arg_nums[-1] + 1
         i = fmt.find("%", n)
     return out
-
-
-_SIMPLE_ESCAPES = {"a": "\a", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t", "v": "\v", "\\": "\\", "'": "'", '"': '"'}
-
-
-def go_string_value(literal: str) -> str | None:
-    """The value of a Go string literal's source text ("..." or `...`), or None if malformed."""
-    if len(literal) >= 2 and literal[0] == literal[-1] == "`":
-        return literal[1:-1].replace("\r", "")
-    if len(literal) < 2 or literal[0] != '"' or literal[-1] != '"':
-        return None
-    body = literal[1:-1]
-    if "\\" not in body:
-        return body
-    out: list[str] = []
-    raw = bytearray()  # \x and octal escapes are bytes; collect them, decode at the end
-
-    def flush() -> None:
-        if raw:
-            out.append(raw.decode("utf-8", "replace"))
-            raw.clear()
-
-    i = 0
-    while True:
-        j = body.find("\\", i)
-        if j < 0:
-            if i < len(body):
-                flush()
-                out.append(body[i:])
-            break
-        if j > i:
-            flush()
-            out.append(body[i:j])
-        i = j
-        if i + 1 >= len(body):
-            return None
-        e = body[i + 1]
-        if e in _SIMPLE_ESCAPES:
-            flush()
-            out.append(_SIMPLE_ESCAPES[e])
-            i += 2
-        elif e == "x":
-            try:
-                raw.append(int(body[i + 2 : i + 4], 16))
-            except ValueError:
-                return None
-            i += 4
-        elif e in "01234567":
-            try:
-                raw.append(int(body[i + 1 : i + 4], 8) & 0xFF)
-            except ValueError:
-                return None
-            i += 4
-        elif e in "uU":
-            width = 4 if e == "u" else 8
-            try:
-                flush()
-                out.append(chr(int(body[i + 2 : i + 2 + width], 16)))
-            except ValueError:
-                return None
-            i += 2 + width
-        else:
-            return None
-    flush()
-    return "".join(out)

@@ -51,7 +51,8 @@ import tree_sitter
 
 from analyzer.api.analysis_pass import Pass
 from analyzer.golang.constant import may_name_constant
-from analyzer.printf_format import POSSIBLE_DIRECTIVE, PRINT_VERBS, go_string_value, parse_format
+from analyzer.golang.goliteral import unquote
+from .format import POSSIBLE_DIRECTIVE, PRINT_VERBS, parse_format
 from analyzer.api.rule import Rule
 from analyzer.golang.source import GO_LANGUAGE, call_arguments, unparen, walk_named
 from analyzer.golang.testing_types import testing_kind
@@ -139,7 +140,7 @@ def _string_constant(pass_, file, node, syntax: "_Syntax") -> str | None:
         f, n, depth = stack.pop()
         n = unparen(n)
         if n.type in ("interpreted_string_literal", "raw_string_literal"):
-            value = go_string_value(f.text(n))
+            value = unquote(f.text(n))
             if value is None:
                 return None
             parts.append(value)
