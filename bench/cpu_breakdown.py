@@ -25,9 +25,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from analyzer import runner, source  # noqa: E402
-from analyzer.pipeline.builtin_rules import ENGINE_RULES  # noqa: E402
+from analyzer.pipeline.ruleset import builtin_rules  # noqa: E402
 from analyzer.pipeline.checker import check_patterns  # noqa: E402
-from analyzer.pipeline.rulepack import core_pack_dir, load_pack  # noqa: E402
 
 PARSE, QUERY, REST = "(parse)", "(merged query, match objects)", "(everything else)"
 
@@ -54,7 +53,7 @@ def main() -> int:
     runner.Engine._match_file = timed(QUERY, runner.Engine._match_file)
     rules = [
         dataclasses.replace(r, run=timed(r.name, r.run))
-        for r in (*ENGINE_RULES, *load_pack(core_pack_dir()).rules)
+        for r in builtin_rules()
         if r.enabled_by_default
     ]
     start = time.process_time()

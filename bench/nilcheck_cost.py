@@ -16,9 +16,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from analyzer.pipeline.builtin_rules import ENGINE_RULES  # noqa: E402
+from analyzer.pipeline.ruleset import builtin_rules  # noqa: E402
 from analyzer.pipeline.checker import check_patterns  # noqa: E402
-from analyzer.pipeline.rulepack import core_pack_dir, load_pack  # noqa: E402
 
 DEFAULT_PATTERN = "/usr/share/go-1.19/src/..."
 
@@ -28,7 +27,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("patterns", nargs="*", default=[DEFAULT_PATTERN])
     ap.add_argument("--repeat", type=int, default=1)
     args = ap.parse_args(argv)
-    with_rules = [*ENGINE_RULES, *(r for r in load_pack(core_pack_dir()).rules if r.enabled_by_default or r.name == "nilcheck")]
+    with_rules = [r for r in builtin_rules() if r.enabled_by_default or r.name == "nilcheck"]
     without = [r for r in with_rules if r.name != "nilcheck"]
     best: dict[str, tuple[float, float]] = {}
     for _ in range(args.repeat):

@@ -13,10 +13,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from analyzer.api.analysis_pass import Package
-from analyzer.pipeline.builtin_rules import INTERNAL
 from analyzer.api.diagnostics import Diagnostic
 from analyzer.golang.source import GoFile, is_generated
-from analyzer.pipeline.suppression import filter_suppressed, staticcheck_aliases
 from lsp.documents import Document
 from lsp.incremental import BlankedFile, FunctionFindings, blank_bodies, function_spans, moved, outline_digest, span_of
 from lsp.package_context import SiblingCache, package_for
@@ -31,14 +29,6 @@ class PackageResult:
 
     def for_path(self, path: str) -> list[Diagnostic]:
         return self.diagnostics.get(path, [])
-
-
-def suppress(diagnostics: list[Diagnostic], files: list[GoFile], rules: WorkspaceRules) -> list[Diagnostic]:
-    """What the CLI does after the engine: drop findings of unselected engine-reported
-    rules, apply //nolint and //lint:ignore, add unused-suppression findings if selected."""
-    found = [d for d in diagnostics if d.rule in rules.selected or d.rule == INTERNAL.name]
-    result = filter_suppressed(found, files, enabled=rules.selected, aliases=staticcheck_aliases(rules.rules.values()))
-    return result.kept + (result.unused if rules.report_unused else [])
 
 
 class LiveChecker:
@@ -77,7 +67,7 @@ class LiveChecker:
         own = [d for d in diagnostics if d.path == doc.path]
         self._findings[doc.path] = FunctionFindings.record(outline_digest(package.files), function_spans(main), own)
         result = PackageResult({f.path: f for f in package.files})
-        for d in sorted(suppress(diagnostics, package.files, rules), key=Diagnostic.sort_key):
+        for d in sorted(rules.suppression.apply(diagnostics, package.files), key=Diagnostic.sort_key):
             result.diagnostics.setdefault(d.path, []).append(d)
         return result
 
@@ -104,7 +94,7 @@ class LiveChecker:
         cache.add(dirty, fresh)
         cache.keep_only(spans)
         merged.sort(key=Diagnostic.sort_key)
-        own = [d for d in suppress(merged, package.files, rules) if d.path == doc.path]
+        own = [d for d in rules.suppression.apply(merged, package.files) if d.path == doc.path]
         own.sort(key=Diagnostic.sort_key)
         return PackageResult({doc.path: main}, {doc.path: own}, complete=False)
 

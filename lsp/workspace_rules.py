@@ -11,17 +11,17 @@ calls); this module only calls it. Nothing here touches the network.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Sequence
 
-from analyzer.pipeline.builtin_rules import ENGINE_RULES
 from analyzer.pipeline.config import Config, ConfigError, find_config, load_config
 from analyzer.pipeline.discovery import is_excluded
 from analyzer.api.rule import Rule
-from analyzer.pipeline.rulepack import PackLoadError, core_pack_dir, load_downloaded_pack, load_pack
+from analyzer.pipeline.ruleset import available_rules
 from analyzer.pipeline.runner import Engine, EngineOptions, RuleLoadError
-from analyzer.pipeline.suppression import UNUSED_SUPPRESSION
+from analyzer.pipeline.suppression import UNUSED_SUPPRESSION, SuppressionStep
 
 LOCK_FILE = "gocheck.lock"
 CONFIG_FILE = ".gocheck.toml"
@@ -58,6 +58,11 @@ class WorkspaceRules:
     def report_unused(self) -> bool:
         return UNUSED_SUPPRESSION.name in self.selected
 
+    @functools.cached_property
+    def suppression(self) -> SuppressionStep:
+        """The CLI's suppression step, for this rule selection."""
+        return SuppressionStep.for_rules(r for r in self.rules.values() if r.name in self.selected)
+
     def excludes(self, path: str) -> bool:
         """Whether the config's `exclude` globs skip this file (as the CLI would)."""
         if not self.config.exclude:
@@ -70,23 +75,13 @@ def load_workspace_rules(root: Path | None, extra_pack_dirs: Sequence[Path] = ()
     is reported in `problems`, not raised, so the server keeps serving with what it could
     load (the default configuration, the packs that did load)."""
     problems: list[str] = []
-    available: list[Rule] = [*ENGINE_RULES, UNUSED_SUPPRESSION]
     downloaded: list[Path] = []
     try:
         downloaded = verified_pack_dirs(root)
     except Exception as exc:  # the loader's failure must not stop the editor
         problems.append(f"cached rule packs unavailable: {exc}")
-    for directory in [core_pack_dir(), *(Path(p) for p in extra_pack_dirs)]:  # first-party, or the user's --pack
-        try:
-            available.extend(load_pack(directory).rules)
-        except Exception as exc:
-            problems.append(f"rule pack {directory} not loaded: {exc}")
     trusted = _trusted_publishers(problems) if downloaded else frozenset()
-    for directory in downloaded:
-        try:
-            available.extend(load_downloaded_pack(directory, trusted).rules)
-        except PackLoadError as exc:
-            problems.append(f"rule pack not loaded: {exc}")
+    available = available_rules([Path(p) for p in extra_pack_dirs], downloaded, trusted, problems)
 
     config = Config()
     selected = config.select_rules(available)

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from analyzer.pipeline.builtin_rules import ENGINE_RULES
+from analyzer.pipeline.ruleset import builtin_rules
 from analyzer.pipeline.checker import check_patterns
 from analyzer.pipeline.result_cache import ResultCache, ruleset_fingerprint
-from analyzer.pipeline.rulepack import core_pack_dir, load_pack
+from analyzer.pipeline.rulepack import load_pack
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLES = REPO / "examples"
@@ -53,7 +53,7 @@ func TestF(t *testing.T) {{
 
 
 def default_rules():
-    return [*ENGINE_RULES, *(r for r in load_pack(core_pack_dir()).rules if r.enabled_by_default)]
+    return [r for r in builtin_rules() if r.enabled_by_default]
 
 
 def make_tree(root: Path, packages: int = 5) -> Path:
@@ -290,7 +290,7 @@ def test_a_checked_package_leaves_no_reference_cycles_behind():
     the package allocated, which is what the per-package release avoids."""
     import gc
 
-    rules = [*ENGINE_RULES, *(r for r in load_pack(core_pack_dir()).rules if r.enabled_by_default)]
+    rules = [r for r in builtin_rules() if r.enabled_by_default]
     gc.collect()
     was_enabled = gc.isenabled()
     gc.disable()

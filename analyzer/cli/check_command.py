@@ -32,10 +32,11 @@ from analyzer.cli.progress import ProgressBar, interactive, summary_line
 from analyzer.reporters import FormatError, OutputSpec, Report, terminal_safe, write_all
 from analyzer.api.rule import Rule
 from analyzer.pipeline.discovery import PatternError
-from analyzer.pipeline.rulepack import PackLoadError, UntrustedPackError, core_pack_dir, load_downloaded_packs, load_pack
+from analyzer.pipeline.rulepack import PackLoadError, UntrustedPackError
+from analyzer.pipeline.ruleset import available_rules
 from analyzer.pipeline.runner import EngineOptions, RuleLoadError
 from analyzer.safe_files import DEFAULT_MAX_FILE_BYTES
-from analyzer.pipeline.suppression import UNUSED_SUPPRESSION, filter_suppressed, staticcheck_aliases
+from analyzer.pipeline.suppression import UNUSED_SUPPRESSION, SuppressionStep
 from rulehub.loader.errors import LoaderError
 
 # Errors of the check's own inputs; all are usage errors (exit 2) at this edge.
@@ -44,19 +45,15 @@ _INPUT_ERRORS = (ConfigError, NewFromRevError, BaselineError, FormatError)
 _MAPPED_BY_MAIN = (UsageError, PatternError, PackLoadError, RuleLoadError, LoaderError)
 
 
-def available_rules(pack_dirs: Sequence[Path] = (), downloaded_dirs: Sequence[Path] = ()) -> list[Rule]:
-    """Every rule gocheck knows: the engine's own, the core pack, `--pack-dir` packs (the
-    user's own choice: loaded in-process) and downloaded packs (Python rules only from
-    trusted publishers, and contained; UntrustedPackError otherwise)."""
-    rules: list[Rule] = [*ENGINE_RULES, UNUSED_SUPPRESSION, *load_pack(core_pack_dir()).rules]
-    for directory in pack_dirs:
-        rules.extend(load_pack(directory).rules)
+def _available_rules(pack_dirs: Sequence[Path] = (), downloaded_dirs: Sequence[Path] = ()) -> list[Rule]:
+    """The run's rule set (analyzer.pipeline.ruleset), with the user's trusted publishers
+    read through rulehub.loader when there are downloaded packs."""
+    trusted: frozenset[str] = frozenset()
     if downloaded_dirs:
         from rulehub.loader.trusted_publishers import trusted_publishers
 
-        for pack in load_downloaded_packs(list(downloaded_dirs), trusted_publishers()):
-            rules.extend(pack.rules)
-    return rules
+        trusted = trusted_publishers()
+    return available_rules(pack_dirs, downloaded_dirs, trusted)
 
 
 # -- gocheck check ----------------------------------------------------------------
@@ -104,7 +101,7 @@ def plan_check(args: argparse.Namespace, cwd: Path | None = None) -> CheckPlan:
         from rulehub.loader import verified_pack_dirs
 
         downloaded_dirs = verified_pack_dirs(cwd, locked=getattr(args, "locked", False))
-    all_rules = available_rules(pack_dirs, downloaded_dirs)
+    all_rules = _available_rules(pack_dirs, downloaded_dirs)
     rules = config.select_rules(all_rules)
     go_version = config.go_version
     if args.go:
@@ -173,15 +170,10 @@ def run_check(plan: CheckPlan, progress=None) -> CheckOutcome:
     """Engine, then suppression (per package, where the parsed files are), then the
     new-code filters."""
     started = time.monotonic()
-    selected = {r.name for r in plan.rules}
-    aliases = staticcheck_aliases(plan.rules)
-    report_unused = plan.report_unused
+    suppression = SuppressionStep.for_rules(plan.rules, plan.report_unused)
 
     def suppress(found: list[Diagnostic], package) -> list[Diagnostic]:
-        # Engine-reported rules (syntax) run whatever the selection; drop the unselected.
-        found = [d for d in found if d.rule in selected or d.rule == INTERNAL.name]
-        result = filter_suppressed(found, package.files, enabled=selected, aliases=aliases)
-        return result.kept + (result.unused if report_unused else [])
+        return suppression.apply(found, package.files)
 
     result = check_patterns(
         plan.patterns,
@@ -192,7 +184,7 @@ def run_check(plan: CheckPlan, progress=None) -> CheckOutcome:
         jobs=plan.jobs,
         cache=plan.cache,
         package_filter=suppress,
-        fingerprint_extra=[f"unused={report_unused}", "selected=" + ",".join(sorted(selected))],
+        fingerprint_extra=[f"unused={suppression.report_unused}", "selected=" + ",".join(sorted(suppression.selected))],
         exclude=plan.exclude,
         exclude_root=plan.config.root,
         max_file_bytes=plan.max_file_bytes,
@@ -335,10 +327,10 @@ def _listing_rules(args: argparse.Namespace) -> list[Rule]:
     except LoaderError as exc:
         sys.stderr.write(f"gocheck: the project's rule packs are not included: {exc}\n")
     try:
-        return available_rules([Path(p) for p in (args.pack_dir or [])], downloaded)
+        return _available_rules([Path(p) for p in (args.pack_dir or [])], downloaded)
     except UntrustedPackError as exc:
         sys.stderr.write(f"gocheck: the project's rule packs are not included: {exc}\n")
-        return available_rules([Path(p) for p in (args.pack_dir or [])])
+        return _available_rules([Path(p) for p in (args.pack_dir or [])])
 
 
 def cmd_rules(args: argparse.Namespace) -> int:

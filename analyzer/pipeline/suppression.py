@@ -149,6 +149,31 @@ def staticcheck_aliases(rules: Iterable[Rule]) -> dict[str, frozenset[str]]:
     return out
 
 
+@dataclass(frozen=True)
+class SuppressionStep:
+    """The step after the engine, one package at a time, the same for the CLI and the editor:
+    drop findings of engine-reported rules the run did not select (syntax errors are
+    reported whatever the selection), apply //nolint and //lint:ignore, and add
+    unused-suppression findings when that rule is selected."""
+
+    selected: frozenset[str]
+    aliases: Mapping[str, frozenset[str]]
+    report_unused: bool
+
+    @classmethod
+    def for_rules(cls, selected_rules: Iterable[Rule], report_unused: bool = False) -> SuppressionStep:
+        """`report_unused`: also when the unused-suppression rule is not selected (the CLI's
+        --report-unused-nolint)."""
+        rules = list(selected_rules)
+        selected = frozenset(r.name for r in rules)
+        return cls(selected, staticcheck_aliases(rules), report_unused or UNUSED_SUPPRESSION.name in selected)
+
+    def apply(self, diagnostics: Iterable[Diagnostic], files: Iterable[GoFile]) -> list[Diagnostic]:
+        found = [d for d in diagnostics if d.rule in self.selected or d.rule == INTERNAL.name]
+        result = filter_suppressed(found, files, enabled=self.selected, aliases=self.aliases)
+        return result.kept + (result.unused if self.report_unused else [])
+
+
 def filter_suppressed(
     diagnostics: Iterable[Diagnostic],
     files: Iterable[GoFile],

@@ -68,11 +68,9 @@ def pack_page(request: Request, ns: str, name: str, session: DbSession, visitor:
 @lru_cache(maxsize=1)
 def _builtin_rules() -> dict:
     """The rules every gocheck has without a pack: the engine's own and the core pack."""
-    from analyzer.pipeline.builtin_rules import ENGINE_RULES
-    from analyzer.pipeline.rulepack import core_pack_dir, load_pack
-    from analyzer.pipeline.suppression import UNUSED_SUPPRESSION
+    from analyzer.pipeline.ruleset import builtin_rules
 
-    return {r.name: r for r in (*ENGINE_RULES, UNUSED_SUPPRESSION, *load_pack(core_pack_dir()).rules)}
+    return {r.name: r for r in builtin_rules()}
 
 
 @router.get("/rules/{rule:path}", response_class=HTMLResponse)
