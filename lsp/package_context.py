@@ -16,6 +16,7 @@ from pathlib import Path
 
 from analyzer.api.analysis_pass import Package
 from analyzer.golang.gomod import find_module
+from analyzer.pipeline.package_loader import group_by_package
 from analyzer.safe_files import SkippedFile, read_tree_file
 from analyzer.golang.source import GoFile, is_generated
 from lsp.documents import Document
@@ -64,25 +65,27 @@ def _tree_root(directory: str) -> str:
 
 
 def package_for(doc: Document, open_docs: dict[str, Document], siblings: SiblingCache, include_generated: bool = False) -> Package:
-    """`doc`'s package: the document first, then same-clause siblings (buffers over disk)."""
+    """`doc`'s package: the document first, then the siblings (buffers over disk) the CLI
+    would group with it (same package clause, built for the same GOOS/GOARCH and tags)."""
     main = doc.go_file()
     directory = os.path.dirname(doc.path)
-    files = [main]
     try:
         names = sorted(os.listdir(directory))
     except OSError:
         names = []
-    seen = {doc.path}
     candidates = [os.path.join(directory, n) for n in names if n.endswith(".go")]
     # Open buffers that are not on disk yet still belong to the package.
     candidates += sorted(p for p in open_docs if os.path.dirname(p) == directory and p not in candidates)
+    parsed: dict[str, GoFile] = {doc.path: main}
     for path in candidates:
-        if path in seen:
+        if path in parsed:
             continue
-        seen.add(path)
         buffer = open_docs.get(path)
         file = buffer.go_file() if buffer is not None else siblings.load(path, include_generated)
-        if file is not None and file.package_name == main.package_name:
-            files.append(file)
+        if file is not None:
+            parsed[path] = file
+    # the open document is checked whatever its constraints, as a file named on the command line
+    packages = group_by_package(((p, f.source) for p, f in parsed.items()), named={doc.path}, parse=lambda path, _: parsed[path])
+    files = packages[main.package_name]
     module = find_module(Path(directory)) if os.path.isdir(directory) else None
     return Package(directory, files, module.go_version if module else None, module.path if module else "")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Collection, Iterable
 from typing import Mapping
 
 from analyzer.api.analysis_pass import Package
@@ -15,7 +16,29 @@ from analyzer.safe_files import DEFAULT_MAX_FILE_BYTES, FileTooLarge, SkippedFil
 from analyzer.golang.source import GoFile, is_generated
 from pathlib import Path
 
-_DEFAULT_BUILD = BuildContext.from_environment()
+DEFAULT_BUILD = BuildContext.from_environment()
+
+
+def group_by_package(
+    files: Iterable[tuple[str, bytes]],
+    build: BuildContext | None = None,
+    named: Collection[str] = (),
+    parse: Callable[[str, bytes], GoFile] = GoFile.parse,
+) -> dict[str, list[GoFile]]:
+    """The packages a directory's files make, as the go tool groups them: each file `build`
+    includes (GOOS/GOARCH file names, //go:build lines; default: the environment's, as the
+    CLI uses) or that was `named` explicitly, parsed (only those) and grouped by package
+    clause, in the given order. The CLI, the language server and the want-test harness all
+    group with this, so the editor sees the packages CI checks. `parse`: a caller holding
+    parsed files already (the editor's buffers) hands them back instead of parsing again."""
+    build = build or DEFAULT_BUILD
+    by_name: dict[str, list[GoFile]] = {}
+    for path, data in files:
+        if path not in named and not build.includes(path, data):
+            continue
+        f = parse(path, data)
+        by_name.setdefault(f.package_name, []).append(f)
+    return by_name
 
 
 def load_package_files(
@@ -32,11 +55,10 @@ def load_package_files(
     `sources`: bytes already read (the result cache reads them for its key), so no file is read twice.
     Files the go tool would not build for `build` (default: GOOS/GOARCH from the
     environment, linux/amd64) are left out unless they were named on the command line."""
-    build = build or _DEFAULT_BUILD
     problems: list[Diagnostic] = []
     if group.listing_error is not None:
         problems.append(internal_diagnostic(None, f"{group.directory}: directory not checked: cannot list it: {group.listing_error}", path=group.directory))
-    by_name: dict[str, list[GoFile]] = {}
+    readable: list[tuple[str, bytes]] = []
     for path in group.paths:
         data = sources.get(path) if sources is not None else None
         if data is None:
@@ -56,10 +78,8 @@ def load_package_files(
                 continue
         if not include_generated and is_generated(data):
             continue
-        if path not in group.named and not build.includes(path, data):
-            continue
-        f = GoFile.parse(path, data)
-        by_name.setdefault(f.package_name, []).append(f)
+        readable.append((path, data))
+    by_name = group_by_package(readable, build, group.named)
     module = find_module(Path(cwd or ".") / group.directory)
     version = module.go_version if module else None
     packages = [Package(group.directory, files, version, module.path if module else "") for _, files in sorted(by_name.items())]

@@ -20,6 +20,7 @@ from analyzer.api.analysis_pass import Package
 from analyzer.api.diagnostics import Diagnostic, Edit
 from analyzer.golang.gomod import find_module
 from analyzer.api.rule import Rule
+from analyzer.pipeline.package_loader import group_by_package
 from analyzer.pipeline.runner import Engine, EngineOptions
 from analyzer.golang.source import GoFile
 
@@ -80,10 +81,7 @@ def check_rule_testdata(rule: Rule, testdata_dir: Path) -> RuleTestResult:
         result.failures.append(f"{testdata_dir}: no Go files")
         return result
     for d in dirs:
-        files = [GoFile.parse(str(p), p.read_bytes()) for p in sorted(d.glob("*.go"))]
-        by_pkg: dict[str, list[GoFile]] = {}
-        for f in files:
-            by_pkg.setdefault(f.package_name, []).append(f)
+        by_pkg = group_by_package((str(p), p.read_bytes()) for p in sorted(d.glob("*.go")))
         module = find_module(d)
         for pkg_files in by_pkg.values():
             result.packages += 1

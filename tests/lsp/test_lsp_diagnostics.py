@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 from lsprotocol import types
 
+from tests.cli.gocheck_cli import run_gocheck
 from tests.lsp.lsp_session import change_doc, fresh_diagnostics, lsp_session, open_doc
 
 pytestmark = pytest.mark.asyncio
@@ -73,3 +75,24 @@ async def test_sibling_file_on_disk_is_package_context(tmp_path):
     async with lsp_session(tmp_path) as client:
         diags = await fresh_diagnostics(client, path.as_uri(), lambda: open_doc(client, path), lambda ds: selfassign(ds))
         assert len(selfassign(diags)) == 1
+
+
+def _wrapper(name: str, constraint: str = "") -> str:
+    return f'{constraint}package demo\n\nimport "fmt"\n\nfunc {name}(format string, args ...interface{{}}) {{\n\tfmt.Printf(format, args...)\n}}\n'
+
+
+async def test_the_editor_groups_a_package_as_the_cli_does(tmp_path):
+    # printf checks calls of the package's own wrappers; a wrapper in a file the go tool
+    # leaves out (another GOOS, //go:build ignore) is not part of the package in CI, so the
+    # editor must not report calls of it either
+    write(tmp_path, "go.mod", "module example.com/demo\n\ngo 1.22\n")
+    write(tmp_path, "wrap_windows.go", _wrapper("winf"))
+    write(tmp_path, "wrap_ignored.go", _wrapper("ignf", "//go:build ignore\n\n"))
+    write(tmp_path, "wrap_linux.go", _wrapper("linf"))
+    path = write(tmp_path, "demo.go", 'package demo\n\nfunc Use() {\n\twinf("%d")\n\tignf("%d")\n\tlinf("%d")\n}\n')
+    cli = run_gocheck("--format", "json", "./...", cwd=tmp_path, env={"GOOS": "linux", "GOARCH": "amd64"})
+    cli_lines = sorted(f["line"] for f in json.loads(cli.stdout)["diagnostics"] if f["rule"] == "printf" and f["path"].endswith("demo.go"))
+    assert cli_lines == [6], cli.stdout + cli.stderr  # only the linux wrapper's call
+    async with lsp_session(tmp_path) as client:
+        diags = await fresh_diagnostics(client, path.as_uri(), lambda: open_doc(client, path), lambda ds: any(d.code == "printf" for d in ds))
+        assert sorted(d.range.start.line + 1 for d in diags if d.code == "printf") == cli_lines
