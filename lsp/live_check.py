@@ -31,6 +31,12 @@ class PackageResult:
         return self.diagnostics.get(path, [])
 
 
+def _outline_key(package: Package) -> bytes:
+    """What per-function findings stay valid under: the package outline and its go.mod `go`
+    line (version-gated rules such as loopclosure change with it)."""
+    return outline_digest(package.files) + f"|go{package.go_version}".encode()
+
+
 class LiveChecker:
     """Checks open documents; keeps what makes the next check cheap (parsed siblings,
     each document's findings by function, blanked copies)."""
@@ -65,7 +71,7 @@ class LiveChecker:
         diagnostics = rules.engine.check_package(package)
         main = package.files[0]
         own = [d for d in diagnostics if d.path == doc.path]
-        self._findings[doc.path] = FunctionFindings.record(outline_digest(package.files), function_spans(main), own)
+        self._findings[doc.path] = FunctionFindings.record(_outline_key(package), function_spans(main), own)
         result = PackageResult({f.path: f for f in package.files})
         for d in sorted(rules.suppression.apply(diagnostics, package.files), key=Diagnostic.sort_key):
             result.diagnostics.setdefault(d.path, []).append(d)
@@ -76,7 +82,7 @@ class LiveChecker:
         cache = self._findings.get(doc.path)
         # A syntax error inside a body leaves the outline as it was and makes that function
         # dirty; one that breaks the top level changes the outline and forces a full check.
-        if cache is None or cache.outline != outline_digest(package.files):
+        if cache is None or cache.outline != _outline_key(package):
             return None
         spans = function_spans(main)
         counts = Counter(s.digest for s in spans)

@@ -96,3 +96,18 @@ async def test_the_editor_groups_a_package_as_the_cli_does(tmp_path):
     async with lsp_session(tmp_path) as client:
         diags = await fresh_diagnostics(client, path.as_uri(), lambda: open_doc(client, path), lambda ds: any(d.code == "printf" for d in ds))
         assert sorted(d.range.start.line + 1 for d in diags if d.code == "printf") == cli_lines
+
+
+LOOP = "package demo\n\nfunc Run(names []string) {\n\tfor _, n := range names {\n\t\tdefer func() { println(n) }()\n\t}\n}\n"
+
+
+async def test_an_edited_go_line_changes_version_gated_findings(tmp_path):
+    # loopclosure applies before Go 1.22 only; the server must read go.mod again once it changes
+    gomod = write(tmp_path, "go.mod", "module example.com/demo\n\ngo 1.21\n")
+    path = write(tmp_path, "demo.go", LOOP)
+    async with lsp_session(tmp_path) as client:
+        diags = await fresh_diagnostics(client, path.as_uri(), lambda: open_doc(client, path), lambda ds: any(d.code == "loopclosure" for d in ds))
+        assert [d.code for d in diags if d.code == "loopclosure"] == ["loopclosure"]
+        gomod.write_text("module example.com/demo\n\ngo 1.22\n", "utf-8")
+        diags = await fresh_diagnostics(client, path.as_uri(), lambda: change_doc(client, path.as_uri(), 2, (6, 1), (6, 1), "\n"))
+        assert not [d for d in diags if d.code == "loopclosure"], diags
