@@ -13,8 +13,9 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
-from rulehub.server.api.deps import HubState
+from rulehub.server.core.deps import HubState
 from rulehub.server.api.nul_guard import NulGuardMiddleware
 from rulehub.server.api.routes import auth, health, packs, publish, tuf, usage
 from rulehub.server.bootstrap import initialise_state
@@ -85,6 +86,8 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None) 
     # --- end portal ---
     app.add_middleware(NulGuardMiddleware)
     app.add_middleware(MetricsMiddleware, metrics=metrics)
+    if settings.trusted_proxies:  # outermost: everything after sees the client the proxy saw
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=list(settings.trusted_proxies))
     return app
 
 

@@ -58,3 +58,11 @@ class PayloadTooLarge(ApiError):
 class RateLimited(ApiError):
     status = 429
     code = "rate_limited"
+
+
+class CsrfRejected(Exception):
+    """A portal POST without this browser's CSRF token (rendered as a 403 page)."""
+
+
+class LoginRequired(Exception):
+    """A signed-in portal page requested without a session (redirects to /login)."""

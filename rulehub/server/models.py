@@ -80,6 +80,8 @@ class Account(Base):
     password_hash: Mapped[str | None] = mapped_column(String(255), nullable=True)  # argon2; portal sign-in
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     disabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Access tokens issued at or before this instant are refused (set by disable_account).
+    tokens_valid_after: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
     tenant: Mapped[Tenant] = relationship()
 

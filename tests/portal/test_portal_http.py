@@ -191,7 +191,7 @@ def test_login_is_rate_limited_per_email(portal: PortalServer, user: tuple[str, 
     for i in range(5):
         r, _ = _attempt(portal, email, f"guess {i}")
         assert r.status_code == 400
-    r, _ = _attempt(portal, email, password)  # even the right password waits now
+    r, _ = _attempt(portal, email, password)  # from a browser that never signed in, even the right password waits
     assert r.status_code == 429
     assert int(r.headers["retry-after"]) > 0
     assert "Too many failed attempts" in form_error(r.text)

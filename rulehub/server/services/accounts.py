@@ -88,9 +88,14 @@ def _no_nul(**fields: str | None) -> None:
 
 def create_account(
     session: Session, email: str, tenant_slug: str, *, password: str | None = None,
-    display_name: str = "", role: str = "member",
+    display_name: str = "", role: str | None = None,
 ) -> Account:
     """Create an account in an existing tenant; `password` (optional) is stored as argon2.
+
+    Without a `role`, the account is the tenant's `owner` when the tenant has no enabled
+    owner yet (its first account, or all owners disabled), else a `member`: a tenant made
+    by `rulehub admin create-tenant` then `create-account` always has someone who can
+    manage its plan, keys and packs.
 
     Every way into a tenant comes through here, so this is where seats are enforced: the
     account is refused (Conflict, code `seats_exhausted`) when the tenant's enabled accounts
@@ -103,12 +108,14 @@ def create_account(
         raise BadRequest(f"{email!r} is not an email address", code="invalid_email")
     if len(display_name) > 200:
         raise BadRequest("display names are at most 200 characters", code="invalid_name")
-    if role not in ("owner", "member"):
+    if role not in ("owner", "member", None):
         raise BadRequest("role must be owner or member", code="invalid_role")
     tenant = get_tenant(session, tenant_slug, lock=True)
     if session.scalars(select(Account).where(Account.email == email)).first():
         raise Conflict(f"account {email!r} already exists", code="account_exists")
     _require_free_seat(session, tenant)
+    if role is None:
+        role = "member" if _enabled_owners(session, tenant.id) else "owner"
     account = Account(email=email, tenant_id=tenant.id, display_name=display_name, role=role)
     if password is not None:
         account.password_hash = hash_password(password)
@@ -346,8 +353,9 @@ def _end_portal_sessions(session: Session, account: Account) -> int:
 def disable_account(session: Session, email: str) -> Account:
     """Disable an account at once: it frees its seat, and from the next request on it can
     neither sign in to the portal, nor exchange its API keys, nor use access tokens issued
-    before (`verify_token` checks the account), nor keep a portal session (its sessions are
-    deleted, so re-enabling does not revive a browser signed in before).
+    before, even once re-enabled (`verify_token` checks the account and its
+    `tokens_valid_after`), nor keep a portal session (its sessions are deleted, so
+    re-enabling does not revive a browser signed in before).
 
     Its API keys are refused while it is disabled but not revoked: disabling is reversible,
     and `enable_account` gives them back.  Revoke them (or `remove_account`) when they leaked.
@@ -355,6 +363,8 @@ def disable_account(session: Session, email: str) -> Account:
     """
     account = get_account(session, email)
     get_tenant(session, account.tenant.slug, lock=True)  # seat counts of this tenant change: take turns
+    if not account.disabled:
+        account.tokens_valid_after = utcnow()  # tokens issued until now stay dead after enable_account
     account.disabled = True
     _end_portal_sessions(session, account)
     session.flush()
@@ -385,13 +395,16 @@ class RemovedAccount:
     versions_kept: int
 
 
+def _enabled_owners(session: Session, tenant_id: int, *, besides: Account | None = None) -> int:
+    query = select(func.count(Account.id)).where(
+        Account.tenant_id == tenant_id, Account.role == "owner", Account.disabled.is_(False))
+    if besides is not None:
+        query = query.where(Account.id != besides.id)
+    return session.scalar(query) or 0
+
+
 def _other_enabled_owners(session: Session, account: Account) -> int:
-    return session.scalar(
-        select(func.count(Account.id)).where(
-            Account.tenant_id == account.tenant_id, Account.role == "owner", Account.disabled.is_(False),
-            Account.id != account.id,
-        )
-    ) or 0
+    return _enabled_owners(session, account.tenant_id, besides=account)
 
 
 def _last_owner(account: Account, tenant: Tenant) -> Conflict:

@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
-from rulehub.server.api.deps import CurrentPrincipal, Hub, SessionDep
+from rulehub.server.core.deps import CurrentPrincipal, Hub, SessionDep
 from rulehub.server.core import keys
 from rulehub.server.core.security import LAST_USED_RESOLUTION, check_api_key, issue_token, record_api_key_use
 from rulehub.server.models import Tenant

@@ -9,7 +9,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from rulehub.server import tuf_repo
-from rulehub.server.api.deps import Hub, SessionDep
+from rulehub.server.core.deps import Hub, SessionDep
 
 router = APIRouter(tags=["health"])
 

@@ -9,7 +9,7 @@ from fastapi.responses import FileResponse
 from pydantic import BaseModel
 
 from rulehub.pack.manifest import artifact_filename
-from rulehub.server.api.deps import CurrentPrincipal, Hub, OptionalPrincipal, SessionDep, require_scope
+from rulehub.server.core.deps import CurrentPrincipal, Hub, OptionalPrincipal, SessionDep, require_scope
 from rulehub.server.errors import NotFound
 from rulehub.server.models import PackVersion
 from rulehub.server.services import entitlements, packs, usage

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
-from rulehub.server.api.deps import CurrentPrincipal, Hub
+from rulehub.server.core.deps import CurrentPrincipal, Hub
 from rulehub.server.errors import BadRequest, PayloadTooLarge
 from rulehub.server.services import packs
 

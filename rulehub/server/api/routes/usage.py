@@ -7,7 +7,7 @@ from typing import Any
 
 from fastapi import APIRouter
 
-from rulehub.server.api.deps import CurrentPrincipal, SessionDep
+from rulehub.server.core.deps import CurrentPrincipal, SessionDep
 from rulehub.server.services.usage import usage_summary
 
 router = APIRouter(tags=["usage"])

@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse, Response
 from rulehub.pack.manifest import TIERS
 from rulehub.server.errors import ApiError
 from rulehub.server.portal import queries
-from rulehub.server.portal.deps import CurrentVisitor, DbSession
+from rulehub.server.core.deps import CurrentVisitor, SessionDep
 from rulehub.server.portal.rendering import PortalRoute, page
 from rulehub.server.portal.rule_docs import render_markdown
 from rulehub.server.services import accounts, packs
@@ -21,13 +21,13 @@ router = APIRouter(route_class=PortalRoute, include_in_schema=False)
 
 
 @router.get("/", response_class=HTMLResponse)
-def home(request: Request, session: DbSession, visitor: CurrentVisitor) -> Response:
+def home(request: Request, session: SessionDep, visitor: CurrentVisitor) -> Response:
     return page(request, "home.html", {"plans": accounts.list_plans(session), "tiers": TIERS,
                                        "signed_out": "signed_out" in request.query_params})
 
 
 @router.get("/catalog", response_class=HTMLResponse)
-def catalog(request: Request, session: DbSession, visitor: CurrentVisitor, q: str = "", tag: str = "",
+def catalog(request: Request, session: SessionDep, visitor: CurrentVisitor, q: str = "", tag: str = "",
             tier: str = "", go: str = "") -> Response:
     filters = {"q": q.strip()[:100], "tag": tag.strip()[:64], "tier": tier if tier in TIERS else "",
                "go": go.strip()[:20]}
@@ -49,7 +49,7 @@ def catalog(request: Request, session: DbSession, visitor: CurrentVisitor, q: st
 
 
 @router.get("/catalog/{ns}/{name}", response_class=HTMLResponse)
-def pack_page(request: Request, ns: str, name: str, session: DbSession, visitor: CurrentVisitor,
+def pack_page(request: Request, ns: str, name: str, session: SessionDep, visitor: CurrentVisitor,
               version: str = "") -> Response:
     tenant_id = visitor.account.tenant_id if visitor.account else None
     detail = packs.pack_detail(session, tenant_id, ns, name)
@@ -76,7 +76,7 @@ def _builtin_rules() -> dict:
 
 
 @router.get("/rules/{rule:path}", response_class=HTMLResponse)
-def rule_page(request: Request, rule: str, session: DbSession, visitor: CurrentVisitor) -> Response:
+def rule_page(request: Request, rule: str, session: SessionDep, visitor: CurrentVisitor) -> Response:
     """A built-in rule (`nilcheck`) or a pack's rule (`acme/http-safety/insecure-tls`, from the
     newest version of the pack that lists it), if the visitor may see the pack."""
     parts = rule.split("/")

@@ -11,7 +11,7 @@ from rulehub.server.core.security import Principal
 from rulehub.server.errors import Forbidden
 from rulehub.server.models import Account, utcnow
 from rulehub.server.portal import queries
-from rulehub.server.portal.deps import DbSession, Form, Hub, SignedIn
+from rulehub.server.core.deps import Form, Hub, SessionDep, SignedIn
 from rulehub.server.portal.rendering import PortalRoute, page, redirect
 from rulehub.server.services import packs
 
@@ -26,7 +26,7 @@ def _principal(account: Account, plan: str) -> Principal:
 
 
 @router.get("/publisher", response_class=HTMLResponse)
-def publisher(request: Request, session: DbSession, account: SignedIn) -> Response:
+def publisher(request: Request, session: SessionDep, account: SignedIn) -> Response:
     return page(request, "publisher.html", {"namespaces": queries.publisher_packs(session, account.tenant_id),
                                             "is_owner": account.role == "owner"})
 
