@@ -131,7 +131,8 @@ def _admin(args: argparse.Namespace, settings: Settings) -> int:
             ns = accounts.create_namespace(session, args.name, args.tenant)
             print(f"namespace {ns.name} belongs to tenant {args.tenant}")
         elif cmd == "grant-plan":
-            sub = accounts.grant_plan(session, args.tenant, args.plan, status=args.status, days=args.days)
+            sub = accounts.grant_plan(session, args.tenant, args.plan, status=args.status, days=args.days,
+                                      source="admin")
             print(f"tenant {args.tenant}: plan {args.plan}, {sub.status} until {sub.current_period_end:%Y-%m-%d}")
             seats = accounts.seat_usage(session, sub.tenant_id)
             if seats.over_limit:  # allowed, never silent: see accounts.grant_plan

@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from portal_server import PASSWORD, PortalServer, csrf_from, form_error
 from rulehub.server.models import ApiKey, PackVersion
-from rulehub.server.portal.models import SubscriptionEvent
+from rulehub.server.models import SubscriptionEvent
 from rulehub.server.services import accounts
 
 COOKIE = "rh_session"

@@ -30,7 +30,7 @@ def _dashboard(request: Request, session: SessionDep, account: Account, *, statu
         "standing": standing,
         "plans": accounts.list_plans(session),
         "seats": accounts.seat_usage(session, account.tenant_id),
-        "events": queries.events(session, account.tenant_id, limit=10),
+        "events": accounts.subscription_events(session, account.tenant_id, limit=10),
         "tenant": account.tenant,
         "errors": errors or {},
         "notice": notice,
@@ -53,7 +53,7 @@ def change_plan(request: Request, form: Form, hub: Hub, session: SessionDep, acc
     plan = str(form.get("plan", ""))[:32]
     try:
         with hub.db.write_session() as write:
-            queries.change_plan(write, write.get(Account, account.id), plan)  # type: ignore[arg-type]
+            accounts.change_plan(write, write.get(Account, account.id), plan)  # type: ignore[arg-type]
     except ApiError as exc:
         return _dashboard(request, session, account, status=exc.status, errors={"plan": exc.message})
     return redirect(request, "/dashboard?changed=1")
@@ -63,7 +63,7 @@ def change_plan(request: Request, form: Form, hub: Hub, session: SessionDep, acc
 def cancel(request: Request, form: Form, hub: Hub, session: SessionDep, account: SignedIn) -> Response:
     try:
         with hub.db.write_session() as write:
-            queries.cancel(write, write.get(Account, account.id))  # type: ignore[arg-type]
+            accounts.cancel(write, write.get(Account, account.id))  # type: ignore[arg-type]
     except ApiError as exc:
         return _dashboard(request, session, account, status=exc.status, errors={"cancel": exc.message})
     return redirect(request, "/dashboard?canceled=1")

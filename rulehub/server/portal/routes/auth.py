@@ -27,7 +27,6 @@ from sqlalchemy import select
 
 from rulehub.server.errors import ApiError
 from rulehub.server.models import Account
-from rulehub.server.portal import queries
 from rulehub.server.core.deps import CurrentVisitor, Form, Hub, SessionDep
 from rulehub.server.portal.rendering import PortalRoute, page, redirect
 from rulehub.server.portal.sessions import (
@@ -93,7 +92,7 @@ def signup_submit(request: Request, form: Form, hub: Hub, visitor: CurrentVisito
         try:
             password_hash = accounts.hash_password(password)
             with hub.db.write_session() as session:
-                account = queries.signup(session, values["email"], password_hash, values["organisation"])
+                account = accounts.sign_up(session, values["email"], password_hash, values["organisation"])
                 token = start_session(session, hub.portal_config, account, visitor.token,
                                       request.headers.get("user-agent", ""))
         except ApiError as exc:
