@@ -7,9 +7,8 @@ Nothing here changes state: every change goes through the service functions
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -30,23 +29,32 @@ def daily_downloads(session: Session, tenant_id: int, days: int = 30, today: dat
     start = today - timedelta(days=days - 1)
     since = datetime(start.year, start.month, start.day, tzinfo=utcnow().tzinfo)
     summary = usage.usage_summary(session, tenant_id, since=since)
-    counts = {str(d["date"])[:10]: int(d["downloads"]) for d in summary["daily"]}
+    counts = {d.date[:10]: d.downloads for d in summary.daily}
     return [DayCount(day=start + timedelta(days=i), downloads=counts.get(str(start + timedelta(days=i)), 0))
             for i in range(days)]
 
 
-def per_pack_usage(session: Session, tenant_id: int) -> list[dict[str, Any]]:
+@dataclass
+class PackUsage:
+    """Downloads of one pack (all time), with the versions fetched."""
+
+    name: str
+    downloads: int = 0
+    bytes: int = 0
+    versions: list[str] = field(default_factory=list)
+    last: str = ""
+
+
+def per_pack_usage(session: Session, tenant_id: int) -> list[PackUsage]:
     """Downloads per pack (all time) with the versions fetched, most downloaded first."""
-    summary = usage.usage_summary(session, tenant_id)
-    packs: dict[str, dict[str, Any]] = {}
-    for row in summary["packs"]:
-        entry = packs.setdefault(row["name"], {"name": row["name"], "downloads": 0, "bytes": 0, "versions": [],
-                                               "last": ""})
-        entry["downloads"] += row["downloads"]
-        entry["bytes"] += row["bytes"]
-        entry["versions"].append(row["version"])
-        entry["last"] = max(entry["last"], row["last_download_at"] or "")
-    return sorted(packs.values(), key=lambda p: (-p["downloads"], p["name"]))
+    packs: dict[str, PackUsage] = {}
+    for row in usage.usage_summary(session, tenant_id).packs:
+        entry = packs.setdefault(row.name, PackUsage(row.name))
+        entry.downloads += row.downloads
+        entry.bytes += row.bytes
+        entry.versions.append(row.version)
+        entry.last = max(entry.last, row.last_download_at or "")
+    return sorted(packs.values(), key=lambda p: (-p.downloads, p.name))
 
 
 @dataclass(frozen=True)

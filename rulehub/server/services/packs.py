@@ -16,7 +16,6 @@ import secrets
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
@@ -291,10 +290,59 @@ def _latest(versions: list[PackVersion]) -> str | None:
     return SemverRange.parse("*").best([v.version for v in versions if not v.yanked])
 
 
+@dataclass(frozen=True)
+class PackSummary:
+    """A pack as the catalogue lists it; `latest_version` is the highest non-yanked one."""
+
+    name: str
+    description: str
+    tier: str
+    tags: list[str]
+    private: bool
+    latest_version: str | None
+
+
+@dataclass(frozen=True)
+class RuleInfo:
+    name: str
+    summary: str
+    severity: str
+    tags: list[str]
+    docs: str
+
+
+@dataclass(frozen=True)
+class VersionInfo:
+    version: str
+    sha256: str
+    size: int
+    yanked: bool
+    published_at: str  # ISO 8601, UTC
+    engine: str
+    go: str | None
+    tier: str
+    license: str
+    target_path: str
+    rules: list[RuleInfo]
+
+
+@dataclass(frozen=True)
+class PackDetail:
+    """A pack with every version (oldest first) and each version's rules."""
+
+    name: str
+    description: str
+    tier: str
+    tags: list[str]
+    private: bool
+    latest_version: str | None
+    versions: list[VersionInfo]
+
+
 def catalogue(
     session: Session, tenant_id: int | None, *, q: str = "", tag: str = "", rule: str = "", go: str = "",
     limit: int = 200,
-) -> list[dict[str, Any]]:
+) -> list[PackSummary]:
     """Visible packs matching all given filters (q: substring of name/description; go: a Go version)."""
     query = select(Pack).options(selectinload(Pack.versions), selectinload(Pack.namespace)).order_by(Pack.name)
     if q:
@@ -316,7 +364,7 @@ def catalogue(
             go_version = coerce_version(go)
         except PackFormatError as exc:
             raise BadRequest(f"go: {exc}", code="invalid_version") from None
-    out: list[dict[str, Any]] = []
+    out: list[PackSummary] = []
     for pack in session.scalars(query):
         if not pack_visible(pack, tenant_id):
             continue
@@ -325,53 +373,33 @@ def catalogue(
             live = [v for v in live if not v.go or SemverRange.parse(v.go).contains(go_version, prerelease=True)]
             if not live:
                 continue
-        out.append({
-            "name": pack.name,
-            "description": pack.description,
-            "tier": pack.tier,
-            "tags": pack.tags.split(),
-            "private": pack.private,
-            "latest_version": _latest(live),
-        })
+        out.append(PackSummary(name=pack.name, description=pack.description, tier=pack.tier, tags=pack.tags.split(),
+                               private=pack.private, latest_version=_latest(live)))
         if len(out) >= limit:
             break
     return out
 
 
-def pack_detail(session: Session, tenant_id: int | None, ns: str, name: str) -> dict[str, Any]:
+def pack_detail(session: Session, tenant_id: int | None, ns: str, name: str) -> PackDetail:
     pack = get_pack(session, tenant_id, ns, name)
     versions = session.scalars(
         select(PackVersion).where(PackVersion.pack_id == pack.id).options(selectinload(PackVersion.rules))
         .order_by(PackVersion.id)
     ).all()
-    return {
-        "name": pack.name,
-        "description": pack.description,
-        "tier": pack.tier,
-        "tags": pack.tags.split(),
-        "private": pack.private,
-        "latest_version": _latest(list(versions)),
-        "versions": [
-            {
-                "version": v.version,
-                "sha256": v.sha256,
-                "size": v.size,
-                "yanked": v.yanked,
-                "published_at": v.published_at.isoformat(),
-                "engine": v.engine,
-                "go": v.go,
-                "tier": v.tier,
-                "license": v.license,
-                "target_path": v.target_path,
-                "rules": [
-                    {"name": r.name, "summary": r.summary, "severity": r.severity, "tags": r.tags.split(),
-                     "docs": r.docs}
-                    for r in v.rules
-                ],
-            }
+    return PackDetail(
+        name=pack.name, description=pack.description, tier=pack.tier, tags=pack.tags.split(), private=pack.private,
+        latest_version=_latest(list(versions)),
+        versions=[
+            VersionInfo(
+                version=v.version, sha256=v.sha256, size=v.size, yanked=v.yanked,
+                published_at=v.published_at.isoformat(), engine=v.engine, go=v.go, tier=v.tier, license=v.license,
+                target_path=v.target_path,
+                rules=[RuleInfo(name=r.name, summary=r.summary, severity=r.severity, tags=r.tags.split(), docs=r.docs)
+                       for r in v.rules],
+            )
             for v in versions
         ],
-    }
+    )
 
 
 def resolve(

@@ -56,6 +56,21 @@ def revoke_current_token(principal: CurrentPrincipal, hub: Hub) -> RevokeRespons
     return RevokeResponse(revoked=principal.jti)
 
 
-@router.get("/.well-known/jwks.json")
-def jwks(hub: Hub, session: SessionDep) -> dict[str, list[dict[str, str]]]:
-    return {"keys": [keys.jwk(row) for row in keys.jwks_keys(session, hub.settings)]}
+class Jwk(BaseModel):
+    """An Ed25519 public key (RFC 8037 OKP) that verifies access tokens with this `kid`."""
+
+    kty: str
+    crv: str
+    x: str
+    kid: str
+    alg: str
+    use: str
+
+
+class Jwks(BaseModel):
+    keys: list[Jwk]
+
+
+@router.get("/.well-known/jwks.json", response_model=Jwks)
+def jwks(hub: Hub, session: SessionDep) -> Jwks:
+    return Jwks(keys=[Jwk(**keys.jwk(row)) for row in keys.jwks_keys(session, hub.settings)])

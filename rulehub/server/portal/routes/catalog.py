@@ -4,6 +4,7 @@ server's diagnostic links point at (`analyzer.rule.docs_url`)."""
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from functools import lru_cache
 
 from fastapi import APIRouter, Request
@@ -41,8 +42,8 @@ def catalog(request: Request, session: SessionDep, visitor: CurrentVisitor, q: s
         errors["go"] = f"\"{filters['go']}\" is not a Go version; write it like 1.22."
         results = packs.catalogue(session, tenant_id, q=filters["q"], tag=filters["tag"])
     if filters["tier"]:
-        results = [p for p in results if p["tier"] == filters["tier"]]
-    all_tags = sorted({t for p in packs.catalogue(session, tenant_id) for t in p["tags"]})
+        results = [p for p in results if p.tier == filters["tier"]]
+    all_tags = sorted({t for p in packs.catalogue(session, tenant_id) for t in p.tags})
     return page(request, "catalog.html", {"results": results, "filters": filters, "errors": errors,
                                           "tiers": TIERS, "all_tags": all_tags},
                 status=400 if errors else 200)
@@ -53,14 +54,14 @@ def pack_page(request: Request, ns: str, name: str, session: SessionDep, visitor
               version: str = "") -> Response:
     tenant_id = visitor.account.tenant_id if visitor.account else None
     detail = packs.pack_detail(session, tenant_id, ns, name)
-    versions = list(reversed(detail["versions"]))  # newest first
-    wanted = version or detail["latest_version"] or (versions[0]["version"] if versions else "")
-    shown = next((v for v in versions if v["version"] == wanted), None)
+    versions = list(reversed(detail.versions))  # newest first
+    wanted = version or detail.latest_version or (versions[0].version if versions else "")
+    shown = next((v for v in versions if v.version == wanted), None)
     if version and shown is None:
-        raise ApiError(f"{detail['name']} has no version {version}", code="version_not_found", status=404)
-    rules = [{**r, "html": render_markdown(r["docs"] or r["summary"])} for r in (shown["rules"] if shown else [])]
-    snippet_version = detail["latest_version"] or wanted
-    snippet = f'[packs]\n"{detail["name"]}" = "{queries.install_range(snippet_version)}"'
+        raise ApiError(f"{detail.name} has no version {version}", code="version_not_found", status=404)
+    rules = [{**asdict(r), "html": render_markdown(r.docs or r.summary)} for r in (shown.rules if shown else [])]
+    snippet_version = detail.latest_version or wanted
+    snippet = f'[packs]\n"{detail.name}" = "{queries.install_range(snippet_version)}"'
     return page(request, "pack.html", {"pack": detail, "versions": versions, "shown": shown, "rules": rules,
                                        "snippet": snippet})
 
@@ -96,11 +97,11 @@ def rule_page(request: Request, rule: str, session: SessionDep, visitor: Current
     detail = packs.pack_detail(session, tenant_id, parts[0], parts[1])
     short = "/".join(parts[2:])
     # The latest version's docs first, then other live versions, newest published first, then yanked ones.
-    ordered = sorted(reversed(detail["versions"]), key=lambda v: (v["version"] != detail["latest_version"], v["yanked"]))
+    ordered = sorted(reversed(detail.versions), key=lambda v: (v.version != detail.latest_version, v.yanked))
     for version in ordered:
-        found = next((r for r in version["rules"] if r["name"] in (rule, short)), None)
+        found = next((r for r in version.rules if r.name in (rule, short)), None)
         if found is not None:
-            return page(request, "rule.html", {"rule": {**found, "name": rule}, "pack": detail,
-                                               "version": version["version"], "enabled_by_default": True,
-                                               "html": render_markdown(found["docs"] or found["summary"], shift=1)})
-    raise ApiError(f"{detail['name']} has no rule {short!r}", code="rule_not_found", status=404)
+            return page(request, "rule.html", {"rule": {**asdict(found), "name": rule}, "pack": detail,
+                                               "version": version.version, "enabled_by_default": True,
+                                               "html": render_markdown(found.docs or found.summary, shift=1)})
+    raise ApiError(f"{detail.name} has no rule {short!r}", code="rule_not_found", status=404)
