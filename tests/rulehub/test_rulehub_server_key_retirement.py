@@ -36,7 +36,8 @@ def _rows(settings: Settings) -> list[SigningKey]:
 
 
 def _files(settings: Settings) -> set[str]:
-    return {p.name for p in settings.keys_dir.iterdir()}
+    """The signing keys' files (the portal's CSRF secret, made at start-up, lives there too)."""
+    return {p.name for p in settings.keys_dir.glob("*.pem")}
 
 
 def _active(settings: Settings, purpose: str | None = None) -> set[str]:

@@ -13,6 +13,7 @@ import os
 import tarfile
 import zlib
 from collections.abc import Iterable, Iterator
+from itertools import chain
 from contextlib import nullcontext
 from pathlib import Path
 
@@ -45,8 +46,10 @@ def _peak_rss_mib(pid: int) -> float:
 
 
 def _gzip(chunks: Iterable[bytes]) -> bytes:
+    """gzip of the chunks, compressed as they come (a bomb is never held uncompressed)."""
     deflate = zlib.compressobj(9, wbits=16 + zlib.MAX_WBITS)
-    return b"".join([*(deflate.compress(c) for c in chunks), deflate.flush()])
+    out = [deflate.compress(chunk) for chunk in chunks]
+    return b"".join([*out, deflate.flush()])
 
 
 def _repeated(byte: bytes, count: int) -> Iterator[bytes]:
@@ -74,8 +77,8 @@ def _long_name_bomb(name: str, version: str, size: int) -> bytes:
     """A GNU long-name header of `size` bytes naming the next member, then a valid pack."""
     info = tarfile.TarInfo("././@LongLink")
     info.type, info.size = tarfile.GNUTYPE_LONGNAME, size
-    return _gzip([info.tobuf(format=tarfile.GNU_FORMAT), *_repeated(b"a", size), _padded(size),
-                  _member("x.py", b"x"), _pack_members(name, version), bytes(1024)])
+    return _gzip(chain([info.tobuf(format=tarfile.GNU_FORMAT)], _repeated(b"a", size),
+                       [_padded(size), _member("x.py", b"x"), _pack_members(name, version), bytes(1024)]))
 
 
 def _pax_bomb(name: str, version: str, size: int) -> bytes:
@@ -84,8 +87,8 @@ def _pax_bomb(name: str, version: str, size: int) -> bytes:
     filler = size - digits - len(" comment=") - 1
     info = tarfile.TarInfo("././@PaxHeader")
     info.type, info.size = tarfile.XHDTYPE, size
-    return _gzip([info.tobuf(format=tarfile.GNU_FORMAT), f"{size} comment=".encode(), *_repeated(b"a", filler), b"\n",
-                  _padded(size), _member("x.py", b"x"), _pack_members(name, version), bytes(1024)])
+    return _gzip(chain([info.tobuf(format=tarfile.GNU_FORMAT), f"{size} comment=".encode()], _repeated(b"a", filler),
+                       [b"\n", _padded(size), _member("x.py", b"x"), _pack_members(name, version), bytes(1024)]))
 
 
 def _error(r, status: int, code: str) -> None:  # type: ignore[no-untyped-def]

@@ -13,8 +13,8 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from rulehub.server.models import Namespace, Pack, PackVersion, Plan, Subscription, utcnow
-from rulehub.server.services import accounts, usage
+from rulehub.server.models import Namespace, Pack, PackVersion, utcnow
+from rulehub.server.services import usage
 
 
 @dataclass(frozen=True)
@@ -78,10 +78,6 @@ def publisher_packs(session: Session, tenant_id: int) -> dict[str, list[Publishe
             for p in packs
         ]
     return out
-
-
-def plan_of(session: Session, tenant_id: int) -> tuple[Subscription, Plan] | None:
-    return accounts.subscription_for(session, tenant_id)
 
 
 def install_range(version: str | None) -> str:

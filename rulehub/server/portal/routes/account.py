@@ -22,7 +22,7 @@ KEY_SCOPES = ("packs:read", "packs:publish")
 
 def _dashboard(request: Request, session: SessionDep, account: Account, *, status: int = 200,
                errors: dict[str, str] | None = None, notice: str = "") -> Response:
-    found = queries.plan_of(session, account.tenant_id)
+    found = accounts.subscription_for(session, account.tenant_id)
     standing = subscription_standing(*found) if found else "no subscription"
     return page(request, "dashboard.html", {
         "subscription": found[0] if found else None,

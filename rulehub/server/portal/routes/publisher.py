@@ -13,7 +13,7 @@ from rulehub.server.models import Account, utcnow
 from rulehub.server.portal import queries
 from rulehub.server.core.deps import Form, Hub, SessionDep, SignedIn
 from rulehub.server.portal.rendering import PortalRoute, page, redirect
-from rulehub.server.services import packs
+from rulehub.server.services import accounts, packs
 
 router = APIRouter(route_class=PortalRoute, include_in_schema=False)
 
@@ -36,7 +36,7 @@ def _set_yanked(request: Request, hub: Hub, account: Account, ns: str, name: str
     if account.role != "owner":
         raise Forbidden("only the tenant's owner can yank versions", code="not_owner")
     with hub.db.write_session() as write:
-        found = queries.plan_of(write, account.tenant_id)
+        found = accounts.subscription_for(write, account.tenant_id)
         acct = write.get(Account, account.id)
         packs.set_yanked(write, hub.settings, _principal(acct, found[1].name if found else "none"),  # type: ignore[arg-type]
                          ns, name, version, yanked)
