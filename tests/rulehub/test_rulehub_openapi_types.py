@@ -30,6 +30,7 @@ def test_openapi_schema_names_every_field(hub: HubServer) -> None:
     usage = _component(doc, "UsageSummary")
     assert usage["properties"]["packs"]["items"]["$ref"] == "#/components/schemas/VersionUsage"
     assert usage["properties"]["daily"]["items"]["$ref"] == "#/components/schemas/DayUsage"
+    assert _component(doc, "ErrorBody")["properties"]["error"]["$ref"] == "#/components/schemas/ErrorDetail"
     untyped = [f"{method.upper()} {path}" for path, ops in doc["paths"].items() for method, op in ops.items()
                if (body := (op["responses"].get("200") or op["responses"].get("201") or {}).get("content", {})
                    .get("application/json")) is not None and not body.get("schema")
@@ -49,6 +50,9 @@ def test_answers_conform_to_the_schema(hub: HubServer, publisher: Subscriber) ->
         (publisher.get("/v1/usage"), "/v1/usage", "get", "200"),
         (hub.client.get("/healthz"), "/healthz", "get", "200"),
         (hub.client.get("/.well-known/jwks.json"), "/.well-known/jwks.json", "get", "200"),
+        # Errors are typed too: {"error": {"code", "message"}}.
+        (publisher.publish(name, "1.2.0", hub.artifact(name, "1.2.0")), "/v1/packs/{ns}/{name}/{version}", "put", "409"),
+        (publisher.get(f"/v1/packs/{name}-missing"), "/v1/packs/{ns}/{name}", "get", "404"),
     ]
     for response, path, method, status in answers:
         assert response.status_code == int(status), response.text

@@ -9,6 +9,7 @@ from pydantic import BaseModel, Field
 
 from rulehub.server.core.deps import CurrentPrincipal, Hub, SessionDep
 from rulehub.server.core import keys
+from rulehub.server.errors import error_responses
 from rulehub.server.core.security import LAST_USED_RESOLUTION, check_api_key, issue_token, record_api_key_use
 from rulehub.server.models import Tenant
 from rulehub.server.services.accounts import subscription_for
@@ -27,7 +28,7 @@ class TokenResponse(BaseModel):
     expires_in: int
 
 
-@router.post("/v1/auth/token", response_model=TokenResponse, responses={401: {"description": "bad API key"}})
+@router.post("/v1/auth/token", response_model=TokenResponse, responses=error_responses(unauthorized="bad API key (code invalid_api_key)"))
 def exchange_token(body: TokenRequest, hub: Hub, session: SessionDep) -> TokenResponse:
     key = check_api_key(session, body.api_key)
     tenant = session.get(Tenant, key.tenant_id)

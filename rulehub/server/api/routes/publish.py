@@ -7,7 +7,7 @@ from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
 from rulehub.server.core.deps import CurrentPrincipal, Hub
-from rulehub.server.errors import BadRequest, PayloadTooLarge
+from rulehub.server.errors import BadRequest, PayloadTooLarge, error_responses
 from rulehub.server.services import packs
 
 router = APIRouter(tags=["publish"])
@@ -46,10 +46,11 @@ class PublishResponse(BaseModel):
     response_model=PublishResponse,
     openapi_extra={"requestBody": {"required": True, "content": {"application/octet-stream": {
         "schema": {"type": "string", "format": "binary"}}}}},
-    responses={400: {"description": "invalid artifact (codes: invalid_member_name, invalid_tar_header, unsafe_member, "
-                                    "truncated_artifact, manifest_mismatch, ...)"},
-               409: {"description": "version already published (code version_exists), build metadata included"},
-               413: {"description": "artifact or a member over PACK_LIMITS (code artifact_too_large)"}},
+    responses=error_responses(
+        bad_request="invalid artifact (codes: invalid_member_name, invalid_tar_header, unsafe_member, "
+                    "truncated_artifact, manifest_mismatch, ...)",
+        conflict="version already published (code version_exists), also with other build metadata",
+        payload_too_large="artifact, member or unpacked size over the limits (code artifact_too_large)"),
 )
 async def publish_version(ns: str, name: str, version: str, request: Request, principal: CurrentPrincipal,
                           hub: Hub, private: bool = False) -> PublishResponse:
