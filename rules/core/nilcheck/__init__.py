@@ -80,40 +80,23 @@ func load(path string) (*Config, error) {
 """
 
 from analyzer.analysis_pass import Pass
-from analyzer.cfg import enclosing_function
-from analyzer.nilness import SEED_QUERY, NilAnalysis, seed_captures
 from analyzer.rule import Rule
+
+from .dataflow import NilAnalysis
+from .report import report
+from .seeds import SEED_QUERY, candidates
 
 # Candidate functions: only those with a nil comparison, a nil assignment, a nil case or a
 # variable declared without a value (which may be nil) get a CFG and the dataflow.
 QUERY = SEED_QUERY
 
 
-def _candidates(pass_: Pass):
-    """Functions (innermost function or func literal) with their nil seeds, in match order."""
-    by_func: dict = {}
-    for m in pass_.matches:
-        seeds = seed_captures(m.captures)
-        if not seeds:
-            continue
-        func = enclosing_function(seeds[0][0])
-        if func is None:
-            continue
-        key = (m.file.path, func.start_byte, func.type)
-        entry = by_func.get(key)
-        if entry is None:
-            entry = by_func[key] = (m.file, func, [])
-        entry[2].extend(seeds)
-    return by_func.values()
-
-
 def run(pass_: Pass) -> None:
-    for file, func, seeds in _candidates(pass_):
+    for file, func, seeds in candidates(pass_):
         pass_.current_file = file
         if func.child_by_field_name("body") is None:
             continue
-        for finding in NilAnalysis(pass_, file, func, seeds=seeds).run():
-            pass_.report(file, finding.node, finding.message)
+        report(pass_, file, NilAnalysis(pass_, file, func, seeds=seeds).run())
 
 
 RULE = Rule(
