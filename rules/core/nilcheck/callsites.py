@@ -50,31 +50,34 @@ def check_call_sites(pass_, report) -> None:
         name = fn if fn.type == "identifier" else fn.child_by_field_name("field") if fn.type == "selector_expression" else None
         if name is None or file.text(name) not in results.names:
             continue
+        v, err = m.captures["nil.result"][0], m.captures["nil.error"][0]
+        if file.text(v) == "_":
+            continue
+        use = _first_use(file, v, err)  # syntax only: most sites stop here, before any resolution
+        if use is None:
+            continue
         pass_.current_file = file
         info = results.callee(file, call)
         if info is None or len(info.result_types) != 2:
             continue
-        results.summary(info)
-        evidence = info.nil_with_error.get(0)
+        evidence = results.summary(info).nil_with_error.get(0)
         if evidence is None:
             continue
         kind = results.kinds.of_type(info.file, info.result_types[0])
         if kind is None or kind.kind != "pointer":
             continue
-        v, err = m.captures["nil.result"][0], m.captures["nil.error"][0]
-        if file.text(v) == "_":
-            continue
-        use = _first_use(pass_, file, v, err)
-        if use is None:
+        operand = use.child_by_field_name("operand")
+        if operand is None or pass_.resolve(file, unparen(operand)) is not pass_.resolve(file, v):
             continue
         callee = file.text(fn)
         how = "the error is discarded" if file.text(err) == "_" else f"{file.text(err)} is checked only after this use"
         report(file, use, f"possible nil pointer dereference ({file.text(v)} is nil when {callee} fails: it {evidence[2]}; {how})")
 
 
-def _first_use(pass_, file: GoFile, v: Node, err: Node) -> Node | None:
-    """The dereference of `v` that is the first mention of `v` or `err` after their
-    assignment, when it surely runs right after it; else None."""
+def _first_use(file: GoFile, v: Node, err: Node) -> Node | None:
+    """The dereference of `v` (`v.f` or `*v`) that is the first mention of `v` or `err`
+    after their assignment, when it surely runs right after it; else None. By name: the
+    caller checks that it is the same variable."""
     stmt = v.parent.parent if v.parent is not None else None
     if stmt is None or stmt.parent is None or stmt.parent.type != "statement_list":
         return None
@@ -84,7 +87,6 @@ def _first_use(pass_, file: GoFile, v: Node, err: Node) -> Node | None:
     if func is None or b"recover()" in file.source[func.start_byte : func.end_byte]:
         return None
     names = [file.text(v).encode()] + ([file.text(err).encode()] if file.text(err) != "_" else [])
-    decl = pass_.resolve(file, v)
     s = stmt.next_named_sibling
     while s is not None:
         u = _first_identifier(file, s, names)
@@ -93,7 +95,7 @@ def _first_use(pass_, file: GoFile, v: Node, err: Node) -> Node | None:
                 return None  # (a label: a goto may enter below it)
             s = s.next_named_sibling
             continue
-        if u.text != names[0] or pass_.resolve(file, u) is not decl or not _runs_with(u, s):
+        if u.text != names[0] or not _runs_with(u, s):
             return None
         parent = u.parent
         while parent is not None and parent.type == "parenthesized_expression":
