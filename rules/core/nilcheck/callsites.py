@@ -46,7 +46,8 @@ def check_call_sites(pass_, report) -> None:
     for m in sites:
         file = m.file
         call = m.captures["nil.call"][0]
-        fn = unparen(call.child_by_field_name("function"))
+        fn = call.child_by_field_name("function")
+        fn = unparen(fn) if fn is not None else call
         name = fn if fn.type == "identifier" else fn.child_by_field_name("field") if fn.type == "selector_expression" else None
         if name is None or file.text(name) not in results.names:
             continue

@@ -29,24 +29,26 @@ class PackageMethods:
         self.methods: dict[str, dict[str, tuple[GoFile, Node, bool]]] = {}
         for f in files:
             for top in f.root.named_children:
-                if top.type != "method_declaration":
-                    continue
-                name = top.child_by_field_name("name")
-                recv = top.child_by_field_name("receiver")
-                if name is None or recv is None:
-                    continue
-                for p in recv.named_children:
-                    if p.type != "parameter_declaration":
-                        continue
-                    typ = p.child_by_field_name("type")
-                    pointer = False
-                    while typ is not None and typ.type in ("pointer_type", "parenthesized_type", "generic_type"):
-                        if typ.type == "pointer_type":
-                            pointer = True
-                        typ = typ.child_by_field_name("type") if typ.type == "generic_type" else (typ.named_children[0] if typ.named_children else None)
-                    if typ is not None and typ.type == "type_identifier":
-                        self.methods.setdefault(f.text(typ), {})[f.text(name)] = (f, top, pointer)
-                    break
+                name = top.child_by_field_name("name") if top.type == "method_declaration" else None
+                receiver = _receiver(f, top) if name is not None else None
+                if receiver is not None:
+                    self.methods.setdefault(receiver[0], {})[f.text(name)] = (f, top, receiver[1])
+
+
+def _receiver(file: GoFile, method: Node) -> tuple[str, bool] | None:
+    """(base type name, is a pointer) of a method's receiver `(r *T)`, `(r T[P])`..."""
+    recv = method.child_by_field_name("receiver")
+    for p in recv.named_children if recv is not None else ():
+        if p.type != "parameter_declaration":
+            continue
+        typ = p.child_by_field_name("type")
+        pointer = False
+        while typ is not None and typ.type in ("pointer_type", "parenthesized_type", "generic_type"):
+            if typ.type == "pointer_type":
+                pointer = True
+            typ = typ.child_by_field_name("type") if typ.type == "generic_type" else (typ.named_children[0] if typ.named_children else None)
+        return (file.text(typ), pointer) if typ is not None and typ.type == "type_identifier" else None
+    return None
 
 
 _METHODS: "WeakKeyDictionary[object, PackageMethods]" = WeakKeyDictionary()
@@ -144,17 +146,6 @@ def _result_types(fn: Node) -> list[Node] | None:
     return out
 
 
-def _receiver_base(file: GoFile, method: Node) -> str | None:
-    recv = method.child_by_field_name("receiver")
-    for p in recv.named_children if recv is not None else ():
-        if p.type == "parameter_declaration":
-            typ = p.child_by_field_name("type")
-            while typ is not None and typ.type in ("pointer_type", "parenthesized_type", "generic_type"):
-                typ = typ.child_by_field_name("type") if typ.type == "generic_type" else (typ.named_children[0] if typ.named_children else None)
-            return file.text(typ) if typ is not None and typ.type == "type_identifier" else None
-    return None
-
-
 class PackageResults:
     """Bottom-up summaries of the package's functions and methods that return an error:
     which other results they may return as nil together with a non-nil error, propagated
@@ -188,10 +179,10 @@ class PackageResults:
                 if top.type == "function_declaration":
                     self.funcs[f.text(name)] = info
                 else:
-                    base = _receiver_base(f, top)
-                    if base is None:
+                    receiver = _receiver(f, top)
+                    if receiver is None:
                         continue
-                    self.methods[(base, f.text(name))] = info
+                    self.methods[(receiver[0], f.text(name))] = info
                 if len(types) >= 2:
                     self.names.add(f.text(name))
 
@@ -237,7 +228,8 @@ class PackageResults:
     def callee(self, file: GoFile, call: Node) -> FuncResults | None:
         """The package function or method a call calls, when it is one summarised here: `f(...)`,
         or `x.m(...)` with `x` a variable whose type is (a pointer to) a type of this package."""
-        fn = unparen(call.child_by_field_name("function"))
+        fn = call.child_by_field_name("function")
+        fn = unparen(fn) if fn is not None else call
         if fn.type == "identifier":
             info = self.funcs.get(file.text(fn))
             if info is None:
@@ -246,7 +238,8 @@ class PackageResults:
             return info if decl is not None and decl.kind == "func" and decl.spec == info.node else None
         if fn.type != "selector_expression":
             return None
-        operand, field = unparen(fn.child_by_field_name("operand")), fn.child_by_field_name("field")
+        operand, field = fn.child_by_field_name("operand"), fn.child_by_field_name("field")
+        operand = unparen(operand) if operand is not None else fn
         if operand.type != "identifier" or field is None:
             return None
         decl = self.pass_.resolve(file, operand)
@@ -313,11 +306,11 @@ def _checked_non_nil_here(file: GoFile, ret: Node, ident: Node) -> bool:
     if block is None or block.type != "block" or ifs is None or ifs.type != "if_statement" or ifs.child_by_field_name("consequence") != block:
         return False
     name = file.text(ident)
-    cond = unparen(ifs.child_by_field_name("condition"))
-    operands = [cond]
+    operands = [ifs.child_by_field_name("condition")]
     while operands:
-        c = unparen(operands.pop())
-        if c.type != "binary_expression":
+        c = operands.pop()
+        c = unparen(c) if c is not None else ifs
+        if c.type != "binary_expression" or c.child_by_field_name("left") is None or c.child_by_field_name("right") is None:
             continue
         op = c.child_by_field_name("operator")
         left, right = unparen(c.child_by_field_name("left")), unparen(c.child_by_field_name("right"))
