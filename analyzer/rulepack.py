@@ -54,7 +54,7 @@ def pack_name(directory: Path) -> str:
 
 def runs_python(directory: Path) -> bool:
     """Whether the pack has Python rule modules (helpers, `_*.py`, count: they are code)."""
-    return any(directory.glob("*.py"))
+    return any(directory.rglob("*.py"))  # a rule package's modules (rule/__init__.py, rule/x.py) too
 
 
 def load_downloaded_packs(directories: list[Path], trusted_publishers: frozenset[str]) -> list[LoadedPack]:
@@ -114,9 +114,9 @@ def load_pack(directory: Path | str, *, python: bool = True, declarative: bool =
     name, version = _manifest(directory)
     module_prefix = "gocheck_pack_" + re.sub(r"\W", "_", f"{name}_{version}")
     rules: list[Rule] = []
-    for path in sorted(directory.glob("*.py")) if python else ():
-        if path.name.startswith("_"):
-            continue
+    modules = [p for p in directory.glob("*.py") if not p.name.startswith("_")]
+    modules += directory.glob("*/__init__.py")  # a rule with a package of its own
+    for path in sorted(modules) if python else ():
         rules.extend(_rules_from_module(path, module_prefix, name))
     for path in sorted(directory.glob("*.toml")) if declarative else ():
         if path.name == "pack.toml":
@@ -140,10 +140,11 @@ def _checked_names(directory: Path, rules: list[Rule]) -> tuple[Rule, ...]:
 
 
 def _rules_from_module(path: Path, module_prefix: str, pack_name: str) -> list[Rule]:
-    module_name = f"{module_prefix}.{path.stem}"
+    package = path.name == "__init__.py"
+    module_name = f"{module_prefix}.{path.parent.name if package else path.stem}"
     module = sys.modules.get(module_name)
     if module is None:
-        spec = importlib.util.spec_from_file_location(module_name, path)
+        spec = importlib.util.spec_from_file_location(module_name, path, submodule_search_locations=[str(path.parent)] if package else None)
         if spec is None or spec.loader is None:
             raise PackLoadError(f"{path}: cannot import")
         module = importlib.util.module_from_spec(spec)

@@ -37,6 +37,7 @@ def publish(hub, sub, tmp: Path, short: str, modules: dict[str, str], keep_boolc
     for module, text in modules.items():
         (pack_dir / f"{module}.py").write_text(text)
     for file_name, text in (files or {}).items():
+        (pack_dir / file_name).parent.mkdir(parents=True, exist_ok=True)
         (pack_dir / file_name).write_text(text)
     r = gocheck("pack", "build", str(pack_dir), cwd=work)
     assert r.returncode == 0, r.stdout + r.stderr

@@ -60,3 +60,20 @@ def test_a_declarative_pack_needs_no_trust(hub, tmp_path, user_dirs):
     r = gocheck("--locked", "--no-cache", "./...", cwd=project)
     assert r.returncode == 1, r.stdout + r.stderr
     assert rule_finding(r.stdout, f"{name}/nopanic"), r.stdout
+
+
+def test_a_rule_package_alone_is_code_too(hub, tmp_path, user_dirs):
+    """A pack whose only Python is a rule package (`evil/__init__.py`, as rules/core/nilcheck
+    is) is not declarative: it needs trust like any other Python pack."""
+    sub = hub.subscriber()
+    marker = tmp_path / "evil-ran"
+    evil = rule_module("evil", "pass", imports=f"import pathlib\npathlib.Path({str(marker)!r}).write_text('ran')")
+    name = publish(hub, sub, tmp_path, "pkgonly", {}, keep_boolcompare=False, files={"evil/__init__.py": evil})
+    marker.unlink(missing_ok=True)  # `gocheck pack build` ran it on the author's machine
+    project = project_using(hub, sub, tmp_path / "victim", name)
+
+    r = gocheck("--locked", "--no-cache", "./...", cwd=project)
+
+    assert r.returncode == 2, r.stdout + r.stderr
+    assert f"gocheck packs trust {sub.namespace}" in r.stderr, r.stderr
+    assert not marker.exists(), "the untrusted pack's code ran"
