@@ -3,7 +3,9 @@
     gocheck pack new acme/http-safety      # scaffold ./http-safety (passes `pack test` as is)
     gocheck pack test [DIR]                # every rule's `// want` testdata + .go.golden fixes
     gocheck pack build [DIR]               # rules.json + dist/<name>-<version>.tar.gz, prints sha256
-    gocheck pack publish [DIR] [--hub URL] [--private] # PUT the built artifact with a publisher key
+    gocheck pack publish [DIR] [--hub URL] [--private] # test, build, then PUT the artifact with a publisher key
+    gocheck pack yank NAME VERSION         # hide a version from new resolutions (locks keep it)
+    gocheck pack unyank NAME VERSION
 
 `build` imports the pack's own rule modules (to write rules.json): it runs on the author's
 machine, on the author's code. Downloaded packs are never loaded this way before the loader
@@ -122,10 +124,13 @@ def cmd_publish(args) -> int:
 
     directory = Path(args.dir)
     manifest = _manifest(directory)
-    artifact = directory / "dist" / manifest.artifact_name
-    if args.build or not artifact.exists():
-        artifact, sha = build(directory)
-        print(f"built {artifact} (sha256 {sha})")
+    # What goes up is always the current sources, tested: an earlier dist/ artifact may
+    # predate a change that broke the rules. The build is deterministic, so an unchanged
+    # pack uploads the same bytes as before.
+    if cmd_test(args) != EXIT_CLEAN:
+        raise UsageError(f"{directory}: `gocheck pack test` fails; nothing was published (fix the rules or their testdata)")
+    artifact, sha = build(directory)
+    print(f"built {artifact} (sha256 {sha})")
     config = load_project(directory)
     hub_url = args.hub or config.hub_url or default_hub()
     if not hub_url:
@@ -137,6 +142,23 @@ def cmd_publish(args) -> int:
         result = hub.publish(manifest.name, manifest.version, artifact.read_bytes(), private=args.private)
     visibility = " (private to your organisation)" if args.private else ""
     print(f"published {manifest.name} {manifest.version} to {hub.url}{visibility} (sha256 {result.get('sha256', '?')})")
+    return EXIT_CLEAN
+
+
+def cmd_yank(args) -> int:
+    from rulehub.loader.credentials import check_user_hub, default_hub
+    from rulehub.loader.hubclient import HubClient
+
+    if not NAME_RE.match(args.name):
+        raise UsageError(f"pack name {args.name!r} must be 'namespace/name'")
+    hub_url = args.hub or default_hub()
+    if not hub_url:
+        raise UsageError("no hub: pass --hub URL or run `gocheck login --hub URL` first")
+    check_user_hub(hub_url, named_by="--hub")
+    with HubClient(hub_url) as hub:
+        result = hub.set_yanked(args.name, args.version, args.yank)
+    state = "yanked" if result.get("yanked") else "not yanked"
+    print(f"{args.name} {args.version} is now {state} on {hub.url}")
     return EXIT_CLEAN
 
 
@@ -157,6 +179,13 @@ def register(sub) -> None:
     p.add_argument("dir", nargs="?", default=".")
     p.add_argument("--hub", help="hub URL (default: [hub] url in .gocheck.toml, then your login)")
     p.add_argument("--api-key", help="publisher API key (default: GOCHECK_API_KEY, then your login)")
-    p.add_argument("--build", action="store_true", help="rebuild before uploading")
+    p.add_argument("--build", action="store_true", help="kept for old scripts: publish always tests and rebuilds first")
     p.add_argument("--private", action="store_true", help="a new pack only your organisation can see and download (decided by its first version)")
     p.set_defaults(func=cmd_publish)
+    for action, yank, text in (("yank", True, "hide a published version from new resolutions (existing locks keep working)"),
+                               ("unyank", False, "undo a yank")):
+        p = psub.add_parser(action, help=text)
+        p.add_argument("name", help="namespace/name")
+        p.add_argument("version")
+        p.add_argument("--hub", help="hub URL (default: your login)")
+        p.set_defaults(func=cmd_yank, yank=yank)
