@@ -178,11 +178,12 @@ def run_check(plan: CheckPlan, progress=None) -> CheckOutcome:
     selected = {r.name for r in plan.rules}
     aliases = staticcheck_aliases(plan.rules)
     report_unused = plan.report_unused
+    known = sorted({r.name for r in plan.all_rules})  # a directive's misspelt name is checked against these
 
     def suppress(found: list[Diagnostic], package) -> list[Diagnostic]:
         # Engine-reported rules (syntax) run whatever the selection; drop the unselected.
         found = [d for d in found if d.rule in selected or d.rule == INTERNAL.name]
-        result = filter_suppressed(found, package.files, enabled=selected, aliases=aliases)
+        result = filter_suppressed(found, package.files, enabled=selected, aliases=aliases, known=known if report_unused else None)
         return result.kept + (result.unused if report_unused else [])
 
     result = check_patterns(
@@ -194,7 +195,7 @@ def run_check(plan: CheckPlan, progress=None) -> CheckOutcome:
         jobs=plan.jobs,
         cache=plan.cache,
         package_filter=suppress,
-        fingerprint_extra=[f"unused={report_unused}", "selected=" + ",".join(sorted(selected))],
+        fingerprint_extra=[f"unused={report_unused}", "selected=" + ",".join(sorted(selected)), "known=" + ",".join(known)],
         exclude=plan.exclude,
         exclude_root=plan.config.root,
         max_file_bytes=plan.max_file_bytes,
