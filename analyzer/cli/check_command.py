@@ -470,7 +470,7 @@ def add_check_arguments(check: argparse.ArgumentParser) -> None:
     group.add_argument("--pack-dir", action="append", metavar="DIR", help="load rules from a local pack directory (trusted code)")
     group.add_argument("--locked", action="store_true", help="CI: fail if gocheck.lock would change; use the locked packs only")
     out = check.add_argument_group("output")
-    out.add_argument("--format", action="append", metavar="FMT[:PATH]", help="text, json, sarif, github, checkstyle or junit; repeatable; :PATH writes a file")
+    out.add_argument("--format", action="append", metavar="FMT[:PATH]", help="text, json, sarif, github, checkstyle, junit or gitlab; repeatable; :PATH writes a file")
     out.add_argument("--color", choices=["auto", "always", "never"], default="auto", help="colour text output (auto: on a terminal without NO_COLOR)")
     out.add_argument("--report-unused-nolint", action="store_true", help="report //nolint and //lint:ignore comments that suppress nothing")
     fix = check.add_argument_group("fixes")
