@@ -3,7 +3,8 @@
     gocheck pack new acme/http-safety      # scaffold ./http-safety (passes `pack test` as is)
     gocheck pack test [DIR]                # every rule's `// want` testdata + .go.golden fixes
     gocheck pack build [DIR]               # rules.json + dist/<name>-<version>.tar.gz, prints sha256
-    gocheck pack publish [DIR] [--hub URL] [--private] # test, build, then PUT the artifact with a publisher key
+    gocheck pack publish [DIR] [--hub URL] [--private] # PUT the built artifact with a publisher key
+                                           # (refused when dist/ is older than the sources)
     gocheck pack yank NAME VERSION         # hide a version from new resolutions (locks keep it)
     gocheck pack unyank NAME VERSION
 
@@ -83,13 +84,14 @@ def rules_index(directory: Path) -> dict:
     return {"pack": pack.name, "version": pack.version, "rules": rules}
 
 
-def build(directory: Path) -> tuple[Path, str]:
+def build(directory: Path, out: Path | None = None) -> tuple[Path, str]:
+    """rules.json and the artifact (default: dist/<name>-<version>.tar.gz); returns (path, sha256)."""
     manifest = _manifest(directory)
     index = json.dumps(rules_index(directory), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
     index_path = directory / RULES_INDEX
     if not index_path.exists() or index_path.read_text("utf-8") != index:
         index_path.write_text(index, "utf-8")
-    out = directory / "dist" / manifest.artifact_name
+    out = out or directory / "dist" / manifest.artifact_name
     # dist/ is inside the pack directory: build from a view without it so the artifact
     # never contains earlier artifacts.
     sha = _build_excluding_dist(directory, out)
@@ -124,13 +126,24 @@ def cmd_publish(args) -> int:
 
     directory = Path(args.dir)
     manifest = _manifest(directory)
-    # What goes up is always the current sources, tested: an earlier dist/ artifact may
-    # predate a change that broke the rules. The build is deterministic, so an unchanged
-    # pack uploads the same bytes as before.
-    if cmd_test(args) != EXIT_CLEAN:
-        raise UsageError(f"{directory}: `gocheck pack test` fails; nothing was published (fix the rules or their testdata)")
-    artifact, sha = build(directory)
-    print(f"built {artifact} (sha256 {sha})")
+    artifact = directory / "dist" / manifest.artifact_name
+    if args.build or not artifact.exists():
+        artifact, sha = build(directory)
+        print(f"built {artifact} (sha256 {sha})")
+    else:
+        # The build is deterministic: an artifact that differs from a build of the current
+        # sources was made before they changed (perhaps before a change that broke the
+        # rules' tests). Never upload it.
+        import hashlib
+        import tempfile
+
+        with tempfile.TemporaryDirectory() as tmp:
+            _, fresh = build(directory, Path(tmp) / manifest.artifact_name)
+        if hashlib.sha256(artifact.read_bytes()).hexdigest() != fresh:
+            raise UsageError(
+                f"{artifact} was built from older sources than {directory} has now; nothing was published. "
+                f"Run `gocheck pack test {directory}`, then `gocheck pack build {directory}` (or publish --build)"
+            )
     config = load_project(directory)
     hub_url = args.hub or config.hub_url or default_hub()
     if not hub_url:
@@ -179,7 +192,7 @@ def register(sub) -> None:
     p.add_argument("dir", nargs="?", default=".")
     p.add_argument("--hub", help="hub URL (default: [hub] url in .gocheck.toml, then your login)")
     p.add_argument("--api-key", help="publisher API key (default: GOCHECK_API_KEY, then your login)")
-    p.add_argument("--build", action="store_true", help="kept for old scripts: publish always tests and rebuilds first")
+    p.add_argument("--build", action="store_true", help="rebuild before uploading (without it, a dist/ artifact older than the sources is refused)")
     p.add_argument("--private", action="store_true", help="a new pack only your organisation can see and download (decided by its first version)")
     p.set_defaults(func=cmd_publish)
     for action, yank, text in (("yank", True, "hide a published version from new resolutions (existing locks keep working)"),

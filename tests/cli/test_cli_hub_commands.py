@@ -1,5 +1,5 @@
 """The CLI's hub commands against a real RuleHub on loopback: refusals in words,
-`packs search`, `pack yank/unyank`, `logout`, and `pack publish` testing before it uploads."""
+`packs search`, `pack yank/unyank`, `logout`, and `pack publish` refusing a stale artifact."""
 
 from __future__ import annotations
 
@@ -115,18 +115,20 @@ def test_logout_removes_the_stored_key(hub, tmp_path, user_dirs):
     assert r.returncode == 0 and "no API key stored" in r.stdout
 
 
-def test_publish_tests_first_and_never_uploads_an_old_artifact(hub, tmp_path):
+def test_publish_refuses_an_artifact_older_than_the_sources(hub, tmp_path):
     sub = hub.subscriber()
     name = f"{sub.namespace}/guarded"
     pack_dir = _new_pack(tmp_path, name, "1.0.0")
     assert gocheck("pack", "build", str(pack_dir), cwd=tmp_path).returncode == 0  # dist/ holds a good artifact
-    manifest = pack_dir / "pack.toml"
-    manifest.write_text(manifest.read_text().replace('version = "1.0.0"', 'version = "1.0.1"'))
-    assert gocheck("pack", "build", str(pack_dir), cwd=tmp_path).returncode == 0
     # The rule is then broken: it no longer reports what its testdata wants.
     rule = pack_dir / "boolcompare.py"
     rule.write_text(rule.read_text().replace('operator: "=="', 'operator: "!="'))
     r = _publish(hub, sub, pack_dir)
     assert r.returncode == 2, r.stdout + r.stderr
-    assert re.search(r"^FAIL \S*boolcompare", r.stdout, re.M) and "nothing was published" in r.stderr
-    assert "1.0.1" not in _versions(hub, sub, name)
+    assert "was built from older sources" in r.stderr and "nothing was published" in r.stderr
+    assert "1.0.0" not in _versions(hub, sub, name)
+    # Rebuilt from the same sources, the artifact is current and goes up.
+    rule.write_text(rule.read_text().replace('operator: "!="', 'operator: "=="'))
+    r = _publish(hub, sub, pack_dir)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert _versions(hub, sub, name) == ["1.0.0"]
