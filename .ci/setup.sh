@@ -11,6 +11,7 @@ apt_packages=()
 # Headless browser for the portal tests (Playwright drives Debian's Chromium).
 command -v chromium >/dev/null 2>&1 || apt_packages+=(chromium)
 command -v git >/dev/null 2>&1 || apt_packages+=(git)
+python3 -m pip --version >/dev/null 2>&1 || apt_packages+=(python3-pip python3-venv)
 # libseccomp: the contained worker that runs trusted packs' Python rules (analyzer/sandbox/seccomp.py).
 ldconfig -p 2>/dev/null | grep -q 'libseccomp\.so\.2' || apt_packages+=(libseccomp2)
 command -v pg_isready >/dev/null 2>&1 || apt_packages+=(postgresql postgresql-client)
@@ -45,4 +46,8 @@ if ! redis_up; then
 fi
 redis_up || { echo "setup.sh: Redis does not answer on 127.0.0.1:6379 (see /var/log/redis/ci.log)" >&2; exit 1; }
 
-python3 -m pip install -q --disable-pip-version-check -e '.[test]'
+# The suite runs on this machine's python3 (.ci/run); Debian marks it externally managed,
+# and a CI machine is throwaway, so the project goes into it anyway there.
+pip_flags=()
+[ -f "$(python3 -c 'import sysconfig; print(sysconfig.get_path("stdlib"))')/EXTERNALLY-MANAGED" ] && pip_flags+=(--break-system-packages)
+python3 -m pip install -q --disable-pip-version-check "${pip_flags[@]}" -e '.[hub,test]'
