@@ -2,9 +2,9 @@
 
 ## What it does
 Reports an unexported package-level function, type, constant or variable whose name
-appears nowhere else in its package's directory: not in another declaration or statement,
-not in a test file, not in a file left out by build constraints (`_windows.go`,
-`//go:build`), not in assembly (`.s`) or cgo sources, not even in a comment. Every `.go`,
+appears nowhere else in its package's directory outside comments: not in another
+declaration or statement, not in a string, not in a test file, not in a file left out by
+build constraints (`_windows.go`, `//go:build`), not in assembly (`.s`) or cgo sources. Every `.go`,
 `.s`, `.c` and `.h` file of the directory counts, whatever its build constraints.
 
 It stays silent on `init`, `main`, `_`, functions without a body (implemented in assembly
@@ -40,6 +40,8 @@ from analyzer.rule import Rule
 from analyzer.source import walk_named
 
 _WORD = re.compile(rb"[A-Za-z_][A-Za-z0-9_]*")
+# Strings and runes first, so that `"http://x"` is not taken for a comment; then comments.
+_TOKENS = re.compile(rb'"(?:\\.|[^"\\\n])*"|\'(?:\\.|[^\'\\\n])*\'|`[^`]*`|(//[^\n]*|/\*.*?\*/)', re.S)
 _SOURCE_SUFFIXES = (".go", ".s", ".c", ".h")
 _DIRECTIVES = ("//go:linkname", "//export", "//go:embed", "//go:cgo_")
 
@@ -60,9 +62,13 @@ def _name_counts(pass_: Pass) -> dict[bytes, int]:
         texts[str(Path(f.path).resolve())] = f.source
     counts: dict[bytes, int] = {}
     for text in texts.values():
-        for word in _WORD.findall(text):
+        for word in _WORD.findall(_TOKENS.sub(_blank_comment, text)):
             counts[word] = counts.get(word, 0) + 1
     return counts
+
+
+def _blank_comment(m: re.Match) -> bytes:
+    return b" " if m.group(1) is not None else m.group(0)
 
 
 def _directive_before(file, node) -> bool:

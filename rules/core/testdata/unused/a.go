@@ -44,3 +44,10 @@ func init() {}
 
 //go:embed a.go
 var embedded string
+
+// documentedButDead is mentioned in its own doc comment only.
+func documentedButDead() {} // want "function documentedButDead is unused"
+
+func namedInString() {}
+
+var _ = "namedInString"
