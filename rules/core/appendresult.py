@@ -1,9 +1,10 @@
 """Result of `append` assigned to a local slice that is never read.
 
 ## What it does
-Reports `s = append(s, ...)` (or `s = append(t, ...)`) where `s` is a local variable of the
-function whose every other use is another such append: nothing ever reads the slice the
-appends build. Named results (read by a bare `return`), parameters, package-level
+Reports `s = append(s, ...)` where `s` is a local variable of the function that starts out
+with a backing array of its own (`var s []T`, `make(...)`, a literal) and whose every other
+use is another such append: nothing ever reads the slice the appends build. A slice cut
+from another one (`b := a[:0]`) is left alone: appends to it can be seen through the other. Named results (read by a bare `return`), parameters, package-level
 variables, variables that a closure uses, and benchmarks (which append for the cost of
 it) are left alone.
 
@@ -89,6 +90,8 @@ def run(pass_: Pass) -> None:
         decl = pass_.resolve(file, target)
         if decl is None or decl.kind != "var" or decl.owner is None or id(decl) in done:
             continue
+        if not _fresh(pass_, file, decl):
+            continue  # `b := a[:0]`: appends to b are seen through a
         if file.is_test and _benchmark(file, decl.owner):
             continue  # a benchmark appends for the cost of it
         done.add(id(decl))
@@ -101,6 +104,21 @@ def run(pass_: Pass) -> None:
             parent = r.parent
             if parent is not None and parent.type == "expression_list":
                 pass_.report(file, parent.parent, f"this result of append is never used: nothing reads {decl.name} afterwards")
+
+
+def _fresh(pass_, file, decl) -> bool:
+    """Does the variable start out with a backing array of its own (nil, `make`, a
+    literal), so that no other slice sees what is appended to it?"""
+    if decl.value is None:
+        return decl.spec is not None and decl.spec.type == "var_spec"
+    value = unparen(decl.value)
+    if value.type in ("composite_literal", "nil"):
+        return True
+    if value.type == "call_expression":
+        fn = value.child_by_field_name("function")
+        builtin = pass_.resolve(file, fn) if fn is not None and fn.type == "identifier" else None
+        return builtin is not None and builtin.kind == "builtin" and builtin.name == "make"
+    return False
 
 
 def _benchmark(file, owner) -> bool:

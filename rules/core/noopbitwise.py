@@ -19,6 +19,12 @@ h ^= 0
 ```go
 h ^= seed
 ```
+
+## Off by default
+On the Go standard library and seven large projects every finding (15) was deliberate:
+`uintptr(p) ^ 0` to hide a pointer from escape analysis, `tag<<3 | 0` for a wire type of
+zero written beside its siblings, compiler tests of the very expression. Enable it with
+`--enable noopbitwise` where such code is not expected.
 """
 
 from analyzer.analysis_pass import Pass
@@ -67,5 +73,6 @@ RULE = Rule(
     run=run,
     query=QUERY,
     tags=("correctness",),
+    enabled_by_default=False,
     equivalents=("staticcheck:SA4016",),
 )

@@ -36,6 +36,12 @@ for {
     }
 }
 ```
+
+## Off by default
+On the Go standard library and seven large projects its 4 findings were all harmless: a
+`break` ending an `if` that mirrors an earlier, effective one. The bug it is after
+(`case <-done: break` meant to end the loop) did not occur there. Enable it with
+`--enable scopedbreak`.
 """
 
 from analyzer.analysis_pass import Pass
@@ -102,5 +108,6 @@ RULE = Rule(
     run=run,
     query=QUERY,
     tags=("correctness",),
+    enabled_by_default=False,
     equivalents=("staticcheck:SA4011",),
 )

@@ -3,6 +3,7 @@ package catalog
 
 import (
 	"encoding/json"
+	"regexp"
 	"time"
 )
 
@@ -24,4 +25,19 @@ func (p *Product) ReleaseDay() string {
 // Encode serialises a product for the API.
 func Encode(p *Product) ([]byte, error) {
 	return json.Marshal(p)
+}
+
+// skuPattern is what a SKU looks like: three letters, a dash, digits.
+var skuPattern = regexp.MustCompile(`^[A-Z]{3}-(\d+$`) // unbalanced parenthesis: panics at start-up
+
+// ValidSKU reports whether s looks like a SKU.
+func ValidSKU(s string) bool {
+	return skuPattern.MatchString(s)
+}
+
+// Decode parses a product as the API serves it.
+func Decode(data []byte) (Product, error) {
+	var p Product
+	err := json.Unmarshal(data, p) // not a pointer: p stays empty
+	return p, err
 }

@@ -44,3 +44,11 @@ func capturedByClosure() func() int {
 func param(xs []int) {
 	xs = append(xs, 1) // the caller's backing array may see it: left alone
 }
+
+func aliased(a []int) []int {
+	b := a[:0]
+	for _, x := range a {
+		b = append(b, x) // seen through a
+	}
+	return a
+}
