@@ -8,7 +8,9 @@ is generated from the Go sources by `rules/core/deprecated/generate.py`; each en
 the Go version from which the advice can be followed (the version the paragraph names, or
 the newest one in which the replacement it names was added). A module whose `go` line is
 older than that version is not told to switch; an entry whose version is unknown is
-reported to modules at Go 1.19 or later (the sources the table comes from). Methods and
+reported to modules at Go 1.19 or later (the sources the table comes from). A deprecation
+written for one operating system (`syscall.Syscall` on Windows) is reported only in files
+built for that system alone (`_windows.go`, `//go:build windows`). Methods and
 struct fields are not checked: that needs the receiver's type.
 
 ## Why is this bad?
@@ -29,6 +31,7 @@ data, err := io.ReadAll(r)
 """
 
 import json
+import re
 from functools import cache
 from pathlib import Path
 
@@ -54,6 +57,16 @@ def _version(text: str) -> tuple[int, int]:
     return int(major), int(minor)
 
 
+def _built_for(file, goos: str) -> bool:
+    """Is `file` only built for `goos` (its name or its //go:build line says so)? A
+    deprecation written for one system applies to code built for that system."""
+    name = Path(file.path).name.removesuffix(".go")
+    if f"_{goos}" in name.replace("_test", ""):
+        return True
+    m = re.search(rb"^//go:build (.+)$", file.source, re.M)
+    return m is not None and re.fullmatch(rb"\(?" + goos.encode() + rb"\)?(\s*&&.*)?", m.group(1).strip()) is not None
+
+
 def run(pass_: Pass) -> None:
     entries = table()
     module = pass_.go_version
@@ -65,6 +78,8 @@ def run(pass_: Pass) -> None:
         name = file.text(m.get("name"))
         entry = entries.get(f"{path}.{name}")
         if entry is None:
+            continue
+        if "goos" in entry and not _built_for(file, entry["goos"]):
             continue
         since = _version(entry["since"]) if entry["since"] else _UNKNOWN_SINCE
         if module is not None and tuple(module[:2]) < since:

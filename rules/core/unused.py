@@ -7,7 +7,9 @@ declaration or statement, not in a string, not in a test file, not in a file lef
 build constraints (`_windows.go`, `//go:build`), not in assembly (`.s`) or cgo sources. Every `.go`,
 `.s`, `.c` and `.h` file of the directory counts, whatever its build constraints.
 
-It stays silent on `init`, `main`, `_`, functions without a body (implemented in assembly
+It stays silent on `init`, `main`, `_`, names with an underscore after the first letter
+(`sync_runtime_Semacquire`: how `//go:linkname` targets pulled from another package, which
+this rule cannot see, and C's names are spelled), functions without a body (implemented in assembly
 or by `//go:linkname`), declarations with a `//go:linkname`, `//export`, `//go:embed` or
 `//go:cgo_*` directive, constants of a parenthesised `iota` block (placeholders that keep
 the later values right), a constant of a parenthesised group whose other constants are
@@ -42,6 +44,7 @@ from analyzer.source import walk_named
 _WORD = re.compile(rb"[A-Za-z_][A-Za-z0-9_]*")
 # Strings and runes first, so that `"http://x"` is not taken for a comment; then comments.
 _TOKENS = re.compile(rb'"(?:\\.|[^"\\\n])*"|\'(?:\\.|[^\'\\\n])*\'|`[^`]*`|(//[^\n]*|/\*.*?\*/)', re.S)
+_LINKNAME = re.compile(rb"^//go:linkname ", re.M)
 _SOURCE_SUFFIXES = (".go", ".s", ".c", ".h")
 _DIRECTIVES = ("//go:linkname", "//export", "//go:embed", "//go:cgo_")
 
@@ -114,7 +117,9 @@ def _has_call(value) -> bool:
 
 
 def run(pass_: Pass) -> None:
-    if any(b"//go:linkname" in f.source for f in pass_.files):
+    if pass_.package.files and pass_.package.files[0].package_name == "builtin":
+        return  # the Go distribution's documentation of the predeclared identifiers
+    if any(_LINKNAME.search(f.source) for f in pass_.files):
         return
     counts = None
     for file in pass_.files:
@@ -123,6 +128,8 @@ def run(pass_: Pass) -> None:
             text = file.text(name)
             if text in ("_", "init", "main") or not (text[0] == "_" or text[0].islower()):
                 continue
+            if "_" in text[1:]:
+                continue  # `sync_runtime_Semacquire`, `srcimporter_setUsesCgo`: a //go:linkname target elsewhere, or C's names
             if _directive_before(file, decl):
                 continue
             if counts is None:

@@ -4,7 +4,9 @@
 
 For every exported package-level function, type, constant and variable of the standard
 library (not cmd/, internal/, vendor/, testdata) whose doc comment (or its group's) has a
-`Deprecated:` paragraph, one entry: "import/path.Name" -> {"since", "text"}.
+`Deprecated:` paragraph, one entry: "import/path.Name" -> {"since", "text"}, plus "goos"
+when the deprecation is written only in one operating system's file (`syscall.Syscall` is
+deprecated on Windows, not on Linux).
 
 `since` is the Go version from which the advice can be followed: the version the paragraph
 names ("As of Go 1.16, ..."), else the newest Go version in which an API it names
@@ -112,8 +114,31 @@ def build(go_root: Path) -> dict[str, dict]:
             text = deprecated_paragraph(doc) or deprecated_paragraph(group_doc)
             if text is None:
                 continue
-            table[f"{package}.{name}"] = {"since": since(text, versions, parts[-2] if len(parts) > 1 else "", name), "text": text}
+            entry = {"since": since(text, versions, parts[-2] if len(parts) > 1 else "", name), "text": text}
+            goos = file_goos(path.name, source)
+            if goos is not None:
+                entry["goos"] = goos
+            key = f"{package}.{name}"
+            if key in table and table[key].get("goos") != entry.get("goos"):
+                entry.pop("goos", None)  # deprecated on several systems: keep the broadest
+            table[key] = entry
     return dict(sorted(table.items()))
+
+
+_KNOWN_GOOS = ("aix", "android", "darwin", "dragonfly", "freebsd", "illumos", "ios", "js", "linux", "netbsd", "openbsd", "plan9", "solaris", "windows")
+
+
+def file_goos(filename: str, source: bytes) -> str | None:
+    """The one operating system a file is built for, from its name (`dll_windows.go`) or a
+    `//go:build` line naming just one; None when it is built for several."""
+    stem = filename.removesuffix(".go").split("_")
+    for part in stem[1:]:
+        if part in _KNOWN_GOOS:
+            return part
+    m = re.search(rb"^//go:build (\w+)\s*$", source, re.M)
+    if m and m.group(1).decode() in _KNOWN_GOOS:
+        return m.group(1).decode()
+    return None
 
 
 def since(text: str, versions: dict[tuple[str, str], int], package_name: str, name: str) -> str | None:

@@ -51,3 +51,6 @@ func documentedButDead() {} // want "function documentedButDead is unused"
 func namedInString() {}
 
 var _ = "namedInString"
+
+// Pulled by //go:linkname from another package, which this package cannot see.
+func runtime_pollReset() {}
