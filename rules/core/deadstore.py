@@ -6,7 +6,7 @@ whose value no path through the function reads before `x` is assigned again or t
 function returns, found by liveness on the function's control-flow graph. Left alone, so
 that a report is certain: variables whose address is taken or that a function literal
 uses (a closure or deferred function may read them at any time), named results (a bare
-`return` or a deferred function reads them), `_`, assignments of a constant or zero value
+`return` or a deferred function reads them), `_`, self-assignments (`x = x`, the `selfassign` rule's), assignments of a constant or zero value
 (`x = nil`, `n = 0`, `r := endOfText`, `rune(0)`, `T{}`: an initial value or a reset kept for
 clarity, whose loss costs nothing), and functions with a `goto` into a
 label the graph cannot place.
@@ -151,7 +151,8 @@ def _effects(pass_, file, node, tracked):
         targets = left.named_children if left is not None and left.type == "expression_list" else []
         if len(values) == len(targets) and not compound:
             for target, value in zip(targets, values):
-                _write_one(target, node, not _trivial(pass_, file, value))
+                # `x = x` is selfassign's finding, not a second one here.
+                _write_one(target, node, not _trivial(pass_, file, value) and file.text(target) != file.text(value))
         else:
             writes(left, node, True)
     elif t == "var_declaration":
