@@ -58,6 +58,7 @@ def _tracked_variables(pass_, file, func):
     never address-taken."""
     tracked = {}
     excluded = set()
+    literals = [(n.start_byte, n.end_byte) for n in walk_named(func) if n.type == "func_literal" and n != func]
     for node in walk_named(func):
         if node.type != "identifier":
             continue
@@ -66,21 +67,12 @@ def _tracked_variables(pass_, file, func):
             continue
         if id(decl) in excluded:
             continue
-        if _inside_literal(node, func) or _address_taken(node):
+        if any(start <= node.start_byte < end for start, end in literals) or _address_taken(node):
             excluded.add(id(decl))
             tracked.pop(id(decl), None)
             continue
         tracked[id(decl)] = decl
     return tracked
-
-
-def _inside_literal(node, func) -> bool:
-    parent = node.parent
-    while parent is not None and parent != func:
-        if parent.type == "func_literal":
-            return True
-        parent = parent.parent
-    return False
 
 
 def _address_taken(node) -> bool:
