@@ -8,6 +8,8 @@ apt_packages=()
 # Go standard library sources (real-code corpus) and x/tools analyzer testdata (conformance).
 [ -d /usr/share/go-1.19/src ] || apt_packages+=(golang-1.19-src)
 [ -d /usr/share/gocode/src/golang.org/x/tools/go/analysis/passes ] || apt_packages+=(golang-golang-x-tools-dev)
+# staticcheck's testdata (bench/staticcheck_conformance.py, tests/test_staticcheck_conformance.py).
+[ -d /usr/share/gocode/src/honnef.co/go/tools/staticcheck/testdata ] || apt_packages+=(golang-honnef-go-tools-dev)
 # Headless browser for the portal tests (Playwright drives Debian's Chromium).
 command -v chromium >/dev/null 2>&1 || apt_packages+=(chromium)
 command -v git >/dev/null 2>&1 || apt_packages+=(git)
