@@ -41,6 +41,21 @@ def suppress(diagnostics: list[Diagnostic], files: list[GoFile], rules: Workspac
     return result.kept + (result.unused if rules.report_unused else [])
 
 
+def forget_go_mod_facts() -> None:
+    """Make the next check read go.mod again. `analyzer.gomod.find_module` keeps what it
+    read for the life of the process (a hidden cache issue 14 removes); a language server
+    lives long, so it empties that cache when a go.mod changed on disk."""
+    from analyzer import gomod
+
+    cache_clear = getattr(gomod.find_module, "cache_clear", None)
+    if cache_clear is not None:
+        cache_clear()
+        return
+    for default in gomod.find_module.__defaults__ or ():
+        if isinstance(default, dict):
+            default.clear()
+
+
 class LiveChecker:
     """Checks open documents; keeps what makes the next check cheap (parsed siblings,
     each document's findings by function, blanked copies)."""
