@@ -8,9 +8,12 @@ apt_packages=()
 # Go standard library sources (real-code corpus) and x/tools analyzer testdata (conformance).
 [ -d /usr/share/go-1.19/src ] || apt_packages+=(golang-1.19-src)
 [ -d /usr/share/gocode/src/golang.org/x/tools/go/analysis/passes ] || apt_packages+=(golang-golang-x-tools-dev)
+# staticcheck's testdata (bench/staticcheck_conformance.py, tests/test_staticcheck_conformance.py).
+[ -d /usr/share/gocode/src/honnef.co/go/tools/staticcheck/testdata ] || apt_packages+=(golang-honnef-go-tools-dev)
 # Headless browser for the portal tests (Playwright drives Debian's Chromium).
 command -v chromium >/dev/null 2>&1 || apt_packages+=(chromium)
 command -v git >/dev/null 2>&1 || apt_packages+=(git)
+python3 -m pip --version >/dev/null 2>&1 || apt_packages+=(python3-pip python3-venv)
 # libseccomp: the contained worker that runs trusted packs' Python rules (analyzer/sandbox/seccomp.py).
 ldconfig -p 2>/dev/null | grep -q 'libseccomp\.so\.2' || apt_packages+=(libseccomp2)
 # A C compiler and Python's headers: installing the project compiles its Go grammar (setup.py).
@@ -48,4 +51,8 @@ if ! redis_up; then
 fi
 redis_up || { echo "setup.sh: Redis does not answer on 127.0.0.1:6379 (see /var/log/redis/ci.log)" >&2; exit 1; }
 
-python3 -m pip install -q --disable-pip-version-check -e '.[test]'
+# The suite runs on this machine's python3 (.ci/run); Debian marks it externally managed,
+# and a CI machine is throwaway, so the project goes into it anyway there.
+pip_flags=()
+[ -f "$(python3 -c 'import sysconfig; print(sysconfig.get_path("stdlib"))')/EXTERNALLY-MANAGED" ] && pip_flags+=(--break-system-packages)
+python3 -m pip install -q --disable-pip-version-check "${pip_flags[@]}" -e '.[hub,test]'

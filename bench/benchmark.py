@@ -70,21 +70,34 @@ def _descendants_rss(root_pid: int) -> int:
     return total
 
 
-def timed(cmd: list[str], cwd: str | None = None, env: dict | None = None) -> tuple[float, int, str]:
-    """Run `cmd`; return (seconds, peak RSS of its process tree in bytes, stdout)."""
-    start = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-    peak = 0
-    out_chunks = []
-    import threading
+class RunFailed(Exception):
+    """A timed command exited with a code that means it did not do the work."""
 
-    reader = threading.Thread(target=lambda: out_chunks.append(proc.stdout.read()))
-    reader.start()
-    while proc.poll() is None:
-        peak = max(peak, _descendants_rss(proc.pid))
-        time.sleep(0.05)
-    reader.join()
-    return time.perf_counter() - start, peak, "".join(out_chunks)
+
+def timed(cmd: list[str], cwd: str | None = None, env: dict | None = None, ok_codes: tuple[int, ...] = (0, 1)) -> tuple[float, int, str]:
+    """Run `cmd`; return (seconds, peak RSS of its process tree in bytes, stdout).
+
+    Exit codes other than `ok_codes` (gocheck: 0 clean, 1 findings) raise RunFailed with
+    the end of its stderr: a run that failed to start must not print a fast row."""
+    start = time.perf_counter()
+    with tempfile.TemporaryFile("w+") as errors:
+        proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=errors, text=True)
+        peak = 0
+        out_chunks = []
+        import threading
+
+        reader = threading.Thread(target=lambda: out_chunks.append(proc.stdout.read()))
+        reader.start()
+        while proc.poll() is None:
+            peak = max(peak, _descendants_rss(proc.pid))
+            time.sleep(0.05)
+        reader.join()
+        seconds = time.perf_counter() - start
+        if proc.returncode not in ok_codes:
+            errors.seek(0)
+            tail = errors.read()[-2000:]
+            raise RunFailed(f"{' '.join(cmd[:6])} ... exited {proc.returncode}:\n{tail}")
+    return seconds, peak, "".join(out_chunks)
 
 
 AST_GREP_RULES = """\
@@ -161,7 +174,7 @@ def main() -> int:
     env = dict(os.environ, PYTHONPATH=repo, GOCHECK_NO_PROGRESS="1")
     py = sys.executable
 
-    t_a, mem_a, out = timed([py, "-c", PLAIN_PARSE, tree], env=env)
+    t_a, mem_a, out = timed([py, "-c", PLAIN_PARSE, tree], env=env, ok_codes=(0,))
     files, size, _ = out.split()
     print(f"tree: {tree}")
     print(f"files: {files}, {int(size) / 1e6:.1f} MB read (vendor/ and testdata/ skipped, as gocheck does)")
@@ -229,4 +242,8 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except RunFailed as exc:
+        print(f"benchmark: a run failed, no numbers: {exc}", file=sys.stderr)
+        sys.exit(1)

@@ -40,6 +40,9 @@ class Document:
     tree: tree_sitter.Tree | None = field(default=None, repr=False)
     _stale_tree: bool = field(default=True, repr=False)
     _lines: LineIndex | None = field(default=None, repr=False)
+    # The GoFile of the current text, the same object until the next edit (so what was
+    # computed for it, such as its query matches, is found again).
+    _file: GoFile | None = field(default=None, repr=False)
 
     @property
     def lines(self) -> LineIndex:
@@ -50,6 +53,7 @@ class Document:
     def apply_change(self, change: types.TextDocumentContentChangeEvent, encoding: str = UTF16) -> None:
         """Apply one content change (incremental with a range, or the whole text)."""
         new_bytes = change.text.encode("utf-8")
+        self._file = None
         rng = getattr(change, "range", None)
         if rng is None:
             self.source = new_bytes
@@ -86,21 +90,26 @@ class Document:
         """A copy a background check can parse and read while this document takes further
         edits (`tree.edit` changes a tree in place; the copy's tree is its own)."""
         tree = self.tree.copy() if self.tree is not None else None
-        return Document(self.uri, self.path, self.source, self.version, tree, self._stale_tree, self._lines)
+        return Document(self.uri, self.path, self.source, self.version, tree, self._stale_tree, self._lines, self._file)
 
     def adopt_parse(self, snapshot: "Document") -> None:
         """Keep the tree a background check parsed for `snapshot`, if no edit came since, so
         the next parse starts from it."""
         if snapshot.source is self.source and not snapshot._stale_tree and snapshot.tree is not None:
             self.tree, self._stale_tree = snapshot.tree.copy(), False
+            self._file = snapshot._file
 
     def go_file(self) -> GoFile:
-        """The current text as a `GoFile`, reparsing incrementally if it changed."""
+        """The current text as a `GoFile`, reparsing incrementally if it changed. The file
+        has its own copy of the tree: the next edit changes the document's in place."""
+        if self._file is not None and not self._stale_tree:
+            return self._file
         if self._stale_tree or self.tree is None:
             self.tree = parse(self.source, self.tree)
             self._stale_tree = False
-        file = GoFile(self.path, self.source, self.tree)
+        file = GoFile(self.path, self.source, self.tree.copy())
         file.__dict__["lines"] = self.lines  # share the line index (GoFile.lines is a cached_property)
+        self._file = file
         return file
 
 

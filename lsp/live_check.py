@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from analyzer.api.analysis_pass import Package
 from analyzer.api.diagnostics import Diagnostic
 from analyzer.golang.source import GoFile, is_generated
+from analyzer.pipeline.runner import Engine
 from lsp.documents import Document
 from lsp.incremental import BlankedFile, FunctionFindings, blank_bodies, function_spans, moved, outline_digest, span_of
 from lsp.package_context import SiblingCache, package_for
@@ -35,6 +36,53 @@ def _outline_key(package: Package) -> bytes:
     """What per-function findings stay valid under: the package outline and its go.mod `go`
     line (version-gated rules such as loopclosure change with it)."""
     return outline_digest(package.files) + f"|go{package.go_version}".encode()
+
+
+class QueryMatchCache:
+    """One engine's query matches per file, reused while the file is the same `GoFile`
+    (an unchanged sibling from `SiblingCache`, an unedited buffer from
+    `Document.go_file`, a blanked copy kept by `lsp.incremental`): a re-check after an
+    edit runs the query over the edited file only. The matches are the engine's own,
+    found by its per-file step, so they are exactly what a fresh run finds. Two files per
+    path are kept (a file and its blanked copy), the newest first."""
+
+    KEPT_PER_PATH = 2
+
+    def __init__(self, engine: Engine) -> None:
+        self._by_path: dict[str, list[tuple[GoFile, dict[str, list]]]] = {}
+        self._match_file = engine._match_file
+
+    @classmethod
+    def install(cls, engine: Engine) -> None:
+        """Route `engine`'s per-file query step through a cache of its own (once)."""
+        if "_match_file" in vars(engine) or not callable(getattr(engine, "_match_file", None)):
+            return  # installed already, or an engine without that step: nothing to cache
+        engine._match_file = cls(engine).match_file  # type: ignore[method-assign]
+
+    def match_file(self, file: GoFile, matches: dict[str, list]) -> None:
+        kept = self._by_path.setdefault(file.path, [])
+        own = next((found for cached, found in kept if cached is file), None)
+        if own is None:
+            own = {name: [] for name in matches}
+            try:
+                self._match_file(file, own)
+            except BaseException:  # over its budget: the engine keeps what was found, as ever
+                for name, found in own.items():
+                    matches[name].extend(found)
+                raise
+            kept.insert(0, (file, own))
+            del kept[self.KEPT_PER_PATH :]
+        for name, found in own.items():
+            matches[name].extend(found)
+
+
+def forget_go_mod_facts() -> None:
+    """Make the next check read every go.mod again. The module finder re-reads a go.mod whose
+    modification time or size changed on its own; this also notices a go.mod created below
+    one it remembers (a new nested module), which the disk poll reports as a change."""
+    from analyzer.golang.gomod import MODULES
+
+    MODULES.forget()
 
 
 class LiveChecker:
@@ -58,6 +106,7 @@ class LiveChecker:
         self._findings.clear()
 
     def check(self, doc: Document, open_docs: dict[str, Document], rules: WorkspaceRules, provisional: bool = False) -> PackageResult:
+        QueryMatchCache.install(rules.engine)
         if rules.excludes(doc.path) or (not rules.config.include_generated and is_generated(doc.source)):
             return PackageResult({doc.path: doc.go_file()})  # CI skips it, so the editor does too
         package = package_for(doc, open_docs, self.siblings, rules.config.include_generated)

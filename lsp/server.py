@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 from lsprotocol import types
+from pygls.io_ import run_async
 from pygls.lsp.server import LanguageServer
 from pygls.protocol import LanguageServerProtocol
 from pygls.protocol.language_server import lsp_method
@@ -29,8 +30,9 @@ from analyzer.pipeline.builtin_rules import INTERNAL
 from analyzer.api.diagnostics import Diagnostic
 from analyzer.golang.source import GoFile
 from lsp import convert
+from lsp.disk_watch import DiskChanges, DiskWatch
 from lsp.documents import Document, DocumentStore, uri_to_path
-from lsp.live_check import LiveChecker, PackageResult
+from lsp.live_check import LiveChecker, PackageResult, forget_go_mod_facts
 from lsp.positions import ENCODINGS, UTF16, position_to_offset
 from lsp.workspace_rules import CONFIG_FILE, LOCK_FILE, WorkspaceRules, load_workspace_rules
 
@@ -40,11 +42,22 @@ DEFAULT_DEBOUNCE_MS = 150
 # After a provisional (edited-functions-only) result, the full package check waits this
 # long for typing to pause.
 DEFAULT_FULL_CHECK_DELAY_MS = 750
+# How often files on disk are polled for changes when the client watches none for us.
+DEFAULT_POLL_MS = 1000
+GO_MOD = "go.mod"
 
 
 class GocheckProtocol(LanguageServerProtocol):
     """Prefers UTF-8 positions whenever the client offers them: they are the engine's own
-    unit, so no conversion is needed."""
+    unit, so no conversion is needed. In a TCP session, `exit` ends that session only."""
+
+    session_ended: Callable[[], None] | None = None  # set by `serve_tcp`
+
+    @lsp_method(types.EXIT)
+    def lsp_exit(self, *args):
+        if self.session_ended is None:
+            return (yield from super().lsp_exit(*args))
+        self.session_ended()
 
     @lsp_method(types.INITIALIZE)
     def lsp_initialize(self, params: types.InitializeParams):
@@ -84,7 +97,15 @@ class GocheckServer(LanguageServer):
         self._rules: WorkspaceRules | None = None
         self._results: dict[str, DocResult] = {}
         self._timers: dict[str, asyncio.TimerHandle] = {}
-        self._dirty: set[str] = set()
+        # uri -> the schedule count when it last needed a check; a result of text
+        # snapshotted after that settles it.
+        self._dirty: dict[str, int] = {}
+        self._schedules = 0
+        self._published: dict[str, list[types.Diagnostic]] = {}
+        self.disk = DiskWatch()
+        self.poll_ms = DEFAULT_POLL_MS
+        self.watching_files = False  # the client watches files for us (dynamic registration)
+        self._poll_timer: asyncio.TimerHandle | None = None
         self._logged: set[str] = set()
         self.check_worker = CheckWorker()
         self._checking: str | None = None  # the uri the worker is checking
@@ -115,10 +136,11 @@ class GocheckServer(LanguageServer):
             self.show(types.MessageType.Warning, f"gocheck: {problem}")
 
     def apply_options(self, options: object) -> None:
-        """`{"debounceMs": N, "fullCheckDelayMs": N}` from initializationOptions or settings."""
+        """`{"debounceMs": N, "fullCheckDelayMs": N, "pollMs": N}` from initializationOptions
+        or settings."""
         if not isinstance(options, dict):
             return
-        for key, attr in (("debounceMs", "debounce_ms"), ("fullCheckDelayMs", "full_check_delay_ms")):
+        for key, attr in (("debounceMs", "debounce_ms"), ("fullCheckDelayMs", "full_check_delay_ms"), ("pollMs", "poll_ms")):
             value = options.get(key)
             if isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 0:
                 setattr(self, attr, int(value))
@@ -148,7 +170,8 @@ class GocheckServer(LanguageServer):
     def schedule(self, uri: str, delay_ms: int | None = None) -> None:
         """Check `uri` after the debounce delay; a newer change restarts the wait. The
         check may be provisional (edited functions only); a full one then follows."""
-        self._dirty.add(uri)
+        self._schedules += 1
+        self._dirty[uri] = self._schedules
         self._cancel_timers(uri)
         delay = (self.debounce_ms if delay_ms is None else delay_ms) / 1000.0
         try:
@@ -156,6 +179,14 @@ class GocheckServer(LanguageServer):
         except RuntimeError:
             self.check_now(uri)
             return
+        # A burst of opens (or edits) in one package is one check: the package's other
+        # pending checks wait for the last of them, and the first to run covers them all.
+        doc = self.documents.get(uri)
+        directory = os.path.dirname(doc.path) if doc is not None else None
+        for other in self.documents:
+            if other.uri != uri and other.uri in self._timers and os.path.dirname(other.path) == directory:
+                self._timers.pop(other.uri).cancel()
+                self._timers[other.uri] = loop.call_later(delay, self._timer_fired, other.uri, True)
         self._timers[uri] = loop.call_later(delay, self._timer_fired, uri, True)
 
     def _cancel_timers(self, uri: str) -> None:
@@ -178,18 +209,16 @@ class GocheckServer(LanguageServer):
             return  # answer from the last result: the worker is busy, maybe with a huge file
         if uri in self._dirty or uri not in self._results:
             self._cancel_timers(uri)
-            self._dirty.discard(uri)
             doc = self.documents.get(uri)
             if doc is not None:
                 open_docs = self.documents.by_path()
-                self._checked(doc, open_docs, self.checker.check(doc, open_docs, self.rules, provisional=True))
+                self._checked(doc, open_docs, self.checker.check(doc, open_docs, self.rules, provisional=True), self._schedules)
 
     def check_now(self, uri: str, provisional: bool = False) -> None:
         """Check `uri` in the background worker, so the server goes on answering while a
         huge document is checked (the engine's budgets end that check); results of text
         that was edited meanwhile are dropped. Without an event loop (tests), check inline."""
         self._cancel_timers(uri)
-        self._dirty.discard(uri)
         doc = self.documents.get(uri)
         if doc is None:
             return
@@ -197,7 +226,7 @@ class GocheckServer(LanguageServer):
             loop = asyncio.get_running_loop()
         except RuntimeError:
             open_docs = self.documents.by_path()
-            self._checked(doc, open_docs, self.checker.check(doc, open_docs, self.rules, provisional))
+            self._checked(doc, open_docs, self.checker.check(doc, open_docs, self.rules, provisional), self._schedules)
             return
         if self._checking is not None:
             self._waiting[uri] = self._waiting.get(uri, True) and provisional
@@ -206,13 +235,14 @@ class GocheckServer(LanguageServer):
         target = snapshots[doc.path]
         rules = self.rules
         self._checking = uri
+        schedules = self._schedules
 
         def done(result: PackageResult | None, error: BaseException | None) -> None:
-            loop.call_soon_threadsafe(self._check_finished, uri, snapshots, result, error)
+            loop.call_soon_threadsafe(self._check_finished, uri, snapshots, result, error, schedules)
 
         self.check_worker.submit(lambda: self.checker.check(target, snapshots, rules, provisional), done)
 
-    def _check_finished(self, uri: str, snapshots: dict[str, Document], result: PackageResult | None, error: BaseException | None) -> None:
+    def _check_finished(self, uri: str, snapshots: dict[str, Document], result: PackageResult | None, error: BaseException | None, schedules: int) -> None:
         self._checking = None
         try:
             if error is not None:
@@ -224,7 +254,7 @@ class GocheckServer(LanguageServer):
                         current[path].adopt_parse(snapshot)
                 doc = self.documents.get(uri)
                 if doc is not None and doc.source is snapshots[doc.path].source and result is not None:
-                    self._checked(doc, current, result)
+                    self._checked(doc, current, result, schedules)
                 elif doc is not None and uri not in self._waiting:
                     self.schedule(uri, 0)  # edited while checked: that text's check is due
         finally:
@@ -233,16 +263,24 @@ class GocheckServer(LanguageServer):
                 del self._waiting[waiting]
                 self.check_now(waiting, provisional)
 
-    def _checked(self, doc: Document, open_docs: dict[str, Document], result: PackageResult) -> None:
+    def _checked(self, doc: Document, open_docs: dict[str, Document], result: PackageResult, schedules: int) -> None:
+        """Record and publish `result`, checked from text snapshotted when the schedule
+        count was `schedules`."""
         uri = doc.uri
         for d in (d for ds in result.diagnostics.values() for d in ds if d.rule == INTERNAL.name):
             self.log_once(types.MessageType.Error, f"gocheck: {d.message}")
         # Every open document of the package got fresh results: publish them all, except
-        # those edited since (their own check follows).
+        # those edited since (their own check follows). Those whose pending check asked for
+        # nothing newer than this one are settled by it.
         for path, file in result.files.items():
             other = open_docs.get(path)
-            if other is None or other.source is not file.source or (other is not doc and other.uri in self._dirty):
+            if other is None or other.source is not file.source:
                 continue
+            if self._dirty.get(other.uri, 0) <= schedules:
+                self._dirty.pop(other.uri, None)
+                if other is not doc and result.complete:
+                    self._cancel_timers(other.uri)
+                    self._waiting.pop(other.uri, None)
             self._results[other.uri] = DocResult(other.version, result, path)
             self.publish(other.uri)
         if not result.complete:
@@ -251,13 +289,17 @@ class GocheckServer(LanguageServer):
             except RuntimeError:
                 self.check_now(uri)
 
-    def publish(self, uri: str) -> None:
+    def publish(self, uri: str, force: bool = False) -> None:
+        """Send `uri`'s diagnostics if they differ from those last sent (or `force`)."""
         entry = self._results.get(uri)
         if entry is None:
             return
         lines = entry.file.lines
         encoding = self.encoding
         diagnostics = [convert.lsp_diagnostic(d, lines, encoding) for d in entry.diagnostics]
+        if not force and self._published.get(uri) == diagnostics:
+            return
+        self._published[uri] = diagnostics
         self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=diagnostics, version=entry.version))
 
     def recheck_all(self) -> None:
@@ -266,9 +308,59 @@ class GocheckServer(LanguageServer):
 
     def forget(self, uri: str) -> None:
         self._cancel_timers(uri)
-        self._dirty.discard(uri)
+        self._dirty.pop(uri, None)
+        self._waiting.pop(uri, None)
         self._results.pop(uri, None)
+        self._published.pop(uri, None)
         self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
+
+    # -- files on disk -------------------------------------------------------------
+
+    def poll_disk(self) -> None:
+        """Pick up changes on disk to the config, go.mod and the open packages' files."""
+        self.apply_disk_changes(self.disk.poll(self.root, [d.path for d in self.documents]))
+
+    def apply_disk_changes(self, changes: DiskChanges) -> None:
+        if changes.go_mod:
+            forget_go_mod_facts()
+            self.checker.invalidate()
+        if changes.rules:
+            self.reload_rules()
+        if changes.rules or changes.go_mod:
+            self.recheck_all()
+            return
+        for doc in self.documents:
+            if os.path.dirname(doc.path) in changes.directories:
+                self.schedule(doc.uri)
+
+    def start_polling(self) -> None:
+        """Poll the disk every `poll_ms` while the client watches no files for us."""
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            return
+
+        def tick() -> None:
+            self._poll_timer = None
+            if self.watching_files or self.poll_ms <= 0:
+                return
+            try:
+                self.poll_disk()
+            except Exception as exc:  # a timer callback has no handler above it
+                self.report_exception("watching files", exc)
+            self._poll_timer = loop.call_later(self.poll_ms / 1000.0, tick)
+
+        if self._poll_timer is None and self.poll_ms > 0:
+            self._poll_timer = loop.call_later(self.poll_ms / 1000.0, tick)
+
+    def end_session(self) -> None:
+        """Stop timers and the worker (a TCP session ended; the process serves on)."""
+        for uri in list(self._timers) + list(self._full_timers):
+            self._cancel_timers(uri)
+        if self._poll_timer is not None:
+            self._poll_timer.cancel()
+            self._poll_timer = None
+        self.check_worker.stop()
 
     def result(self, uri: str) -> DocResult | None:
         self.flush(uri)
@@ -294,9 +386,17 @@ class CheckWorker:
             self._thread.start()
         self._jobs.put((job, done))
 
+    def stop(self) -> None:
+        if self._thread is not None:
+            self._jobs.put(None)
+            self._thread = None
+
     def _run(self) -> None:
         while True:
-            job, done = self._jobs.get()
+            item = self._jobs.get()
+            if item is None:
+                return
+            job, done = item
             try:
                 result = job()
             except BaseException as exc:  # reported on the loop; the worker goes on
@@ -336,23 +436,28 @@ def initialize(ls: GocheckServer, params: types.InitializeParams) -> None:
 @_guarded(types.INITIALIZED)
 def initialized(ls: GocheckServer, params: types.InitializedParams) -> None:
     ls.reload_rules()
+    ls.poll_disk()  # what the rules were read from, as they are now
     watch = ls.client_capabilities.workspace and ls.client_capabilities.workspace.did_change_watched_files
-    if watch and watch.dynamic_registration:
-        registration = types.Registration(
-            id="gocheck-watched-files",
-            method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES,
-            register_options=types.DidChangeWatchedFilesRegistrationOptions(
-                watchers=[types.FileSystemWatcher(glob_pattern=g) for g in (f"**/{CONFIG_FILE}", f"**/{LOCK_FILE}", "**/*.go")]
-            ),
-        )
+    if not (watch and watch.dynamic_registration):
+        ls.start_polling()  # e.g. Neovim 0.11's default client: no watchers, so poll
+        return
+    registration = types.Registration(
+        id="gocheck-watched-files",
+        method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES,
+        register_options=types.DidChangeWatchedFilesRegistrationOptions(
+            watchers=[types.FileSystemWatcher(glob_pattern=g) for g in (f"**/{CONFIG_FILE}", f"**/{LOCK_FILE}", f"**/{GO_MOD}", "**/*.go")]
+        ),
+    )
 
-        async def register() -> None:
-            try:
-                await ls.client_register_capability_async(types.RegistrationParams(registrations=[registration]))
-            except Exception as exc:
-                ls.log(types.MessageType.Warning, f"gocheck: could not watch files ({exc}); save or reopen files to refresh")
+    async def register() -> None:
+        try:
+            await ls.client_register_capability_async(types.RegistrationParams(registrations=[registration]))
+            ls.watching_files = True
+        except Exception as exc:
+            ls.log(types.MessageType.Warning, f"gocheck: could not watch files ({exc}); polling the disk instead")
+            ls.start_polling()
 
-        asyncio.ensure_future(register())
+    asyncio.ensure_future(register())
 
 
 @_guarded(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
@@ -366,23 +471,18 @@ def did_change_configuration(ls: GocheckServer, params: types.DidChangeConfigura
 
 @_guarded(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
 def did_change_watched_files(ls: GocheckServer, params: types.DidChangeWatchedFilesParams) -> None:
-    reload = False
-    directories: set[str] = set()
+    changes = DiskChanges()
     for change in params.changes:
         path = uri_to_path(change.uri) or ""
         name = os.path.basename(path)
         if name in (CONFIG_FILE, LOCK_FILE):
-            reload = True
+            changes.rules = True
+        elif name == GO_MOD:
+            changes.go_mod = True
         elif name.endswith(".go"):
             ls.checker.siblings.forget(path)
-            directories.add(os.path.dirname(path))
-    if reload:
-        ls.reload_rules()
-        ls.recheck_all()
-        return
-    for doc in ls.documents:
-        if os.path.dirname(doc.path) in directories:
-            ls.schedule(doc.uri)
+            changes.directories.add(os.path.dirname(path))
+    ls.apply_disk_changes(changes)
 
 
 # -- text synchronisation -----------------------------------------------------------
@@ -392,7 +492,8 @@ def did_change_watched_files(ls: GocheckServer, params: types.DidChangeWatchedFi
 def did_open(ls: GocheckServer, params: types.DidOpenTextDocumentParams) -> None:
     item = params.text_document
     if ls.documents.open(item.uri, item.text, item.version) is not None:
-        ls.check_now(item.uri)
+        ls.poll_disk()  # notes the package's files and go.mod as they are now
+        ls.schedule(item.uri)  # debounced: opening many files of a package is one check
 
 
 @_guarded(types.TEXT_DOCUMENT_DID_CHANGE)
@@ -410,14 +511,13 @@ def did_change(ls: GocheckServer, params: types.DidChangeTextDocumentParams) -> 
 @_guarded(types.TEXT_DOCUMENT_DID_SAVE)
 def did_save(ls: GocheckServer, params: types.DidSaveTextDocumentParams) -> None:
     uri = params.text_document.uri
-    if ls.documents.get(uri) is not None:
-        ls.checker.siblings.forget(ls.documents.get(uri).path)
+    doc = ls.documents.get(uri)
+    ls.poll_disk()  # a save is when files on disk change: pick up the others too
+    if doc is not None:
+        ls.checker.siblings.forget(doc.path)
         ls.check_now(uri)
-        # Other open files of the package see this file's saved text only through disk.
-        directory = os.path.dirname(ls.documents.get(uri).path)
-        for doc in ls.documents:
-            if doc.uri != uri and os.path.dirname(doc.path) == directory:
-                ls.schedule(doc.uri)
+        # The saved version gets its publication even if its findings did not change.
+        ls._published.pop(uri, None)
 
 
 @_guarded(types.TEXT_DOCUMENT_DID_CLOSE)
@@ -440,6 +540,13 @@ def _kind_wanted(kind: str, only: Sequence[str] | None) -> bool:
     return any(kind == o or kind.startswith(f"{o}.") for o in only)
 
 
+def _on_lines(file: GoFile, d: Diagnostic, first: int, last: int) -> bool:
+    """Whether finding `d` touches 0-based lines `first`..`last`."""
+    start_line = file.lines.position(d.start_byte)[0]
+    end_line = file.lines.position(max(d.start_byte, d.end_byte))[0]
+    return start_line <= max(first, last) and min(first, last) <= end_line
+
+
 @_guarded(types.TEXT_DOCUMENT_CODE_ACTION, default=None)
 def code_action(ls: GocheckServer, params: types.CodeActionParams) -> list[types.CodeAction] | None:
     uri = params.text_document.uri
@@ -448,18 +555,18 @@ def code_action(ls: GocheckServer, params: types.CodeActionParams) -> list[types
         return None
     file, encoding = entry.file, ls.encoding
     only = [str(getattr(k, "value", k)) for k in params.context.only] if params.context.only else None
-    start = position_to_offset(file.lines, params.range.start.line, params.range.start.character, encoding)
-    end = position_to_offset(file.lines, params.range.end.line, params.range.end.character, encoding)
+    # Anywhere on a finding's line counts: editors ask at the cursor, often column 0.
+    on_lines = [d for d in entry.diagnostics if _on_lines(file, d, params.range.start.line, params.range.end.line)]
     actions: list[types.CodeAction] = []
     if _kind_wanted(types.CodeActionKind.QuickFix.value, only):
-        for d in entry.diagnostics:
-            if not (d.start_byte <= end and start <= d.end_byte):
-                continue
+        for d in on_lines:
             actions.extend(convert.fix_action(uri, d, fix, file.lines, encoding) for fix in d.fixes)
             suppress = convert.suppress_action(uri, d, file, encoding)
             if suppress is not None:
                 actions.append(suppress)
-    if _kind_wanted(convert.FIX_ALL_KIND, only):
+    # "Fix all" when asked for by kind, or in the cursor's menu next to a safe fix.
+    asked = only is not None or any(f.safe for d in on_lines for f in d.fixes)
+    if asked and _kind_wanted(convert.FIX_ALL_KIND, only):
         edits = convert.safe_fix_edits(entry.diagnostics)
         if edits:
             actions.append(
@@ -479,7 +586,9 @@ def hover(ls: GocheckServer, params: types.HoverParams) -> types.Hover | None:
         return None
     file, encoding = entry.file, ls.encoding
     offset = position_to_offset(file.lines, params.position.line, params.position.character, encoding)
+    # Findings under the cursor, else any on its line.
     hits = [d for d in entry.diagnostics if d.start_byte <= offset <= d.end_byte]
+    hits = hits or [d for d in entry.diagnostics if _on_lines(file, d, params.position.line, params.position.line)]
     if not hits:
         return None
     sections: list[str] = []
@@ -494,6 +603,43 @@ def hover(ls: GocheckServer, params: types.HoverParams) -> types.Hover | None:
         contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value="\n---\n\n".join(sections)),
         range=convert.lsp_range(file.lines, first.start_byte, first.end_byte, encoding),
     )
+
+
+def serve_tcp(host: str, port: int, make_server: Callable[[], GocheckServer], ready: Callable[[tuple], None] | None = None) -> None:
+    """Serve LSP sessions on a TCP socket until interrupted, each connection with its own
+    server (documents, rules, worker), one after another or at once. `ready` gets the
+    bound address (port 0 picks a free one)."""
+
+    async def session(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        server = make_server()
+        stop = threading.Event()
+
+        def ended() -> None:
+            stop.set()
+            writer.close()
+
+        server.protocol.session_ended = ended
+        server.protocol.set_writer(writer)
+        try:
+            await run_async(stop_event=stop, reader=reader, protocol=server.protocol, logger=log, error_handler=server.report_server_error)
+        except (ConnectionError, asyncio.IncompleteReadError) as exc:
+            log.info("gocheck lsp: a TCP session ended: %s", exc)
+        finally:
+            server.end_session()
+            if not writer.is_closing():
+                writer.close()
+
+    async def main() -> None:
+        listener = await asyncio.start_server(session, host, port)
+        if ready is not None:
+            ready(listener.sockets[0].getsockname())
+        async with listener:
+            await listener.serve_forever()
+
+    try:
+        asyncio.run(main())
+    except KeyboardInterrupt:
+        pass
 
 
 def create_server(debounce_ms: int = DEFAULT_DEBOUNCE_MS, extra_pack_dirs: Sequence[Path] = (), full_check_delay_ms: int = DEFAULT_FULL_CHECK_DELAY_MS) -> GocheckServer:

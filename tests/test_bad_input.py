@@ -47,7 +47,7 @@ def render_everything(diagnostics: list[Diagnostic], sources: dict[str, bytes]) 
             json.loads(out.getvalue())
 
 
-SELF = b"package p\n\nfunc f(x int) int {\n\tx = x\n\treturn x\n}\n"
+SELF = b"package p\n\nfunc F(x int) int {\n\tx = x\n\treturn x\n}\n"
 
 
 @pytest.mark.parametrize("source", [b"", b"   \n\t\n", b"\n" * 1000, b"package", b"\xef\xbb\xbf", b"\x00\x01\x02\xff" * 100])
@@ -85,7 +85,7 @@ def test_byte_order_mark():
 
 
 def test_syntax_errors_are_findings_and_other_rules_still_run():
-    source = b"package p\n\nfunc f(x int) int {\n\tx = x\n\treturn x\n}\n\nfunc g() {\n\ty := \n}\n"
+    source = b"package p\n\nfunc F(x int) int {\n\tx = x\n\treturn x\n}\n\nfunc G() {\n\ty := \n}\n"
     rules = {d.rule for d in check(source)}
     assert rules == {"syntax", "selfassign"}
 
@@ -125,7 +125,7 @@ def test_deeply_nested_expressions_neither_crash_nor_hang(tmp_path):
 
 def test_a_rule_gone_quadratic_on_deep_blocks_is_stopped_by_its_budget(tmp_path):
     # {{{{ ... }}}} 12,000 deep: a rule that re-walks the nesting per block would take hours.
-    (tmp_path / "blocks.go").write_text("package p\n\nfunc m() {\n" + "{" * DEPTH + "x := 1\n_ = x\n" + "}" * DEPTH + "\n}\n")
+    (tmp_path / "blocks.go").write_text("package p\n\nfunc M() {\n" + "{" * DEPTH + "x := 1\n_ = x\n" + "}" * DEPTH + "\n}\n")
     script = textwrap.dedent(
         """
         import json, sys
@@ -149,8 +149,8 @@ def test_a_file_of_tens_of_megabytes(tmp_path):
     with open(tmp_path / "huge.go", "w") as fh:
         fh.write("package p\n\n")
         for i in range(functions):
-            fh.write(f"func f{i}(a int) int {{\n\tb := a + {i}\n\treturn b\n}}\n\n")
-        fh.write("func last(x int) int {\n\tx = x\n\treturn x\n}\n")
+            fh.write(f"func F{i}(a int) int {{\n\tb := a + {i}\n\treturn b\n}}\n\n")
+        fh.write("func Last(x int) int {\n\tx = x\n\treturn x\n}\n")
     assert (tmp_path / "huge.go").stat().st_size > 19_000_000
     out = run_gocheck("--format", "json", "--max-file-size", "32MiB", "huge.go", cwd=tmp_path, timeout=900)
     assert "Traceback" not in out.stderr, out.stderr[-3000:]

@@ -253,7 +253,8 @@ def test_func_literal_has_its_own_cfg():
 
 def test_nil_dataflow_states_for_other_rules():
     """The dataflow under nilcheck is usable on its own: facts per block after run()."""
-    from analyzer.nilness import MAYBE, NIL, NONNIL, NilAnalysis
+    from rules.core.nilcheck.dataflow import NilAnalysis
+    from rules.core.nilcheck.lattice import MAYBE, NIL, NONNIL
 
     src = """type T struct{ f int }
 func f(p *T, ok bool) int {
@@ -285,7 +286,7 @@ func f(p *T, ok bool) int {
 
 
 def test_nil_dataflow_on_deep_generated_expressions():
-    from analyzer.nilness import NilAnalysis
+    from rules.core.nilcheck.dataflow import NilAnalysis
 
     chain = " && ".join(["r.f > 0"] * 3000 + ["p.f > 0"])
     nested = "(" * 2000 + "p" + ")" * 2000

@@ -1,4 +1,4 @@
-"""The syntax-only gate of the nil analysis (`analyzer.nilness._SyntaxGate`) may only skip
+"""The syntax-only gate of the nil analysis (`rules.core.nilcheck.prefilter.SyntaxGate`) may only skip
 functions the dataflow would not look at: it runs before any name resolution, so a wrong
 "cannot report" would silently lose findings."""
 
@@ -8,9 +8,11 @@ import pytest
 import tree_sitter
 
 from analyzer.api.analysis_pass import Match, Package, Pass
-from analyzer.nilness import NilAnalysis, _SyntaxGate
 from analyzer.pipeline.rulepack import core_pack_dir, load_pack
 from analyzer.golang.source import GO_LANGUAGE, GoFile
+from rules.core.nilcheck.dataflow import NilAnalysis
+from rules.core.nilcheck.prefilter import SyntaxGate
+from rules.core.nilcheck.seeds import candidates
 
 NILCHECK_TESTDATA = Path(core_pack_dir()) / "testdata" / "nilcheck"
 CONFORMANCE = Path("/usr/share/gocode/src/golang.org/x/tools/go/analysis/passes/nilness/testdata/src")
@@ -23,8 +25,6 @@ def _dirs():
 
 
 def _candidates(directory: Path):
-    from rules.core import nilcheck
-
     rule = next(r for r in load_pack(core_pack_dir()).rules if r.name == "nilcheck")
     files = [GoFile.parse(str(p), p.read_bytes()) for p in sorted(directory.glob("*.go"))]
     query = tree_sitter.Query(GO_LANGUAGE, rule.query)
@@ -33,7 +33,7 @@ def _candidates(directory: Path):
         for pattern, caps in tree_sitter.QueryCursor(query).matches(f.root):
             matches.append(Match(f, pattern, caps))
     pass_ = Pass(rule, Package(str(directory), files), matches, lambda d: None)
-    for file, func, seeds in nilcheck._candidates(pass_):
+    for file, func, seeds in candidates(pass_):
         if func.child_by_field_name("body") is not None:
             yield pass_, file, func, seeds
 
@@ -42,7 +42,7 @@ def _candidates(directory: Path):
 def test_gate_only_skips_functions_the_dataflow_would_skip(directory):
     skipped = 0
     for pass_, file, func, seeds in _candidates(directory):
-        if not _SyntaxGate(file, func, seeds).cannot_report():
+        if not SyntaxGate(file, func, seeds).cannot_report():
             continue
         skipped += 1
         ungated = NilAnalysis(pass_, file, func)  # no seeds given: no gate, full name resolution
@@ -52,7 +52,6 @@ def test_gate_only_skips_functions_the_dataflow_would_skip(directory):
 
 
 def test_gate_keeps_a_use_after_a_check_that_does_not_leave():
-    from rules.core import nilcheck
 
     src = b"""package p
 type T struct{ f int }
@@ -74,5 +73,5 @@ func h(p *T) int {
     query = tree_sitter.Query(GO_LANGUAGE, rule.query)
     matches = [Match(f, pattern, caps) for pattern, caps in tree_sitter.QueryCursor(query).matches(f.root)]
     pass_ = Pass(rule, Package(".", [f]), matches, lambda d: None)
-    verdict = {f.text(func.child_by_field_name("name")): _SyntaxGate(file, func, seeds).cannot_report() for file, func, seeds in nilcheck._candidates(pass_)}
+    verdict = {f.text(func.child_by_field_name("name")): SyntaxGate(file, func, seeds).cannot_report() for file, func, seeds in candidates(pass_)}
     assert verdict == {"g": False, "h": True}

@@ -5,6 +5,7 @@ and, through the loader, to RuleHub. Each subcommand lives in its own module wit
 from __future__ import annotations
 
 import argparse
+import difflib
 import os
 import sys
 
@@ -31,11 +32,24 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _misspelt_subcommand(word: str, subcommands: set[str]) -> str | None:
+    """`gocheck explian x`: a word that names no file and reads like a command is a typo,
+    not a package pattern."""
+    if not word or word.startswith("-") or "/" in word or "." in word or os.path.lexists(word):
+        return None
+    close = difflib.get_close_matches(word, sorted(subcommands), n=1, cutoff=0.75)
+    return close[0] if close else None
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
     subcommands = set(parser._subparsers._group_actions[0].choices)  # type: ignore[union-attr]
     if not argv or (argv[0] not in subcommands and argv[0] not in ("-h", "--help", "--version")):
+        typo = _misspelt_subcommand(argv[0] if argv else "", subcommands)
+        if typo:
+            print(f"gocheck: {argv[0]!r} is neither a command nor a file or directory; did you mean `gocheck {typo}`?", file=sys.stderr)
+            return EXIT_USAGE
         argv = ["check", *argv]
     args = parser.parse_args(argv)
     try:

@@ -121,6 +121,8 @@ def plan_check(args: argparse.Namespace, cwd: Path | None = None) -> CheckPlan:
         outputs = [OutputSpec.parse(spec).confined_to(config.root, config.where("[output] format")) for spec in config.formats or ["text"]]
     if sum(1 for o in outputs if o.path is None) > 1:
         raise UsageError("--format: only one format can go to standard output; give the others a file, e.g. --format sarif:gocheck.sarif")
+    if (getattr(args, "fix", False) or getattr(args, "diff", False)) and args.write_baseline:
+        raise UsageError("--fix/--diff and --write-baseline do not go together: fix first, then record the rest")
     report_unused = args.report_unused_nolint or any(r.name == UNUSED_SUPPRESSION.name for r in rules)
     options = EngineOptions(
         include_generated=args.include_generated or config.include_generated,
@@ -170,7 +172,7 @@ def run_check(plan: CheckPlan, progress=None) -> CheckOutcome:
     """Engine, then suppression (per package, where the parsed files are), then the
     new-code filters."""
     started = time.monotonic()
-    suppression = SuppressionStep.for_rules(plan.rules, plan.report_unused)
+    suppression = SuppressionStep.for_rules(plan.rules, plan.report_unused, known_rules=plan.all_rules)
 
     def suppress(found: list[Diagnostic], package) -> list[Diagnostic]:
         return suppression.apply(found, package.files)
@@ -184,7 +186,7 @@ def run_check(plan: CheckPlan, progress=None) -> CheckOutcome:
         jobs=plan.jobs,
         cache=plan.cache,
         package_filter=suppress,
-        fingerprint_extra=[f"unused={suppression.report_unused}", "selected=" + ",".join(sorted(suppression.selected))],
+        fingerprint_extra=[f"unused={suppression.report_unused}", "selected=" + ",".join(sorted(suppression.selected)), "known=" + ",".join(sorted(suppression.known))],
         exclude=plan.exclude,
         exclude_root=plan.config.root,
         max_file_bytes=plan.max_file_bytes,
@@ -227,6 +229,44 @@ def report_check(plan: CheckPlan, outcome: CheckOutcome, stdout: IO[str], stderr
     return exit_code(outcome.diagnostics, plan.fail_on)
 
 
+# -- gocheck --fix / --diff ----------------------------------------------------------
+
+# A pass leaves out fixes that overlap one it took; the next pass, on the new text, offers
+# them again. A few passes settle any real tree; the bound keeps a rule whose fix undoes
+# another's from looping.
+MAX_FIX_PASSES = 4
+
+
+def show_fixes(outcome: CheckOutcome, stdout: IO[str], stderr: IO[str]) -> int:
+    """`--diff`: print the safe fixes as a unified diff, write nothing. Exit 1 if any."""
+    from analyzer.fixes import plan_fixes, unified_diff
+
+    fixes = plan_fixes(outcome.diagnostics, outcome.result.sources)
+    for path, new in sorted(fixes.new_sources.items()):
+        stdout.write(unified_diff(path, outcome.result.sources[path], new))
+    stderr.write(f"gocheck: {fixes.applied} safe fix(es) in {len(fixes.new_sources)} file(s); --fix writes them\n")
+    return EXIT_FINDINGS if fixes.applied else EXIT_CLEAN
+
+
+def apply_fixes(plan: CheckPlan, outcome: CheckOutcome, stderr: IO[str]) -> CheckOutcome:
+    """`--fix`: write the safe fixes, check again, repeat while a pass fixes something;
+    returns the last check's outcome, so the report shows what is left."""
+    from analyzer.fixes import plan_fixes, write_atomically
+
+    applied, files = 0, set()
+    for _ in range(MAX_FIX_PASSES):
+        fixes = plan_fixes(outcome.diagnostics, outcome.result.sources)
+        if not fixes.new_sources:
+            break
+        for path, new in fixes.new_sources.items():
+            write_atomically(path if os.path.isabs(path) else str(plan.cwd / path), new)
+            files.add(path)
+        applied += fixes.applied
+        outcome = run_check(plan)
+    stderr.write(f"gocheck: applied {applied} fix(es) to {len(files)} file(s)\n")
+    return outcome
+
+
 def exit_code(diagnostics: Sequence[Diagnostic], fail_on: Severity) -> int:
     if any(d.rule == INTERNAL.name for d in diagnostics):
         return EXIT_INTERNAL
@@ -245,6 +285,10 @@ def cmd_check(args: argparse.Namespace) -> int:
         finally:
             if bar is not None:
                 bar.clear()
+        if getattr(args, "diff", False):
+            return show_fixes(outcome, sys.stdout, sys.stderr)
+        if getattr(args, "fix", False):
+            outcome = apply_fixes(plan, outcome, sys.stderr)
         return report_check(plan, outcome, sys.stdout, sys.stderr)
     except _INPUT_ERRORS as exc:  # messages quote config values and paths: never raw to a terminal
         raise UsageError(terminal_safe(str(exc))) from exc
@@ -417,9 +461,12 @@ def add_check_arguments(check: argparse.ArgumentParser) -> None:
     group.add_argument("--pack-dir", action="append", metavar="DIR", help="load rules from a local pack directory (trusted code)")
     group.add_argument("--locked", action="store_true", help="CI: fail if gocheck.lock would change; use the locked packs only")
     out = check.add_argument_group("output")
-    out.add_argument("--format", action="append", metavar="FMT[:PATH]", help="text, json, sarif, github, checkstyle or junit; repeatable; :PATH writes a file")
+    out.add_argument("--format", action="append", metavar="FMT[:PATH]", help="text, json, sarif, github, checkstyle, junit or gitlab; repeatable; :PATH writes a file")
     out.add_argument("--color", choices=["auto", "always", "never"], default="auto", help="colour text output (auto: on a terminal without NO_COLOR)")
     out.add_argument("--report-unused-nolint", action="store_true", help="report //nolint and //lint:ignore comments that suppress nothing")
+    fix = check.add_argument_group("fixes")
+    fix.add_argument("--fix", action="store_true", help="apply the findings' safe fixes to the files, then report what is left")
+    fix.add_argument("--diff", action="store_true", help="print the safe fixes as a unified diff; write nothing (exit 1 if there are any)")
     new = check.add_argument_group("new code only")
     new.add_argument("--new-from-rev", metavar="REV", help="only findings on lines changed since the git revision REV")
     new.add_argument("--baseline", metavar="FILE", help="hide findings recorded in FILE")

@@ -49,9 +49,29 @@ def cmd_login(args) -> int:
     return EXIT_CLEAN
 
 
+def cmd_logout(args) -> int:
+    from rulehub.loader import credentials
+
+    hub_url = args.hub or credentials.default_hub()
+    if not hub_url:
+        raise UsageError("not logged in to any hub (no stored API key); nothing to do")
+    if credentials.forget_api_key(hub_url):
+        print(f"removed the API key of {credentials.normalize_hub_url(hub_url)} (the pinned TUF root stays)")
+    else:
+        print(f"no API key stored for {credentials.normalize_hub_url(hub_url)}")
+    for variable in ("GOCHECK_API_KEY", "GOCHECK_HUB_TOKEN"):
+        if os.environ.get(variable):
+            print(f"gocheck: {variable} is set in this environment and is still used; unset it too", file=sys.stderr)
+    return EXIT_CLEAN
+
+
 def register(sub) -> None:
     p = sub.add_parser("login", help="store a RuleHub API key and pin the hub's TUF root")
     p.add_argument("--hub", required=True, help="hub URL, e.g. https://hub.example.com")
     p.add_argument("--api-key-stdin", action="store_true", help="read the API key from the first line of stdin")
     p.add_argument("--repin", action="store_true", help="pin the hub's root again (after the hub was re-created)")
     p.set_defaults(func=cmd_login)
+
+    p = sub.add_parser("logout", help="remove the stored API key of a hub")
+    p.add_argument("--hub", help="hub URL (default: the hub of the last login)")
+    p.set_defaults(func=cmd_logout)

@@ -16,8 +16,12 @@ def _host_port(text: str) -> tuple[str, int]:
     return host or "127.0.0.1", int(port)
 
 
+def _say_listening(address: tuple) -> None:
+    print(f"gocheck lsp: listening on {address[0]}:{address[1]}", file=sys.stderr, flush=True)
+
+
 def cmd_lsp(args) -> int:
-    from lsp.server import create_server  # pygls is imported only when the server runs
+    from lsp.server import create_server, serve_tcp  # pygls is imported only when the server runs
 
     logging.basicConfig(
         level=logging.DEBUG if args.verbose else logging.WARNING,
@@ -26,12 +30,13 @@ def cmd_lsp(args) -> int:
     )
     if args.debounce_ms < 0:
         raise UsageError("--debounce-ms must be 0 or more")
-    server = create_server(debounce_ms=args.debounce_ms, extra_pack_dirs=[Path(p) for p in args.pack or ()])
+    packs = [Path(p) for p in args.pack or ()]
     if args.tcp:
         host, port = _host_port(args.tcp)
-        server.start_tcp(host, port)
+        # Each connection is its own session; the listener serves until interrupted.
+        serve_tcp(host, port, lambda: create_server(debounce_ms=args.debounce_ms, extra_pack_dirs=packs), ready=_say_listening)
     else:
-        server.start_io()
+        create_server(debounce_ms=args.debounce_ms, extra_pack_dirs=packs).start_io()
     return EXIT_CLEAN
 
 

@@ -4,6 +4,9 @@
     gocheck pack test [DIR]                # every rule's `// want` testdata + .go.golden fixes
     gocheck pack build [DIR]               # rules.json + dist/<name>-<version>.tar.gz, prints sha256
     gocheck pack publish [DIR] [--hub URL] [--private] # PUT the built artifact with a publisher key
+                                           # (refused when dist/ is older than the sources)
+    gocheck pack yank NAME VERSION         # hide a version from new resolutions (locks keep it)
+    gocheck pack unyank NAME VERSION
 
 `build` imports the pack's own rule modules (to write rules.json): it runs on the author's
 machine, on the author's code. Downloaded packs are never loaded this way before the loader
@@ -81,13 +84,14 @@ def rules_index(directory: Path) -> dict:
     return {"pack": pack.name, "version": pack.version, "rules": rules}
 
 
-def build(directory: Path) -> tuple[Path, str]:
+def build(directory: Path, out: Path | None = None) -> tuple[Path, str]:
+    """rules.json and the artifact (default: dist/<name>-<version>.tar.gz); returns (path, sha256)."""
     manifest = _manifest(directory)
     index = json.dumps(rules_index(directory), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
     index_path = directory / RULES_INDEX
     if not index_path.exists() or index_path.read_text("utf-8") != index:
         index_path.write_text(index, "utf-8")
-    out = directory / "dist" / manifest.artifact_name
+    out = out or directory / "dist" / manifest.artifact_name
     # dist/ is inside the pack directory: build from a view without it so the artifact
     # never contains earlier artifacts.
     sha = _build_excluding_dist(directory, out)
@@ -126,6 +130,20 @@ def cmd_publish(args) -> int:
     if args.build or not artifact.exists():
         artifact, sha = build(directory)
         print(f"built {artifact} (sha256 {sha})")
+    else:
+        # The build is deterministic: an artifact that differs from a build of the current
+        # sources was made before they changed (perhaps before a change that broke the
+        # rules' tests). Never upload it.
+        import hashlib
+        import tempfile
+
+        with tempfile.TemporaryDirectory() as tmp:
+            _, fresh = build(directory, Path(tmp) / manifest.artifact_name)
+        if hashlib.sha256(artifact.read_bytes()).hexdigest() != fresh:
+            raise UsageError(
+                f"{artifact} was built from older sources than {directory} has now; nothing was published. "
+                f"Run `gocheck pack test {directory}`, then `gocheck pack build {directory}` (or publish --build)"
+            )
     config = load_project(directory)
     hub_url = args.hub or config.hub_url or default_hub()
     if not hub_url:
@@ -137,6 +155,23 @@ def cmd_publish(args) -> int:
         result = hub.publish(manifest.name, manifest.version, artifact.read_bytes(), private=args.private)
     visibility = " (private to your organisation)" if args.private else ""
     print(f"published {manifest.name} {manifest.version} to {hub.url}{visibility} (sha256 {result.get('sha256', '?')})")
+    return EXIT_CLEAN
+
+
+def cmd_yank(args) -> int:
+    from rulehub.loader.credentials import check_user_hub, default_hub
+    from rulehub.loader.hubclient import HubClient
+
+    if not NAME_RE.match(args.name):
+        raise UsageError(f"pack name {args.name!r} must be 'namespace/name'")
+    hub_url = args.hub or default_hub()
+    if not hub_url:
+        raise UsageError("no hub: pass --hub URL or run `gocheck login --hub URL` first")
+    check_user_hub(hub_url, named_by="--hub")
+    with HubClient(hub_url) as hub:
+        result = hub.set_yanked(args.name, args.version, args.yank)
+    state = "yanked" if result.get("yanked") else "not yanked"
+    print(f"{args.name} {args.version} is now {state} on {hub.url}")
     return EXIT_CLEAN
 
 
@@ -157,6 +192,13 @@ def register(sub) -> None:
     p.add_argument("dir", nargs="?", default=".")
     p.add_argument("--hub", help="hub URL (default: [hub] url in .gocheck.toml, then your login)")
     p.add_argument("--api-key", help="publisher API key (default: GOCHECK_API_KEY, then your login)")
-    p.add_argument("--build", action="store_true", help="rebuild before uploading")
+    p.add_argument("--build", action="store_true", help="rebuild before uploading (without it, a dist/ artifact older than the sources is refused)")
     p.add_argument("--private", action="store_true", help="a new pack only your organisation can see and download (decided by its first version)")
     p.set_defaults(func=cmd_publish)
+    for action, yank, text in (("yank", True, "hide a published version from new resolutions (existing locks keep working)"),
+                               ("unyank", False, "undo a yank")):
+        p = psub.add_parser(action, help=text)
+        p.add_argument("name", help="namespace/name")
+        p.add_argument("version")
+        p.add_argument("--hub", help="hub URL (default: your login)")
+        p.set_defaults(func=cmd_yank, yank=yank)

@@ -4,6 +4,7 @@
     gocheck packs remove acme/http-safety
     gocheck packs update [NAME ...]           # newest versions inside the ranges, rewrites the lock
     gocheck packs list                        # config range, locked version, cache state
+    gocheck packs search TEXT                 # packs on the hub whose name or description has TEXT
     gocheck packs verify [--online]           # re-check cached artifacts against gocheck.lock (offline);
                                               # --online also asks each hub's signed TUF metadata
 
@@ -168,6 +169,28 @@ def cmd_verify(args) -> int:
     return EXIT_INTERNAL if bad else EXIT_CLEAN
 
 
+def cmd_search(args) -> int:
+    from analyzer.reporters import terminal_safe
+    from rulehub.loader.credentials import check_user_hub, default_hub
+    from rulehub.loader.hubclient import HubClient
+    from rulehub.loader.projectconfig import load_project
+
+    hub_url = args.hub or load_project(Path(args.project)).hub_url or default_hub()
+    if not hub_url:
+        raise UsageError("no hub to search: pass --hub URL or run `gocheck login --hub URL`")
+    if not args.hub:
+        check_user_hub(hub_url, named_by="the project's [hub] url")
+    with HubClient(hub_url) as hub:
+        found = hub.search(args.text)
+    if not found:
+        print(f"no packs on {hub.url} match {args.text!r}")
+        return EXIT_CLEAN
+    for pack in found:  # the hub's text drives no terminal
+        line = f"{pack.get('name', '?')!s:32} {pack.get('latest_version') or '-'!s:10} {pack.get('tier', '')!s:10} {pack.get('description', '')}"
+        print(terminal_safe(line))
+    return EXIT_CLEAN
+
+
 def register(sub) -> None:
     packs = sub.add_parser("packs", help="add, remove, update, list and verify the project's rule packs")
     psub = packs.add_subparsers(dest="packs_command", required=True)
@@ -193,4 +216,8 @@ def register(sub) -> None:
                    help="also check each pack against its hub's current signed TUF metadata: still published with "
                         "the locked sha256, and not yanked")
     p.set_defaults(func=cmd_verify)
+    p = common(psub.add_parser("search", help="find packs on the hub by name or description"))
+    p.add_argument("text")
+    p.add_argument("--hub", help="hub URL (default: [hub] url in .gocheck.toml, then your login)")
+    p.set_defaults(func=cmd_search)
     trust_command.register(psub)  # trust, untrust, trusted: analyzer/cli/trust_command.py

@@ -68,42 +68,18 @@ def declared_type(pass_, file: GoFile, expr: Node) -> TypeRef | None:
     if t in _LITERAL_KINDS:
         return TypeRef(None, None, _LITERAL_KINDS[t])
     if t == "identifier":
-        decl = pass_.resolve(file, expr)
-        if decl is None or decl.kind not in ("var", "param", "result", "receiver", "const") or decl.file is None:
-            return None
-        if decl.type_node is not None:
-            return TypeRef(decl.file, decl.type_node)
-        if decl.value is None or (decl.spec is not None and decl.spec.type == "range_clause"):
-            return None
-        value = unparen(decl.value)
-        if decl.index != 0 and value.type != "call_expression":
-            return None
-        if value.type in _LITERAL_KINDS:
-            return TypeRef(None, None, _LITERAL_KINDS[value.type])
-        if value.type == "composite_literal":
-            typ = value.child_by_field_name("type")
-            return TypeRef(decl.file, typ) if typ is not None else None
-        if value.type == "call_expression":
-            callee = pass_.callee(decl.file, value)
-            known = STDLIB_RESULTS.get(callee or ("", ""))
-            if known is not None and decl.index == 0:
-                return known
-            if callee is not None and callee[0] == "" and callee[1] != "new":
-                return _result_type(pass_, decl.file, value, decl.index)
-            # new(T)
-            fn = value.child_by_field_name("function")
-            args = value.child_by_field_name("arguments")
-            if fn is not None and fn.type == "identifier" and args is not None and args.named_child_count == 1:
-                builtin = pass_.resolve(decl.file, fn)
-                if builtin is not None and builtin.kind == "builtin" and builtin.name == "new":
-                    return TypeRef(decl.file, args.named_children[0], pointer=True)
-            return None
-        if value.type == "unary_expression":
-            op = value.child_by_field_name("operator")
-            operand = value.child_by_field_name("operand")
-            if op is not None and op.type == "&" and operand is not None and operand.type == "composite_literal":
-                typ = operand.child_by_field_name("type")
-                return TypeRef(decl.file, typ, pointer=True) if typ is not None else None
+        for _ in range(_MAX_STEPS):  # `y := x`: the type of `x`
+            decl = pass_.resolve(file, expr)
+            if decl is None or decl.kind not in ("var", "param", "result", "receiver", "const") or decl.file is None:
+                return None
+            if decl.type_node is not None:
+                return TypeRef(decl.file, decl.type_node)
+            if decl.value is None or (decl.spec is not None and decl.spec.type in ("range_clause", "type_switch_statement")):
+                return None
+            value = unparen(decl.value)
+            if value.type != "identifier" or decl.index != 0:
+                return _value_type(pass_, decl.file, value, decl.index)
+            file, expr = decl.file, value
         return None
     if t == "selector_expression":
         operand = expr.child_by_field_name("operand")
@@ -118,6 +94,52 @@ def declared_type(pass_, file: GoFile, expr: Node) -> TypeRef | None:
             return None
         sfile, snode = struct
         return _field_type(sfile, snode, file.text(field))
+    return None
+
+
+def _value_type(pass_, file: GoFile, value: Node, index: int) -> TypeRef | None:
+    """Type of result `index` of the value expression `value` (unparenthesised) an
+    identifier is declared with: a literal, `T{}`, `&T{}`, `func(){}`, a conversion `T(x)` or
+    `(*T)(x)`, `x.(T)`, `new(T)`, `make(T)`, or a call of a function of this package."""
+    if index != 0 and value.type not in ("call_expression", "type_assertion_expression"):
+        return None
+    if value.type in _LITERAL_KINDS:
+        return TypeRef(None, None, _LITERAL_KINDS[value.type])
+    if value.type == "composite_literal":
+        typ = value.child_by_field_name("type")
+        return TypeRef(file, typ) if typ is not None else None
+    if value.type == "func_literal":
+        return TypeRef(None, None, basic="func")
+    if value.type in ("type_conversion_expression", "type_assertion_expression"):
+        typ = value.child_by_field_name("type")
+        return TypeRef(file, typ) if typ is not None and index == 0 else None
+    if value.type == "call_expression":
+        callee = pass_.callee(file, value)
+        known = STDLIB_RESULTS.get(callee or ("", ""))
+        if known is not None and index == 0:
+            return known
+        fn = unparen(value.child_by_field_name("function"))
+        args = value.child_by_field_name("arguments")
+        if callee in (("", "new"), ("", "make")) and fn.type == "identifier" and args is not None and args.named_child_count:
+            builtin = pass_.resolve(file, fn)
+            if builtin is not None and builtin.kind == "builtin":
+                return TypeRef(file, args.named_children[0], pointer=callee[1] == "new")
+        if callee is not None and callee[0] == "":
+            return _result_type(pass_, file, value, index)
+        if fn.type == "unary_expression" and args is not None and args.named_child_count == 1:
+            # `(*T)(x)`, a conversion parsed as a call
+            operator, operand = fn.child_by_field_name("operator"), fn.child_by_field_name("operand")
+            if operator is not None and operator.type == "*" and operand is not None and operand.type == "identifier":
+                typ = pass_.resolve(file, operand)
+                if typ is not None and typ.kind == "type":
+                    return TypeRef(file, operand, pointer=True)
+        return None
+    if value.type == "unary_expression":
+        op = value.child_by_field_name("operator")
+        operand = value.child_by_field_name("operand")
+        if op is not None and op.type == "&" and operand is not None and operand.type == "composite_literal":
+            typ = operand.child_by_field_name("type")
+            return TypeRef(file, typ, pointer=True) if typ is not None else None
     return None
 
 

@@ -44,7 +44,7 @@ from analyzer.safe_files import DEFAULT_MAX_FILE_BYTES, SkippedFile, describe_si
 CONFIG_NAME = ".gocheck.toml"
 
 # Output format names; the reporters package checks the same list when it writes.
-FORMAT_NAMES = ("text", "json", "sarif", "github", "checkstyle", "junit")
+FORMAT_NAMES = ("text", "json", "sarif", "github", "checkstyle", "junit", "gitlab")
 
 _TOP_KEYS = ("go", "fail-on", "exclude", "include-generated", "max-file-size", "rules", "output", "packs", "hub")
 # A repository's config may raise the per-file cap only this far: the cap protects the

@@ -32,6 +32,7 @@ CLI shows with `--report-unused-nolint`, like golangci-lint's nolintlint.
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass, field
 from typing import Collection, Iterable, Mapping
@@ -50,7 +51,8 @@ UNUSED_DOC = """A suppression comment that suppresses nothing.
 Reports `//nolint`, `//lint:ignore` and `//lint:file-ignore` comments that matched no
 finding in this run, per rule name for lists (`//nolint:a,b` where only `a` fires). Only
 rules that ran are considered, so disabling a rule does not make its directives "unused".
-Shown with `--report-unused-nolint`, or by enabling this rule in `.gocheck.toml`.
+A name that is no gocheck rule but close to one (`//nolint:selfasign`) is reported with a
+"did you mean"; other linters' names (`//nolint:errcheck`) are left alone. Shown with `--report-unused-nolint`, or by enabling this rule in `.gocheck.toml`.
 
 ## Why is this bad?
 Stale suppressions hide the next real finding on that line or in that function, and tell
@@ -159,18 +161,21 @@ class SuppressionStep:
     selected: frozenset[str]
     aliases: Mapping[str, frozenset[str]]
     report_unused: bool
+    known: frozenset[str] = frozenset()  # every rule name gocheck knows: misspelt directives are checked against them
 
     @classmethod
-    def for_rules(cls, selected_rules: Iterable[Rule], report_unused: bool = False) -> SuppressionStep:
+    def for_rules(cls, selected_rules: Iterable[Rule], report_unused: bool = False, known_rules: Iterable[Rule] = ()) -> SuppressionStep:
         """`report_unused`: also when the unused-suppression rule is not selected (the CLI's
-        --report-unused-nolint)."""
+        --report-unused-nolint). `known_rules`: every available rule, run or not."""
         rules = list(selected_rules)
         selected = frozenset(r.name for r in rules)
-        return cls(selected, staticcheck_aliases(rules), report_unused or UNUSED_SUPPRESSION.name in selected)
+        known = frozenset(r.name for r in known_rules) | selected
+        return cls(selected, staticcheck_aliases(rules), report_unused or UNUSED_SUPPRESSION.name in selected, known)
 
     def apply(self, diagnostics: Iterable[Diagnostic], files: Iterable[GoFile]) -> list[Diagnostic]:
         found = [d for d in diagnostics if d.rule in self.selected or d.rule == INTERNAL.name]
-        result = filter_suppressed(found, files, enabled=self.selected, aliases=self.aliases)
+        known = sorted(self.known) if self.report_unused else None
+        result = filter_suppressed(found, files, enabled=self.selected, aliases=self.aliases, known=known)
         return result.kept + (result.unused if self.report_unused else [])
 
 
@@ -180,12 +185,15 @@ def filter_suppressed(
     *,
     enabled: Collection[str] | None = None,
     aliases: Mapping[str, frozenset[str]] | None = None,
+    known: Collection[str] | None = None,
 ) -> SuppressionResult:
     """Split findings into kept and suppressed; list the directives that matched nothing.
 
     `enabled`: names of the rules that ran; a directive naming only other rules is not
     reported as unused (it may be for a rule this run left out). None: every name counts.
-    `aliases`: from `staticcheck_aliases`, so `//lint:ignore SA5011` covers nilcheck."""
+    `aliases`: from `staticcheck_aliases`, so `//lint:ignore SA5011` covers nilcheck.
+    `known`: every rule name gocheck knows (run or not); a name in a directive that is close
+    to one of them but names nothing (`//nolint:selfasign`) is reported as a misspelling."""
     by_path: dict[str, list[Directive]] = {}
     for f in files:
         directives = parse_directives(f)
@@ -202,7 +210,28 @@ def filter_suppressed(
                 hit = True
         (suppressed if hit else kept).append(d)
     unused = [u for directives in by_path.values() for directive in directives for u in _unused(directive, enabled)]
+    if known is not None:
+        unused += [u for directives in by_path.values() for directive in directives for u in _misspelt(directive, known, aliases)]
     return SuppressionResult(kept, suppressed, unused)
+
+
+def _misspelt(directive: Directive, known: Collection[str], aliases: Mapping[str, frozenset[str]] | None) -> list[Diagnostic]:
+    """Names that are no rule, pack or (for lint:ignore) staticcheck ID but look like a
+    typo of one. Names far from every gocheck rule are left alone: `//nolint` is
+    golangci-lint's syntax, and its other linters' names are not gocheck's to judge."""
+    rules = {k.lower() for k in known}
+    packs = {r.rsplit("/", 1)[0] for r in rules if "/" in r}
+    ids = {i for ids in (aliases or {}).values() for i in ids} if directive.kind != "nolint" else set()
+    out = []
+    for name in directive.names:
+        bare = name.rstrip("/")
+        if name == "all" or bare in rules or bare in packs or bare in ids or any(r.startswith(bare + "/") for r in rules):
+            continue
+        close = difflib.get_close_matches(bare, sorted(rules | packs), n=1, cutoff=0.8)
+        if close:
+            message = f"{_short(directive.text)} names no rule {name!r}; did you mean {close[0]!r}?"
+            out.append(_unused_diagnostic(directive, message, whole=False))
+    return out
 
 
 def parse_directives(file: GoFile) -> list[Directive]:

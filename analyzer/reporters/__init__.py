@@ -148,7 +148,7 @@ def find_repo_root(cwd: Path) -> Path:
 
 
 def writer_for(name: str) -> Callable[[Report, IO[str]], None]:
-    from analyzer.reporters import checkstyle, github, json_format, junit, sarif, text
+    from analyzer.reporters import checkstyle, github, gitlab, json_format, junit, sarif, text
 
     return {
         "text": text.write,
@@ -157,6 +157,7 @@ def writer_for(name: str) -> Callable[[Report, IO[str]], None]:
         "github": github.write,
         "checkstyle": checkstyle.write,
         "junit": junit.write,
+        "gitlab": gitlab.write,
     }[name]
 
 

@@ -70,6 +70,22 @@ def store_api_key(hub_url: str, api_key: str, *, make_default: bool = True) -> P
     return path
 
 
+def forget_api_key(hub_url: str) -> bool:
+    """Remove the stored API key of `hub_url` (and make it no longer the default hub);
+    the pinned TUF root stays. True if there was a key."""
+    url = normalize_hub_url(hub_url)
+    doc = _read()
+    entry = doc["hubs"].pop(url, None)
+    if doc.get("default_hub") == url:
+        doc.pop("default_hub")
+        if doc["hubs"]:
+            doc["default_hub"] = sorted(doc["hubs"])[0]
+    if entry is None:
+        return False
+    write_private(_path(), (json.dumps(doc, indent=2, sort_keys=True) + "\n").encode())
+    return isinstance(entry, dict) and bool(entry.get("api_key"))
+
+
 def credential_for(hub_url: str) -> HubCredential:
     """Environment first (CI), then the credentials file."""
     token = os.environ.get("GOCHECK_HUB_TOKEN")

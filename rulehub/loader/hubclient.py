@@ -35,6 +35,38 @@ def _error_text(resp: httpx.Response) -> tuple[str, str | None]:
         return resp.text[:200] or resp.reason_phrase, None
 
 
+# What the hub's refusal codes mean for the user, and what to do next ({hub}: the hub's URL).
+REFUSAL_ADVICE = {
+    "no_subscription": "your organisation has no subscription on this hub: choose a plan at {hub}/dashboard, then run the command again",
+    "subscription_inactive": "your organisation's subscription is not active (expired, canceled or a failed payment): renew it or update billing at {hub}/dashboard",
+    "plan_does_not_cover_tier": "your plan does not include this pack's tier: upgrade the plan at {hub}/dashboard, or remove the pack from [packs] in .gocheck.toml",
+    "seats_exhausted": "every seat of your organisation's plan is taken: free a seat or move to a larger plan at {hub}/dashboard",
+    "missing_scope": "the API key lacks the scope this needs: create a key with it at {hub}/keys and run `gocheck login --hub {hub}` again",
+    "token_revoked": "the API key was revoked: create a new one at {hub}/keys and run `gocheck login --hub {hub}` again",
+    "token_expired": "the access token expired: run the command again (it fetches a new one); if that fails, run `gocheck login --hub {hub}`",
+    "invalid_token": "the hub did not accept the credentials: run `gocheck login --hub {hub}` again, or check GOCHECK_API_KEY in CI",
+    "invalid_api_key": "the API key is unknown to the hub (mistyped or deleted): create one at {hub}/keys and run `gocheck login --hub {hub}`",
+    "account_disabled": "your account on this hub is disabled: ask your organisation's owner or the hub's operators",
+    "namespace_forbidden": "this key's organisation does not own that namespace: publish under your own namespace",
+    "not_owner": "only the pack's owning organisation can do this",
+    "version_exists": "that version is already published and versions are immutable: bump pack.version in pack.toml and build again",
+    "pack_not_found": "no such pack on this hub, or it is private to another organisation: check the name with `gocheck packs search`",
+    "version_not_found": "the pack has no such version on this hub",
+}
+
+
+def refusal_text(hub_url: str, code: str | None, message: str) -> str:
+    """The hub's message, with the advice for its refusal code when gocheck knows it."""
+    advice = REFUSAL_ADVICE.get(code or "")
+    return f"{message}. {advice.format(hub=hub_url)}" if advice else message
+
+
+def refusal_of(resp: httpx.Response) -> tuple[str, str | None]:
+    """(message, code) of an error answer of the hub (the body is read if streamed)."""
+    resp.read()
+    return _error_text(resp)
+
+
 class HubClient:
     """One hub. The access JWT is fetched lazily, once per process, from the API key.
     Only https hubs (plain http to loopback) are accepted: `InsecureHubError` otherwise."""
@@ -101,7 +133,7 @@ class HubClient:
         if resp.status_code < 400:
             return
         message, code = _error_text(resp)
-        raise HubError(f"hub {self.url}: {doing} failed ({resp.status_code}{', ' + code if code else ''}): {message}", status=resp.status_code, code=code)
+        raise HubError(f"hub {self.url}: {doing} failed ({resp.status_code}{', ' + code if code else ''}): {refusal_text(self.url, code, message)}", status=resp.status_code, code=code)
 
     def resolve(self, name: str, range_text: str, *, go: str | None, engine: str, prerelease: bool = False) -> Resolution:
         ns, short = name.split("/", 1)
@@ -138,8 +170,27 @@ class HubClient:
             403: f"this key may not publish into namespace {ns!r}: publishing needs the packs:publish scope and ownership of the namespace",
             409: f"{name} {version} is already published and versions are immutable: bump pack.version in pack.toml and build again",
         }
-        hint = hints.get(resp.status_code, message)
+        hint = REFUSAL_ADVICE[code].format(hub=self.url) if code in REFUSAL_ADVICE else hints.get(resp.status_code, message)
         raise HubError(f"publishing {name} {version} to {self.url} failed ({resp.status_code}): {hint} [{code or 'error'}: {message}]", status=resp.status_code, code=code)
+
+    def search(self, text: str) -> list[dict]:
+        """Packs whose name or description contains `text`, as this key may see them
+        (anonymous when not logged in: public packs only)."""
+        headers = self.auth_headers() if (self.credential.api_key or self.credential.access_token) else {}
+        resp = self._request("GET", "/v1/packs", params={"q": text}, headers=headers)
+        self._raise_for(resp, f"searching for {text!r}")
+        packs = resp.json().get("packs") if isinstance(resp.json(), dict) else None
+        if not isinstance(packs, list):
+            raise HubError(f"hub {self.url}: the catalogue answer has no packs list")
+        return [p for p in packs if isinstance(p, dict)]
+
+    def set_yanked(self, name: str, version: str, yanked: bool) -> dict:
+        """Yank (hide from new resolutions; locked users keep it) or unyank a version."""
+        ns, short = name.split("/", 1)
+        action = "yank" if yanked else "unyank"
+        resp = self._request("POST", f"/v1/packs/{quote(ns)}/{quote(short)}/{quote(version)}/{action}", headers=self.auth_headers())
+        self._raise_for(resp, f"{action}ing {name} {version}")
+        return resp.json()
 
     def fetch_root(self, version: int = 1) -> bytes:
         """Root metadata as served (unverified: the caller shows its fingerprint and pins it)."""

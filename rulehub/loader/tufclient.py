@@ -33,7 +33,7 @@ from tuf.ngclient import FetcherInterface, Updater, UpdaterConfig
 
 from rulehub.loader import credentials
 from rulehub.loader.errors import ConfigError, HubError, VerificationError
-from rulehub.loader.hubclient import HubClient
+from rulehub.loader.hubclient import HubClient, refusal_of, refusal_text
 from rulehub.loader.userdirs import cache_dir, hub_id
 
 CHUNK = 64 * 1024
@@ -52,9 +52,11 @@ class AuthenticatedFetcher(FetcherInterface):
         except httpx.HTTPError as exc:
             raise tuf_errors.DownloadError(f"cannot reach {url}: {type(exc).__name__}: {exc}") from exc
         if resp.status_code != 200:
-            resp.read()
+            message, code = refusal_of(resp)
             resp.close()
-            raise tuf_errors.DownloadHTTPError(f"GET {url}: HTTP {resp.status_code}", resp.status_code)
+            error = tuf_errors.DownloadHTTPError(f"GET {url}: HTTP {resp.status_code}", resp.status_code)
+            error.hub_refusal = (message, code)  # the hub's reason, for _download_failed
+            raise error
         return self._chunks(resp, url)
 
     @staticmethod
@@ -155,6 +157,9 @@ def _refused(pack: str, exc: Exception) -> VerificationError:
 def _download_failed(hub: HubClient, pack: str, exc: tuf_errors.DownloadError) -> HubError:
     cause = exc.__cause__ or exc
     status = getattr(exc, "status_code", None)
+    message, code = getattr(exc, "hub_refusal", (None, None))
+    if status in (401, 403) and code:
+        return HubError(f"pack {pack}: the hub at {hub.url} refused the download ({status}, {code}): {refusal_text(hub.url, code, message)}", status=status, code=code)
     if status in (401, 403):
         return HubError(f"pack {pack}: the hub at {hub.url} refused the download ({status}): your plan may not include this pack, or the key is revoked", status=status)
     return HubError(f"pack {pack}: cannot download from the hub at {hub.url} ({cause})", status=status)

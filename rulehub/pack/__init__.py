@@ -5,7 +5,8 @@ Public API (everything else is internal):
     load_manifest(dir) -> PackManifest          parse_manifest(bytes | str) -> PackManifest
     build_artifact(pack_dir, out_path) -> sha256 hex
     build_artifact_bytes(pack_dir) -> bytes
-    extract_artifact(path_or_bytes, dest_dir, max_total=, max_member=, max_members=) -> [paths]
+    extract_artifact(path_or_bytes, dest_dir, limits=PACK_LIMITS) -> [paths]
+    PACK_LIMITS: ArchiveLimits        the one set of artifact limits of the hub, the loader and the builder
     read_member(path_or_bytes, "pack.toml") -> bytes
     list_members(path_or_bytes) -> [ArtifactMember]
     SemverRange.parse(text).contains(version, prerelease=False) / .best(versions, prerelease=False)
@@ -19,6 +20,8 @@ from rulehub.pack.archive import (
     MAX_MEMBER_SIZE,
     MAX_MEMBERS,
     MAX_TOTAL_SIZE,
+    PACK_LIMITS,
+    ArchiveLimits,
     ArtifactMember,
     build_artifact,
     build_artifact_bytes,
@@ -43,7 +46,9 @@ __all__ = [
     "MAX_MEMBERS",
     "MAX_MEMBER_SIZE",
     "MAX_TOTAL_SIZE",
+    "PACK_LIMITS",
     "TIERS",
+    "ArchiveLimits",
     "ArtifactMember",
     "PackFormatError",
     "PackManifest",

@@ -13,13 +13,14 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
-from rulehub.server.api.deps import HubState
+from rulehub.server.core.deps import HubState
 from rulehub.server.api.nul_guard import NulGuardMiddleware
 from rulehub.server.api.routes import auth, health, packs, publish, tuf, usage
 from rulehub.server.bootstrap import initialise_state
 from rulehub.server.db import Database, check_schema
-from rulehub.server.errors import ApiError
+from rulehub.server.errors import API_ERRORS, ApiError
 from rulehub.server.metrics import Metrics, MetricsMiddleware
 from rulehub.server.settings import Settings
 
@@ -77,7 +78,7 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None) 
                             status_code=500)
 
     for router in (health.router, auth.router, packs.router, publish.router, usage.router, tuf.router):
-        app.include_router(router)
+        app.include_router(router, responses=API_ERRORS)
     # --- portal (issue 6): server-rendered pages + /static/portal; code in rulehub/server/portal/ ---
     from rulehub.server.portal import mount as mount_portal
 
@@ -85,6 +86,8 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None) 
     # --- end portal ---
     app.add_middleware(NulGuardMiddleware)
     app.add_middleware(MetricsMiddleware, metrics=metrics)
+    if settings.trusted_proxies:  # outermost: everything after sees the client the proxy saw
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=list(settings.trusted_proxies))
     return app
 
 

@@ -19,8 +19,8 @@ def initialise_state(db: Database, settings: Settings) -> None:
     start-up (possibly of a replica with an older idea of the keys) should not destroy key
     material behind the operator's back; `rulehub admin prune-keys` does it on purpose.
     """
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
-    settings.artifacts_dir.mkdir(parents=True, exist_ok=True)
+    settings.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)  # private: database, keys, artifacts
+    settings.artifacts_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
     with db.write_session() as session:
         keys.ensure_keys(session, settings)
         tuf_repo.initialise(session, settings)

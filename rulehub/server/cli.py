@@ -3,7 +3,7 @@
     rulehub serve [--host 127.0.0.1] [--port 8000] [--workers N]
     rulehub db upgrade | rulehub db current
     rulehub admin create-tenant acme --name "Acme Inc"
-    rulehub admin create-account dev@acme.test --tenant acme [--role owner] [--password-stdin]
+    rulehub admin create-account dev@acme.test --tenant acme [--role owner|member] [--password-stdin]
     rulehub admin create-namespace acme --tenant acme
     rulehub admin grant-plan acme pro [--status active] [--days 30]
     rulehub admin create-key dev@acme.test --scope packs:read --scope packs:publish [--name ci]
@@ -75,10 +75,14 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
         # unless RULEHUB_REDIS_URL shares them.
         database.dispose()
         uvicorn.run("rulehub.server.app:create_app_from_env", factory=True, host=args.host, port=args.port,
-                    workers=args.workers, log_level=args.log_level, access_log=args.access_log)
+                    workers=args.workers, log_level=args.log_level, access_log=args.access_log,
+                    proxy_headers=False)
         return 0
     app = create_app(settings, db=database)
-    uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level, access_log=args.access_log)
+    # uvicorn's own proxy handling would believe X-Forwarded-For from any loopback client; the
+    # app believes it only from RULEHUB_TRUSTED_PROXIES (see Settings).
+    uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level, access_log=args.access_log,
+                proxy_headers=False)
     return 0
 
 
@@ -122,12 +126,13 @@ def _admin(args: argparse.Namespace, settings: Settings) -> int:
         elif cmd == "create-account":
             password = sys.stdin.readline().rstrip("\n") if args.password_stdin else None
             a = accounts.create_account(session, args.email, args.tenant, password=password, role=args.role)
-            print(f"account {a.email} created in tenant {args.tenant} ({_seats_used(session, a)})")
+            print(f"account {a.email} created in tenant {args.tenant} as {a.role} ({_seats_used(session, a)})")
         elif cmd == "create-namespace":
             ns = accounts.create_namespace(session, args.name, args.tenant)
             print(f"namespace {ns.name} belongs to tenant {args.tenant}")
         elif cmd == "grant-plan":
-            sub = accounts.grant_plan(session, args.tenant, args.plan, status=args.status, days=args.days)
+            sub = accounts.grant_plan(session, args.tenant, args.plan, status=args.status, days=args.days,
+                                      source="admin")
             print(f"tenant {args.tenant}: plan {args.plan}, {sub.status} until {sub.current_period_end:%Y-%m-%d}")
             seats = accounts.seat_usage(session, sub.tenant_id)
             if seats.over_limit:  # allowed, never silent: see accounts.grant_plan
@@ -280,7 +285,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = asub.add_parser("create-account")
     p.add_argument("email")
     p.add_argument("--tenant", required=True)
-    p.add_argument("--role", default="member", choices=["owner", "member"])
+    p.add_argument("--role", choices=["owner", "member"],
+                   help="default: owner if the tenant has no enabled owner yet, else member")
     p.add_argument("--password-stdin", action="store_true", help="read a portal password from stdin")
     p = asub.add_parser("create-namespace")
     p.add_argument("name")

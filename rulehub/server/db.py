@@ -8,6 +8,7 @@ of failing with "database is locked"; on PostgreSQL both are the same engine.
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
@@ -18,6 +19,7 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from rulehub.server.settings import Settings
@@ -71,7 +73,8 @@ class Database:
     @classmethod
     def connect(cls, settings: Settings) -> "Database":
         if settings.is_sqlite:
-            settings.data_dir.mkdir(parents=True, exist_ok=True)
+            settings.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+            create_private_sqlite_file(settings.database_url)
             read = _make_engine(settings.database_url, immediate=False)
             write = _make_engine(settings.database_url, immediate=True)
         else:
@@ -102,6 +105,24 @@ class Database:
             self.write_engine.dispose()
 
 
+def create_private_sqlite_file(url: str) -> None:
+    """Create the SQLite database file 0600 (in a 0700 directory when that is new) before
+    SQLite opens it, and take group and other access away from an existing one: SQLite
+    would create it with the process umask (world-readable: password hashes, API key hashes,
+    sessions), and it gives its -wal and -shm files the database file's mode."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
+        return
+    path = Path(parsed.database)
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        if os.fstat(fd).st_mode & 0o077:
+            os.fchmod(fd, 0o600)
+    finally:
+        os.close(fd)
+
+
 def alembic_config(url: str) -> Config:
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
@@ -127,8 +148,7 @@ def upgrade(url: str, revision: str = "head") -> None:
     """Run Alembic migrations up to `revision` (what `rulehub db upgrade` does)."""
     from alembic import command
 
-    if url.startswith("sqlite:///"):
-        Path(url[len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
+    create_private_sqlite_file(url)
     command.upgrade(alembic_config(url), revision)
 
 

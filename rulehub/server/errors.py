@@ -6,6 +6,10 @@ and the admin CLI prints the message and exits 2.
 
 from __future__ import annotations
 
+from typing import Any
+
+from pydantic import BaseModel
+
 
 class ApiError(Exception):
     status: int = 400
@@ -58,3 +62,37 @@ class PayloadTooLarge(ApiError):
 class RateLimited(ApiError):
     status = 429
     code = "rate_limited"
+
+
+class CsrfRejected(Exception):
+    """A portal POST without this browser's CSRF token (rendered as a 403 page)."""
+
+
+class LoginRequired(Exception):
+    """A signed-in portal page requested without a session (redirects to /login)."""
+
+
+class ErrorDetail(BaseModel):
+    code: str
+    message: str
+
+
+class ErrorBody(BaseModel):
+    """Every API error: `{"error": {"code": <stable code>, "message": <what to do next>}}`."""
+
+    error: ErrorDetail
+
+
+def error_responses(**described: str) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI `responses` entries for error statuses (`conflict="version already published"`
+    style keyword per status name), all with the ErrorBody schema."""
+    statuses = {"bad_request": 400, "unauthorized": 401, "forbidden": 403, "not_found": 404, "conflict": 409,
+                "payload_too_large": 413, "validation_error": 422, "rate_limited": 429}
+    return {statuses[name]: {"model": ErrorBody, "description": text} for name, text in described.items()}
+
+
+# What any API route may answer besides its success.
+API_ERRORS = error_responses(bad_request="invalid request", unauthorized="missing, invalid or expired access token",
+                             forbidden="not allowed for this token or plan", not_found="no such resource",
+                             validation_error="malformed parameters", rate_limited="plan rate limit exceeded "
+                             "(Retry-After header)")

@@ -80,6 +80,8 @@ class Account(Base):
     password_hash: Mapped[str | None] = mapped_column(String(255), nullable=True)  # argon2; portal sign-in
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     disabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Access tokens issued at or before this instant are refused (set by disable_account).
+    tokens_valid_after: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
     tenant: Mapped[Tenant] = relationship()
 
@@ -240,3 +242,27 @@ class RepoLock(Base):
     __tablename__ = "repo_lock"
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(32), unique=True)
+
+
+class SubscriptionEvent(Base):
+    """One change to a tenant's subscription, in the shape a payment webhook would deliver.
+
+    source: portal | admin | webhook.  external_id is the provider's event id (unique, so a
+    re-delivered webhook is recognised); payload keeps the raw body for audit.
+    """
+
+    __tablename__ = "subscription_events"
+    __table_args__ = (Index("ix_subscription_events_tenant_at", "tenant_id", "at"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id"))
+    type: Mapped[str] = mapped_column(String(64))  # subscription.plan_changed | subscription.canceled | ...
+    source: Mapped[str] = mapped_column(String(32), default="portal")
+    external_id: Mapped[str | None] = mapped_column(String(200), unique=True, nullable=True)
+    from_plan: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    to_plan: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    from_status: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    to_status: Mapped[str] = mapped_column(String(16))
+    period_end: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    actor_account_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"), nullable=True)
+    payload: Mapped[str] = mapped_column(Text, default="{}")
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -19,6 +20,18 @@ def _env_int(name: str, default: int) -> int:
         raise SystemExit(f"{name}={raw!r} is not an integer") from None
 
 
+def _trusted_proxies(raw: str) -> tuple[str, ...]:
+    entries = tuple(e.strip() for e in raw.split(",") if e.strip())
+    for entry in entries:
+        if entry == "*":
+            continue
+        try:
+            ipaddress.ip_network(entry, strict=False)
+        except ValueError:
+            raise SystemExit(f"RULEHUB_TRUSTED_PROXIES: {entry!r} is not an IP address or network") from None
+    return entries
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything the service needs to start.
@@ -27,6 +40,13 @@ class Settings:
     artifact store (`artifacts/`) and the private signing keys (`keys/`, files 0600).
     redis_url (RULEHUB_REDIS_URL), when set, makes the tenant rate limits and the portal's
     login throttle hold across processes (see rulehub.server.core.shared_store).
+
+    trusted_proxies (RULEHUB_TRUSTED_PROXIES, comma-separated addresses or networks such as
+    `10.0.0.5,10.1.0.0/16`; default none): only a request arriving from one of them has its
+    `X-Forwarded-For` / `X-Forwarded-Proto` believed, and the client is then the rightmost
+    address in X-Forwarded-For that is not itself a trusted proxy.  From anyone else the
+    headers are ignored, so a client cannot pose as another address to the per-client login
+    throttle.  `*` trusts every peer: only for a hub that nothing but its proxy can reach.
     """
 
     data_dir: Path
@@ -42,6 +62,7 @@ class Settings:
     tuf_root_days: int = 365  # renewed by the server past half of it only while the root key is online
     redis_url: str = ""  # shared rate-limit store; "" keeps the limits in each process
     redis_prefix: str = "rulehub:"
+    trusted_proxies: tuple[str, ...] = ()  # addresses/networks whose X-Forwarded-For is believed
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -73,4 +94,5 @@ class Settings:
             public_url=os.environ.get("RULEHUB_PUBLIC_URL", "").rstrip("/"),
             redis_url=os.environ.get("RULEHUB_REDIS_URL", ""),
             redis_prefix=os.environ.get("RULEHUB_REDIS_PREFIX") or "rulehub:",
+            trusted_proxies=_trusted_proxies(os.environ.get("RULEHUB_TRUSTED_PROXIES", "")),
         )

@@ -30,6 +30,21 @@ async def lsp_session(
         server_env=env,
     )
     client = await config.start()
+    try:
+        client.init_result = await asyncio.wait_for(initialize(client, root, encodings, dynamic_watch), TIMEOUT)
+        yield client
+        await asyncio.wait_for(client.shutdown_session(), TIMEOUT)
+    finally:
+        # After a failed assertion the server is still running: end it so stop() returns.
+        server = getattr(client, "_server", None)
+        if server is not None and server.returncode is None:
+            server.kill()
+        await asyncio.wait_for(client.stop(), TIMEOUT)
+
+
+async def initialize(client: LanguageClient, root: Path, encodings: Sequence[str] | None = None, dynamic_watch: bool = False) -> types.InitializeResult:
+    """initialize + initialized, as a client that lets servers register file watchers only
+    if `dynamic_watch` (Neovim 0.11's default client does not)."""
     general = types.GeneralClientCapabilities(position_encodings=[types.PositionEncodingKind(e) for e in encodings]) if encodings else None
     capabilities = types.ClientCapabilities(
         general=general,
@@ -46,19 +61,7 @@ async def lsp_session(
             hover=types.HoverClientCapabilities(content_format=[types.MarkupKind.Markdown]),
         ),
     )
-    try:
-        client.init_result = await asyncio.wait_for(
-            client.initialize_session(types.InitializeParams(capabilities=capabilities, root_uri=root.as_uri(), workspace_folders=[types.WorkspaceFolder(uri=root.as_uri(), name="ws")])),
-            TIMEOUT,
-        )
-        yield client
-        await asyncio.wait_for(client.shutdown_session(), TIMEOUT)
-    finally:
-        # After a failed assertion the server is still running: end it so stop() returns.
-        server = getattr(client, "_server", None)
-        if server is not None and server.returncode is None:
-            server.kill()
-        await asyncio.wait_for(client.stop(), TIMEOUT)
+    return await client.initialize_session(types.InitializeParams(capabilities=capabilities, root_uri=root.as_uri(), workspace_folders=[types.WorkspaceFolder(uri=root.as_uri(), name="ws")]))
 
 
 async def wait_until(predicate: Callable[[], object], timeout: float = TIMEOUT, what: str = "condition") -> object:

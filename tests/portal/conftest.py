@@ -12,7 +12,7 @@ per-email limit, which the rate-limit test exercises, stays at its default of 5)
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import pytest
@@ -26,10 +26,11 @@ from rulehub.server.settings import Settings
 
 
 @contextmanager
-def _serve(url: str, data_dir: Path, tmp: Path, ip_limit: int = 100000) -> Iterator[PortalServer]:
+def serve_portal(url: str, data_dir: Path, tmp: Path, ip_limit: int = 100000, **settings: str) -> Iterator[PortalServer]:
+    """`rulehub serve` with the portal; `settings` are further RULEHUB_* variables."""
     dbmod.upgrade(url)
     port = free_port()
-    env = hub_env(data_dir, url, REPO, RULEHUB_TRUST_PROXY="1", RULEHUB_PORTAL_LOGIN_IP_LIMIT=str(ip_limit))
+    env = hub_env(data_dir, url, REPO, RULEHUB_TRUST_PROXY="1", RULEHUB_PORTAL_LOGIN_IP_LIMIT=str(ip_limit), **settings)
     env.pop("RULEHUB_PORTAL_SECRET", None)
     log = data_dir / "server.log"
     proc = serve(port, env, log, REPO)
@@ -52,7 +53,7 @@ def _serve(url: str, data_dir: Path, tmp: Path, ip_limit: int = 100000) -> Itera
 def sqlite_portal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PortalServer]:
     """The server on the embedded default (SQLite); the browser tests use this one."""
     data_dir = tmp_path_factory.mktemp("portal-data")
-    with _serve(f"sqlite:///{data_dir / 'rulehub.db'}", data_dir, tmp_path_factory.mktemp("portal-packs")) as server:
+    with serve_portal(f"sqlite:///{data_dir / 'rulehub.db'}", data_dir, tmp_path_factory.mktemp("portal-packs")) as server:
         yield server
 
 
@@ -62,7 +63,7 @@ def portal(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
     if request.param == "sqlite":
         yield request.getfixturevalue("sqlite_portal")
         return
-    with postgres_database("rulehub_portal") as url, _serve(url, tmp_path_factory.mktemp("portal-pg-data"),
+    with postgres_database("rulehub_portal") as url, serve_portal(url, tmp_path_factory.mktemp("portal-pg-data"),
                                               tmp_path_factory.mktemp("portal-pg-packs")) as server:
         yield server
 
@@ -72,7 +73,7 @@ def strict_portal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PortalSe
     """A server of its own (SQLite) whose per-address limit is the default 30 failures in
     300 s, for the tests about that limit (the shared servers raise it)."""
     data_dir = tmp_path_factory.mktemp("strict-portal-data")
-    with _serve(f"sqlite:///{data_dir / 'rulehub.db'}", data_dir, tmp_path_factory.mktemp("strict-portal-packs"),
+    with serve_portal(f"sqlite:///{data_dir / 'rulehub.db'}", data_dir, tmp_path_factory.mktemp("strict-portal-packs"),
                 ip_limit=30) as server:
         yield server
 
@@ -86,3 +87,27 @@ def user(portal: PortalServer) -> tuple[str, str]:
         r = c.post("/signup", data={"csrf_token": csrf_from(form.text), "email": email, "password": PASSWORD})
         assert r.status_code == 303, r.text
     return email, PASSWORD
+
+
+@contextmanager
+def _backend_url(backend: str, data_dir: Path) -> Iterator[str]:
+    if backend == "sqlite":
+        yield f"sqlite:///{data_dir / 'rulehub.db'}"
+        return
+    with postgres_database("rulehub_portal") as url:
+        yield url
+
+
+@pytest.fixture(scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def proxy_portals(request: pytest.FixtureRequest,
+                  tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[PortalServer, PortalServer]]:
+    """Two servers on each backend allowing 3 failed logins per client address: the first
+    trusts no proxy (the default), the second trusts 127.0.0.1 (RULEHUB_TRUSTED_PROXIES)."""
+    with ExitStack() as stack:
+        servers = []
+        for trusted in ("", "127.0.0.1"):
+            data_dir = tmp_path_factory.mktemp("proxy-portal-data")
+            url = stack.enter_context(_backend_url(request.param, data_dir))
+            servers.append(stack.enter_context(serve_portal(url, data_dir, tmp_path_factory.mktemp("proxy-portal-packs"),
+                                                            ip_limit=3, RULEHUB_TRUSTED_PROXIES=trusted)))
+        yield servers[0], servers[1]

@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from portal_server import PASSWORD, PortalServer, csrf_from, form_error
 from rulehub.server.models import ApiKey, PackVersion
-from rulehub.server.portal.models import SubscriptionEvent
+from rulehub.server.models import SubscriptionEvent
 from rulehub.server.services import accounts
 
 COOKIE = "rh_session"
@@ -191,7 +191,7 @@ def test_login_is_rate_limited_per_email(portal: PortalServer, user: tuple[str, 
     for i in range(5):
         r, _ = _attempt(portal, email, f"guess {i}")
         assert r.status_code == 400
-    r, _ = _attempt(portal, email, password)  # even the right password waits now
+    r, _ = _attempt(portal, email, password)  # from a browser that never signed in, even the right password waits
     assert r.status_code == 429
     assert int(r.headers["retry-after"]) > 0
     assert "Too many failed attempts" in form_error(r.text)

@@ -120,6 +120,7 @@ class HubServer:
     database: dbmod.Database
     backend: str
     tmp: Path
+    pid: int = 0  # of the `rulehub serve` process, for tests that measure it
     client: httpx.Client = field(init=False)
 
     def __post_init__(self) -> None:
@@ -153,22 +154,24 @@ _wait_healthy = wait_healthy  # the loader suite imports this name
 
 
 @contextmanager
-def hub_server(database_url: str, data_dir: Path, packs_tmp: Path) -> Iterator[HubServer]:
+def hub_server(database_url: str, data_dir: Path, packs_tmp: Path, *, max_upload: int = MAX_UPLOAD,
+               **settings: str) -> Iterator[HubServer]:
     """`rulehub serve` on a free loopback port over an upgraded database; fails the test if the
-    server logged an unhandled exception (every error must have been a clean 4xx)."""
-    env = hub_env(data_dir, database_url, REPO, RULEHUB_MAX_UPLOAD=str(MAX_UPLOAD))
+    server logged an unhandled exception (every error must have been a clean 4xx).  `settings`
+    are further RULEHUB_* variables."""
+    env = hub_env(data_dir, database_url, REPO, RULEHUB_MAX_UPLOAD=str(max_upload), **settings)
     dbmod.upgrade(database_url)  # what an operator runs; serve would refuse otherwise (on PostgreSQL)
     port = _free_port()
     log = data_dir / "server.log"
     proc = serve(port, env, log, REPO)
     url = f"http://127.0.0.1:{port}"
-    settings = Settings(data_dir=data_dir, database_url=database_url, max_upload=MAX_UPLOAD)
+    settings = Settings(data_dir=data_dir, database_url=database_url, max_upload=max_upload)
     database = dbmod.Database.connect(settings)
     server = None
     try:
         _wait_healthy(url, proc, log)
         server = HubServer(url, settings, database, "sqlite" if database_url.startswith("sqlite") else "postgres",
-                           packs_tmp)
+                           packs_tmp, pid=proc.pid)
         yield server
     finally:
         if server is not None:

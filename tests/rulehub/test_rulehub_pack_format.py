@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from rulehub.pack import (
+    ArchiveLimits,
     PackFormatError,
     SemverRange,
     build_artifact,
@@ -254,7 +255,7 @@ def _special(name: str, kind: bytes, linkname: str = "") -> tuple[tarfile.TarInf
         (lambda: _tar(_special("fifo", tarfile.FIFOTYPE)), "unsafe_member"),
         (lambda: _tar(_file("a.py"), _file("a.py")), "unsafe_member"),
         (lambda: _tar(_file("big.py", b"x" * 2000)), "artifact_too_large"),
-        (lambda: _tar(*[_file(f"f{i}.py", b"x" * 900) for i in range(5)]), "artifact_too_large"),
+        (lambda: _tar(*[_file(f"f{i}.py", b"x" * 900) for i in range(12)]), "artifact_too_large"),
         (lambda: _tar(_file("pack.toml", b"x" * 500))[:-20], "truncated_artifact"),
         (lambda: _tar(_file("pack.toml", os.urandom(900)))[:600], "truncated_artifact"),
         (lambda: b"not a gzip at all", "truncated_artifact"),
@@ -265,7 +266,7 @@ def test_extract_refuses_bad_archives(tmp_path: Path, archive, code: str) -> Non
     data = archive()
     dest = tmp_path / "dest"
     with pytest.raises(PackFormatError) as err:
-        extract_artifact(data, dest, max_member=1000, max_total=4000)
+        extract_artifact(data, dest, limits=ArchiveLimits(max_member_size=1000, max_unpacked_size=16000))
     assert err.value.code == code
     assert not dest.exists() or not any(dest.iterdir()), "nothing may be written for a refused archive"
     assert not (tmp_path / "evil.py").exists()

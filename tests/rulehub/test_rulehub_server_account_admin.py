@@ -64,8 +64,10 @@ def test_disabling_stops_keys_and_issued_tokens_at_once_and_enabling_restores_th
 
     code, out, err = _admin(hub, "enable-account", member.email)
     assert code == 0 and f"account {member.email} enabled" in out, err
-    assert _exchange(hub, member.api_key).status_code == 200  # its keys were kept, not revoked
-    assert _usage(hub, token).status_code == 200
+    fresh = _exchange(hub, member.api_key)  # its keys were kept, not revoked ...
+    assert fresh.status_code == 200
+    assert _usage(hub, fresh.json()["access_token"]).status_code == 200
+    _error(_usage(hub, token), 401, "token_revoked")  # ... but tokens from before the disable stay dead
     assert _seats_used(hub, owner.tenant) == 2
 
 

@@ -86,7 +86,7 @@ def probe_run(hub, tmp_path_factory, listener):
         leftover.unlink(missing_ok=True)  # `gocheck pack build` ran the rules' tests on the author's machine
     project = project_using(hub, sub, tmp / "victim", name)
     (tmp / "user-config").mkdir(exist_ok=True)
-    (tmp / "user-config" / "credentials.json").write_text('{"hubs": {"x": {"api_key": "stored-key-77"}}}')
+    (tmp / "user-config" / "credentials.json").write_text('{"hubs": {"https://other-hub.example": {"api_key": "stored-key-77"}}}')
     env = {"GOCHECK_API_KEY": sub.api_key, "GOCHECK_HUB_URL": hub.base_url, "AWS_SECRET_ACCESS_KEY": SECRET, "HOME": str(tmp / "home"), "GOCHECK_CONFIG_DIR": str(tmp / "user-config")}
     trust(sub.namespace, project)
     gocheck("packs", "trust", sub.namespace, cwd=project, env=env)

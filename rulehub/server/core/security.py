@@ -6,9 +6,10 @@ and would cap token exchanges), and the full key is shown once at creation.
 
 Access tokens are EdDSA JWTs with a `kid` header.  Verification pins algorithms=["EdDSA"],
 requires iss aud sub tenant plan scopes iat nbf exp jti, checks audience and issuer, and
-rejects revoked token ids, tokens minted from an API key revoked since, and tokens whose
+rejects revoked token ids, tokens minted from an API key revoked since, tokens whose
 account has been disabled or removed since (so disabling takes effect at once, not when
-the token expires).
+the token expires), and tokens issued before the account's last disable
+(`Account.tokens_valid_after`: re-enabling an account does not revive them).
 """
 
 from __future__ import annotations
@@ -118,6 +119,7 @@ def issue_token(
         "scopes": sorted(scopes),
         "akid": api_key_id,
         "iat": int(now.timestamp()),
+        "iat_ms": int(now.timestamp() * 1000),  # iat to the millisecond, for Account.tokens_valid_after
         "nbf": int(now.timestamp()),
         "exp": int((now + timedelta(seconds=settings.token_ttl)).timestamp()),
         "jti": uuid.uuid4().hex,
@@ -145,6 +147,15 @@ class PublicKeyCache:
         with self._lock:
             self._keys[kid] = public
         return public
+
+
+def _issued_ms(claims: dict[str, object]) -> float:
+    """When the token was issued, in ms; a token without `iat_ms` counts as issued at the end
+    of its `iat` second (the latest it can have been)."""
+    precise = claims.get("iat_ms")
+    if isinstance(precise, int):
+        return precise
+    return int(claims["iat"]) * 1000 + 999  # type: ignore[call-overload]
 
 
 def verify_token(session: Session, settings: Settings, token: str, cache: PublicKeyCache) -> Principal:
@@ -201,6 +212,9 @@ def verify_token(session: Session, settings: Settings, token: str, cache: Public
     if account is None or account.disabled:
         raise Unauthorized("the account behind this token is disabled or removed; ask your tenant's owner",
                            code="account_disabled")
+    if account.tokens_valid_after is not None and _issued_ms(claims) <= account.tokens_valid_after.timestamp() * 1000:
+        raise Unauthorized("this access token was issued before the account was disabled; exchange your API key "
+                           "for a new one", code="token_revoked")
     return Principal(
         account_id=account_id,
         tenant_id=tenant_id,

@@ -13,15 +13,21 @@ from fastapi.responses import Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from rulehub.server.portal.rendering import STATIC_DIR, error_page
-from rulehub.server.portal.routes import account, auth, catalog, publisher
 
-router = APIRouter(include_in_schema=False)
-for _sub in (catalog.router, auth.router, account.router, publisher.router):
-    router.include_router(_sub)
+def _router() -> APIRouter:
+    # Imported here, not at the top: the shared request dependencies (rulehub.server.core.deps)
+    # import portal modules, and the page modules import those dependencies.
+    from rulehub.server.portal.routes import account, auth, catalog, publisher
+
+    router = APIRouter(include_in_schema=False)
+    for sub in (catalog.router, auth.router, account.router, publisher.router):
+        router.include_router(sub)
+    return router
 
 
 def static_files() -> StaticFiles:
+    from rulehub.server.portal.rendering import STATIC_DIR
+
     return StaticFiles(directory=str(STATIC_DIR))
 
 
@@ -40,7 +46,9 @@ def mount(app: FastAPI) -> None:
     Also makes HTTP errors outside the API (an unknown URL, a wrong method) an HTML page
     for browsers; everything else still goes to the handler the app already had.
     """
-    app.include_router(router)
+    from rulehub.server.portal.rendering import error_page
+
+    app.include_router(_router())
     app.mount("/static/portal", static_files(), name="portal-static")
     previous = app.exception_handlers.get(StarletteHTTPException)
 

@@ -6,9 +6,11 @@
 - RULEHUB_TRUST_PROXY=1: honour `X-Forwarded-Proto: https` from a TLS-terminating proxy
   when deciding whether cookies get the Secure flag.  Off by default: a client could
   otherwise send the header itself.
-- RULEHUB_PORTAL_SESSION_HOURS (12), RULEHUB_PORTAL_LOGIN_LIMIT (5 failures per email per
-  window), RULEHUB_PORTAL_LOGIN_IP_LIMIT (30 failures per client address per window),
-  RULEHUB_PORTAL_LOGIN_WINDOW (300 seconds).
+- RULEHUB_PORTAL_SESSION_HOURS (12), RULEHUB_PORTAL_LOGIN_LIMIT (5 free failures per
+  account, or per known device, in the window), RULEHUB_PORTAL_LOGIN_IP_LIMIT (30 free
+  failures per client address), RULEHUB_PORTAL_LOGIN_WINDOW (3600 s: how long a failure
+  counts), RULEHUB_PORTAL_LOGIN_MAX_WAIT (900 s: the longest backoff).  See
+  rulehub.server.portal.login_limiter.
 """
 
 from __future__ import annotations
@@ -61,7 +63,8 @@ class PortalConfig:
     session_hours: int = 12
     login_limit: int = 5
     login_ip_limit: int = 30
-    login_window: int = 300
+    login_window: int = 3600
+    login_max_wait: int = 900
 
     @classmethod
     def from_env(cls, keys_dir: Path) -> "PortalConfig":
@@ -73,5 +76,6 @@ class PortalConfig:
             session_hours=_int("RULEHUB_PORTAL_SESSION_HOURS", 12),
             login_limit=_int("RULEHUB_PORTAL_LOGIN_LIMIT", 5),
             login_ip_limit=_int("RULEHUB_PORTAL_LOGIN_IP_LIMIT", 30),
-            login_window=_int("RULEHUB_PORTAL_LOGIN_WINDOW", 300),
+            login_window=_int("RULEHUB_PORTAL_LOGIN_WINDOW", 3600),
+            login_max_wait=_int("RULEHUB_PORTAL_LOGIN_MAX_WAIT", 900),
         )

@@ -20,8 +20,8 @@ from fastapi.routing import APIRoute
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from rulehub.server.errors import ApiError
-from rulehub.server.portal.deps import CsrfRejected, LoginRequired, get_portal
+from rulehub.server.errors import ApiError, CsrfRejected, LoginRequired
+from rulehub.server.core.deps import get_hub
 from rulehub.server.portal.sessions import Visitor, set_cookie
 
 log = logging.getLogger("rulehub.portal")
@@ -55,7 +55,7 @@ def page(request: Request, template: str, context: dict[str, Any] | None = None,
            "csrf_token": visitor.csrf if visitor else "", **(context or {})}
     response = templates.TemplateResponse(request, template, ctx, status_code=status, headers=headers)
     if visitor is not None and visitor.is_new_token:
-        set_cookie(response, request, get_portal(request).config, visitor.token, signed_in=False)
+        set_cookie(response, request, get_hub(request).portal_config, visitor.token, signed_in=False)
     _harden(response)
     return response
 

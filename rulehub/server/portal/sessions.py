@@ -8,6 +8,11 @@ a signed-in session.  Logging out deletes the row and rotates the cookie again.
 
 CSRF tokens are HMAC(portal secret, cookie token): bound to this browser's cookie,
 unforgeable without the server's secret, and need no storage.
+
+A browser that signs in (or signs up) also gets a long-lived device cookie, `rh_device`:
+`<random id>.<HMAC(portal secret, account id, email, id)>`.  It grants nothing by itself;
+the login throttle (rulehub.server.portal.login_limiter) counts that browser's failures
+apart from strangers', so guessing at an account never locks out its owner's own browser.
 """
 
 from __future__ import annotations
@@ -28,7 +33,10 @@ from rulehub.server.portal.config import PortalConfig
 from rulehub.server.portal.models import PortalSession
 
 COOKIE = "rh_session"
+DEVICE_COOKIE = "rh_device"
+DEVICE_COOKIE_DAYS = 365
 _TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{43}$")
+_DEVICE_RE = re.compile(r"^([A-Za-z0-9_-]{22})\.([0-9a-f]{64})$")
 
 
 def new_token() -> str:
@@ -68,6 +76,30 @@ def set_cookie(response: Response, request: Request, cfg: PortalConfig, token: s
         samesite="lax",
         secure=is_https(request, cfg),
     )
+
+
+def _device_mac(cfg: PortalConfig, account: Account, device_id: str) -> str:
+    message = f"device\0{account.id}\0{account.email}\0{device_id}".encode()
+    return hmac.new(cfg.secret, message, hashlib.sha256).hexdigest()
+
+
+def new_device_cookie(cfg: PortalConfig, account: Account) -> str:
+    device_id = secrets.token_urlsafe(16)
+    return f"{device_id}.{_device_mac(cfg, account, device_id)}"
+
+
+def known_device(cfg: PortalConfig, account: Account | None, cookie: str | None) -> str | None:
+    """The device id if `cookie` is a device cookie this server issued to `account`, else None."""
+    match = _DEVICE_RE.fullmatch(cookie or "")
+    if account is None or match is None:
+        return None
+    device_id, mac = match.groups()
+    return device_id if hmac.compare_digest(_device_mac(cfg, account, device_id), mac) else None
+
+
+def set_device_cookie(response: Response, request: Request, cfg: PortalConfig, account: Account) -> None:
+    response.set_cookie(DEVICE_COOKIE, new_device_cookie(cfg, account), max_age=DEVICE_COOKIE_DAYS * 86400,
+                        path="/", httponly=True, samesite="lax", secure=is_https(request, cfg))
 
 
 @dataclass

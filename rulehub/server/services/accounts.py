@@ -1,5 +1,8 @@
 """Tenants, accounts, plans, subscriptions, seats, publisher namespaces and API keys.
 
+Every state change of these is a function here, called alike by the API, the portal and
+`rulehub admin`; subscription changes all go through `grant_plan`, which records one event.
+
 Accounts are managed after creation with `disable_account` / `enable_account` (reversible;
 re-enabling takes a seat again) and `remove_account` (for good); `tenant_overview` is what
 `rulehub admin show-tenant` prints.
@@ -7,9 +10,12 @@ re-enabling takes a seat again) and `remove_account` (for good); `tenant_overvie
 
 from __future__ import annotations
 
+import json
 import re
+import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -26,6 +32,7 @@ from rulehub.server.models import (
     PackVersion,
     Plan,
     Subscription,
+    SubscriptionEvent,
     Tenant,
     utcnow,
 )
@@ -88,9 +95,14 @@ def _no_nul(**fields: str | None) -> None:
 
 def create_account(
     session: Session, email: str, tenant_slug: str, *, password: str | None = None,
-    display_name: str = "", role: str = "member",
+    display_name: str = "", role: str | None = None,
 ) -> Account:
     """Create an account in an existing tenant; `password` (optional) is stored as argon2.
+
+    Without a `role`, the account is the tenant's `owner` when the tenant has no enabled
+    owner yet (its first account, or all owners disabled), else a `member`: a tenant made
+    by `rulehub admin create-tenant` then `create-account` always has someone who can
+    manage its plan, keys and packs.
 
     Every way into a tenant comes through here, so this is where seats are enforced: the
     account is refused (Conflict, code `seats_exhausted`) when the tenant's enabled accounts
@@ -103,12 +115,14 @@ def create_account(
         raise BadRequest(f"{email!r} is not an email address", code="invalid_email")
     if len(display_name) > 200:
         raise BadRequest("display names are at most 200 characters", code="invalid_name")
-    if role not in ("owner", "member"):
+    if role not in ("owner", "member", None):
         raise BadRequest("role must be owner or member", code="invalid_role")
     tenant = get_tenant(session, tenant_slug, lock=True)
     if session.scalars(select(Account).where(Account.email == email)).first():
         raise Conflict(f"account {email!r} already exists", code="account_exists")
     _require_free_seat(session, tenant)
+    if role is None:
+        role = "member" if _enabled_owners(session, tenant.id) else "owner"
     account = Account(email=email, tenant_id=tenant.id, display_name=display_name, role=role)
     if password is not None:
         account.password_hash = hash_password(password)
@@ -169,9 +183,14 @@ def create_plan(
 
 def grant_plan(
     session: Session, tenant_slug: str, plan_name: str, *, status: str = "active",
-    period_end: datetime | None = None, days: int = 30,
+    period_end: datetime | None = None, days: int = 30, actor: Account | None = None, source: str = "admin",
 ) -> Subscription:
-    """Create or change the tenant's subscription (plan, status, period end).
+    """Create or change the tenant's subscription (plan, status, period end) and record it.
+
+    Every change of a subscription comes through here, from the portal (`sign_up`,
+    `change_plan`, `cancel`), `rulehub admin grant-plan` or a future billing webhook, and
+    records exactly one `SubscriptionEvent` (`source`, `actor`): created, plan_changed,
+    canceled or updated.
 
     A plan with fewer seats than the tenant has members is allowed, not refused: nobody is
     removed, disabled or signed out, the tenant is just over its limit (`seat_usage(...).over_limit`,
@@ -184,14 +203,100 @@ def grant_plan(
     tenant = get_tenant(session, tenant_slug, lock=True)
     plan = get_plan(session, plan_name)
     end = period_end or (utcnow() + timedelta(days=days))
-    sub = session.scalars(select(Subscription).where(Subscription.tenant_id == tenant.id)).first()
+    before = subscription_for(session, tenant.id)
+    sub = before[0] if before else None
+    from_plan, from_status = (before[1].name, before[0].status) if before else (None, None)
     if sub is None:
         sub = Subscription(tenant_id=tenant.id, plan_id=plan.id, status=status, current_period_end=end)
         session.add(sub)
     else:
         sub.plan_id, sub.status, sub.current_period_end = plan.id, status, end
     session.flush()
+    if from_plan is None:
+        kind = "subscription.created"
+    elif status == "canceled" and from_status != "canceled":
+        kind = "subscription.canceled"
+    elif from_plan != plan.name:
+        kind = "subscription.plan_changed"
+    else:
+        kind = "subscription.updated"
+    record_event(session, tenant_id=tenant.id, type=kind, from_plan=from_plan, to_plan=plan.name,
+                 from_status=from_status, to_status=status, period_end=end, actor=actor, source=source)
     return sub
+
+
+def record_event(
+    session: Session, *, tenant_id: int, type: str, to_status: str, from_plan: str | None, to_plan: str | None,
+    from_status: str | None, period_end: datetime | None, actor: Account | None, source: str,
+    external_id: str | None = None, payload: dict[str, Any] | None = None,
+) -> SubscriptionEvent:
+    """Append one event (called by `grant_plan`).  A payment webhook would pass the provider's
+    event id as external_id (unique: a re-delivery is rejected) and its raw body as payload;
+    the others record the same shape with the body the provider would have sent."""
+    if payload is None:
+        payload = {"type": type, "data": {"plan": to_plan, "previous_plan": from_plan, "status": to_status,
+                                          "previous_status": from_status,
+                                          "current_period_end": period_end.isoformat() if period_end else None}}
+    event = SubscriptionEvent(
+        tenant_id=tenant_id, type=type, source=source, external_id=external_id, from_plan=from_plan,
+        to_plan=to_plan, from_status=from_status, to_status=to_status, period_end=period_end,
+        actor_account_id=actor.id if actor else None, payload=json.dumps(payload, sort_keys=True),
+    )
+    session.add(event)
+    session.flush()
+    return event
+
+
+def subscription_events(session: Session, tenant_id: int, limit: int = 20) -> list[SubscriptionEvent]:
+    """The tenant's latest subscription events, newest first."""
+    return list(session.scalars(
+        select(SubscriptionEvent).where(SubscriptionEvent.tenant_id == tenant_id)
+        .order_by(SubscriptionEvent.id.desc()).limit(limit)
+    ))
+
+
+SIGNUP_PLAN = "free"
+PERIOD_DAYS = 30
+
+
+def sign_up(session: Session, email: str, password_hash: str, organisation: str = "") -> Account:
+    """A new tenant with its owner account and a free plan (active, 30-day period).
+
+    Takes the argon2 hash (`hash_password`) so the slow hashing happens before the caller
+    opens its write transaction, not while holding the writers' lock.
+    """
+    base = re.sub(r"[^a-z0-9]+", "-", (organisation or email.split("@", 1)[0]).lower()).strip("-")[:40] or "team"
+    tenant = create_tenant(session, f"{base}-{secrets.token_hex(3)}", organisation.strip()[:200])
+    account = create_account(session, email, tenant.slug, role="owner")
+    account.password_hash = password_hash
+    grant_plan(session, tenant.slug, SIGNUP_PLAN, days=PERIOD_DAYS, actor=account, source="portal")
+    return account
+
+
+def _require_owner(account: Account, doing: str) -> None:
+    if account.role != "owner":
+        raise BadRequest(f"only the tenant's owner can {doing}", code="not_owner")
+
+
+def change_plan(session: Session, account: Account, plan_name: str) -> Subscription:
+    """The owner switches the tenant to `plan_name` now (active, a fresh 30-day period)."""
+    _require_owner(account, "change the plan")
+    plan = get_plan(session, plan_name)
+    current = subscription_for(session, account.tenant_id)
+    if current and current[1].name == plan.name and current[0].status in ("active", "trialing"):
+        raise Conflict(f"you are already on the {plan.name} plan", code="same_plan")
+    return grant_plan(session, account.tenant.slug, plan.name, days=PERIOD_DAYS, actor=account, source="portal")
+
+
+def cancel(session: Session, account: Account) -> Subscription:
+    """The owner cancels at once: downloads stop now (there is no payment to run out)."""
+    _require_owner(account, "cancel the subscription")
+    current = subscription_for(session, account.tenant_id)
+    if current is None or current[0].status == "canceled":
+        raise Conflict("the subscription is already canceled", code="already_canceled")
+    sub, plan = current
+    return grant_plan(session, account.tenant.slug, plan.name, status="canceled", period_end=sub.current_period_end,
+                      actor=account, source="portal")
 
 
 def subscription_for(session: Session, tenant_id: int) -> tuple[Subscription, Plan] | None:
@@ -346,8 +451,9 @@ def _end_portal_sessions(session: Session, account: Account) -> int:
 def disable_account(session: Session, email: str) -> Account:
     """Disable an account at once: it frees its seat, and from the next request on it can
     neither sign in to the portal, nor exchange its API keys, nor use access tokens issued
-    before (`verify_token` checks the account), nor keep a portal session (its sessions are
-    deleted, so re-enabling does not revive a browser signed in before).
+    before, even once re-enabled (`verify_token` checks the account and its
+    `tokens_valid_after`), nor keep a portal session (its sessions are deleted, so
+    re-enabling does not revive a browser signed in before).
 
     Its API keys are refused while it is disabled but not revoked: disabling is reversible,
     and `enable_account` gives them back.  Revoke them (or `remove_account`) when they leaked.
@@ -355,6 +461,8 @@ def disable_account(session: Session, email: str) -> Account:
     """
     account = get_account(session, email)
     get_tenant(session, account.tenant.slug, lock=True)  # seat counts of this tenant change: take turns
+    if not account.disabled:
+        account.tokens_valid_after = utcnow()  # tokens issued until now stay dead after enable_account
     account.disabled = True
     _end_portal_sessions(session, account)
     session.flush()
@@ -385,13 +493,16 @@ class RemovedAccount:
     versions_kept: int
 
 
+def _enabled_owners(session: Session, tenant_id: int, *, besides: Account | None = None) -> int:
+    query = select(func.count(Account.id)).where(
+        Account.tenant_id == tenant_id, Account.role == "owner", Account.disabled.is_(False))
+    if besides is not None:
+        query = query.where(Account.id != besides.id)
+    return session.scalar(query) or 0
+
+
 def _other_enabled_owners(session: Session, account: Account) -> int:
-    return session.scalar(
-        select(func.count(Account.id)).where(
-            Account.tenant_id == account.tenant_id, Account.role == "owner", Account.disabled.is_(False),
-            Account.id != account.id,
-        )
-    ) or 0
+    return _enabled_owners(session, account.tenant_id, besides=account)
 
 
 def _last_owner(account: Account, tenant: Tenant) -> Conflict:
@@ -449,8 +560,6 @@ def remove_account(session: Session, email: str) -> RemovedAccount:
     versions = session.execute(
         update(PackVersion).where(PackVersion.published_by == account.id).values(published_by=None)
     ).rowcount or 0
-    from rulehub.server.portal.models import SubscriptionEvent
-
     session.execute(update(SubscriptionEvent).where(SubscriptionEvent.actor_account_id == account.id)
                     .values(actor_account_id=None))
     removed = RemovedAccount(email=account.email, tenant=tenant.slug, api_keys=int(keys_deleted),

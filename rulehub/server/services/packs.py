@@ -1,8 +1,9 @@
 """Publishing, yanking, browsing and resolving packs.
 
 Artifacts are stored content-addressed under `<data_dir>/artifacts/<sha[:2]>/<sha>.tar.gz`
-(written before the database commit; a failed publish leaves at most an unreferenced
-file).  Versions are immutable: the (pack, version) unique constraint makes a concurrent
+(files 0600, directories 0700), written only after the new version row is in the
+transaction, so a refused upload (409, 4xx) stores nothing and a failed commit leaves at
+most an unreferenced file.  Versions are immutable: the (pack, version) unique constraint makes a concurrent
 second publish fail, and it is reported as 409 like any existing version.
 """
 
@@ -15,7 +16,6 @@ import secrets
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
@@ -85,11 +85,10 @@ def _store_artifact(settings: Settings, sha256: str, data: bytes) -> None:
     final = artifact_file(settings, sha256)
     if final.exists():
         return
-    final.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=final.parent, prefix=".upload-")
+    final.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    fd, tmp = tempfile.mkstemp(dir=final.parent, prefix=".upload-")  # created 0600
     with os.fdopen(fd, "wb") as fh:
         fh.write(data)
-    os.chmod(tmp, 0o644)
     os.replace(tmp, final)
 
 
@@ -103,7 +102,7 @@ def _pack_error(exc: PackFormatError) -> ApiError:
 def _rules_index(data: bytes, settings: Settings) -> list[dict[str, str]]:
     """rules.json from the artifact (optional): [{name, summary, severity, tags, docs}]."""
     try:
-        raw = read_member(data, "rules.json", max_total=settings.max_upload * 8, max_member=settings.max_upload * 4)
+        raw = read_member(data, "rules.json")
     except PackFormatError as exc:
         if exc.code == "missing_member":
             return []
@@ -179,7 +178,7 @@ def publish(
         raise BadRequest("empty upload; send the artifact bytes as the request body", code="empty_artifact")
     try:
         manifest = parse_manifest(
-            read_member(data, "pack.toml", max_total=settings.max_upload * 8, max_member=settings.max_upload * 4)
+            read_member(data, "pack.toml")  # PACK_LIMITS: what no client would install is refused here
         )
     except PackFormatError as exc:
         raise _pack_error(exc) from None
@@ -191,7 +190,6 @@ def publish(
         )
     rules = _rules_index(data, settings)
     sha = sha256_hex(data)
-    _store_artifact(settings, sha, data)
 
     tuf_repo.lock(session)  # one publisher at a time: TUF versions are a single sequence
     pack = session.scalars(select(Pack).where(Pack.name == full)).first()
@@ -204,12 +202,7 @@ def publish(
                 session.flush()
         except IntegrityError:
             pack = session.scalars(select(Pack).where(Pack.name == full)).one()
-    existing = session.scalars(
-        select(PackVersion).where(PackVersion.pack_id == pack.id, PackVersion.version == version)
-    ).first()
-    if existing is not None:
-        raise Conflict(f"{full} {version} is already published and versions are immutable; bump the version",
-                       code="version_exists")
+    _refuse_existing_release(session, pack, version)
     path = target_path(full, version, private=pack.private)
     pv = PackVersion(
         pack_id=pack.id, version=version, sha256=sha, size=len(data), engine=manifest.engine, go=manifest.go,
@@ -223,12 +216,25 @@ def publish(
     except IntegrityError:
         raise Conflict(f"{full} {version} is already published and versions are immutable; bump the version",
                        code="version_exists") from None
+    _store_artifact(settings, sha, data)  # only once the version is known to be new: a 409 stores nothing
     for rule in rules:
         session.add(VersionRule(pack_version_id=pv.id, **rule))
     if _is_latest(pack, version, session):
         pack.description, pack.tier, pack.tags = manifest.description, manifest.tier, " ".join(manifest.tags)
     tuf_repo.set_target(session, settings, path=path, length=len(data), sha256=sha, custom=target_custom(pack, pv))
     return Published(pack=full, version=version, sha256=sha, size=len(data), target_path=path)
+
+
+def _refuse_existing_release(session: Session, pack: Pack, version: str) -> None:
+    """Conflict (`version_exists`) if `version`, or the same release with other build
+    metadata, is already published: semver gives `1.0.0+b1` and `1.0.0` the same precedence,
+    so a range could pick either and the lock file could not say which one it means."""
+    release = parse_version(version).replace(build=None)
+    for existing in session.scalars(select(PackVersion.version).where(PackVersion.pack_id == pack.id)):
+        if parse_version(existing).replace(build=None) == release:
+            same = "" if existing == version else f" (as {existing}; build metadata does not make a new version)"
+            raise Conflict(f"{pack.name} {release} is already published{same} and versions are immutable; "
+                           "bump the version", code="version_exists")
 
 
 def _is_latest(pack: Pack, version: str, session: Session) -> bool:
@@ -284,10 +290,59 @@ def _latest(versions: list[PackVersion]) -> str | None:
     return SemverRange.parse("*").best([v.version for v in versions if not v.yanked])
 
 
+@dataclass(frozen=True)
+class PackSummary:
+    """A pack as the catalogue lists it; `latest_version` is the highest non-yanked one."""
+
+    name: str
+    description: str
+    tier: str
+    tags: list[str]
+    private: bool
+    latest_version: str | None
+
+
+@dataclass(frozen=True)
+class RuleInfo:
+    name: str
+    summary: str
+    severity: str
+    tags: list[str]
+    docs: str
+
+
+@dataclass(frozen=True)
+class VersionInfo:
+    version: str
+    sha256: str
+    size: int
+    yanked: bool
+    published_at: str  # ISO 8601, UTC
+    engine: str
+    go: str | None
+    tier: str
+    license: str
+    target_path: str
+    rules: list[RuleInfo]
+
+
+@dataclass(frozen=True)
+class PackDetail:
+    """A pack with every version (oldest first) and each version's rules."""
+
+    name: str
+    description: str
+    tier: str
+    tags: list[str]
+    private: bool
+    latest_version: str | None
+    versions: list[VersionInfo]
+
+
 def catalogue(
     session: Session, tenant_id: int | None, *, q: str = "", tag: str = "", rule: str = "", go: str = "",
     limit: int = 200,
-) -> list[dict[str, Any]]:
+) -> list[PackSummary]:
     """Visible packs matching all given filters (q: substring of name/description; go: a Go version)."""
     query = select(Pack).options(selectinload(Pack.versions), selectinload(Pack.namespace)).order_by(Pack.name)
     if q:
@@ -309,7 +364,7 @@ def catalogue(
             go_version = coerce_version(go)
         except PackFormatError as exc:
             raise BadRequest(f"go: {exc}", code="invalid_version") from None
-    out: list[dict[str, Any]] = []
+    out: list[PackSummary] = []
     for pack in session.scalars(query):
         if not pack_visible(pack, tenant_id):
             continue
@@ -318,53 +373,33 @@ def catalogue(
             live = [v for v in live if not v.go or SemverRange.parse(v.go).contains(go_version, prerelease=True)]
             if not live:
                 continue
-        out.append({
-            "name": pack.name,
-            "description": pack.description,
-            "tier": pack.tier,
-            "tags": pack.tags.split(),
-            "private": pack.private,
-            "latest_version": _latest(live),
-        })
+        out.append(PackSummary(name=pack.name, description=pack.description, tier=pack.tier, tags=pack.tags.split(),
+                               private=pack.private, latest_version=_latest(live)))
         if len(out) >= limit:
             break
     return out
 
 
-def pack_detail(session: Session, tenant_id: int | None, ns: str, name: str) -> dict[str, Any]:
+def pack_detail(session: Session, tenant_id: int | None, ns: str, name: str) -> PackDetail:
     pack = get_pack(session, tenant_id, ns, name)
     versions = session.scalars(
         select(PackVersion).where(PackVersion.pack_id == pack.id).options(selectinload(PackVersion.rules))
         .order_by(PackVersion.id)
     ).all()
-    return {
-        "name": pack.name,
-        "description": pack.description,
-        "tier": pack.tier,
-        "tags": pack.tags.split(),
-        "private": pack.private,
-        "latest_version": _latest(list(versions)),
-        "versions": [
-            {
-                "version": v.version,
-                "sha256": v.sha256,
-                "size": v.size,
-                "yanked": v.yanked,
-                "published_at": v.published_at.isoformat(),
-                "engine": v.engine,
-                "go": v.go,
-                "tier": v.tier,
-                "license": v.license,
-                "target_path": v.target_path,
-                "rules": [
-                    {"name": r.name, "summary": r.summary, "severity": r.severity, "tags": r.tags.split(),
-                     "docs": r.docs}
-                    for r in v.rules
-                ],
-            }
+    return PackDetail(
+        name=pack.name, description=pack.description, tier=pack.tier, tags=pack.tags.split(), private=pack.private,
+        latest_version=_latest(list(versions)),
+        versions=[
+            VersionInfo(
+                version=v.version, sha256=v.sha256, size=v.size, yanked=v.yanked,
+                published_at=v.published_at.isoformat(), engine=v.engine, go=v.go, tier=v.tier, license=v.license,
+                target_path=v.target_path,
+                rules=[RuleInfo(name=r.name, summary=r.summary, severity=r.severity, tags=r.tags.split(), docs=r.docs)
+                       for r in v.rules],
+            )
             for v in versions
         ],
-    }
+    )
 
 
 def resolve(

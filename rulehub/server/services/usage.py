@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -23,7 +23,33 @@ def record_download(
     return row
 
 
-def usage_summary(session: Session, tenant_id: int, *, since: datetime | None = None) -> dict[str, Any]:
+@dataclass(frozen=True)
+class VersionUsage:
+    name: str
+    version: str
+    downloads: int
+    bytes: int
+    last_download_at: str  # ISO 8601
+
+
+@dataclass(frozen=True)
+class DayUsage:
+    date: str  # YYYY-MM-DD
+    downloads: int
+
+
+@dataclass(frozen=True)
+class UsageSummary:
+    """One tenant's downloads: totals, per pack version, and per day (for charts)."""
+
+    tenant: str | None
+    downloads: int
+    bytes: int
+    packs: list[VersionUsage]
+    daily: list[DayUsage]
+
+
+def usage_summary(session: Session, tenant_id: int, *, since: datetime | None = None) -> UsageSummary:
     """Totals and per pack/version counts for one tenant, plus a per-day series for charts."""
     where = [Download.tenant_id == tenant_id]
     if since is not None:
@@ -42,17 +68,17 @@ def usage_summary(session: Session, tenant_id: int, *, since: datetime | None = 
         select(day, func.count(Download.id)).where(*where).group_by(day).order_by(day)
     ).all()
     tenant = session.get(Tenant, tenant_id)
-    return {
-        "tenant": tenant.slug if tenant else None,
-        "downloads": int(totals[0]),
-        "bytes": int(totals[1]),
-        "packs": [
-            {"name": name, "version": version, "downloads": int(count), "bytes": int(total or 0),
-             "last_download_at": last.isoformat() if hasattr(last, "isoformat") else str(last)}
+    return UsageSummary(
+        tenant=tenant.slug if tenant else None,
+        downloads=int(totals[0]),
+        bytes=int(totals[1]),
+        packs=[
+            VersionUsage(name=name, version=version, downloads=int(count), bytes=int(total or 0),
+                         last_download_at=last.isoformat() if hasattr(last, "isoformat") else str(last))
             for name, version, count, total, last in per_version
         ],
-        "daily": [{"date": str(d), "downloads": int(c)} for d, c in per_day],
-    }
+        daily=[DayUsage(date=str(d), downloads=int(c)) for d, c in per_day],
+    )
 
 
 def recent_downloads(session: Session, tenant_id: int, limit: int = 50) -> list[Download]:

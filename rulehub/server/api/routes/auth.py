@@ -7,8 +7,9 @@ from datetime import datetime, timezone
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
-from rulehub.server.api.deps import CurrentPrincipal, Hub, SessionDep
+from rulehub.server.core.deps import CurrentPrincipal, Hub, SessionDep
 from rulehub.server.core import keys
+from rulehub.server.errors import error_responses
 from rulehub.server.core.security import LAST_USED_RESOLUTION, check_api_key, issue_token, record_api_key_use
 from rulehub.server.models import Tenant
 from rulehub.server.services.accounts import subscription_for
@@ -27,7 +28,7 @@ class TokenResponse(BaseModel):
     expires_in: int
 
 
-@router.post("/v1/auth/token", response_model=TokenResponse, responses={401: {"description": "bad API key"}})
+@router.post("/v1/auth/token", response_model=TokenResponse, responses=error_responses(unauthorized="bad API key (code invalid_api_key)"))
 def exchange_token(body: TokenRequest, hub: Hub, session: SessionDep) -> TokenResponse:
     key = check_api_key(session, body.api_key)
     tenant = session.get(Tenant, key.tenant_id)
@@ -56,6 +57,21 @@ def revoke_current_token(principal: CurrentPrincipal, hub: Hub) -> RevokeRespons
     return RevokeResponse(revoked=principal.jti)
 
 
-@router.get("/.well-known/jwks.json")
-def jwks(hub: Hub, session: SessionDep) -> dict[str, list[dict[str, str]]]:
-    return {"keys": [keys.jwk(row) for row in keys.jwks_keys(session, hub.settings)]}
+class Jwk(BaseModel):
+    """An Ed25519 public key (RFC 8037 OKP) that verifies access tokens with this `kid`."""
+
+    kty: str
+    crv: str
+    x: str
+    kid: str
+    alg: str
+    use: str
+
+
+class Jwks(BaseModel):
+    keys: list[Jwk]
+
+
+@router.get("/.well-known/jwks.json", response_model=Jwks)
+def jwks(hub: Hub, session: SessionDep) -> Jwks:
+    return Jwks(keys=[Jwk(**keys.jwk(row)) for row in keys.jwks_keys(session, hub.settings)])

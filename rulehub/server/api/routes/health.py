@@ -5,19 +5,24 @@ from __future__ import annotations
 from fastapi import APIRouter
 from fastapi.responses import Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from pydantic import BaseModel, Field
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from rulehub.server import tuf_repo
-from rulehub.server.api.deps import Hub, SessionDep
+from rulehub.server.core.deps import Hub, SessionDep
 
 router = APIRouter(tags=["health"])
 
 
-@router.get("/healthz")
-def healthz(session: SessionDep) -> dict[str, str]:
+class Health(BaseModel):
+    status: str = Field(description='"ok" once the database answered')
+
+
+@router.get("/healthz", response_model=Health)
+def healthz(session: SessionDep) -> Health:
     session.execute(text("SELECT 1"))
-    return {"status": "ok"}
+    return Health(status="ok")
 
 
 @router.get("/metrics", response_class=Response)

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter, Query
 from fastapi.responses import FileResponse
 from pydantic import BaseModel
 
 from rulehub.pack.manifest import artifact_filename
-from rulehub.server.api.deps import CurrentPrincipal, Hub, OptionalPrincipal, SessionDep, require_scope
+from rulehub.server.core.deps import CurrentPrincipal, Hub, OptionalPrincipal, SessionDep, require_scope
 from rulehub.server.errors import NotFound
 from rulehub.server.models import PackVersion
 from rulehub.server.services import entitlements, packs, usage
@@ -18,7 +16,7 @@ router = APIRouter(tags=["packs"])
 
 
 class CatalogueResponse(BaseModel):
-    packs: list[dict[str, Any]]
+    packs: list[packs.PackSummary]
 
 
 @router.get("/v1/packs", response_model=CatalogueResponse)
@@ -31,8 +29,8 @@ def list_packs(
     return CatalogueResponse(packs=packs.catalogue(session, tenant_id, q=q, tag=tag, rule=rule, go=go))
 
 
-@router.get("/v1/packs/{ns}/{name}")
-def pack_detail(ns: str, name: str, session: SessionDep, principal: OptionalPrincipal) -> dict[str, Any]:
+@router.get("/v1/packs/{ns}/{name}", response_model=packs.PackDetail)
+def pack_detail(ns: str, name: str, session: SessionDep, principal: OptionalPrincipal) -> packs.PackDetail:
     return packs.pack_detail(session, principal.tenant_id if principal else None, ns, name)
 
 

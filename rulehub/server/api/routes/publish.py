@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
-from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
-from rulehub.server.api.deps import CurrentPrincipal, Hub
-from rulehub.server.errors import BadRequest, PayloadTooLarge
+from rulehub.server.core.deps import CurrentPrincipal, Hub
+from rulehub.server.errors import BadRequest, PayloadTooLarge, error_responses
 from rulehub.server.services import packs
 
 router = APIRouter(tags=["publish"])
@@ -32,15 +32,28 @@ async def read_body_capped(request: Request, limit: int) -> bytes:
     return b"".join(chunks)
 
 
+class PublishResponse(BaseModel):
+    name: str
+    version: str
+    sha256: str
+    size: int
+    target_path: str
+
+
 @router.put(
     "/v1/packs/{ns}/{name}/{version}",
     status_code=201,
+    response_model=PublishResponse,
     openapi_extra={"requestBody": {"required": True, "content": {"application/octet-stream": {
         "schema": {"type": "string", "format": "binary"}}}}},
-    responses={409: {"description": "version already published"}, 413: {"description": "artifact too large"}},
+    responses=error_responses(
+        bad_request="invalid artifact (codes: invalid_member_name, invalid_tar_header, unsafe_member, "
+                    "truncated_artifact, manifest_mismatch, ...)",
+        conflict="version already published (code version_exists), also with other build metadata",
+        payload_too_large="artifact, member or unpacked size over the limits (code artifact_too_large)"),
 )
 async def publish_version(ns: str, name: str, version: str, request: Request, principal: CurrentPrincipal,
-                          hub: Hub, private: bool = False) -> JSONResponse:
+                          hub: Hub, private: bool = False) -> PublishResponse:
     """Publish an artifact; `private=true` on the first version makes the pack visible to your tenant only."""
     data = await read_body_capped(request, hub.settings.max_upload)
     def work() -> packs.Published:
@@ -49,7 +62,5 @@ async def publish_version(ns: str, name: str, version: str, request: Request, pr
 
     result = await run_in_threadpool(work)
     hub.metrics.publishes.inc()
-    return JSONResponse(status_code=201, content={
-        "name": result.pack, "version": result.version, "sha256": result.sha256, "size": result.size,
-        "target_path": result.target_path,
-    })
+    return PublishResponse(name=result.pack, version=result.version, sha256=result.sha256, size=result.size,
+                           target_path=result.target_path)

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Path
 from fastapi.responses import FileResponse, Response
 
 from rulehub.server import tuf_repo
-from rulehub.server.api.deps import CurrentPrincipal, Hub, SessionDep, require_scope
+from rulehub.server.core.deps import CurrentPrincipal, Hub, SessionDep, require_scope
 from rulehub.server.api.routes.packs import serve_artifact
 from rulehub.server.errors import NotFound
 from rulehub.server.services import packs

@@ -8,7 +8,7 @@ from fastapi.responses import HTMLResponse, Response
 from rulehub.server.errors import ApiError
 from rulehub.server.models import Account
 from rulehub.server.portal import queries
-from rulehub.server.portal.deps import DbSession, Form, Hub, SignedIn
+from rulehub.server.core.deps import Form, Hub, SessionDep, SignedIn
 from rulehub.server.portal.rendering import PortalRoute, page, redirect
 from rulehub.server.portal.usage_chart import downloads_chart
 from rulehub.server.services import accounts
@@ -20,9 +20,9 @@ router = APIRouter(route_class=PortalRoute, include_in_schema=False)
 KEY_SCOPES = ("packs:read", "packs:publish")
 
 
-def _dashboard(request: Request, session: DbSession, account: Account, *, status: int = 200,
+def _dashboard(request: Request, session: SessionDep, account: Account, *, status: int = 200,
                errors: dict[str, str] | None = None, notice: str = "") -> Response:
-    found = queries.plan_of(session, account.tenant_id)
+    found = accounts.subscription_for(session, account.tenant_id)
     standing = subscription_standing(*found) if found else "no subscription"
     return page(request, "dashboard.html", {
         "subscription": found[0] if found else None,
@@ -30,7 +30,7 @@ def _dashboard(request: Request, session: DbSession, account: Account, *, status
         "standing": standing,
         "plans": accounts.list_plans(session),
         "seats": accounts.seat_usage(session, account.tenant_id),
-        "events": queries.events(session, account.tenant_id, limit=10),
+        "events": accounts.subscription_events(session, account.tenant_id, limit=10),
         "tenant": account.tenant,
         "errors": errors or {},
         "notice": notice,
@@ -43,33 +43,33 @@ _NOTICES = {"welcome": "Welcome to RuleHub. Your team is on the free plan.",
 
 
 @router.get("/dashboard", response_class=HTMLResponse)
-def dashboard(request: Request, session: DbSession, account: SignedIn) -> Response:
+def dashboard(request: Request, session: SessionDep, account: SignedIn) -> Response:
     notice = next((text for key, text in _NOTICES.items() if key in request.query_params), "")
     return _dashboard(request, session, account, notice=notice)
 
 
 @router.post("/dashboard/plan", response_class=HTMLResponse)
-def change_plan(request: Request, form: Form, hub: Hub, session: DbSession, account: SignedIn) -> Response:
+def change_plan(request: Request, form: Form, hub: Hub, session: SessionDep, account: SignedIn) -> Response:
     plan = str(form.get("plan", ""))[:32]
     try:
         with hub.db.write_session() as write:
-            queries.change_plan(write, write.get(Account, account.id), plan)  # type: ignore[arg-type]
+            accounts.change_plan(write, write.get(Account, account.id), plan)  # type: ignore[arg-type]
     except ApiError as exc:
         return _dashboard(request, session, account, status=exc.status, errors={"plan": exc.message})
     return redirect(request, "/dashboard?changed=1")
 
 
 @router.post("/dashboard/cancel", response_class=HTMLResponse)
-def cancel(request: Request, form: Form, hub: Hub, session: DbSession, account: SignedIn) -> Response:
+def cancel(request: Request, form: Form, hub: Hub, session: SessionDep, account: SignedIn) -> Response:
     try:
         with hub.db.write_session() as write:
-            queries.cancel(write, write.get(Account, account.id))  # type: ignore[arg-type]
+            accounts.cancel(write, write.get(Account, account.id))  # type: ignore[arg-type]
     except ApiError as exc:
         return _dashboard(request, session, account, status=exc.status, errors={"cancel": exc.message})
     return redirect(request, "/dashboard?canceled=1")
 
 
-def _keys(request: Request, session: DbSession, account: Account, *, status: int = 200,
+def _keys(request: Request, session: SessionDep, account: Account, *, status: int = 200,
           errors: dict[str, str] | None = None, created: accounts.NewApiKey | None = None,
           values: dict[str, object] | None = None) -> Response:
     keys = sorted(accounts.list_api_keys(session, account), key=lambda k: (k.revoked_at is not None, -k.id))
@@ -79,12 +79,12 @@ def _keys(request: Request, session: DbSession, account: Account, *, status: int
 
 
 @router.get("/keys", response_class=HTMLResponse)
-def keys_page(request: Request, session: DbSession, account: SignedIn) -> Response:
+def keys_page(request: Request, session: SessionDep, account: SignedIn) -> Response:
     return _keys(request, session, account)
 
 
 @router.post("/keys", response_class=HTMLResponse)
-def create_key(request: Request, form: Form, hub: Hub, session: DbSession, account: SignedIn) -> Response:
+def create_key(request: Request, form: Form, hub: Hub, session: SessionDep, account: SignedIn) -> Response:
     name = str(form.get("name", "")).strip()[:200]
     scopes = [str(s) for s in form.getlist("scopes")]
     errors = {}
@@ -109,7 +109,7 @@ def revoke_key(request: Request, key_id: str, form: Form, hub: Hub, account: Sig
 
 
 @router.get("/usage", response_class=HTMLResponse)
-def usage_page(request: Request, session: DbSession, account: SignedIn) -> Response:
+def usage_page(request: Request, session: SessionDep, account: SignedIn) -> Response:
     days = queries.daily_downloads(session, account.tenant_id, days=30)
     return page(request, "usage.html", {
         "chart": downloads_chart(days),

@@ -4,6 +4,7 @@ server's diagnostic links point at (`analyzer.api.rule.docs_url`)."""
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from functools import lru_cache
 
 from fastapi import APIRouter, Request
@@ -12,7 +13,7 @@ from fastapi.responses import HTMLResponse, Response
 from rulehub.pack.manifest import TIERS
 from rulehub.server.errors import ApiError
 from rulehub.server.portal import queries
-from rulehub.server.portal.deps import CurrentVisitor, DbSession
+from rulehub.server.core.deps import CurrentVisitor, SessionDep
 from rulehub.server.portal.rendering import PortalRoute, page
 from rulehub.server.portal.rule_docs import render_markdown
 from rulehub.server.services import accounts, packs
@@ -21,13 +22,13 @@ router = APIRouter(route_class=PortalRoute, include_in_schema=False)
 
 
 @router.get("/", response_class=HTMLResponse)
-def home(request: Request, session: DbSession, visitor: CurrentVisitor) -> Response:
+def home(request: Request, session: SessionDep, visitor: CurrentVisitor) -> Response:
     return page(request, "home.html", {"plans": accounts.list_plans(session), "tiers": TIERS,
                                        "signed_out": "signed_out" in request.query_params})
 
 
 @router.get("/catalog", response_class=HTMLResponse)
-def catalog(request: Request, session: DbSession, visitor: CurrentVisitor, q: str = "", tag: str = "",
+def catalog(request: Request, session: SessionDep, visitor: CurrentVisitor, q: str = "", tag: str = "",
             tier: str = "", go: str = "") -> Response:
     filters = {"q": q.strip()[:100], "tag": tag.strip()[:64], "tier": tier if tier in TIERS else "",
                "go": go.strip()[:20]}
@@ -41,26 +42,26 @@ def catalog(request: Request, session: DbSession, visitor: CurrentVisitor, q: st
         errors["go"] = f"\"{filters['go']}\" is not a Go version; write it like 1.22."
         results = packs.catalogue(session, tenant_id, q=filters["q"], tag=filters["tag"])
     if filters["tier"]:
-        results = [p for p in results if p["tier"] == filters["tier"]]
-    all_tags = sorted({t for p in packs.catalogue(session, tenant_id) for t in p["tags"]})
+        results = [p for p in results if p.tier == filters["tier"]]
+    all_tags = sorted({t for p in packs.catalogue(session, tenant_id) for t in p.tags})
     return page(request, "catalog.html", {"results": results, "filters": filters, "errors": errors,
                                           "tiers": TIERS, "all_tags": all_tags},
                 status=400 if errors else 200)
 
 
 @router.get("/catalog/{ns}/{name}", response_class=HTMLResponse)
-def pack_page(request: Request, ns: str, name: str, session: DbSession, visitor: CurrentVisitor,
+def pack_page(request: Request, ns: str, name: str, session: SessionDep, visitor: CurrentVisitor,
               version: str = "") -> Response:
     tenant_id = visitor.account.tenant_id if visitor.account else None
     detail = packs.pack_detail(session, tenant_id, ns, name)
-    versions = list(reversed(detail["versions"]))  # newest first
-    wanted = version or detail["latest_version"] or (versions[0]["version"] if versions else "")
-    shown = next((v for v in versions if v["version"] == wanted), None)
+    versions = list(reversed(detail.versions))  # newest first
+    wanted = version or detail.latest_version or (versions[0].version if versions else "")
+    shown = next((v for v in versions if v.version == wanted), None)
     if version and shown is None:
-        raise ApiError(f"{detail['name']} has no version {version}", code="version_not_found", status=404)
-    rules = [{**r, "html": render_markdown(r["docs"] or r["summary"])} for r in (shown["rules"] if shown else [])]
-    snippet_version = detail["latest_version"] or wanted
-    snippet = f'[packs]\n"{detail["name"]}" = "{queries.install_range(snippet_version)}"'
+        raise ApiError(f"{detail.name} has no version {version}", code="version_not_found", status=404)
+    rules = [{**asdict(r), "html": render_markdown(r.docs or r.summary)} for r in (shown.rules if shown else [])]
+    snippet_version = detail.latest_version or wanted
+    snippet = f'[packs]\n"{detail.name}" = "{queries.install_range(snippet_version)}"'
     return page(request, "pack.html", {"pack": detail, "versions": versions, "shown": shown, "rules": rules,
                                        "snippet": snippet})
 
@@ -74,7 +75,7 @@ def _builtin_rules() -> dict:
 
 
 @router.get("/rules/{rule:path}", response_class=HTMLResponse)
-def rule_page(request: Request, rule: str, session: DbSession, visitor: CurrentVisitor) -> Response:
+def rule_page(request: Request, rule: str, session: SessionDep, visitor: CurrentVisitor) -> Response:
     """A built-in rule (`nilcheck`) or a pack's rule (`acme/http-safety/insecure-tls`, from the
     newest version of the pack that lists it), if the visitor may see the pack."""
     parts = rule.split("/")
@@ -94,11 +95,11 @@ def rule_page(request: Request, rule: str, session: DbSession, visitor: CurrentV
     detail = packs.pack_detail(session, tenant_id, parts[0], parts[1])
     short = "/".join(parts[2:])
     # The latest version's docs first, then other live versions, newest published first, then yanked ones.
-    ordered = sorted(reversed(detail["versions"]), key=lambda v: (v["version"] != detail["latest_version"], v["yanked"]))
+    ordered = sorted(reversed(detail.versions), key=lambda v: (v.version != detail.latest_version, v.yanked))
     for version in ordered:
-        found = next((r for r in version["rules"] if r["name"] in (rule, short)), None)
+        found = next((r for r in version.rules if r.name in (rule, short)), None)
         if found is not None:
-            return page(request, "rule.html", {"rule": {**found, "name": rule}, "pack": detail,
-                                               "version": version["version"], "enabled_by_default": True,
-                                               "html": render_markdown(found["docs"] or found["summary"], shift=1)})
-    raise ApiError(f"{detail['name']} has no rule {short!r}", code="rule_not_found", status=404)
+            return page(request, "rule.html", {"rule": {**asdict(found), "name": rule}, "pack": detail,
+                                               "version": version.version, "enabled_by_default": True,
+                                               "html": render_markdown(found.docs or found.summary, shift=1)})
+    raise ApiError(f"{detail.name} has no rule {short!r}", code="rule_not_found", status=404)

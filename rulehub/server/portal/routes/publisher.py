@@ -11,9 +11,9 @@ from rulehub.server.core.security import Principal
 from rulehub.server.errors import Forbidden
 from rulehub.server.models import Account, utcnow
 from rulehub.server.portal import queries
-from rulehub.server.portal.deps import DbSession, Form, Hub, SignedIn
+from rulehub.server.core.deps import Form, Hub, SessionDep, SignedIn
 from rulehub.server.portal.rendering import PortalRoute, page, redirect
-from rulehub.server.services import packs
+from rulehub.server.services import accounts, packs
 
 router = APIRouter(route_class=PortalRoute, include_in_schema=False)
 
@@ -26,7 +26,7 @@ def _principal(account: Account, plan: str) -> Principal:
 
 
 @router.get("/publisher", response_class=HTMLResponse)
-def publisher(request: Request, session: DbSession, account: SignedIn) -> Response:
+def publisher(request: Request, session: SessionDep, account: SignedIn) -> Response:
     return page(request, "publisher.html", {"namespaces": queries.publisher_packs(session, account.tenant_id),
                                             "is_owner": account.role == "owner"})
 
@@ -36,7 +36,7 @@ def _set_yanked(request: Request, hub: Hub, account: Account, ns: str, name: str
     if account.role != "owner":
         raise Forbidden("only the tenant's owner can yank versions", code="not_owner")
     with hub.db.write_session() as write:
-        found = queries.plan_of(write, account.tenant_id)
+        found = accounts.subscription_for(write, account.tenant_id)
         acct = write.get(Account, account.id)
         packs.set_yanked(write, hub.settings, _principal(acct, found[1].name if found else "none"),  # type: ignore[arg-type]
                          ns, name, version, yanked)

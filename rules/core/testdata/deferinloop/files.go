@@ -1,8 +1,10 @@
 package deferinloop
 
 import (
+	"context"
 	"os"
 	"sync"
+	"time"
 )
 
 func closeAll(names []string) error {
@@ -108,5 +110,147 @@ func panicsAfter(xs []int, mu *sync.Mutex) {
 		mu.Lock()
 		defer mu.Unlock()
 		panic("stop")
+	}
+}
+
+// The return is one block up: the defer runs at most once.
+func returnOneBlockUp(names []string) error {
+	for _, name := range names {
+		if name != "" {
+			f, err := os.Open(name)
+			if err != nil {
+				return err
+			}
+			defer f.Close()
+		}
+		return nil
+	}
+	return nil
+}
+
+// A continue before the outer return keeps the loop going: still a problem.
+func continueBeforeReturn(names []string) error {
+	for _, name := range names {
+		if name != "" {
+			f, err := os.Open(name)
+			if err != nil {
+				return err
+			}
+			defer f.Close() // want "defer in a loop"
+			if f == nil {
+				continue
+			}
+		}
+		return nil
+	}
+	return nil
+}
+
+// Small fixed tables: at most a handful of resources, held until the end on purpose.
+func table(mus []*sync.Mutex) {
+	cases := []struct{ name string }{{"a"}, {"b"}, {"c"}}
+	for _, c := range cases {
+		f, _ := os.Open(c.name)
+		defer f.Close()
+	}
+	for _, name := range []string{"x", "y"} {
+		f, _ := os.Open(name)
+		defer f.Close()
+	}
+	for i := 0; i < 3; i++ {
+		mu := mus[i]
+		mu.Lock()
+		defer mu.Unlock()
+	}
+}
+
+// Kept open on purpose: the function uses them after the loop.
+func keepAll(names []string) []*os.File {
+	var files []*os.File
+	for _, name := range names {
+		f, _ := os.Open(name)
+		defer f.Close()
+		files = append(files, f)
+	}
+	byName := map[string]*os.File{}
+	for _, name := range names {
+		f, _ := os.Open(name)
+		defer f.Close()
+		byName[name] = f
+	}
+	return files
+}
+
+// Closed in the iteration; the defer only covers the early returns.
+func closedInIteration(names []string) error {
+	for _, name := range names {
+		f, err := os.Open(name)
+		if err != nil {
+			return err
+		}
+		closed := false
+		defer func() {
+			if !closed {
+				f.Close()
+			}
+		}()
+		if err := f.Sync(); err != nil {
+			return err
+		}
+		f.Close()
+		closed = true
+	}
+	return nil
+}
+
+func networks(tcpOnly bool) {
+	var nets []string
+	if tcpOnly {
+		nets = []string{"tcp"}
+	} else {
+		nets = []string{"udp", "tcp"}
+	}
+	for _, n := range nets {
+		f, _ := os.Open(n)
+		defer f.Close()
+	}
+}
+
+// The timer fires once and is never reset: the case runs at most once.
+func fallback(results chan int, start func(func())) int {
+	timer := time.NewTimer(time.Second)
+	defer timer.Stop()
+	for {
+		select {
+		case <-timer.C:
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			_ = ctx
+		case r := <-results:
+			return r
+		}
+	}
+}
+
+// Reset in the loop: the case runs again and again.
+func cleanupEvery(stop chan struct{}) {
+	t := time.NewTimer(time.Second)
+	for {
+		select {
+		case <-stop:
+			return
+		case <-t.C:
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel() // want "defer in a loop"
+			_ = ctx
+			t.Reset(time.Second)
+		}
+	}
+}
+
+func notAResource(names []string, open func(string) func()) {
+	for _, name := range names {
+		release := open(name)
+		defer release()
 	}
 }

@@ -15,6 +15,12 @@ it is nil, non-nil or unknown, refined by `x == nil` / `x != nil` conditions (wi
   nil (check after use);
 - nil comparisons whose outcome is already known (`tautological condition: nil == nil`,
   `impossible condition: non-nil != nil`): the code they guard is dead or always runs.
+- across functions of the package: a dereference of a call's result that is nil whenever
+  the call fails, with the failure not looked at first: `v, _ := f()` then `v.x`, or
+  `v, err := f()` then `v.x` before `err` is checked, where `f` (or a function it returns
+  the results of, `return g(...)`) returns nil there together with a certainly non-nil
+  error (`errors.New`, `fmt.Errorf`, an error literal, an error constructor of the package,
+  or `err` inside `if err != nil`). The message names the return statement.
 
 A method call on a possibly nil pointer is not a dereference in general (Go allows nil
 receivers, and generated code such as protobuf getters relies on it); it is reported only
@@ -22,10 +28,10 @@ when the method is declared in the same package with a value receiver, or its bo
 dereferences the receiver before any nil check. Reading a nil map, ranging over a nil slice
 or map and taking their `len` are safe and never reported.
 
-The analysis is local to one function and needs no type checker: variables whose address
-is taken, that a closure assigns, or whose type cannot be told from the source are left
-alone, and facts from a check in an earlier loop iteration are not carried into the next.
-When it cannot be sure, it stays silent.
+Apart from those call results, the analysis is local to one function and needs no type
+checker: variables whose address is taken, that a closure assigns, or whose type cannot be
+told from the source are left alone, and facts from a check in an earlier loop iteration
+are not carried into the next. When it cannot be sure, it stays silent.
 
 ## Why is this bad?
 A nil dereference panics at run time and usually takes the process down. A check after the
@@ -80,40 +86,26 @@ func load(path string) (*Config, error) {
 """
 
 from analyzer.api.analysis_pass import Pass
-from analyzer.golang.cfg import enclosing_function
-from analyzer.nilness import SEED_QUERY, NilAnalysis, seed_captures
 from analyzer.api.rule import Rule
 
+from .callsites import CALL_SITE_QUERY, check_call_sites
+from .dataflow import NilAnalysis
+from .report import report
+from .seeds import SEED_QUERY, candidates
+
 # Candidate functions: only those with a nil comparison, a nil assignment, a nil case or a
-# variable declared without a value (which may be nil) get a CFG and the dataflow.
-QUERY = SEED_QUERY
-
-
-def _candidates(pass_: Pass):
-    """Functions (innermost function or func literal) with their nil seeds, in match order."""
-    by_func: dict = {}
-    for m in pass_.matches:
-        seeds = seed_captures(m.captures)
-        if not seeds:
-            continue
-        func = enclosing_function(seeds[0][0])
-        if func is None:
-            continue
-        key = (m.file.path, func.start_byte, func.type)
-        entry = by_func.get(key)
-        if entry is None:
-            entry = by_func[key] = (m.file, func, [])
-        entry[2].extend(seeds)
-    return by_func.values()
+# variable declared without a value (which may be nil) get a CFG and the dataflow. Calls
+# `v, err := f()` are checked against what this package's functions return.
+QUERY = SEED_QUERY + CALL_SITE_QUERY
 
 
 def run(pass_: Pass) -> None:
-    for file, func, seeds in _candidates(pass_):
+    for file, func, seeds in candidates(pass_):
         pass_.current_file = file
         if func.child_by_field_name("body") is None:
             continue
-        for finding in NilAnalysis(pass_, file, func, seeds=seeds).run():
-            pass_.report(file, finding.node, finding.message)
+        report(pass_, file, NilAnalysis(pass_, file, func, seeds=seeds).run())
+    check_call_sites(pass_, pass_.report)
 
 
 RULE = Rule(

@@ -1,0 +1,276 @@
+"""Value assigned to a local variable and never read.
+
+## What it does
+Reports an assignment `x = v`, `x := v` or `x op= v` to a local variable or parameter
+whose value no path through the function reads before `x` is assigned again or the
+function returns, found by liveness on the function's control-flow graph. Left alone, so
+that a report is certain: variables whose address is taken or that a function literal
+uses (a closure or deferred function may read them at any time), named results (a bare
+`return` or a deferred function reads them), `_`, self-assignments (`x = x`, the `selfassign` rule's), assignments of a constant or zero value
+(`x = nil`, `n = 0`, `r := endOfText`, `rune(0)`, `T{}`: an initial value or a reset kept for
+clarity, whose loss costs nothing), and functions with a `goto` into a
+label the graph cannot place.
+
+## Why is this bad?
+The work is lost, and usually a bug hides behind it: an error assigned and never checked
+(`err = f()` followed by another `err = g()`), a result computed and then overwritten, a
+variable updated where another one was meant.
+
+## Example
+```go
+data, err := read(path)
+data, err = decode(data)
+if err != nil {
+    return err
+}
+```
+Here the first `err` is never looked at.
+
+## Use instead
+```go
+data, err := read(path)
+if err != nil {
+    return err
+}
+data, err = decode(data)
+if err != nil {
+    return err
+}
+```
+"""
+
+from analyzer.api.analysis_pass import Pass
+from analyzer.golang.cfg import FUNCTION_NODES
+from analyzer.golang.constant import is_constant
+from analyzer.api.rule import Rule
+from analyzer.golang.source import unparen, walk_named
+
+QUERY = """
+[(function_declaration) (method_declaration) (func_literal)] @func
+"""
+
+_ZERO = frozenset({"nil", "false", "0", '""', "``", "0.0"})
+
+
+def _tracked_variables(pass_, file, func):
+    """Declarations of the function's own locals and parameters that are safe to track:
+    declared by this function (not a nested literal), never captured by a function literal,
+    never address-taken."""
+    tracked = {}
+    excluded = set()
+    literals = [(n.start_byte, n.end_byte) for n in walk_named(func) if n.type == "func_literal" and n != func]
+    for node in walk_named(func):
+        if node.type != "identifier":
+            continue
+        decl = pass_.resolve(file, node)
+        if decl is None or decl.kind not in ("var", "param") or decl.owner != func or decl.file is not file:
+            continue
+        if id(decl) in excluded:
+            continue
+        if any(start <= node.start_byte < end for start, end in literals) or _address_taken(node):
+            excluded.add(id(decl))
+            tracked.pop(id(decl), None)
+            continue
+        tracked[id(decl)] = decl
+    return tracked
+
+
+def _address_taken(node) -> bool:
+    """`&x`, `&x.f`, `&x[i]`, or a method call `x.m()` (which may take its address)."""
+    child, parent = node, node.parent
+    while parent is not None and parent.type in ("selector_expression", "index_expression", "parenthesized_expression") and parent.named_children and parent.named_children[0] == child:
+        if parent.type == "selector_expression" and parent.parent is not None and parent.parent.type == "call_expression":
+            return True
+        child, parent = parent, parent.parent
+    if parent is not None and parent.type == "unary_expression":
+        op = parent.child_by_field_name("operator")
+        return op is not None and op.type == "&"
+    return False
+
+
+def _effects(pass_, file, node, tracked):
+    """The reads and writes of tracked variables that `node` (a CFG node) makes, in order:
+    a list of ("read"|"write"|"kill", decl, assignment statement or None)."""
+    t = node.type
+    events = []
+    by_name = {}
+    for decl in tracked.values():
+        by_name.setdefault(decl.name, []).append(decl)
+
+    def reads(n):
+        if n is None:
+            return
+        for ident in walk_named(n, skip=frozenset({"func_literal"})):
+            if ident.type == "identifier":
+                decl = pass_.resolve(file, ident)
+                if decl is not None and id(decl) in tracked:
+                    events.append(("read", decl, None))
+                else:
+                    # Resolved elsewhere (a type or package name the variable shadows, a
+                    # later spec of the same `var (...)` block): count it as a read of the
+                    # variables of that name rather than miss a use.
+                    for same in by_name.get(file.text(ident), ()):
+                        events.append(("read", same, None))
+            elif ident.type in ("package_identifier", "type_identifier"):
+                # `new(uint64(m.ID))` parses `m.ID` as a type: count any tracked variable
+                # of that name as read, rather than miss a use.
+                for decl in by_name.get(file.text(ident), ()):
+                    events.append(("read", decl, None))
+
+    def _write_one(target, stmt, report):
+        target = unparen(target)
+        if target.type == "identifier":
+            decl = pass_.resolve(file, target)
+            if decl is not None and id(decl) in tracked:
+                events.append(("write" if report else "kill", decl, (stmt, target)))
+        else:
+            reads(target)  # a[i] = v reads a and i
+
+    def writes(left, stmt, report):
+        if left is None:
+            return
+        for target in left.named_children if left.type == "expression_list" else [left]:
+            _write_one(target, stmt, report)
+
+    if t in ("assignment_statement", "short_var_declaration"):
+        op = node.child_by_field_name("operator")
+        left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
+        compound = op is not None and op.type not in ("=", ":=")
+        if compound:
+            reads(left)
+        reads(right)
+        values = right.named_children if right is not None and right.type == "expression_list" else []
+        targets = left.named_children if left is not None and left.type == "expression_list" else []
+        if len(values) == len(targets) and not compound:
+            for target, value in zip(targets, values):
+                # `x = x` is selfassign's finding, not a second one here.
+                _write_one(target, node, not _trivial(pass_, file, value) and file.text(target) != file.text(value))
+        else:
+            writes(left, node, True)
+    elif t == "var_declaration":
+        for spec in walk_named(node):
+            if spec.type == "var_spec":
+                value = spec.child_by_field_name("value")
+                reads(value)
+                for i, child in enumerate(spec.children):
+                    if child.type == "identifier" and spec.field_name_for_child(i) == "name":
+                        decl = pass_.resolve(file, child)
+                        if decl is not None and id(decl) in tracked:
+                            report = value is not None and value.named_child_count == 1 and not _trivial(pass_, file, value.named_children[0])
+                            events.append(("write" if report else "kill", decl, (node, child)))
+    elif t in ("inc_statement", "dec_statement"):
+        reads(node)
+    elif t == "range_clause":
+        reads(node.child_by_field_name("right"))
+        writes(node.child_by_field_name("left"), node, False)
+    elif t == "receive_statement":
+        reads(node.child_by_field_name("right"))
+        writes(node.child_by_field_name("left"), node, False)
+    else:
+        reads(node)
+    return events
+
+
+def _trivial(pass_, file, value) -> bool:
+    """A value whose loss costs nothing: a constant (`0`, `nil`, `endOfText`), a conversion of
+    one (`rune(0)`, `[]byte(nil)`), an empty composite literal (`T{}`)."""
+    value = unparen(value)
+    if file.text(value) in _ZERO or value.type == "nil" or is_constant(pass_, file, value):
+        return True
+    if value.type == "composite_literal":
+        body = value.child_by_field_name("body")
+        return body is None or body.named_child_count == 0
+    if value.type in ("call_expression", "type_conversion_expression"):
+        args = value.child_by_field_name("arguments") or value.child_by_field_name("operand")
+        if args is not None and args.type == "argument_list":
+            return args.named_child_count == 1 and unparen(args.named_children[0]).type in ("nil", "int_literal", "interpreted_string_literal") and file.text(unparen(args.named_children[0])) in _ZERO
+        if args is not None:
+            return file.text(unparen(args)) in _ZERO
+    return False
+
+
+def _result_names(file, func) -> set[str]:
+    """Names of the function's named results: the engine's scopes give `x, err := f()` in
+    the body a declaration of its own, but Go reuses the result there, and a bare `return`
+    reads it."""
+    result = func.child_by_field_name("result")
+    names = set()
+    if result is not None and result.type == "parameter_list":
+        for p in result.named_children:
+            for i, child in enumerate(p.children):
+                if child.type == "identifier" and p.field_name_for_child(i) == "name":
+                    names.add(file.text(child))
+    return names
+
+
+def _check(pass_, file, func):
+    tracked = _tracked_variables(pass_, file, func)
+    results = _result_names(file, func)
+    tracked = {k: d for k, d in tracked.items() if d.kind != "result" and d.name not in results}
+    if not tracked:
+        return
+    cfg = pass_.cfg(file, func)
+    blocks = cfg.live_blocks
+    # Per block: its events in order (nodes, then the branch condition / case test).
+    events = {}
+    for b in blocks:
+        evs = []
+        for n in b.nodes:
+            evs.extend(_effects(pass_, file, n, tracked))
+        if b.cond is not None:
+            evs.extend(_effects(pass_, file, b.cond, tracked))
+        if b.case is not None:
+            if b.case.tag is not None:
+                evs.extend(_effects(pass_, file, b.case.tag, tracked))
+            for v in b.case.values:
+                evs.extend(_effects(pass_, file, v, tracked))
+        events[b.index] = evs
+    # Backward liveness to a fixed point.
+    live_in = {b.index: frozenset() for b in blocks}
+    changed = True
+    while changed:
+        changed = False
+        for b in reversed(blocks):
+            live = set()
+            for s in b.succs:
+                live |= live_in.get(s.index, frozenset())
+            for kind, decl, _ in reversed(events[b.index]):
+                if kind == "read":
+                    live.add(id(decl))
+                else:
+                    live.discard(id(decl))
+            new = frozenset(live)
+            if new != live_in[b.index]:
+                live_in[b.index] = new
+                changed = True
+    for b in blocks:
+        live = set()
+        for s in b.succs:
+            live |= live_in.get(s.index, frozenset())
+        for kind, decl, where in reversed(events[b.index]):
+            if kind == "read":
+                live.add(id(decl))
+                continue
+            if kind == "write" and id(decl) not in live:
+                stmt, target = where
+                pass_.report(file, target, f"this value of {decl.name} is never used")
+            live.discard(id(decl))
+
+
+def run(pass_: Pass) -> None:
+    for file, func, _ in pass_.iter_matches("func"):
+        if func.type not in FUNCTION_NODES or func.child_by_field_name("body") is None or func.has_error:
+            continue  # a function that does not parse: its statements are guesses
+        if any(n.type == "goto_statement" for n in walk_named(func.child_by_field_name("body"))):
+            continue
+        _check(pass_, file, func)
+
+
+RULE = Rule(
+    name="deadstore",
+    summary="value assigned to a local variable and never read",
+    run=run,
+    query=QUERY,
+    tags=("correctness",),
+    equivalents=("staticcheck:SA4006",),
+)

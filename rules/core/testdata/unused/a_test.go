@@ -1,0 +1,5 @@
+package unused
+
+import "testing"
+
+func TestX(t *testing.T) { usedInTest() }
