@@ -50,16 +50,27 @@ def plan_fixes(diagnostics: Sequence[Diagnostic], sources: Mapping[str, bytes]) 
         except KeyError:  # a file gocheck could not read back: leave it alone
             plan.skipped += len(fixes)
             continue
-        taken: list[Edit] = []
-        for fix in sorted(fixes, key=lambda f: min((e.start, e.end) for e in f.edits)):
-            if not _well_formed(fix, len(text)) or any(_overlaps(e, taken) for e in fix.edits):
-                plan.skipped += 1
-                continue
-            taken.extend(fix.edits)
-            plan.applied += 1
+        taken, applied = compatible_edits(fixes, len(text))
+        plan.applied += applied
+        plan.skipped += len(fixes) - applied
         if taken:
             plan.new_sources[path] = _apply(text, taken)
     return plan
+
+
+def compatible_edits(fixes: Sequence[Fix], size: int) -> tuple[list[Edit], int]:
+    """The edits of one file's fixes that can be applied together, in source order, and how
+    many fixes they come from: a fix that is malformed or overlaps one taken before it is
+    left out (the next pass offers it again). `--fix` and the editor's "fix all" share it."""
+    taken: list[Edit] = []
+    applied = 0
+    for fix in sorted(fixes, key=lambda f: min((e.start, e.end) for e in f.edits)):
+        if not _well_formed(fix, size) or any(_overlaps(e, taken) for e in fix.edits):
+            continue
+        taken.extend(fix.edits)
+        applied += 1
+    taken.sort(key=lambda e: (e.start, e.end))
+    return taken, applied
 
 
 def _apply(text: bytes, edits: list[Edit]) -> bytes:

@@ -13,6 +13,7 @@ from lsprotocol import types
 
 from analyzer.api.diagnostics import Diagnostic, Edit, Fix, Severity
 from analyzer.api.rule import docs_url
+from analyzer.fixes import compatible_edits
 from analyzer.golang.source import GoFile, LineIndex
 from lsp.positions import UTF16, offset_to_position
 
@@ -115,25 +116,8 @@ def suppress_action(uri: str, d: Diagnostic, file: GoFile, encoding: str = UTF16
     )
 
 
-def safe_fix_edits(diagnostics: Sequence[Diagnostic]) -> list[Edit]:
-    """Edits of every safe fix, in source order, leaving out fixes that overlap one
-    already taken (the next run offers them again)."""
-    taken: list[Edit] = []
-    fixes = sorted(
-        (f for d in diagnostics for f in d.fixes if f.safe and f.edits),
-        key=lambda f: min(e.start for e in f.edits),
-    )
-    for fix in fixes:
-        if any(e.start < t.end and t.start < e.end or (e.start == t.start and e.end == t.end) for e in fix.edits for t in taken):
-            continue
-        taken.extend(fix.edits)
-    taken.sort(key=lambda e: (e.start, e.end))
-    return _dedupe(taken)
-
-
-def _dedupe(edits: list[Edit]) -> list[Edit]:
-    out: list[Edit] = []
-    for e in edits:
-        if not out or out[-1] != e:
-            out.append(e)
-    return out
+def safe_fix_edits(diagnostics: Sequence[Diagnostic], size: int) -> list[Edit]:
+    """Edits of every safe fix in a file of `size` bytes, as `gocheck --fix` chooses them:
+    in source order, leaving out fixes that overlap one already taken (the next run offers
+    them again)."""
+    return compatible_edits([f for d in diagnostics for f in d.fixes if f.safe and f.edits], size)[0]

@@ -567,7 +567,7 @@ def code_action(ls: GocheckServer, params: types.CodeActionParams) -> list[types
     # "Fix all" when asked for by kind, or in the cursor's menu next to a safe fix.
     asked = only is not None or any(f.safe for d in on_lines for f in d.fixes)
     if asked and _kind_wanted(convert.FIX_ALL_KIND, only):
-        edits = convert.safe_fix_edits(entry.diagnostics)
+        edits = convert.safe_fix_edits(entry.diagnostics, len(file.source))
         if edits:
             actions.append(
                 types.CodeAction(

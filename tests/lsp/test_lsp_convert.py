@@ -59,5 +59,5 @@ def test_fix_all_takes_safe_fixes_in_order_and_skips_overlaps():
     overlapping = Fix("b", (Edit(15, 25, "B"),))
     unsafe = Fix("c", (Edit(30, 31, "C"),), safe=False)
     later = Fix("d", (Edit(40, 40, "D"), Edit(2, 3, "d")))
-    edits = safe_fix_edits([diag("r", Severity.WARNING, 0, 1, [overlapping]), diag("r", Severity.WARNING, 0, 1, [a, unsafe]), diag("r", Severity.WARNING, 0, 1, [later])])
+    edits = safe_fix_edits([diag("r", Severity.WARNING, 0, 1, [overlapping]), diag("r", Severity.WARNING, 0, 1, [a, unsafe]), diag("r", Severity.WARNING, 0, 1, [later])], size=100)
     assert edits == [Edit(2, 3, "d"), Edit(10, 20, "A"), Edit(40, 40, "D")]
