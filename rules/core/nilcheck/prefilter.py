@@ -36,10 +36,7 @@ def only_fresh_checks(func: Node, seeds: list[tuple[Node, str]]) -> bool:
         cmp = node.parent
         if cmp is None or cmp.type != "binary_expression":
             return False
-        ifs = cmp.parent
-        if ifs is None or ifs.type != "if_statement" or ifs.child_by_field_name("condition") != cmp:
-            return False
-        prev = assignment_before(ifs)
+        prev = assignment_guarded_by(cmp)
         if prev is None:
             return False
         name = node.text
@@ -515,6 +512,15 @@ def quiet_uses(uses, *, func: Node, source: bytes, name: bytes, is_var, is_param
     return no_goto and all(guarded(r, func, is_var, targets, initializer_assigns=by_name) for r in derefs)
 
 
+def assignment_guarded_by(condition: Node) -> Node | None:
+    """The assignment an `if` checks right away: `condition` is the `if`'s whole condition,
+    and the assignment is its initializer or the statement right before it."""
+    ifs = condition.parent
+    if ifs is None or ifs.type != "if_statement" or ifs.child_by_field_name("condition") != condition:
+        return None
+    return assignment_before(ifs)
+
+
 def fresh_check(cmp: Node, is_var) -> bool:
     """Is this comparison the condition of an `if` right after an assignment to the
     variable (`is_var(identifier)` says which identifiers are it)? The assignment is the
@@ -522,10 +528,7 @@ def fresh_check(cmp: Node, is_var) -> bool:
     n = cmp
     while n.parent is not None and n.parent.type in ("binary_expression", "parenthesized_expression", "unary_expression"):
         n = n.parent
-    ifs = n.parent
-    if ifs is None or ifs.type != "if_statement" or ifs.child_by_field_name("condition") != n:
-        return False
-    prev = assignment_before(ifs)
+    prev = assignment_guarded_by(n)
     if prev is None:
         return False
     left = prev.child_by_field_name("left")
