@@ -236,7 +236,7 @@ async def open_package(files: int, lines: int, debounce_ms: int, source: Path | 
     for path, text in texts.items():
         client.text_document_did_open(types.DidOpenTextDocumentParams(text_document=types.TextDocumentItem(uri=path.as_uri(), language_id="go", version=1, text=text)))
     uris = {p.as_uri() for p in texts}
-    while {u for u, _ in published} != uris:
+    while {u for u, _ in published} != uris:  # noqa: ASYNC110 - the client's handler appends to `published`
         await asyncio.sleep(0.05)
     first_seen: dict[str, float] = {}
     for u, t in published:

@@ -117,7 +117,7 @@ class GocheckServer(LanguageServer):
     def encoding(self) -> str:
         try:
             enc = self.workspace.position_encoding
-        except Exception:
+        except RuntimeError:  # pygls: not initialized yet
             return UTF16
         value = getattr(enc, "value", enc)
         return value if value in ENCODINGS else UTF16
@@ -150,14 +150,14 @@ class GocheckServer(LanguageServer):
     def log(self, kind: types.MessageType, message: str) -> None:
         try:
             self.window_log_message(types.LogMessageParams(type=kind, message=message))
-        except Exception:  # no connection yet (or any more): stderr still has it
+        except Exception:  # noqa: BLE001 - no connection yet (or any more): stderr still has it
             log.warning("%s", message)
 
     def show(self, kind: types.MessageType, message: str) -> None:
         self.log(kind, message)
         try:
             self.window_show_message(types.ShowMessageParams(type=kind, message=message))
-        except Exception:
+        except Exception:  # noqa: BLE001 - no connection: log() above already wrote it to stderr
             pass
 
     def log_once(self, kind: types.MessageType, message: str) -> None:
@@ -199,7 +199,7 @@ class GocheckServer(LanguageServer):
         (self._timers if provisional else self._full_timers).pop(uri, None)
         try:
             self.check_now(uri, provisional)
-        except Exception as exc:  # a timer callback has no handler above it
+        except Exception as exc:  # noqa: BLE001 - a timer callback has no handler above it
             self.report_exception("checking " + uri, exc)
 
     def flush(self, uri: str) -> None:
@@ -346,7 +346,7 @@ class GocheckServer(LanguageServer):
                 return
             try:
                 self.poll_disk()
-            except Exception as exc:  # a timer callback has no handler above it
+            except Exception as exc:  # noqa: BLE001 - a timer callback has no handler above it
                 self.report_exception("watching files", exc)
             self._poll_timer = loop.call_later(self.poll_ms / 1000.0, tick)
 
@@ -399,7 +399,7 @@ class CheckWorker:
             job, done = item
             try:
                 result = job()
-            except BaseException as exc:  # reported on the loop; the worker goes on
+            except BaseException as exc:  # noqa: BLE001 - reported on the loop; the worker goes on
                 done(None, exc)
             else:
                 done(result, None)
@@ -413,7 +413,7 @@ def _guarded(method: str, default=None) -> Callable:
         def handler(ls: GocheckServer, params):
             try:
                 return fn(ls, params)
-            except Exception as exc:
+            except Exception as exc:  # noqa: BLE001 - one request's failure is reported, not fatal to the session
                 ls.report_exception(method, exc)
                 return default
 
@@ -453,7 +453,7 @@ def initialized(ls: GocheckServer, params: types.InitializedParams) -> None:
         try:
             await ls.client_register_capability_async(types.RegistrationParams(registrations=[registration]))
             ls.watching_files = True
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - any refusal: polling covers it
             ls.log(types.MessageType.Warning, f"gocheck: could not watch files ({exc}); polling the disk instead")
             ls.start_polling()
 

@@ -78,7 +78,7 @@ def load_workspace_rules(root: Path | None, extra_pack_dirs: Sequence[Path] = ()
     downloaded: list[Path] = []
     try:
         downloaded = verified_pack_dirs(root)
-    except Exception as exc:  # the loader's failure must not stop the editor
+    except Exception as exc:  # noqa: BLE001 - the loader's failure must not stop the editor; shown to the user
         problems.append(f"cached rule packs unavailable: {exc}")
     trusted = _trusted_publishers(problems) if downloaded else frozenset()
     available = available_rules([Path(p) for p in extra_pack_dirs], downloaded, trusted, problems)

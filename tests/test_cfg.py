@@ -4,7 +4,7 @@ lead, and which functions never return."""
 from analyzer.api.analysis_pass import Package, Pass
 from analyzer.golang.cfg import build_cfg, enclosing_function
 from analyzer.api.diagnostics import Severity
-from analyzer.golang.noreturn import _FACTS_RULE, classify_call
+from analyzer.golang.noreturn import _FACTS_RULE
 from analyzer.golang.source import GoFile, walk
 
 

@@ -18,13 +18,13 @@ of the syntactic wants are found, or if nilcheck reports anything that is not wa
 
 from pathlib import Path
 
-import pytest
 
 from analyzer.api.analysis_pass import Package
 from analyzer.pipeline.rulepack import core_pack_dir, load_pack
 from analyzer.pipeline.runner import Engine, EngineOptions
 from analyzer.golang.source import GoFile
 from analyzer.testing.wanttest import parse_wants
+from tests.support.environment import require_dir
 
 TESTDATA = Path("/usr/share/gocode/src/golang.org/x/tools/go/analysis/passes/nilness/testdata/src")
 NEEDS_VALUE_IDENTITY = {("a.go", 141), ("a.go", 147)}
@@ -33,7 +33,7 @@ NEEDS_VALUE_IDENTITY = {("a.go", 141), ("a.go", 147)}
 MIN_HIT = 35
 MAX_UNEXPECTED = 0
 
-pytestmark = pytest.mark.skipif(not TESTDATA.is_dir(), reason="golang-golang-x-tools-dev is not installed")
+require_dir(TESTDATA, "golang-golang-x-tools-dev")
 
 
 def _score():

@@ -13,6 +13,7 @@ from analyzer.golang.source import GO_LANGUAGE, GoFile
 from rules.core.nilcheck.dataflow import NilAnalysis
 from rules.core.nilcheck.prefilter import SyntaxGate
 from rules.core.nilcheck.seeds import candidates
+from tests.support.environment import in_ci, unavailable
 
 NILCHECK_TESTDATA = Path(core_pack_dir()) / "testdata" / "nilcheck"
 CONFORMANCE = Path("/usr/share/gocode/src/golang.org/x/tools/go/analysis/passes/nilness/testdata/src")
@@ -22,6 +23,8 @@ def _dirs():
     yield NILCHECK_TESTDATA
     if CONFORMANCE.is_dir():
         yield from sorted(p for p in CONFORMANCE.iterdir() if p.is_dir())
+    elif in_ci():  # elsewhere the gate is still checked on nilcheck's own testdata
+        unavailable(f"{CONFORMANCE} is missing (apt-get install -y golang-golang-x-tools-dev)")
 
 
 def _candidates(directory: Path):

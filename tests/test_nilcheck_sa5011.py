@@ -14,12 +14,12 @@ to later work; each is right, and listed so that anything else is a failure:
 
 from pathlib import Path
 
-import pytest
 
 from analyzer.api.analysis_pass import Package
 from analyzer.pipeline.rulepack import core_pack_dir, load_pack
 from analyzer.pipeline.runner import Engine, EngineOptions
 from analyzer.golang.source import GoFile
+from tests.support.environment import require_dir
 
 TESTDATA = Path("/usr/share/gocode/src/honnef.co/go/tools/staticcheck/testdata/src/example.com/CheckMaybeNil")
 RIGHT_BEYOND_SA5011 = {
@@ -33,7 +33,7 @@ RIGHT_BEYOND_SA5011 = {
     ("CheckMaybeNil.go", 183, "tautological condition"),
 }
 
-pytestmark = pytest.mark.skipif(not TESTDATA.is_dir(), reason="golang-honnef-go-tools-dev is not installed")
+require_dir(TESTDATA, "golang-honnef-go-tools-dev")
 
 
 def test_every_sa5011_want_and_nothing_wrong():

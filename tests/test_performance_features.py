@@ -208,7 +208,7 @@ def test_concurrent_runs_on_one_cache_dir_agree(tree, tmp_path):
     assert [p.returncode for p in procs] == [1, 1], [err for _, err in outs]
     assert outs[0][0] == outs[1][0]
     assert gocheck(*args, cwd=tree).stdout == outs[0][0]
-    assert not [p for p in cache.rglob(".tmp-*")], "no temporary files left behind"
+    assert not list(cache.rglob(".tmp-*")), "no temporary files left behind"
 
 
 def test_changing_the_rule_set_misses_the_cache(tree, tmp_path):

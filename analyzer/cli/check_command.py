@@ -296,7 +296,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         raise
     except BrokenPipeError:  # the reader of our output left (`gocheck | head`); main handles it
         raise
-    except Exception as exc:  # gocheck's own bug: say so, exit 3, never look like "findings"
+    except Exception as exc:  # noqa: BLE001 - gocheck's own bug: say so, exit 3, never look like "findings"
         text = f"gocheck: internal error: {type(exc).__name__}: {exc}\n{traceback.format_exc()}"
         sys.stderr.write("\n".join(terminal_safe(line, keep="\t") for line in text.split("\n")))
         return EXIT_INTERNAL

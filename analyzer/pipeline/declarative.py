@@ -49,8 +49,8 @@ def load_declarative_rule(path: Path) -> Rule:
                 continue
             pass_.current_file = m.file
 
-            def fill(template: str) -> str:
-                return _PLACEHOLDER.sub(lambda g: m.file.text(m.get(g.group(1))) if m.get(g.group(1)) is not None else g.group(0), template)
+            def fill(template: str) -> str:  # used within this iteration only
+                return _PLACEHOLDER.sub(lambda g: m.file.text(m.get(g.group(1))) if m.get(g.group(1)) is not None else g.group(0), template)  # noqa: B023
 
             fix = replace_fix(fix_message, node, fill(fix_template)) if fix_template else None
             pass_.report(m.file, node, fill(message), fix)

@@ -44,7 +44,7 @@ class PackageFiles:
 
 
 def _skip_dir(name: str) -> bool:
-    return name in SKIP_DIRS or name.startswith(".") or name.startswith("_")
+    return name in SKIP_DIRS or name.startswith((".", "_"))
 
 
 def expand_patterns(

@@ -171,6 +171,6 @@ def write_all(report: Report, specs: Sequence[OutputSpec], stdout: IO[str]) -> N
         target = Path(spec.path) if os.path.isabs(spec.path) else report.cwd / spec.path
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
-            replace_file(target, lambda fh: write(replace(report, color=False), fh))
+            replace_file(target, lambda fh: write(replace(report, color=False), fh))  # noqa: B023 - called right here
         except OSError as exc:
             raise FormatError(f"--format {spec.format}:{spec.path}: cannot write the file: {exc.strerror or exc}") from None

@@ -55,7 +55,7 @@ def main() -> int:
         return 2
     try:
         python_rules = [r for d in init["packs"] for r in load_pack(d, declarative=False).rules]
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 - any failure of the pack's code goes back to the parent
         _send(channel, {"error": f"loading the pack failed: {type(exc).__name__}: {exc}"})
         return 2
     _send(channel, {"rules": [protocol.describe_rule(r) for r in python_rules]})

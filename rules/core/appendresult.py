@@ -85,7 +85,7 @@ def _appends_to(pass_, file, stmt, decl) -> bool:
 
 def run(pass_: Pass) -> None:
     done = set()
-    for file, stmt, m in pass_.iter_matches("stmt"):
+    for file, _stmt, m in pass_.iter_matches("stmt"):
         target = m.get("target")
         decl = pass_.resolve(file, target)
         if decl is None or decl.kind != "var" or decl.owner is None or id(decl) in done:

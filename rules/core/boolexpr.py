@@ -153,7 +153,7 @@ def run(pass_: Pass) -> None:
         op = _operator(chain)
         if op not in _BAD_EQUALITY or (file.path, chain.id) in inner:
             continue
-        operands = _operands(chain, op, lambda n: inner.add((file.path, n.id)))
+        operands = _operands(chain, op, lambda n: inner.add((file.path, n.id)))  # noqa: B023 - called right here
         if not _may_repeat(file, operands, _BAD_EQUALITY[op]):
             continue  # the common case, decided without resolving any name
         for exprs in _runs(pass_, file, operands):

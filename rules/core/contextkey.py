@@ -24,7 +24,7 @@ ctx = context.WithValue(ctx, userKey{}, u)
 """
 
 from analyzer.api.analysis_pass import Pass
-from analyzer.golang.exprtype import basic_kind, declared_type
+from analyzer.golang.exprtype import declared_type
 from analyzer.api.rule import Rule
 from analyzer.golang.source import unparen
 

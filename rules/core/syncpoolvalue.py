@@ -58,7 +58,7 @@ def _value_kind(pass_, file, value) -> str | None:
 
 
 def run(pass_: Pass) -> None:
-    for file, call, m in pass_.iter_matches("call"):
+    for file, _call, m in pass_.iter_matches("call"):
         pool = unparen(m.get("pool"))
         ref = declared_type(pass_, file, pool)
         if ref is None or not is_named(pass_, ref, "sync", "Pool"):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import stat
 from pathlib import Path
@@ -47,7 +46,7 @@ def test_fix_round_trips_on_the_sample_tree(tmp_path):
     assert "name = name" not in (tree / "store" / "store.go").read_text()
     assert 'fmt.Errorf("report: line %d has no SKU", i+1)' in (tree / "report" / "report.go").read_text()
     assert stat.S_IMODE((tree / "store" / "store.go").stat().st_mode) == mode
-    assert not [p for p in tree.rglob(".gocheck-fix-*")], "temporary files left behind"
+    assert not list(tree.rglob(".gocheck-fix-*")), "temporary files left behind"
 
     # A second run finds none of the fixed findings and changes nothing.
     again = run_gocheck("--fix", "--format", "json", "./...", cwd=tree)

@@ -89,7 +89,8 @@ def test_sarif_fingerprints_survive_line_shifts_and_differ_per_occurrence(tmp_pa
     before = json.loads(run_gocheck("--format", "sarif", cwd=tmp_path).stdout)["runs"][0]["results"]
     write_tree(tmp_path, {"p/a.go": "package p\n\n// New comment\n// lines above.\n\nfunc F(x int) {\n\tx = x\n\tx = x\n}\n"})
     after = json.loads(run_gocheck("--format", "sarif", cwd=tmp_path).stdout)["runs"][0]["results"]
-    fp = lambda results: [r["partialFingerprints"]["gocheck/v1"] for r in results]
+    def fp(results: list[dict]) -> list[str]:
+        return [r["partialFingerprints"]["gocheck/v1"] for r in results]
     assert [r["locations"][0]["physicalLocation"]["region"]["startLine"] for r in after] == [7, 8]
     assert fp(before) == fp(after)
     assert len(set(fp(after))) == 2

@@ -6,7 +6,6 @@ resolution (the pip cache and the machine's index make it quick after the first 
 """
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import tomllib

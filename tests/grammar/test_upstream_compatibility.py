@@ -5,7 +5,6 @@ Upstream (PyPI tree-sitter-go 0.25.0) is a test extra; CI installs it, so there 
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -13,15 +12,10 @@ import tree_sitter
 
 from analyzer.golang.source import GO_LANGUAGE, parse
 from go_syntax_since_1_18 import EXAMPLES
+from tests.support.environment import unavailable
 
 STDLIB = Path("/usr/share/go-1.19/src")  # .ci/setup.sh installs it (golang-1.19-src)
 STDLIB_SAMPLE_EVERY = 20  # every 20th file in path order: a spread over the library
-
-
-def _skip_or_fail(reason: str) -> None:
-    if os.environ.get("CI"):
-        pytest.fail(f"{reason} (CI installs it: bash .ci/setup.sh)")
-    pytest.skip(reason)
 
 
 @pytest.fixture(scope="module")
@@ -29,7 +23,7 @@ def upstream() -> tree_sitter.Parser:
     try:
         import tree_sitter_go
     except ImportError:
-        _skip_or_fail("tree-sitter-go 0.25.0 is not installed (pip install -e '.[test]')")
+        unavailable("tree-sitter-go 0.25.0 is not installed (pip install -e '.[test]')")
     return tree_sitter.Parser(tree_sitter.Language(tree_sitter_go.language()))
 
 
@@ -56,7 +50,7 @@ def test_spec_examples_upstream_parses_get_the_same_tree(upstream: tree_sitter.P
 
 def test_standard_library_sample_gets_the_same_tree(upstream: tree_sitter.Parser) -> None:
     if not STDLIB.is_dir():
-        _skip_or_fail(f"{STDLIB} is missing")
+        unavailable(f"{STDLIB} is missing")
     files = sorted(p for p in STDLIB.rglob("*.go") if "testdata" not in p.parts)[::STDLIB_SAMPLE_EVERY]
     assert len(files) > 150
     changed = []

@@ -55,7 +55,7 @@ async def initialize(client: LanguageClient, root: Path, encodings: Sequence[str
             publish_diagnostics=types.PublishDiagnosticsClientCapabilities(version_support=True),
             code_action=types.CodeActionClientCapabilities(
                 code_action_literal_support=types.ClientCodeActionLiteralOptions(
-                    code_action_kind=types.ClientCodeActionKindOptions(value_set=[k for k in types.CodeActionKind])
+                    code_action_kind=types.ClientCodeActionKindOptions(value_set=list(types.CodeActionKind))
                 )
             ),
             hover=types.HoverClientCapabilities(content_format=[types.MarkupKind.Markdown]),

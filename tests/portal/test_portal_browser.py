@@ -15,13 +15,15 @@ import httpx
 import pytest
 
 from portal_server import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, PASSWORD, PortalServer
+from tests.support.environment import unavailable
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason=f"{CHROMIUM} is not installed (apt-get install -y chromium)"),
-]
-
-sync_api = pytest.importorskip("playwright.sync_api")
+pytestmark = pytest.mark.browser
+if not CHROMIUM.exists():
+    unavailable(f"{CHROMIUM} is not installed (apt-get install -y chromium)")
+try:
+    from playwright import sync_api
+except ImportError:
+    unavailable("playwright is not installed (pip install -e '.[test]')")
 
 
 @pytest.fixture(scope="module")

@@ -59,7 +59,7 @@ def test_parallel_publish_exactly_one_wins(hub: HubServer, publisher: Subscriber
         version = f"2.0.{attempt}"
         blobs = [hub.artifact(name, version), hub.artifact(name, version, tags=("b",))]
 
-        def put(blob: bytes) -> int:
+        def put(blob: bytes, version: str = version) -> int:
             with httpx.Client(base_url=hub.base_url, timeout=30) as c:
                 return c.put(f"/v1/packs/{name}/{version}", content=blob,
                              headers={"Authorization": f"Bearer {token}"}).status_code

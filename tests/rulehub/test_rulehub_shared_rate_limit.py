@@ -27,6 +27,7 @@ from tests.portal.portal_server import PASSWORD, csrf_from, free_port
 from tests.rulehub.conftest import REPO, HubServer
 from tests.support.hub_process import hub_env, serve, stop, wait_healthy
 from tests.support.login_limits import exercise_login_limits
+from tests.support.environment import unavailable
 from rulehub.server import db as dbmod
 from rulehub.server.core.ratelimit import LocalRateLimiter, RedisRateLimiter
 from rulehub.server.core.shared_store import SharedStore
@@ -39,20 +40,13 @@ REDIS_URL = os.environ.get("RULEHUB_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 pytestmark = pytest.mark.redis
 
 
-def _unavailable(what: str) -> None:
-    """Skip on a developer machine without Redis; in CI (CI set) a missing Redis is a failure."""
-    if os.environ.get("CI", "").lower() not in ("", "0", "false"):
-        pytest.fail(f"{what} (CI is set, so .ci/setup.sh should have provided it)")
-    pytest.skip(what)
-
-
 @pytest.fixture(scope="session")
 def redis_client() -> Iterator[redis.Redis]:
     client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2, decode_responses=True)
     try:
         client.ping()
     except redis.RedisError as exc:
-        _unavailable(f"no Redis answers at {REDIS_URL} ({type(exc).__name__}); start redis-server "
+        unavailable(f"no Redis answers at {REDIS_URL} ({type(exc).__name__}); start redis-server "
                      "or set RULEHUB_TEST_REDIS_URL")
     yield client
     client.close()
@@ -307,7 +301,7 @@ def test_limits_move_back_to_redis_when_it_returns(tmp_path: Path, redis_client:
     cache are handled, and the shared bucket is used again."""
     binary = shutil.which("redis-server")
     if binary is None:
-        _unavailable("redis-server is not installed (apt-get install redis-server)")
+        unavailable("redis-server is not installed (apt-get install redis-server)")
     port = free_port()
     cmd = [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
            "--dir", str(tmp_path)]

@@ -129,7 +129,7 @@ def test_reupload_of_an_existing_version_stores_nothing(hub: HubServer, publishe
     name = f"{publisher.namespace}/again"
     assert publisher.publish(name, "1.0.0", hub.artifact(name, "1.0.0")).status_code == 201
     before = _artifact_bytes(hub.settings.artifacts_dir)
-    for i in range(5):
+    for _ in range(5):
         other = hub.artifact(name, "1.0.0", extra={"blob.bin": os.urandom(100 * 1024)})
         _error(publisher.publish(name, "1.0.0", other), 409, "version_exists")
     assert _artifact_bytes(hub.settings.artifacts_dir) == before

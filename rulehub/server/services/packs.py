@@ -130,8 +130,8 @@ def _rules_index(data: bytes, settings: Settings) -> list[dict[str, str]]:
             raise BadRequest(f"rules.json: {item['name']!r} has more than 1000 characters of tags",
                              code="invalid_rules_index")
 
-        def text(key: str) -> str:
-            value = item.get(key, "")
+        def text(key: str) -> str:  # used within this iteration only
+            value = item.get(key, "")  # noqa: B023
             return value if isinstance(value, str) else ""
 
         rules.append({

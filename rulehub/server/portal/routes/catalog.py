@@ -95,7 +95,7 @@ def rule_page(request: Request, rule: str, session: SessionDep, visitor: Current
     detail = packs.pack_detail(session, tenant_id, parts[0], parts[1])
     short = "/".join(parts[2:])
     # The latest version's docs first, then other live versions, newest published first, then yanked ones.
-    ordered = sorted(reversed(detail.versions), key=lambda v: (v.version != detail.latest_version, v.yanked))
+    ordered = sorted(reversed(detail.versions), key=lambda v: (v.version != detail.latest_version, v.yanked))  # noqa: C414 - stable sort: newest first among equals
     for version in ordered:
         found = next((r for r in version.rules if r.name in (rule, short)), None)
         if found is not None:
