@@ -110,7 +110,7 @@ def describe_size(n: int) -> str:
     return f"{n} byte"
 
 
-def replace_file(path: Path, write: Callable[[IO[str]], None]) -> None:
+def replace_file(path: Path, write: Callable[[IO[str]], object]) -> None:
     """Write `path` as text through a temporary file in its directory renamed over it: a
     symlink (or a hard link) at `path` is replaced, never written through."""
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")

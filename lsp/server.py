@@ -17,7 +17,7 @@ import threading
 import traceback
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Callable, Sequence, TypeVar
 
 from lsprotocol import types
 from pygls.io_ import run_async
@@ -372,6 +372,9 @@ class GocheckServer(LanguageServer):
         self.log(types.MessageType.Error, f"gocheck: {where} failed: {type(exc).__name__}: {exc}\n{text}")
 
 
+Result = TypeVar("Result")
+
+
 class CheckWorker:
     """One daemon thread that runs checks in turn: the event loop stays free to answer
     requests, and a check still running at exit does not hold the process."""
@@ -380,7 +383,7 @@ class CheckWorker:
         self._jobs: queue.SimpleQueue = queue.SimpleQueue()
         self._thread: threading.Thread | None = None
 
-    def submit(self, job: Callable[[], object], done: Callable[[object, BaseException | None], None]) -> None:
+    def submit(self, job: Callable[[], Result], done: Callable[[Result | None, BaseException | None], None]) -> None:
         if self._thread is None:
             self._thread = threading.Thread(target=self._run, name="gocheck-check", daemon=True)
             self._thread.start()
@@ -618,6 +621,7 @@ def serve_tcp(host: str, port: int, make_server: Callable[[], GocheckServer], re
             stop.set()
             writer.close()
 
+        assert isinstance(server.protocol, GocheckProtocol)  # GocheckServer's protocol class
         server.protocol.session_ended = ended
         server.protocol.set_writer(writer)
         try:

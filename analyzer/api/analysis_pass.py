@@ -5,6 +5,9 @@ from __future__ import annotations
 from functools import cached_property
 from typing import TYPE_CHECKING, Callable, Iterator
 
+if TYPE_CHECKING:
+    from analyzer.golang.cfg import CFG
+
 from tree_sitter import Node
 
 from analyzer.api.diagnostics import Diagnostic, Edit, Fix, Severity
@@ -36,6 +39,13 @@ class Match:
     def get(self, name: str) -> Node | None:
         nodes = self.captures.get(name)
         return nodes[0] if nodes else None
+
+    def node(self, name: str) -> Node:
+        """The node of a capture every match of the query has (`get` for an optional one)."""
+        nodes = self.captures.get(name)
+        if not nodes:
+            raise KeyError(f"this match has no @{name} capture; use Match.get for an optional one")
+        return nodes[0]
 
 
 class Package:
@@ -73,8 +83,8 @@ class Package:
         facts.pop("noreturn_funcs", None)
 
     @cached_property
-    def cfgs(self) -> dict:
-        """CFG cache for `Pass.cfg`: (file path, function start byte) -> CFG."""
+    def cfgs(self) -> dict[tuple[str, int, str], CFG]:
+        """CFG cache for `Pass.cfg`: (file path, function start byte, node type) -> CFG."""
         return {}
 
 

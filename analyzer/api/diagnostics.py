@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+from typing import Any
 from dataclasses import dataclass, field
 
 
@@ -58,10 +59,10 @@ class Diagnostic:
     message: str
     fixes: tuple[Fix, ...] = field(default=())
 
-    def sort_key(self) -> tuple:
+    def sort_key(self) -> tuple[str, int, int, str, str]:
         return (self.path, self.line, self.column, self.rule, self.message)
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "rule": self.rule,
             "severity": str(self.severity),
@@ -84,7 +85,7 @@ class Diagnostic:
         }
 
     @classmethod
-    def from_dict(cls, d: dict) -> "Diagnostic":
+    def from_dict(cls, d: dict[str, Any]) -> "Diagnostic":
         return cls(
             rule=d["rule"],
             severity=Severity.parse(d["severity"]),

@@ -44,7 +44,7 @@ def _misspelt_subcommand(word: str, subcommands: set[str]) -> str | None:
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
-    subcommands = set(parser._subparsers._group_actions[0].choices)  # type: ignore[union-attr]
+    subcommands = set(parser._subparsers._group_actions[0].choices)  # type: ignore[union-attr, arg-type]  # argparse keeps its subcommands private
     if not argv or (argv[0] not in subcommands and argv[0] not in ("-h", "--help", "--version")):
         typo = _misspelt_subcommand(argv[0] if argv else "", subcommands)
         if typo:

@@ -18,7 +18,7 @@ import time
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Sequence
+from typing import IO, TYPE_CHECKING, Sequence
 
 from analyzer.pipeline.baseline import BaselineError, load_baseline, write_baseline
 from analyzer.pipeline.builtin_rules import ENGINE_RULES, INTERNAL
@@ -38,6 +38,9 @@ from analyzer.pipeline.runner import EngineOptions, RuleLoadError
 from analyzer.safe_files import DEFAULT_MAX_FILE_BYTES
 from analyzer.pipeline.suppression import UNUSED_SUPPRESSION, SuppressionStep
 from rulehub.loader.errors import LoaderError
+
+if TYPE_CHECKING:
+    from analyzer.pipeline.result_cache import ResultCache  # imported when used: a run without the cache skips it
 
 # Errors of the check's own inputs; all are usage errors (exit 2) at this edge.
 _INPUT_ERRORS = (ConfigError, NewFromRevError, BaselineError, FormatError)
@@ -76,7 +79,7 @@ class CheckPlan:
     write_baseline: Path | None = None
     color: bool = False
     jobs: int = 1
-    cache: object | None = None  # analyzer.pipeline.result_cache.ResultCache, when the cache flags land
+    cache: ResultCache | None = None
     max_file_bytes: int = DEFAULT_MAX_FILE_BYTES
 
 

@@ -50,15 +50,15 @@ def cmd_login(args) -> int:
 
 
 def cmd_logout(args) -> int:
-    from rulehub.loader import credentials
+    from rulehub.loader import credentials, userdirs
 
     hub_url = args.hub or credentials.default_hub()
     if not hub_url:
         raise UsageError("not logged in to any hub (no stored API key); nothing to do")
     if credentials.forget_api_key(hub_url):
-        print(f"removed the API key of {credentials.normalize_hub_url(hub_url)} (the pinned TUF root stays)")
+        print(f"removed the API key of {userdirs.normalize_hub_url(hub_url)} (the pinned TUF root stays)")
     else:
-        print(f"no API key stored for {credentials.normalize_hub_url(hub_url)}")
+        print(f"no API key stored for {userdirs.normalize_hub_url(hub_url)}")
     for variable in ("GOCHECK_API_KEY", "GOCHECK_HUB_TOKEN"):
         if os.environ.get(variable):
             print(f"gocheck: {variable} is set in this environment and is still used; unset it too", file=sys.stderr)

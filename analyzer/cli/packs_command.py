@@ -162,7 +162,7 @@ def cmd_verify(args) -> int:
     finally:
         if hubs is not None:
             hubs.close()
-    stale = [n for n in config.packs if lock.get(n) is None or lock.get(n).range != config.packs[n]]
+    stale = [n for n in config.packs if (locked := lock.get(n)) is None or locked.range != config.packs[n]]
     for name in stale:
         bad += 1
         print(f"FAIL {name}: gocheck.lock does not match .gocheck.toml; run `gocheck packs update`")

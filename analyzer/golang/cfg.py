@@ -29,7 +29,7 @@ from typing import Callable, Iterator
 
 from tree_sitter import Node
 
-from analyzer.golang.source import unparen
+from analyzer.golang.source import unparen, node_bytes
 
 FUNCTION_NODES = frozenset({"function_declaration", "method_declaration", "func_literal"})
 
@@ -209,7 +209,7 @@ def _never(call: Node) -> str | None:
 def _is_nil_store(s: Node) -> bool:
     left = s.child_by_field_name("left")
     first = left.named_child(0) if left is not None and left.named_child_count == 1 else None
-    return first is not None and first.type in ("type_conversion_expression", "unary_expression") and _NIL_STORE.match(s.text) is not None
+    return first is not None and first.type in ("type_conversion_expression", "unary_expression") and _NIL_STORE.match(node_bytes(s)) is not None
 
 
 @dataclass
@@ -272,6 +272,7 @@ class _Builder:
                 continue
             stack.append(sub)
             value = None
+        assert isinstance(value, Block)  # what the outermost builder returned
         return value
 
     def new(self, kind: str) -> Block:
@@ -386,7 +387,7 @@ class _Builder:
             return (yield self._select(s, cur))
         if t == "labeled_statement":
             name_node = s.child_by_field_name("label")
-            name = name_node.text.decode() if name_node is not None else ""
+            name = node_bytes(name_node).decode() if name_node is not None else ""
             lb = self.label_block(name)
             self.edge(cur, lb)
             inner = [c for c in s.named_children if c.type not in ("label_name", "comment")]
@@ -397,7 +398,7 @@ class _Builder:
             return (yield self._stmt(inner[0], lb))
         if t in ("break_statement", "continue_statement"):
             label_node = next((c for c in s.named_children if c.type == "label_name"), None)
-            label = label_node.text.decode() if label_node is not None else None
+            label = node_bytes(label_node).decode() if label_node is not None else None
             target = self._target(label, t == "continue_statement")
             cur.nodes.append(s)
             if target is not None:
@@ -408,7 +409,7 @@ class _Builder:
             label_node = next((c for c in s.named_children if c.type == "label_name"), None)
             cur.nodes.append(s)
             if label_node is not None:
-                self.edge(cur, self.label_block(label_node.text.decode()))
+                self.edge(cur, self.label_block(node_bytes(label_node).decode()))
             cur.terminator = "jump"
             return self.dead()
         if t == "fallthrough_statement":

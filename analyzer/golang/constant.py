@@ -12,7 +12,7 @@ import weakref
 from tree_sitter import Node
 
 from analyzer.golang.goliteral import unquote
-from analyzer.golang.source import GoFile, unparen
+from analyzer.golang.source import GoFile, unparen, required_field
 
 _LITERALS = frozenset({"int_literal", "float_literal", "imaginary_literal", "rune_literal", "interpreted_string_literal", "raw_string_literal", "true", "false", "iota"})
 _MAX_STEPS = 200
@@ -71,14 +71,14 @@ def is_constant(pass_, file: GoFile, node: Node) -> bool:
             # pkg.Const: without the other package's source, only a few well-known ones
             return False
         if t == "binary_expression":
-            stack.append(n.child_by_field_name("left"))
-            stack.append(n.child_by_field_name("right"))
+            stack.append(required_field(n, "left"))
+            stack.append(required_field(n, "right"))
             continue
         if t == "unary_expression":
             op = n.child_by_field_name("operator")
             if op is None or op.type not in ("-", "+", "^", "!"):
                 return False
-            stack.append(n.child_by_field_name("operand"))
+            stack.append(required_field(n, "operand"))
             continue
         if t == "call_expression":
             fn = n.child_by_field_name("function")
@@ -122,8 +122,8 @@ def string_value(pass_, file: GoFile, node: Node) -> str | None:
             stack.append((decl.file, decl.value))
         elif t == "binary_expression" and _op(n) == "+":
             # pushed right first so the left part is produced first
-            stack.append((f, n.child_by_field_name("right")))
-            stack.append((f, n.child_by_field_name("left")))
+            stack.append((f, required_field(n, "right")))
+            stack.append((f, required_field(n, "left")))
         else:
             return None
     return "".join(parts)

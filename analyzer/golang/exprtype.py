@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from tree_sitter import Node
 
-from analyzer.golang.source import GoFile, unparen
+from analyzer.golang.source import GoFile, unparen, required_field
 
 _LITERAL_KINDS = {
     "int_literal": "untyped int",
@@ -118,7 +118,7 @@ def _value_type(pass_, file: GoFile, value: Node, index: int) -> TypeRef | None:
         known = STDLIB_RESULTS.get(callee or ("", ""))
         if known is not None and index == 0:
             return known
-        fn = unparen(value.child_by_field_name("function"))
+        fn = unparen(required_field(value, "function"))
         args = value.child_by_field_name("arguments")
         if callee in (("", "new"), ("", "make")) and fn.type == "identifier" and args is not None and args.named_child_count:
             builtin = pass_.resolve(file, fn)
@@ -145,7 +145,7 @@ def _value_type(pass_, file: GoFile, value: Node, index: int) -> TypeRef | None:
 
 def _result_type(pass_, file: GoFile, call: Node, index: int) -> TypeRef | None:
     """Type of result `index` of a call to a function declared in this package."""
-    fn = unparen(call.child_by_field_name("function"))
+    fn = unparen(required_field(call, "function"))
     decl = pass_.resolve(file, fn) if fn.type == "identifier" else None
     if decl is None or decl.kind != "func" or decl.spec is None or decl.file is None:
         return None
@@ -308,10 +308,10 @@ def _kind_of_node(pass_, file: GoFile, n: Node, kinds: dict[int, str | None]) ->
         op = _operator(n)
         if op in _COMPARISONS:
             return "bool"
-        kl = kinds.get(unparen(n.child_by_field_name("left")).id)
+        kl = kinds.get(unparen(required_field(n, "left")).id)
         if op in ("<<", ">>"):
             return kl
-        kr = kinds.get(unparen(n.child_by_field_name("right")).id)
+        kr = kinds.get(unparen(required_field(n, "right")).id)
         if kl is None or kr is None:
             return None
         if kl in FLOAT_KINDS or kr in FLOAT_KINDS:
@@ -324,7 +324,7 @@ def _kind_of_node(pass_, file: GoFile, n: Node, kinds: dict[int, str | None]) ->
         if op == "&":
             return "pointer"
         if op in ("-", "+", "^"):
-            return kinds.get(unparen(n.child_by_field_name("operand")).id)
+            return kinds.get(unparen(required_field(n, "operand")).id)
         return None
     if t == "call_expression":
         fn = n.child_by_field_name("function")

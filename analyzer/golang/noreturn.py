@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from tree_sitter import Node
 
 from analyzer.api.rule import Rule
-from analyzer.golang.source import GoFile, unparen
+from analyzer.golang.source import GoFile, unparen, required_field, node_bytes
 
 if TYPE_CHECKING:
     from analyzer.api.analysis_pass import Package
@@ -60,11 +60,11 @@ def is_noreturn_call(pass_, file: GoFile, call: Node) -> bool:
         if path == "" and name in _package_noreturn(pass_):
             return True
         return False
-    fn = unparen(call.child_by_field_name("function"))
+    fn = unparen(required_field(call, "function"))
     if fn.type != "selector_expression":
         return False
     operand = fn.child_by_field_name("operand")
-    method = file.text(fn.child_by_field_name("field"))
+    method = file.text(required_field(fn, "field"))
     if operand is None or operand.type != "identifier":
         return False
     decl = pass_.resolve(file, operand)
@@ -248,7 +248,7 @@ def _may_end_without_returning(body: Node) -> bool:
     if t in ("expression_statement", "select_statement", "labeled_statement", "block", "goto_statement"):
         return True
     if t == "assignment_statement":
-        return last.text.startswith(b"*")
+        return node_bytes(last).startswith(b"*")
     if t == "for_statement":
         return all(c.type in ("block", "comment") for c in last.named_children)
     if t == "if_statement":

@@ -643,16 +643,16 @@ class PackageScopes:
             if start in resolved or start in skip:
                 continue
             try:
-                name = source[start : node.end_byte].decode()
+                word = source[start : node.end_byte].decode()
             except UnicodeDecodeError:
-                name = source[start : node.end_byte].decode("utf-8", "replace")
-            s = scope
-            decl = s.names.get(name)
+                word = source[start : node.end_byte].decode("utf-8", "replace")
+            s: Scope | None = scope
+            decl = scope.names.get(word)
             while decl is None:
-                s = s.parent
+                s = s.parent if s is not None else None
                 if s is None:
                     break
-                decl = s.names.get(name)
+                decl = s.names.get(word)
             if decl is not None:
                 resolved[start] = decl
                 decl._references.append(node)

@@ -124,7 +124,9 @@ def walk(root: tree_sitter.Node) -> Iterator[tree_sitter.Node]:
     """Pre-order traversal with an explicit cursor: no Python recursion, safe on deep trees."""
     cursor = root.walk()
     while True:
-        yield cursor.node
+        node = cursor.node
+        assert node is not None  # a cursor made from a node is always on one
+        yield node
         if cursor.goto_first_child():
             continue
         while not cursor.goto_next_sibling():
@@ -164,3 +166,19 @@ def unparen(node: tree_sitter.Node) -> tree_sitter.Node:
     while node.type == "parenthesized_expression" and node.named_child_count == 1:
         node = node.named_children[0]
     return node
+
+
+def node_bytes(node: tree_sitter.Node) -> bytes:
+    """`node.text`, which is None only for trees parsed without their source; ours never are."""
+    text = node.text
+    assert text is not None
+    return text
+
+
+def required_field(node: tree_sitter.Node, name: str) -> tree_sitter.Node:
+    """The child in field `name`, one the grammar requires of `node`'s kind (a call's `function`,
+    a selector's `field`): error recovery fills a missing one with a MISSING node, so it is there."""
+    child = node.child_by_field_name(name)
+    if child is None:
+        raise ValueError(f"a {node.type} node has no {name!r} field")
+    return child

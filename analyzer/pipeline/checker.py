@@ -18,6 +18,7 @@ counting frees it at once and that one collection finds next to nothing to do.
 
 from __future__ import annotations
 
+import builtins
 import contextlib
 import gc
 import multiprocessing
@@ -80,7 +81,7 @@ class CheckResult:
     bytes: int = 0
     cache_hits: int = 0
     # path -> source bytes, read lazily, for reporters that show the source line
-    sources: Mapping[str, bytes] = field(default_factory=dict)
+    sources: Mapping[str, builtins.bytes] = field(default_factory=dict)  # `bytes` is a field above
 
 
 @dataclass
@@ -167,7 +168,7 @@ def _check_group_now(item: tuple[int, PackageFiles]) -> _GroupResult:
             found = state.package_filter(found, package)
         package.release()
         diagnostics.extend(found)
-    if key is not None and not any(d.rule == "internal" for d in diagnostics):
+    if key is not None and state.cache is not None and not any(d.rule == "internal" for d in diagnostics):
         state.cache.put(key, diagnostics, files=files, packages=npackages, bytes=nbytes)
     return _GroupResult(index, diagnostics, files, npackages, nbytes, False)
 

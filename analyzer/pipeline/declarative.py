@@ -26,6 +26,7 @@ from pathlib import Path
 from analyzer.api.analysis_pass import Pass, replace_fix
 from analyzer.api.diagnostics import Severity
 from analyzer.api.rule import GoVersionRange, Rule
+from analyzer.golang.gomod import parse_go_version
 
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
@@ -50,7 +51,7 @@ def load_declarative_rule(path: Path) -> Rule:
             pass_.current_file = m.file
 
             def fill(template: str) -> str:  # used within this iteration only
-                return _PLACEHOLDER.sub(lambda g: m.file.text(m.get(g.group(1))) if m.get(g.group(1)) is not None else g.group(0), template)  # noqa: B023
+                return _PLACEHOLDER.sub(lambda g: m.file.text(n) if (n := m.get(g.group(1))) is not None else g.group(0), template)  # noqa: B023
 
             fix = replace_fix(fix_message, node, fill(fix_template)) if fix_template else None
             pass_.report(m.file, node, fill(message), fix)
@@ -67,7 +68,7 @@ def load_declarative_rule(path: Path) -> Rule:
         equivalents=tuple(data.get("equivalents", ())),
         enabled_by_default=bool(data.get("enabled", True)),
         go_versions=GoVersionRange(
-            tuple(int(x) for x in go["min"].split(".")[:2]) if "min" in go else None,
-            tuple(int(x) for x in go["below"].split(".")[:2]) if "below" in go else None,
+            parse_go_version(go["min"]) if "min" in go else None,
+            parse_go_version(go["below"]) if "below" in go else None,
         ),
     )

@@ -223,9 +223,12 @@ def _children(node: tree_sitter.Node) -> Iterator[tree_sitter.Node]:
     would cost hundreds of megabytes."""
     cursor = node.walk()
     if cursor.goto_first_child():
-        yield cursor.node
-        while cursor.goto_next_sibling():
-            yield cursor.node
+        while True:
+            child = cursor.node
+            assert child is not None  # on a child: the cursor moved to one
+            yield child
+            if not cursor.goto_next_sibling():
+                return
 
 
 def internal_diagnostic(file: GoFile | None, message: str, path: str | None = None) -> Diagnostic:
@@ -249,6 +252,7 @@ def syntax_diagnostics(file: GoFile, severity: Severity = Severity.ERROR, limit:
     cursor = file.root.walk()
     while True:
         node = cursor.node
+        assert node is not None  # a cursor made from a node is always on one
         descend = True
         if node.is_missing:
             out.append(_syntax_at(file, node, f"syntax error: missing {node.type}", severity))

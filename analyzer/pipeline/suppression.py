@@ -245,7 +245,7 @@ def parse_directives(file: GoFile) -> list[Directive]:
     own_line = [c for c in comments if _is_own_line(file, c)]
     group_end: dict[int, int] = {}  # comment start byte -> last line (0-based) of its group
     run: list[tree_sitter.Node] = []
-    for c in own_line + [None]:  # type: ignore[list-item]
+    for c in own_line + [None]:
         if c is not None and run and c.start_point[0] == run[-1].end_point[0] + 1:
             run.append(c)
             continue

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 import os
-from typing import IO
+from typing import IO, Any
 from urllib.parse import quote
 
 from analyzer.pipeline.builtin_rules import INTERNAL
@@ -63,7 +63,7 @@ def _descriptor(rule: Rule) -> dict:
     docs = rule.docs()
     markdown = docs.markdown(rule.name)
     full = docs.sections.get("What it does") or docs.summary or rule.summary
-    descriptor = {
+    descriptor: dict[str, Any] = {
         "id": rule.name,
         "name": _pascal(rule.name),
         "shortDescription": {"text": rule.summary or docs.summary or rule.name},

@@ -25,7 +25,8 @@ import weakref
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from analyzer.api.analysis_pass import Edit, Fix, Package, Pass
+from analyzer.api.analysis_pass import Package, Pass
+from analyzer.api.diagnostics import Edit, Fix
 from analyzer.api.rule import Rule
 from analyzer.sandbox import SandboxUnavailable, WorkerFailed, protocol
 from analyzer.sandbox.environment import worker_environment
@@ -58,6 +59,8 @@ class _Worker:
                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log, cwd=self.scratch,
                 env=worker_environment(self.scratch), close_fds=True, start_new_session=True,
             )
+        assert self.proc.stdin is not None and self.proc.stdout is not None  # both are pipes
+        self.stdin, self.stdout = self.proc.stdin, self.proc.stdout
         self.pid = os.getpid()
         self._buffer = bytearray()
         _LIVE.add(self)
@@ -71,14 +74,14 @@ class _Worker:
 
     def ask(self, message: dict, timeout: float) -> dict:
         try:
-            self.proc.stdin.write(protocol.encode(message))
-            self.proc.stdin.flush()
+            self.stdin.write(protocol.encode(message))
+            self.stdin.flush()
         except (BrokenPipeError, OSError):
             raise WorkerFailed(self._ended("stopped before the request was sent")) from None
         return protocol.decode_answer(self._read_line(time.monotonic() + timeout))
 
     def _read_line(self, deadline: float) -> bytes:
-        fd = self.proc.stdout.fileno()
+        fd = self.stdout.fileno()
         with selectors.DefaultSelector() as selector:
             selector.register(fd, selectors.EVENT_READ)
             while b"\n" not in self._buffer:
@@ -122,7 +125,7 @@ class _Worker:
         except (ProcessLookupError, PermissionError):
             pass
         self.proc.wait()
-        for stream in (self.proc.stdin, self.proc.stdout):
+        for stream in (self.stdin, self.stdout):
             try:
                 stream.close()
             except OSError:

@@ -13,6 +13,7 @@ import json
 import os
 import re
 import sys
+from typing import Any
 import sysconfig
 from pathlib import Path
 
@@ -66,7 +67,7 @@ def main() -> int:
         files = [GoFile.parse(path, data) for path, data in protocol.package_files(request)]
         version = tuple(request["go_version"]) if request["go_version"] else None
         package = Package(request["directory"], files, version)
-        answer = {"findings": [], "failures": []}
+        answer: dict[str, list[Any]] = {"findings": [], "failures": []}
         for d in engine.check_package(package):
             if d.rule == INTERNAL.name:
                 named = _FAILED_RULE.match(d.message)

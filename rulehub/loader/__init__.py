@@ -10,6 +10,8 @@ sha256, and keeps packs in a content-addressed cache in the user cache dir.  It 
 imports pack code and never imports rulehub.server.  Errors: rulehub.loader.errors.
 """
 
+from pathlib import Path
+
 from rulehub.loader.errors import (
     ConfigError,
     HubError,
@@ -21,7 +23,7 @@ from rulehub.loader.errors import (
 )
 
 
-def verified_pack_dirs(project_dir, *, locked: bool = False, offline: bool = False):
+def verified_pack_dirs(project_dir: Path | str, *, locked: bool = False, offline: bool = False) -> list[Path]:
     """See rulehub.loader.sync.verified_pack_dirs; imported lazily so that a run with a lock and
     a warm cache never pays for loading the HTTP and TUF clients."""
     from rulehub.loader.sync import verified_pack_dirs as _verified_pack_dirs

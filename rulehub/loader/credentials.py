@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from typing import Any
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,7 +38,7 @@ def _path() -> Path:
     return config_dir() / CREDENTIALS_NAME
 
 
-def _read() -> dict:
+def _read() -> dict[str, Any]:
     path = _path()
     try:
         doc = json.loads(path.read_text("utf-8"))

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import quote
 
+from typing import Any
+
 import httpx
 
 from rulehub.loader.credentials import HubCredential, credential_for
@@ -87,7 +89,7 @@ class HubClient:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def _request(self, method: str, path: str, **kwargs) -> httpx.Response:
+    def _request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
         try:
             return self.http.request(method, path, **kwargs)
         except httpx.HTTPError as exc:
@@ -151,7 +153,7 @@ class HubClient:
         except (KeyError, TypeError, ValueError, AttributeError):
             raise HubError(f"hub {self.url}: resolve answer for {name} lacks name/version/sha256/size/target_path") from None
 
-    def publish(self, name: str, version: str, artifact: bytes, *, private: bool = False) -> dict:
+    def publish(self, name: str, version: str, artifact: bytes, *, private: bool = False) -> dict[str, Any]:
         """PUT the artifact. `private` makes a new pack visible to the publisher's tenant only
         (the hub decides privacy at the first version and ignores it afterwards)."""
         ns, short = name.split("/", 1)
@@ -173,7 +175,7 @@ class HubClient:
         hint = REFUSAL_ADVICE[code].format(hub=self.url) if code in REFUSAL_ADVICE else hints.get(resp.status_code, message)
         raise HubError(f"publishing {name} {version} to {self.url} failed ({resp.status_code}): {hint} [{code or 'error'}: {message}]", status=resp.status_code, code=code)
 
-    def search(self, text: str) -> list[dict]:
+    def search(self, text: str) -> list[dict[str, Any]]:
         """Packs whose name or description contains `text`, as this key may see them
         (anonymous when not logged in: public packs only)."""
         headers = self.auth_headers() if (self.credential.api_key or self.credential.access_token) else {}
@@ -184,13 +186,16 @@ class HubClient:
             raise HubError(f"hub {self.url}: the catalogue answer has no packs list")
         return [p for p in packs if isinstance(p, dict)]
 
-    def set_yanked(self, name: str, version: str, yanked: bool) -> dict:
+    def set_yanked(self, name: str, version: str, yanked: bool) -> dict[str, Any]:
         """Yank (hide from new resolutions; locked users keep it) or unyank a version."""
         ns, short = name.split("/", 1)
         action = "yank" if yanked else "unyank"
         resp = self._request("POST", f"/v1/packs/{quote(ns)}/{quote(short)}/{quote(version)}/{action}", headers=self.auth_headers())
         self._raise_for(resp, f"{action}ing {name} {version}")
-        return resp.json()
+        answer = resp.json()
+        if not isinstance(answer, dict):
+            raise HubError(f"hub {self.url}: the {action} answer is not a JSON object")
+        return answer
 
     def fetch_root(self, version: int = 1) -> bytes:
         """Root metadata as served (unverified: the caller shows its fingerprint and pins it)."""

@@ -22,6 +22,7 @@ Pack code is never imported here; callers load the returned directories.
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,6 +33,10 @@ from rulehub.loader.errors import ConfigError, LockOutOfDateError, OfflineError,
 from rulehub.loader.lockfile import LockedPack, LockFile
 from rulehub.loader.projectconfig import ProjectConfig, load_project
 from rulehub.pack import PackFormatError, SemverRange, load_manifest
+
+if TYPE_CHECKING:  # imported when the network is needed (see _Hubs)
+    from rulehub.loader.hubclient import HubClient, Resolution
+    from rulehub.loader.tufclient import TufSession
 
 _GO_LINE = re.compile(rb"^go\s+(\d+\.\d+(?:\.\d+)?)\s*$", re.MULTILINE)
 
@@ -88,15 +93,15 @@ class _Hubs:
     """HubClients and TUF sessions, created (and their modules imported) only when the network is needed."""
 
     def __init__(self, lock: LockFile | None, offline: bool, *, locked: bool = False, named_by: str = "gocheck.lock") -> None:
-        self._clients: dict = {}
-        self._tuf: dict = {}
+        self._clients: dict[str, HubClient] = {}
+        self._tuf: dict[str, TufSession] = {}
         self._lock = lock
         self._offline = offline
         self._locked = locked
         self._named_by = named_by
         self.roots: dict[str, str] = {}
 
-    def client(self, url: str):
+    def client(self, url: str) -> HubClient:
         from rulehub.loader.hubclient import HubClient
 
         if self._offline:
@@ -106,7 +111,7 @@ class _Hubs:
             self._clients[url] = HubClient(url)
         return self._clients[url]
 
-    def tuf(self, url: str):
+    def tuf(self, url: str) -> TufSession:
         from rulehub.loader.tufclient import TufSession, running_in_ci, trust_anchor
 
         if url not in self._tuf:
@@ -127,7 +132,7 @@ def hub_sessions(lock: LockFile | None) -> _Hubs:
     return _Hubs(lock, offline=False)
 
 
-def _signed_choice(hubs: _Hubs, hub_url: str, name: str, rng: str, res) -> None:
+def _signed_choice(hubs: _Hubs, hub_url: str, name: str, rng: str, res: Resolution) -> None:
     """Refuse a resolve answer that the hub's signed TUF targets do not back: the version must
     be inside `rng`, and the target listed with the answer's sha256, not yanked, and (for a
     public pack, whose metadata names it) for this pack and version.  The artifact's own

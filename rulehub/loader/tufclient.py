@@ -39,6 +39,14 @@ from rulehub.loader.userdirs import cache_dir, hub_id
 CHUNK = 64 * 1024
 
 
+class HubRefusedDownload(tuf_errors.DownloadHTTPError):
+    """A download the hub answered with an error, with the hub's (message, code) for _download_failed."""
+
+    def __init__(self, message: str, status_code: int, hub_refusal: tuple[str, str | None]) -> None:
+        super().__init__(message, status_code)
+        self.hub_refusal = hub_refusal
+
+
 class AuthenticatedFetcher(FetcherInterface):
     """ngclient's network layer on httpx, adding `Authorization: Bearer <JWT>` for the hub's URLs."""
 
@@ -54,9 +62,7 @@ class AuthenticatedFetcher(FetcherInterface):
         if resp.status_code != 200:
             message, code = refusal_of(resp)
             resp.close()
-            error = tuf_errors.DownloadHTTPError(f"GET {url}: HTTP {resp.status_code}", resp.status_code)
-            error.hub_refusal = (message, code)  # the hub's reason, for _download_failed
-            raise error
+            raise HubRefusedDownload(f"GET {url}: HTTP {resp.status_code}", resp.status_code, (message, code))
         return self._chunks(resp, url)
 
     @staticmethod
@@ -157,7 +163,7 @@ def _refused(pack: str, exc: Exception) -> VerificationError:
 def _download_failed(hub: HubClient, pack: str, exc: tuf_errors.DownloadError) -> HubError:
     cause = exc.__cause__ or exc
     status = getattr(exc, "status_code", None)
-    message, code = getattr(exc, "hub_refusal", (None, None))
+    message, code = exc.hub_refusal if isinstance(exc, HubRefusedDownload) else ("", None)
     if status in (401, 403) and code:
         return HubError(f"pack {pack}: the hub at {hub.url} refused the download ({status}, {code}): {refusal_text(hub.url, code, message)}", status=status, code=code)
     if status in (401, 403):

@@ -185,9 +185,9 @@ def _check_name(name: str, limits: ArchiveLimits) -> str:
 def _header_size(block: bytes) -> int:
     """The size field of a tar header block, after the checksum test `tarfile` applies."""
     try:
-        valid = tarfile.nti(block[148:156]) in tarfile.calc_chksums(block)
-        size = tarfile.nti(block[124:136]) if valid else 0
-    except tarfile.InvalidHeaderError:
+        valid = tarfile.nti(block[148:156]) in tarfile.calc_chksums(block)  # type: ignore[attr-defined]  # tarfile's own header parsing, undocumented
+        size = tarfile.nti(block[124:136]) if valid else 0  # type: ignore[attr-defined]
+    except tarfile.InvalidHeaderError:  # type: ignore[attr-defined]
         valid = False
     if not valid:
         raise PackFormatError("artifact is not a complete gzip'd tar (bad header); rebuild and upload it again",

@@ -173,8 +173,8 @@ def _admin(args: argparse.Namespace, settings: Settings) -> int:
             print(f"# API key {key.key_id} ({' '.join(key.scopes)}); it is shown only now:", file=sys.stderr)
             print(key.secret)
         elif cmd == "revoke-key":
-            key = accounts.revoke_api_key(session, args.key)
-            print(f"API key {key.key_id} revoked")
+            revoked = accounts.revoke_api_key(session, args.key)
+            print(f"API key {revoked.key_id} revoked")
         elif cmd == "revoke-token":
             tokens.revoke_jti(session, args.jti)
             print(f"token {args.jti} revoked")

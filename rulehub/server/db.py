@@ -19,7 +19,8 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event, inspect
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import CursorResult, make_url
+from sqlalchemy.sql import Executable
 from sqlalchemy.orm import Session, sessionmaker
 
 from rulehub.server.settings import Settings
@@ -41,7 +42,7 @@ def _make_engine(url: str, *, immediate: bool) -> Engine:
         )
 
         @event.listens_for(engine, "connect")
-        def _on_connect(dbapi_conn, _record):  # type: ignore[no-untyped-def]
+        def _on_connect(dbapi_conn, _record):
             dbapi_conn.isolation_level = None  # we emit BEGIN ourselves (pysqlite quirk)
             cur = dbapi_conn.cursor()
             cur.execute("PRAGMA journal_mode=WAL")
@@ -50,7 +51,7 @@ def _make_engine(url: str, *, immediate: bool) -> Engine:
             cur.close()
 
         @event.listens_for(engine, "begin")
-        def _on_begin(conn):  # type: ignore[no-untyped-def]
+        def _on_begin(conn):
             conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
         return engine
@@ -169,3 +170,11 @@ def check_schema(engine: Engine) -> None:
             "or point RULEHUB_DATABASE_URL at a matching database"
         )
     raise SchemaError(f"the database schema is at {current}, this RuleHub needs {head}; run `rulehub db upgrade`")
+
+
+def rows_changed(session: Session, statement: Executable) -> int:
+    """How many rows an UPDATE or DELETE changed (`execute` is typed as a plain Result, but
+    a DML statement answers with a CursorResult, which counts them)."""
+    result = session.execute(statement)
+    assert isinstance(result, CursorResult)
+    return int(result.rowcount or 0)

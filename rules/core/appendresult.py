@@ -86,7 +86,7 @@ def _appends_to(pass_, file, stmt, decl) -> bool:
 def run(pass_: Pass) -> None:
     done = set()
     for file, _stmt, m in pass_.iter_matches("stmt"):
-        target = m.get("target")
+        target = m.node("target")
         decl = pass_.resolve(file, target)
         if decl is None or decl.kind != "var" or decl.owner is None or id(decl) in done:
             continue
@@ -102,7 +102,7 @@ def run(pass_: Pass) -> None:
             continue
         for r in refs:
             parent = r.parent
-            if parent is not None and parent.type == "expression_list":
+            if parent is not None and parent.type == "expression_list" and parent.parent is not None:
                 pass_.report(file, parent.parent, f"this result of append is never used: nothing reads {decl.name} afterwards")
 
 

@@ -78,10 +78,10 @@ def problem(pattern: str) -> str | None:
 
 def run(pass_: Pass) -> None:
     for file, call, m in pass_.iter_matches("call"):
-        name = file.text(m.get("name"))
+        name = file.text(m.node("name"))
         if not pass_.is_call_to(file, call, "regexp", name):
             continue
-        arg = m.get("pattern")
+        arg = m.node("pattern")
         pattern = string_value(pass_, file, arg)
         if pattern is None:
             continue

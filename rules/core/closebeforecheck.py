@@ -34,7 +34,7 @@ import re
 
 from analyzer.api.analysis_pass import Pass
 from analyzer.api.rule import Rule
-from analyzer.golang.source import unparen
+from analyzer.golang.source import unparen, required_field
 
 QUERY = """
 (defer_statement
@@ -93,8 +93,8 @@ def run(pass_: Pass) -> None:
         value, err = names[0], names[-1]
         if file.text(value) == "_" or not _ERROR_NAME.match(file.text(err)):
             continue
-        deferred = m.get("deferred")
-        root = _root_operand(unparen(deferred.child_by_field_name("function")))
+        deferred = m.node("deferred")
+        root = _root_operand(unparen(required_field(deferred, "function")))
         if root.type != "identifier" or not _same_variable(pass_, file, root, value):
             continue
         callee = file.text(unparen(call.child_by_field_name("function")))

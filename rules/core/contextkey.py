@@ -69,7 +69,7 @@ def run(pass_: Pass) -> None:
         args = call.child_by_field_name("arguments")
         if args is None or args.named_child_count != 3 or not pass_.is_call_to(file, call, "context", "WithValue"):
             continue
-        key = m.get("key")
+        key = m.node("key")
         kind = _builtin_key_type(pass_, file, key)
         if kind is not None:
             kind = kind.replace("untyped ", "")

@@ -259,9 +259,10 @@ def _check(pass_, file, func):
 
 def run(pass_: Pass) -> None:
     for file, func, _ in pass_.iter_matches("func"):
-        if func.type not in FUNCTION_NODES or func.child_by_field_name("body") is None or func.has_error:
+        body = func.child_by_field_name("body")
+        if func.type not in FUNCTION_NODES or body is None or func.has_error:
             continue  # a function that does not parse: its statements are guesses
-        if any(n.type == "goto_statement" for n in walk_named(func.child_by_field_name("body"))):
+        if any(n.type == "goto_statement" for n in walk_named(body)):
             continue
         _check(pass_, file, func)
 

@@ -62,7 +62,7 @@ from analyzer.api.analysis_pass import Pass
 from analyzer.golang.goliteral import int_value
 from analyzer.golang.noreturn import is_noreturn_call
 from analyzer.api.rule import Rule
-from analyzer.golang.source import unparen, walk_named
+from analyzer.golang.source import unparen, walk_named, required_field
 
 QUERY = """
 (defer_statement) @defer
@@ -283,10 +283,10 @@ def _in_one_shot_timer_case(pass_, file, stmt, loop) -> bool:
             operand = unparen(operand) if operand is not None else None
             if operand is None or operand.type != "unary_expression":
                 return False
-            channel = unparen(operand.child_by_field_name("operand"))
+            channel = unparen(required_field(operand, "operand"))
             if channel.type != "selector_expression" or file.text(channel.child_by_field_name("field")) != "C":
                 return False
-            timer = unparen(channel.child_by_field_name("operand"))
+            timer = unparen(required_field(channel, "operand"))
             decl = pass_.resolve(file, timer) if timer.type == "identifier" else None
             if decl is None or decl.kind != "var" or decl.value is None or unparen(decl.value).type != "call_expression" or not pass_.is_call_to(decl.file, unparen(decl.value), "time", "NewTimer"):
                 return False
@@ -375,14 +375,14 @@ def _released_in_iteration(file, stmt, body, decls) -> bool:
     released = set()
     for node in walk_named(stmt):
         if node.type == "call_expression":
-            fn = unparen(node.child_by_field_name("function"))
+            fn = unparen(required_field(node, "function"))
             if fn.type == "selector_expression" and _root_name(file, fn) in names:
                 released.add(file.text(fn))
     if not released:
         return False
     for node in walk_named(body):
         if node.type == "call_expression" and not _inside(node, stmt):
-            fn = unparen(node.child_by_field_name("function"))
+            fn = unparen(required_field(node, "function"))
             if fn.type == "selector_expression" and file.text(fn) in released:
                 return True
     return False

@@ -71,11 +71,11 @@ def run(pass_: Pass) -> None:
     entries = table()
     module = pass_.go_version
     for file, ref, m in pass_.iter_matches("ref"):
-        pkg = m.get("pkg")
+        pkg = m.node("pkg")
         path = pass_.import_path(file, pkg)
         if path is None:
             continue
-        name = file.text(m.get("name"))
+        name = file.text(m.node("name"))
         entry = entries.get(f"{path}.{name}")
         if entry is None:
             continue

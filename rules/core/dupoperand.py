@@ -88,7 +88,7 @@ def run(pass_: Pass) -> None:
         op = expr.child_by_field_name("operator")
         if op is None or op.type not in _OPERATORS:
             continue
-        left = m.get("left")
+        left = m.node("left")
         if has_side_effects(pass_, file, left):
             continue
         operator = op.type

@@ -80,17 +80,17 @@ def run(pass_: Pass) -> None:
     for file, first, m in pass_.iter_matches("first"):
         if file.is_test:
             continue
-        lock, unlock = file.text(m.get("lock")), file.text(m.get("unlock"))
+        lock, unlock = file.text(m.node("lock")), file.text(m.node("unlock"))
         if _PAIRS.get(lock) != unlock:
             continue
-        if m.get("lock_args").named_child_count or m.get("unlock_args").named_child_count:
+        if m.node("lock_args").named_child_count or m.node("unlock_args").named_child_count:
             continue  # not sync's Lock/Unlock
-        recv = m.get("recv")
+        recv = m.node("recv")
         if has_side_effects(pass_, file, recv):
             continue
         if _documented(first):
             continue
-        second = m.get("second")
+        second = m.node("second")
         name = file.text(recv)
         pass_.report(file, second, f"empty critical section: {name}.{unlock}() right after {name}.{lock}()")
 

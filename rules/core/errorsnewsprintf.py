@@ -33,7 +33,7 @@ applying all of them leaves `errors` unused.
 from analyzer.api.analysis_pass import Pass
 from analyzer.api.diagnostics import Edit, Fix, Severity
 from analyzer.api.rule import Rule
-from analyzer.golang.source import call_arguments, code_children, unparen
+from analyzer.golang.source import call_arguments, code_children, unparen, required_field
 
 QUERY = """
 (call_expression
@@ -56,9 +56,9 @@ def _literal_format(file, args) -> str | None:
         node = unparen(stack.pop())
         if node.type in ("interpreted_string_literal", "raw_string_literal"):
             parts.append(file.text(node))
-        elif node.type == "binary_expression" and node.child_by_field_name("operator").type == "+":
-            stack.append(node.child_by_field_name("right"))
-            stack.append(node.child_by_field_name("left"))
+        elif node.type == "binary_expression" and required_field(node, "operator").type == "+":
+            stack.append(required_field(node, "right"))
+            stack.append(required_field(node, "left"))
         else:
             return None
     return "".join(parts)
@@ -105,12 +105,12 @@ def _is_pattern(pass_, file, call) -> bool:
 
 def run(pass_: Pass) -> None:
     for file, outer, m in pass_.iter_matches("outer"):
-        inner = m.get("sprintf")
+        inner = m.node("sprintf")
         if not pass_.is_call_to(file, outer, "errors", "New") or not pass_.is_call_to(file, inner, "fmt", "Sprintf"):
             continue
-        errors_ident = outer.child_by_field_name("function").child_by_field_name("operand")
-        fmt_name = file.text(m.get("fmt"))
-        args = m.get("sprintf_args")
+        errors_ident = required_field(required_field(outer, "function"), "operand")
+        fmt_name = file.text(m.node("fmt"))
+        args = m.node("sprintf_args")
         message = f"errors.New({fmt_name}.Sprintf(...)) should be {fmt_name}.Errorf(...)"
         fix = None
         fmt_text = _literal_format(file, args)

@@ -28,7 +28,7 @@ func (c *Client) Close() error {
 
 from analyzer.api.analysis_pass import Pass
 from analyzer.api.rule import Rule
-from analyzer.golang.source import unparen, walk_named
+from analyzer.golang.source import unparen, walk_named, required_field
 
 QUERY = """
 [(function_declaration) (method_declaration)] @func
@@ -55,7 +55,7 @@ def _self_call(pass_, file, func, call) -> bool:
         return decl is not None and decl.kind == "func" and decl.ident == name
     if fn.type != "selector_expression" or file.text(fn.child_by_field_name("field")) != file.text(name):
         return False
-    operand = unparen(fn.child_by_field_name("operand"))
+    operand = unparen(required_field(fn, "operand"))
     if operand.type != "identifier":
         return False
     decl = pass_.resolve(file, operand)

@@ -45,6 +45,8 @@ or pass it as an argument: `go func(item Item) { process(item) }(item)`, or move
 module to `go 1.22`.
 """
 
+from tree_sitter import Node
+
 from analyzer.api.analysis_pass import Pass
 from analyzer.api.rule import GoVersionRange, Rule
 from analyzer.golang.source import call_arguments, unparen, walk_named
@@ -69,7 +71,7 @@ def _statements(container):
 def _loop_vars(pass_, file, loop) -> list:
     """Declarations of the loop's iteration variables (range key/value, or the variables
     the for clause's post statement updates)."""
-    idents = []
+    idents: list[Node] = []
     for clause in loop.named_children:
         if clause.type == "range_clause":
             left = clause.child_by_field_name("left")

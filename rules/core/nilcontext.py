@@ -75,8 +75,8 @@ def run(pass_: Pass) -> None:
         if not (target[1] in _STDLIB.get(target[0], ()) or _own_function_takes_context(pass_, file, call)):
             continue
         has_context = pass_.package.scopes.imports.get(file.path, {}).get("context") == "context"
-        fix = replace_fix("pass context.TODO()", m.get("nil"), "context.TODO()") if has_context else None
-        pass_.report(file, m.get("nil"), "do not pass a nil Context, even if a function permits it; pass context.TODO if you are unsure about which Context to use", fix)
+        fix = replace_fix("pass context.TODO()", m.node("nil"), "context.TODO()") if has_context else None
+        pass_.report(file, m.node("nil"), "do not pass a nil Context, even if a function permits it; pass context.TODO if you are unsure about which Context to use", fix)
 
 
 RULE = Rule(

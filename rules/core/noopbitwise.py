@@ -47,7 +47,7 @@ def _is_zero(file, node) -> bool:
 
 def run(pass_: Pass) -> None:
     for file, expr, m in pass_.iter_matches("expr"):
-        op = file.text(m.get("op"))
+        op = file.text(m.node("op"))
         left = expr.child_by_field_name("left")
         right = expr.child_by_field_name("right")
         if left is None or right is None:

@@ -45,7 +45,7 @@ from tree_sitter import Node
 from analyzer.api.analysis_pass import Pass
 from analyzer.golang.exprtype import declared_type, qualified_name, unparen_type
 from analyzer.api.rule import Rule
-from analyzer.golang.source import GoFile, unparen
+from analyzer.golang.source import GoFile, unparen, required_field
 
 _STRING_FUNCS = (
     "Clone Compare Contains ContainsAny ContainsRune Count Cut EqualFold Fields HasPrefix HasSuffix Index IndexAny "
@@ -121,12 +121,12 @@ def _local_string_methods(pass_: Pass) -> set[tuple[str, str]]:
 
 def _method_receiver_known(pass_: Pass, file: GoFile, call: Node, local: set[tuple[str, str]]) -> str | None:
     """For `x.Error()` / `x.String()` with x's type known to have that method: the type's name."""
-    fn = unparen(call.child_by_field_name("function"))
+    fn = unparen(required_field(call, "function"))
     args = call.child_by_field_name("arguments")
     if args is None or args.named_child_count:
         return None
-    method = file.text(fn.child_by_field_name("field"))
-    ref = declared_type(pass_, file, fn.child_by_field_name("operand"))
+    method = file.text(required_field(fn, "field"))
+    ref = declared_type(pass_, file, required_field(fn, "operand"))
     if ref is not None and ref.basic == "error" and method == "Error":
         return "error"
     if ref is None or ref.node is None or ref.file is None:
@@ -171,11 +171,11 @@ def run(pass_: Pass) -> None:
     # matches are `t.Errorf(...)` statements in tests, which no branch reports.
     for file, call, m in pass_.iter_matches("call"):
         if m.get("builtin") is not None:
-            decl = pass_.resolve(file, m.get("builtin"))
+            decl = pass_.resolve(file, m.node("builtin"))
             if decl is not None and decl.kind == "builtin" and not _measured(file, call):
                 pass_.report(file, call, "result of append call not used: append returns the new slice")
             continue
-        name = file.text(m.get("name"))
+        name = file.text(m.node("name"))
         callee = pass_.callee(file, call)
         if callee is not None:
             if name in PURE_FUNCS.get(callee[0], ()) and not _measured(file, call):

@@ -44,7 +44,7 @@ QUERY = """
 
 def run(pass_: Pass) -> None:
     for file, call, m in pass_.iter_matches("call"):
-        args = code_children(m.get("args"))
+        args = code_children(m.node("args"))
         if len(args) != 4:
             continue
         n = unparen(args[3])

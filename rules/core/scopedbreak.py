@@ -89,7 +89,7 @@ def run(pass_: Pass) -> None:
             continue
         # A plain `break` ending a switch case is C style: it does nothing, and nobody reads
         # it as leaving the loop. In a select (`case <-done: break`) or under an `if` it does.
-        if case.parent is not None and case.parent.type != "select_statement" and stmt.parent.parent == case:
+        if case.parent is not None and case.parent.type != "select_statement" and stmt.parent is not None and stmt.parent.parent == case:
             continue
         node = case.parent
         in_loop = False

@@ -51,8 +51,8 @@ def run(pass_: Pass) -> None:
         if key in done:
             continue
         done.add(key)
-        lefts = m.get("left").named_children
-        rights = m.get("right").named_children
+        lefts = m.node("left").named_children
+        rights = m.node("right").named_children
         if len(lefts) != len(rights):
             continue
         pairs = [

@@ -41,7 +41,7 @@ def run(pass_: Pass) -> None:
     for file, call, m in pass_.iter_matches("call"):
         if not pass_.is_call_to(file, call, "time", "Sleep"):
             continue
-        lit = m.get("lit")
+        lit = m.node("lit")
         if unparen(lit) != lit:
             continue
         n = int_value(file.text(lit))

@@ -43,11 +43,11 @@ _INTEGERS = frozenset({"int", "int8", "int16", "int64", "uint", "uint16", "uint3
 
 def run(pass_: Pass) -> None:
     for file, call, m in pass_.iter_matches("call"):
-        fn = m.get("fn")
+        fn = m.node("fn")
         decl = pass_.resolve(file, fn)
         if decl is None or decl.kind != "type" or decl.ident is not None:
             continue  # `string` shadowed or redefined
-        arg = m.get("arg")
+        arg = m.node("arg")
         kind = value_kind(pass_, file, arg)
         if kind not in _INTEGERS:
             continue

@@ -59,13 +59,13 @@ def _value_kind(pass_, file, value) -> str | None:
 
 def run(pass_: Pass) -> None:
     for file, _call, m in pass_.iter_matches("call"):
-        pool = unparen(m.get("pool"))
+        pool = unparen(m.node("pool"))
         ref = declared_type(pass_, file, pool)
         if ref is None or not is_named(pass_, ref, "sync", "Pool"):
             continue
         kind = _value_kind(pass_, file, m.get("value"))
         if kind is not None:
-            pass_.report(file, m.get("value"), f"argument should be pointer-like to avoid allocations: Put of a {kind} value allocates a copy on each call")
+            pass_.report(file, m.node("value"), f"argument should be pointer-like to avoid allocations: Put of a {kind} value allocates a copy on each call")
 
 
 RULE = Rule(

@@ -48,7 +48,7 @@ or send the error back on a channel and call `t.Fatal` in the test goroutine.
 
 from analyzer.api.analysis_pass import Pass
 from analyzer.api.rule import Rule
-from analyzer.golang.source import unparen, walk_named
+from analyzer.golang.source import unparen, walk_named, required_field
 from analyzer.golang.testing_types import testing_kind
 
 QUERY = """
@@ -137,7 +137,7 @@ def run(pass_: Pass) -> None:
             continue
         started = go.named_children[0]
         if started.type == "call_expression":
-            fn = unparen(started.child_by_field_name("function"))
+            fn = unparen(required_field(started, "function"))
             if fn.type == "func_literal":
                 _check_literal(pass_, file, fn)
                 continue

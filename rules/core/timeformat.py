@@ -49,7 +49,7 @@ from analyzer.api.analysis_pass import Pass, replace_fix
 from analyzer.golang.constant import string_value
 from analyzer.golang.exprtype import TypeRef, declared_type, is_named
 from analyzer.api.rule import Rule
-from analyzer.golang.source import GoFile, code_children, unparen
+from analyzer.golang.source import GoFile, code_children, unparen, required_field
 
 QUERY = """
 (call_expression
@@ -80,10 +80,10 @@ def _is_time_value(pass_: Pass, file: GoFile, expr: Node) -> bool:
             callee = pass_.callee(file, expr)
             if callee is not None:
                 return callee[0] == "time" and (callee[1] in _TIME_CONSTRUCTORS or callee[1] in _TIME_PARSERS)
-            fn = unparen(expr.child_by_field_name("function"))
-            if fn.type != "selector_expression" or file.text(fn.child_by_field_name("field")) not in _TIME_METHODS:
+            fn = unparen(required_field(expr, "function"))
+            if fn.type != "selector_expression" or file.text(required_field(fn, "field")) not in _TIME_METHODS:
                 return False
-            expr = fn.child_by_field_name("operand")
+            expr = required_field(fn, "operand")
             continue
         if expr.type == "composite_literal":
             return is_named(pass_, _literal_type(file, expr), "time", "Time")
@@ -121,8 +121,8 @@ def _layout_arg(pass_: Pass, file: GoFile, call: Node, recv: Node, method: str, 
 
 def run(pass_: Pass) -> None:
     for file, call, m in pass_.iter_matches("call"):
-        method = file.text(m.get("method"))
-        layout_node = _layout_arg(pass_, file, call, m.get("recv"), method, m.get("args"))
+        method = file.text(m.node("method"))
+        layout_node = _layout_arg(pass_, file, call, m.node("recv"), method, m.node("args"))
         if layout_node is None:
             continue
         layout = string_value(pass_, file, layout_node)

@@ -71,12 +71,12 @@ def _is_target_call(pass_, file, call, name) -> bool:
 
 def run(pass_: Pass) -> None:
     for file, call, m in pass_.iter_matches("call"):
-        name = file.text(m.get("name"))
+        name = file.text(m.node("name"))
         if not _is_target_call(pass_, file, call, name):
             continue
-        arg = unparen(m.get("last"))
+        arg = unparen(m.node("last"))
         if arg.type == "composite_literal":
-            kind = "composite literal"
+            kind: str | None = "composite literal"
         elif arg.type == "identifier":
             decl = pass_.resolve(file, arg)
             if decl is None or decl.kind not in ("var", "param") or decl.type_node is None:

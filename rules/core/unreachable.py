@@ -49,7 +49,7 @@ func load(path string) (*Config, error) {
 from analyzer.api.analysis_pass import Pass
 from analyzer.golang.noreturn import LOGGER_NORETURN_METHODS, NORETURN_FUNCS, TESTING_NORETURN_METHODS, NoReturnFacts, is_noreturn_call
 from analyzer.api.rule import Rule
-from analyzer.golang.source import unparen, walk_named
+from analyzer.golang.source import unparen, walk_named, required_field
 
 # Lists of two or more named children (a comment counts: it is one): with one statement
 # there is nothing after it to be unreachable. Matching that in tree-sitter costs nothing
@@ -123,7 +123,7 @@ def _noreturn_statement(pass_, file, stmt, trust_facts=False, panic_only=False) 
         if target is not None and target[0] == "":
             return False
         if target is None:
-            fn = unparen(expr.child_by_field_name("function"))
+            fn = unparen(required_field(expr, "function"))
             field = fn.child_by_field_name("field") if fn.type == "selector_expression" else None
             if field is None or (file.text(field) not in TESTING_NORETURN_METHODS and file.text(field) not in LOGGER_NORETURN_METHODS):
                 return False
@@ -297,7 +297,7 @@ def _is_skip(file, stmt) -> bool:
     if stmt.type != "expression_statement" or not stmt.named_children:
         return False
     call = unparen(stmt.named_children[0])
-    fn = unparen(call.child_by_field_name("function")) if call.type == "call_expression" else None
+    fn = unparen(required_field(call, "function")) if call.type == "call_expression" else None
     return fn is not None and fn.type == "selector_expression" and file.text(fn.child_by_field_name("field")) in _SKIPS
 
 

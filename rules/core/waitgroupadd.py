@@ -69,7 +69,7 @@ def _movable(pass_: Pass, file, m, literal) -> bool:
     args = code_children(m.get("args"))
     if len(args) != 1 or not is_constant(pass_, file, args[0]):
         return False
-    recv = m.get("wg")
+    recv = m.node("wg")
     if has_side_effects(pass_, file, recv):
         return False
     for n in walk(recv):
@@ -82,10 +82,10 @@ def _movable(pass_: Pass, file, m, literal) -> bool:
 
 def run(pass_: Pass) -> None:
     for file, go, m in pass_.iter_matches("go"):
-        recv = m.get("wg")
+        recv = m.node("wg")
         if not is_named(pass_, declared_type(pass_, file, recv), "sync", "WaitGroup"):
             continue
-        stmt = m.get("stmt")
+        stmt = m.node("stmt")
         literal = go.named_children[0].child_by_field_name("function")
         fix = None
         if _movable(pass_, file, m, literal):

@@ -80,7 +80,7 @@ class HubState:
 
 
 def get_hub(request: Request) -> HubState:
-    return request.app.state.hub  # type: ignore[no-any-return]
+    return request.app.state.hub
 
 
 Hub = Annotated[HubState, Depends(get_hub)]

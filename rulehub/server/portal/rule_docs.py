@@ -14,7 +14,7 @@ from markupsafe import Markup
 _md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
 
 
-def _shift_headings(self, tokens, idx, options, env):  # type: ignore[no-untyped-def]
+def _shift_headings(self, tokens, idx, options, env):
     token = tokens[idx]
     level = min(int(token.tag[1]) + env.get("shift", 2), 6)
     token.tag = f"h{level}"

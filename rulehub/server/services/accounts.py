@@ -23,6 +23,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from rulehub.server.core.security import SCOPES, new_api_key_material
+from rulehub.server.db import rows_changed
 from rulehub.server.errors import BadRequest, Conflict, NotFound
 from rulehub.server.models import (
     Account,
@@ -444,8 +445,7 @@ def _end_portal_sessions(session: Session, account: Account) -> int:
     # Imported here: the portal package imports this module (through the API's deps).
     from rulehub.server.portal.models import PortalSession
 
-    result = session.execute(delete(PortalSession).where(PortalSession.account_id == account.id))
-    return int(result.rowcount or 0)
+    return rows_changed(session, delete(PortalSession).where(PortalSession.account_id == account.id))
 
 
 def disable_account(session: Session, email: str) -> Account:
@@ -552,14 +552,14 @@ def remove_account(session: Session, email: str) -> RemovedAccount:
     tenant = get_tenant(session, account.tenant.slug, lock=True)
     if account.role == "owner" and _other_enabled_owners(session, account) == 0:
         raise _last_owner(account, tenant)
-    keys_deleted = session.execute(delete(ApiKey).where(ApiKey.account_id == account.id)).rowcount or 0
+    keys_deleted = rows_changed(session, delete(ApiKey).where(ApiKey.account_id == account.id))
     sessions_ended = _end_portal_sessions(session, account)
-    downloads = session.execute(
+    downloads = rows_changed(session,
         update(Download).where(Download.account_id == account.id).values(account_id=None)
-    ).rowcount or 0
-    versions = session.execute(
+    )
+    versions = rows_changed(session,
         update(PackVersion).where(PackVersion.published_by == account.id).values(published_by=None)
-    ).rowcount or 0
+    )
     session.execute(update(SubscriptionEvent).where(SubscriptionEvent.actor_account_id == account.id)
                     .values(actor_account_id=None))
     removed = RemovedAccount(email=account.email, tenant=tenant.slug, api_keys=int(keys_deleted),

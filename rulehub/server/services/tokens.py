@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
+from rulehub.server.db import rows_changed
 from rulehub.server.models import RevokedToken, utcnow
 
 
@@ -19,5 +20,4 @@ def revoke_jti(session: Session, jti: str, expires_at: datetime | None = None) -
 
 def purge_expired_revocations(session: Session) -> int:
     """Drop revocations of tokens that have expired anyway; returns how many."""
-    result = session.execute(delete(RevokedToken).where(RevokedToken.expires_at < utcnow()))
-    return int(result.rowcount or 0)
+    return rows_changed(session, delete(RevokedToken).where(RevokedToken.expires_at < utcnow()))

@@ -60,7 +60,7 @@ def deprecated_paragraph(comment_lines: list[str]) -> str | None:
 
 def doc_comment(file: GoFile, node) -> list[str]:
     """The `//` comment lines directly above `node` (no blank line between)."""
-    lines = []
+    lines: list[str] = []
     prev = node.prev_named_sibling
     expected_row = node.start_point[0] - 1
     while prev is not None and prev.type == "comment" and prev.end_point[0] == expected_row:

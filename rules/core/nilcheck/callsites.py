@@ -82,7 +82,7 @@ def _first_use(file: GoFile, v: Node, err: Node) -> Node | None:
     stmt = v.parent.parent if v.parent is not None else None
     if stmt is None or stmt.parent is None or stmt.parent.type != "statement_list":
         return None
-    func = stmt.parent
+    func: Node | None = stmt.parent
     while func is not None and func.type not in ("function_declaration", "method_declaration", "func_literal"):
         func = func.parent
     if func is None or b"recover()" in file.source[func.start_byte : func.end_byte]:

@@ -23,7 +23,7 @@ from tree_sitter import Node
 
 from analyzer.golang.cfg import CFG, Block, enclosing_function
 from analyzer.golang.scope import Declaration
-from analyzer.golang.source import GoFile, unparen
+from analyzer.golang.source import GoFile, unparen, required_field
 
 from .kinds import NilKinds, TypeKind
 from .lattice import ALLOC, MAYBE, NIL, NIL_ASSIGN, NONNIL, NONNIL_MIXED, Fact, State, demote, meet_states, taint
@@ -232,7 +232,9 @@ class NilAnalysis:
                 return []  # does not settle: say nothing rather than something wrong
             block = cfg.blocks[bi]
             edges = []
-            for succ, out in self._transfer(block, dict(self.in_states[bi])):
+            state = self.in_states[bi]
+            assert state is not None  # a pending block has been reached
+            for succ, out in self._transfer(block, dict(state)):
                 if out is not None:
                     edges.append((succ, demote(out) if (bi, succ.index) in back else out))
             outs[bi] = edges
@@ -242,6 +244,7 @@ class NilAnalysis:
                 if si in done:
                     continue
                 done.add(si)
+                new: State | None
                 if len(succ.preds) == 1:
                     new = out
                 else:
@@ -319,7 +322,7 @@ class NilAnalysis:
                 return [(x, {}) for x in succs]
             if len(succs) == 1:
                 return [(succs[0], st)]
-            return [(succs[0], st)] + [(x, dict(st)) for x in succs[1:]]
+            return [(succs[0], st), *((x, dict(st)) for x in succs[1:])]
         for node in block.nodes:
             self._node(node, st)
         if block.terminator in ("panic", "noreturn"):
@@ -437,9 +440,9 @@ class NilAnalysis:
                     return None
                 typ, operand = conv
             elif t == "type_conversion_expression":
-                typ, operand = e.child_by_field_name("type"), e.child_by_field_name("operand")
+                typ, operand = required_field(e, "type"), required_field(e, "operand")
             elif t == "slice_expression":
-                operand = e.child_by_field_name("operand")
+                operand = required_field(e, "operand")
                 base = unparen(operand) if operand is not None else None
                 if base is not None and base.type == "identifier":
                     d = self._var(base)
@@ -487,7 +490,7 @@ class NilAnalysis:
             return self.kinds.of_type(self.file, operand.child_by_field_name("type"))
         return None
 
-    def _conversion(self, call: Node) -> tuple[Node, Node] | None:
+    def _conversion(self, call: Node) -> tuple[Node | _PointerTo, Node] | None:
         """`(*T)(x)` parsed as a call: (type-ish node, operand) when the callee is a type."""
         fn = call.child_by_field_name("function")
         args = call.child_by_field_name("arguments")
@@ -646,7 +649,7 @@ class NilAnalysis:
             # a pointer-receiver method of a named slice, map or func type may change it
             st.pop(id(d), None)
             return
-        method = self.file.text(sel.child_by_field_name("field"))
+        method = self.file.text(required_field(sel, "field"))
         if k.kind == "interface":
             self._deref(sel, d, st, "dynamic method call")
             return
@@ -692,7 +695,7 @@ class NilAnalysis:
 
     # -- conditions ----------------------------------------------------------------------------
 
-    def _refine_cond(self, cond: Node, st: State, block: Block) -> tuple[State | None, State | None]:
+    def _refine_cond(self, cond: Node, st: State, block: Block | None) -> tuple[State | None, State | None]:
         c = unparen(cond)
         if c.type != "binary_expression":
             return st, dict(st)
@@ -700,7 +703,7 @@ class NilAnalysis:
         if op is None or op.type not in ("==", "!="):
             return st, dict(st)
         eq = op.type == "=="
-        left, right = unparen(c.child_by_field_name("left")), unparen(c.child_by_field_name("right"))
+        left, right = unparen(required_field(c, "left")), unparen(required_field(c, "right"))
         if left.type == "nil":
             left, right = right, left
         if right.type != "nil":
@@ -727,7 +730,7 @@ class NilAnalysis:
         else:
             yes_nil, no_nil = dict(st), st
             if d is not None:
-                yes_nil[id(d)] = Fact(NIL, "check", c, block.index)
+                yes_nil[id(d)] = Fact(NIL, "check", c, block.index if block is not None else -1)
                 no_nil[id(d)] = Fact(NONNIL, "check")
         return (yes_nil, no_nil) if eq else (no_nil, yes_nil)
 
@@ -741,6 +744,7 @@ class NilAnalysis:
 
     def _refine_case(self, block: Block, st: State) -> tuple[State | None, State | None]:
         case = block.case
+        assert case is not None  # called for the blocks of switch cases
         tag = case.tag
         d = self._var(tag) if tag is not None else None
         if d is None:

@@ -141,7 +141,7 @@ class NilKinds:
         kinds = set()
         for term in c.named_children:
             inner = term.named_children[0] if term.type == "negated_type" and term.named_children else term
-            k = self.of_type(decl.file, inner)
+            k = self.of_type(decl.file, inner) if decl.file is not None else None
             if k is None or k.kind in ("value", "interface"):
                 return None
             kinds.add(k.kind)

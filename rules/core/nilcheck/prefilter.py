@@ -16,7 +16,7 @@ import re
 from tree_sitter import Node
 
 from analyzer.golang.cfg import _statements
-from analyzer.golang.source import GoFile, unparen
+from analyzer.golang.source import GoFile, unparen, required_field, node_bytes
 
 from .shapes import assignment_before, assigns, chain, copied_to, has_nil_case, inside, inside_literal, opaque
 
@@ -39,7 +39,7 @@ def only_fresh_checks(func: Node, seeds: list[tuple[Node, str]]) -> bool:
         prev = assignment_guarded_by(cmp)
         if prev is None:
             return False
-        name = node.text
+        name = node_bytes(node)
         left, right = prev.child_by_field_name("left"), prev.child_by_field_name("right")
         if left is None or right is None:
             return False
@@ -48,7 +48,7 @@ def only_fresh_checks(func: Node, seeds: list[tuple[Node, str]]) -> bool:
             return False
         if len(rights) == len(lefts):
             v = unparen(rights[[x.text for x in lefts].index(name)])
-            if v.type != "call_expression" or v.text.startswith((b"make(", b"new(")):
+            if v.type != "call_expression" or node_bytes(v).startswith((b"make(", b"new(")):
                 return False
         elif len(rights) != 1 or unparen(rights[0]).type != "call_expression":
             return False
@@ -56,7 +56,7 @@ def only_fresh_checks(func: Node, seeds: list[tuple[Node, str]]) -> bool:
     body = func.child_by_field_name("body")
     if body is None:
         return True
-    text = body.text
+    text = node_bytes(body)
     for name in names:
         if re.search(rb"(?<![\w.])" + re.escape(name) + rb"\s*[.\[(]", text) or re.search(rb"\*\s*" + re.escape(name) + rb"\b", text):
             return False
@@ -84,7 +84,7 @@ def _name_uses(func: Node, source: bytes, name: bytes) -> list[tuple[Node, Node]
     letter); preceded by `.` it is a field or a qualified name, never an `identifier`. Each
     hit is then checked to be an `identifier` node exactly there (not text in a string,
     comment or longer name)."""
-    out = []
+    out: list[tuple[Node, Node]] = []
     find = source.find
     size = len(name)
     end = func.end_byte
@@ -129,7 +129,7 @@ def _signature_names(func: Node, fields: tuple[str, ...]) -> set[bytes]:
             continue
         for p in plist.named_children:
             if p.type in ("parameter_declaration", "variadic_parameter_declaration"):
-                out.update(n.text for n in p.children_by_field_name("name"))
+                out.update(node_bytes(n) for n in p.children_by_field_name("name"))
     return out
 
 
@@ -193,7 +193,7 @@ class SyntaxGate:
                     continue  # `copied_to` would say None at once
                 target = copied_to(r, parent)
                 if target is not None:
-                    t = target.text
+                    t = node_bytes(target)
                     if t not in names:
                         names.add(t)
                         work.append(t)
@@ -310,7 +310,7 @@ def _guard(cmp: Node):
         fn = call.child_by_field_name("function") if call.type == "call_expression" else None
         if fn is not None:
             name = fn.child_by_field_name("field") if fn.type == "selector_expression" else fn
-            if name is not None and (name.text == b"panic" or _LEAVING_NAME.match(name.text.decode("utf-8", "replace"))):
+            if name is not None and (node_bytes(name) == b"panic" or _LEAVING_NAME.match(node_bytes(name).decode("utf-8", "replace"))):
                 return ("leave", ifs)
     return None
 
@@ -384,7 +384,7 @@ def _tests_nil(cond: Node | None, is_var, connective: str, test: str) -> bool:
         o = x.child_by_field_name("operator")
         if o is None or o.type != test:
             continue
-        left, right = unparen(x.child_by_field_name("left")), unparen(x.child_by_field_name("right"))
+        left, right = unparen(required_field(x, "left")), unparen(required_field(x, "right"))
         if left.type == "nil":
             left, right = right, left
         if right.type == "nil" and left.type == "identifier" and is_var(left):
@@ -625,7 +625,7 @@ def worth_of_uses(uses, *, fresh_check, var_kind, methods, nil_at_entry: bool, u
                     vt = v.type
                     if vt == "nil" or vt == "identifier" or vt in ("type_conversion_expression", "slice_expression"):
                         nil_source = True
-                    elif vt in ("unary_expression", "composite_literal", "func_literal") or (vt == "call_expression" and v.text.startswith((b"make(", b"new("))):
+                    elif vt in ("unary_expression", "composite_literal", "func_literal") or (vt == "call_expression" and node_bytes(v).startswith((b"make(", b"new("))):
                         alloc = True
     if not comparisons:
         return nil_source and deref

@@ -11,7 +11,7 @@ import tree_sitter
 from tree_sitter import Node
 
 from analyzer.golang.cfg import enclosing_function
-from analyzer.golang.source import GO_LANGUAGE
+from analyzer.golang.source import GO_LANGUAGE, node_bytes
 
 from .kinds import STD_INTERFACES, VALUE_TYPES
 
@@ -57,9 +57,9 @@ def _may_be_nil_declaration(ident: Node) -> bool:
     if typ is None:
         return True
     if typ.type == "type_identifier":
-        return typ.text.decode() not in VALUE_TYPES
+        return node_bytes(typ).decode() not in VALUE_TYPES
     if typ.type == "qualified_type":
-        return typ.text.decode() in STD_INTERFACES
+        return node_bytes(typ).decode() in STD_INTERFACES
     return True
 
 

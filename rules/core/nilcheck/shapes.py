@@ -6,7 +6,7 @@ from __future__ import annotations
 from tree_sitter import Node
 
 from analyzer.golang.scope import Declaration
-from analyzer.golang.source import unparen
+from analyzer.golang.source import required_field, unparen
 
 
 def assigned_here(ident: Node, parent: Node) -> bool:
@@ -28,16 +28,17 @@ def inside_literal(node: Node, func: Node) -> bool:
 
 def copied_to(ref: Node, parent: Node) -> Node | None:
     """For `y := x`, `y := T(x)`, `y := x[:]`: the identifier `y` the value of `x` flows to."""
-    expr = ref
+    expr: Node | None = ref
     p = parent
     for _ in range(4):
         if p.type in ("type_conversion_expression", "slice_expression") or (p.type == "argument_list" and p.named_child_count == 1):
             expr = p if p.type != "argument_list" else p.parent
-            p = expr.parent if expr is not None else None
-            while p is not None and p.type == "parenthesized_expression":
-                expr, p = p, p.parent
-            if p is None:
+            up = expr.parent if expr is not None else None
+            while up is not None and up.type == "parenthesized_expression":
+                expr, up = up, up.parent
+            if up is None:
                 return None
+            p = up
             continue
         break
     if p.type != "expression_list":
@@ -137,8 +138,8 @@ def chain(n: Node, op: str) -> list[Node]:
     """Operands of `a && b && c` (left-nested) in evaluation order, iteratively."""
     rights = []
     while True:
-        rights.append(n.child_by_field_name("right"))
-        left = n.child_by_field_name("left")
+        rights.append(required_field(n, "right"))
+        left = required_field(n, "left")
         inner = unparen(left)
         o = inner.child_by_field_name("operator") if inner.type == "binary_expression" else None
         if o is not None and o.type == op:

@@ -17,7 +17,7 @@ from tree_sitter import Node
 import tree_sitter
 
 from analyzer.golang.cfg import _statements, enclosing_function
-from analyzer.golang.source import GO_LANGUAGE, GoFile, unparen
+from analyzer.golang.source import GO_LANGUAGE, GoFile, unparen, required_field
 
 from .kinds import NilKinds
 
@@ -31,7 +31,7 @@ class PackageMethods:
             for top in f.root.named_children:
                 name = top.child_by_field_name("name") if top.type == "method_declaration" else None
                 receiver = _receiver(f, top) if name is not None else None
-                if receiver is not None:
+                if receiver is not None and name is not None:
                     self.methods.setdefault(receiver[0], {})[f.text(name)] = (f, top, receiver[1])
 
 
@@ -88,14 +88,14 @@ def derefs_receiver_unguarded(file: GoFile, method: Node) -> bool:
                 if t == "binary_expression" and b"nil" in file.source[n.start_byte : n.end_byte] and name.encode() in file.source[n.start_byte : n.end_byte]:
                     return False  # guarded (or at least considered)
                 if t == "selector_expression":
-                    op = unparen(n.child_by_field_name("operand"))
+                    op = unparen(required_field(n, "operand"))
                     parent = n.parent
                     is_call = parent is not None and parent.type == "call_expression" and parent.child_by_field_name("function") == n
                     if op.type == "identifier" and file.text(op) == name and not is_call:
                         return True
                 if t == "unary_expression":
                     o = n.child_by_field_name("operator")
-                    op = n.child_by_field_name("operand")
+                    op = required_field(n, "operand")
                     if o is not None and o.type == "*" and op is not None and unparen(op).type == "identifier" and file.text(unparen(op)) == name:
                         return True
                 if t == "call_expression":
@@ -219,7 +219,7 @@ class PackageResults:
                             continue
                         for slot, (_, _, how) in list(inner.nil_with_error.items()):
                             if slot not in info.nil_with_error:
-                                name = info.file.text(unparen(values[0]).child_by_field_name("function"))
+                                name = info.file.text(required_field(unparen(values[0]), "function"))
                                 info.nil_with_error[slot] = (info.file, r, f"returns {name}(...) at {_where(info.file, r)}, which {how}")
                                 changed = True
             if not changed:
@@ -313,18 +313,18 @@ def _checked_non_nil_here(file: GoFile, ret: Node, ident: Node) -> bool:
         if c.type != "binary_expression" or c.child_by_field_name("left") is None or c.child_by_field_name("right") is None:
             continue
         op = c.child_by_field_name("operator")
-        left, right = unparen(c.child_by_field_name("left")), unparen(c.child_by_field_name("right"))
+        left, right = unparen(required_field(c, "left")), unparen(required_field(c, "right"))
         if op is not None and op.type == "&&":
             operands += [left, right]
         elif op is not None and op.type == "!=" and right.type == "nil" and left.type == "identifier" and file.text(left) == name:
             break
     else:
         return False
-    stmts = [s for s in (ret.parent.named_children if ret.parent.type == "statement_list" else []) if s.end_byte <= ret.start_byte]
+    stmts = [s for s in (ret.parent.named_children if ret.parent is not None and ret.parent.type == "statement_list" else []) if s.end_byte <= ret.start_byte]
     for s in stmts:
         if s.type in ("assignment_statement", "short_var_declaration"):
-            left = s.child_by_field_name("left")
-            if left is not None and any(x.type == "identifier" and file.text(x) == name for x in left.named_children):
+            assigned = s.child_by_field_name("left")
+            if assigned is not None and any(x.type == "identifier" and file.text(x) == name for x in assigned.named_children):
                 return False
         elif s.type not in ("expression_statement", "comment", "inc_statement", "dec_statement", "send_statement"):
             return False  # nested blocks might assign it: not certain

@@ -54,7 +54,7 @@ from analyzer.golang.constant import may_name_constant
 from analyzer.golang.goliteral import unquote
 from .format import POSSIBLE_DIRECTIVE, PRINT_VERBS, parse_format
 from analyzer.api.rule import Rule
-from analyzer.golang.source import GO_LANGUAGE, call_arguments, unparen, walk_named
+from analyzer.golang.source import GO_LANGUAGE, call_arguments, unparen, walk_named, required_field
 from analyzer.golang.testing_types import testing_kind
 
 _NAMES = ("Printf", "Sprintf", "Fprintf", "Errorf", "Appendf", "Fatalf", "Panicf", "Logf", "Skipf",
@@ -383,7 +383,7 @@ def _forwards_format(pass_, file, arg, fmt_param) -> bool:
     stack, seen_param = [arg], False
     while stack:
         node = unparen(stack.pop())
-        if node.type == "binary_expression" and node.child_by_field_name("operator").type == "+":
+        if node.type == "binary_expression" and required_field(node, "operator").type == "+":
             stack += [node.child_by_field_name("left"), node.child_by_field_name("right")]
         elif node.type in ("interpreted_string_literal", "raw_string_literal"):
             if "%" in file.text(node):
@@ -635,7 +635,7 @@ def run(pass_: Pass) -> None:
     syntax = _Syntax(pass_)
     wrappers = _Wrappers(pass_)
     for file, call, m in pass_.iter_matches("call"):
-        name = file.text(m.get("name"))
+        name = file.text(m.node("name"))
         if name not in wrappers.method_names and not _may_report(pass_, syntax, file, call, name):
             continue
         _check_call(pass_, syntax, file, call, wrappers)

@@ -136,7 +136,7 @@ def login_submit(request: Request, form: Form, hub: Hub, session: SessionDep,
         return page(request, "login.html", context, status=429, headers={"Retry-After": str(wait)})
 
     usable = account is not None and bool(account.password_hash) and not account.disabled
-    ok = accounts.verify_password(account if usable else _DUMMY, password) and usable
+    ok = accounts.verify_password(account if usable and account is not None else _DUMMY, password) and usable
     session.rollback()  # a transparent rehash is not persisted from this read session
     if not ok or account is None:
         hub.login_limiter.failed(email, ip, device)
