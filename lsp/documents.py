@@ -107,8 +107,7 @@ class Document:
         if self._stale_tree or self.tree is None:
             self.tree = parse(self.source, self.tree)
             self._stale_tree = False
-        file = GoFile(self.path, self.source, self.tree.copy())
-        file.__dict__["lines"] = self.lines  # share the line index (GoFile.lines is a cached_property)
+        file = GoFile(self.path, self.source, self.tree.copy(), known_lines=self.lines)
         self._file = file
         return file
 

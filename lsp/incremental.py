@@ -115,8 +115,7 @@ class BlankedFile:
             )
             tree = parse(source, tree)
         self.source, self.tree, self._lines = source, tree, new_lines
-        file = GoFile(path, source, tree)
-        file.__dict__["lines"] = new_lines  # GoFile.lines is a cached_property
+        file = GoFile(path, source, tree, known_lines=new_lines)
         return file
 
 

@@ -84,6 +84,13 @@ class GoFile:
     tree: tree_sitter.Tree = field(repr=False)
     # CPU seconds the parse took: the engine counts them against the file's budget.
     parse_seconds: float = field(default=0.0, repr=False, compare=False)
+    # The line index of `source` when the caller already keeps one (the editor, per document);
+    # otherwise `lines` builds it on first use.
+    known_lines: LineIndex | None = field(default=None, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if self.known_lines is not None and self.known_lines.source is not self.source and self.known_lines.source != self.source:
+            raise ValueError(f"{self.path}: the line index given is of another text")
 
     @classmethod
     def parse(cls, path: str, source: bytes) -> "GoFile":
@@ -97,7 +104,7 @@ class GoFile:
 
     @cached_property
     def lines(self) -> LineIndex:
-        return LineIndex(self.source)
+        return self.known_lines if self.known_lines is not None else LineIndex(self.source)
 
     @cached_property
     def package_name(self) -> str:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import random
 
+import pytest
 from lsprotocol import types
 
-from analyzer.golang.source import LineIndex, parse
+from analyzer.golang.source import GoFile, LineIndex, parse
 from lsp.documents import Document, uri_to_path
 from lsp.positions import UTF16, offset_to_position
 
@@ -38,7 +39,14 @@ def test_random_incremental_edits_match_a_fresh_parse():
         assert doc.source == text.encode()
         assert doc.lines.line_starts == LineIndex(doc.source).line_starts
         if rng.random() < 0.3:  # parse after a burst of edits, as the debounce does
-            assert str(doc.go_file().root) == str(parse(doc.source).root_node)
+            file = doc.go_file()
+            assert str(file.root) == str(parse(doc.source).root_node)
+            assert file.lines is doc.lines  # the document's line index is shared, not rebuilt
+
+
+def test_a_file_refuses_the_line_index_of_another_text():
+    with pytest.raises(ValueError, match="line index given is of another text"):
+        GoFile("p.go", b"package p\n", parse(b"package p\n"), known_lines=LineIndex(b"package q\n\n"))
 
 
 def test_whole_document_change_replaces_text_and_tree():
