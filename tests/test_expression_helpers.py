@@ -42,6 +42,19 @@ def test_constant_strings_use_the_same_decoder():
     assert string_value(p, f, value) == "€!"
 
 
+def test_constant_concatenations_are_joined_as_bytes():
+    # each literal alone is not UTF-8; Go joins the bytes, so the constant is the euro sign
+    p, f = _pass('package a\nconst head = "\\xe2"\nvar s = head + "\\x82\\xac" + "!"\n')
+    (value,) = [n for n in walk(f.root) if n.type == "binary_expression" and n.parent.type == "expression_list"]
+    assert string_value(p, f, value) == "€!"
+
+
+def test_constants_that_name_each_other_in_a_cycle_have_no_value():
+    p, f = _pass('package a\nconst a = b + "x"\nconst b = a + "y"\nvar s = a\n')
+    (value,) = [n for n in walk(f.root) if n.type == "identifier" and n.parent.type == "expression_list" and f.text(n) == "a"]
+    assert string_value(p, f, value) is None
+
+
 def _pass(src: str) -> tuple[Pass, GoFile]:
     f = GoFile.parse("a.go", src.encode())
     rule = Rule("probe", "probe", lambda p: None)

@@ -8,11 +8,16 @@ from __future__ import annotations
 
 import bisect
 import weakref
+from typing import TYPE_CHECKING, Callable
 
 from tree_sitter import Node
 
-from analyzer.golang.goliteral import unquote
+from analyzer.golang.goliteral import unquote_bytes
+from analyzer.golang.scope import Declaration
 from analyzer.golang.source import GoFile, unparen, required_field
+
+if TYPE_CHECKING:
+    from analyzer.api.analysis_pass import Pass
 
 _LITERALS = frozenset({"int_literal", "float_literal", "imaginary_literal", "rune_literal", "interpreted_string_literal", "raw_string_literal", "true", "false", "iota"})
 _MAX_STEPS = 200
@@ -96,37 +101,42 @@ def is_constant(pass_, file: GoFile, node: Node) -> bool:
     return True
 
 
-def string_value(pass_, file: GoFile, node: Node) -> str | None:
-    """The value of a constant string expression, or None when unknown."""
-    parts: list[str] = []
-    stack: list[tuple[GoFile, Node]] = [(file, node)]
-    steps = 0
+# How many named constants deep `string_value` follows (`const a = b + "x"`; a cycle ends here).
+_MAX_NAME_DEPTH = 4
+
+
+def string_value(pass_: Pass, file: GoFile, node: Node, accept: Callable[[Declaration, GoFile], bool] | None = None) -> str | None:
+    """The value of a constant string expression (literals, named constants, `+`), or None
+    when unknown. The parts are joined as bytes, as Go does, then decoded as UTF-8 (invalid
+    bytes replaced): `"\\xe2" + "\\x82\\xac"` is `€`. Iterative: generated code concatenates
+    thousands of literals. `accept(decl, file)` may refuse a named constant used in `file`."""
+    parts: list[bytes] = []
+    stack: list[tuple[GoFile, Node, int]] = [(file, node, 0)]
     while stack:
-        steps += 1
-        if steps > _MAX_STEPS:
-            return None
-        f, n = stack.pop()
+        f, n, depth = stack.pop()
         n = unparen(n)
         t = n.type
         if t in ("interpreted_string_literal", "raw_string_literal"):
-            value = unquote(f.text(n))
+            value = unquote_bytes(f.text(n))
             if value is None:
                 return None
             parts.append(value)
-        elif t == "identifier":
+        elif t == "identifier" and depth < _MAX_NAME_DEPTH:
             if not may_name_constant(pass_, f, n):
-                return None
+                return None  # resolving would say the same, after resolving the whole function
             decl = pass_.resolve(f, n)
-            if decl is None or decl.kind != "const" or decl.value is None or decl.file is None:
+            if decl is None or decl.kind != "const" or decl.value is None or decl.file is None or decl.index != 0:
                 return None
-            stack.append((decl.file, decl.value))
+            if accept is not None and not accept(decl, f):
+                return None
+            stack.append((decl.file, decl.value, depth + 1))
         elif t == "binary_expression" and _op(n) == "+":
             # pushed right first so the left part is produced first
-            stack.append((f, required_field(n, "right")))
-            stack.append((f, required_field(n, "left")))
+            stack.append((f, required_field(n, "right"), depth))
+            stack.append((f, required_field(n, "left"), depth))
         else:
             return None
-    return "".join(parts)
+    return b"".join(parts).decode("utf-8", "replace")
 
 
 def _op(n: Node) -> str:

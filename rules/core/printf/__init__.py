@@ -50,11 +50,10 @@ import re
 import tree_sitter
 
 from analyzer.api.analysis_pass import Pass
-from analyzer.golang.constant import may_name_constant
-from analyzer.golang.goliteral import unquote
+from analyzer.golang.constant import string_value
 from .format import POSSIBLE_DIRECTIVE, PRINT_VERBS, parse_format
 from analyzer.api.rule import Rule
-from analyzer.golang.source import GO_LANGUAGE, call_arguments, unparen, walk_named, required_field
+from analyzer.golang.source import GO_LANGUAGE, GoFile, call_arguments, unparen, walk_named, required_field
 from analyzer.golang.testing_types import testing_kind
 
 _NAMES = ("Printf", "Sprintf", "Fprintf", "Errorf", "Appendf", "Fatalf", "Panicf", "Logf", "Skipf",
@@ -131,37 +130,11 @@ def _count(n: int, what: str = "arg") -> str:
     return f"1 {what}" if n == 1 else f"{n} {what}s"
 
 
-def _string_constant(pass_, file, node, syntax: "_Syntax") -> str | None:
-    """The value of a constant string expression: literals, `+` of them, named constants
-    (iterative: generated code concatenates thousands of literals)."""
-    parts: list[str] = []
-    stack = [(file, node, 0)]
-    while stack:
-        f, n, depth = stack.pop()
-        n = unparen(n)
-        if n.type in ("interpreted_string_literal", "raw_string_literal"):
-            value = unquote(f.text(n))
-            if value is None:
-                return None
-            parts.append(value)
-        elif n.type == "binary_expression":
-            op = n.child_by_field_name("operator")
-            if op is None or op.type != "+":
-                return None
-            stack.append((f, n.child_by_field_name("right"), depth))
-            stack.append((f, n.child_by_field_name("left"), depth))
-        elif n.type == "identifier" and depth < 4:
-            if not may_name_constant(pass_, f, n):
-                return None  # resolving would say the same, after resolving the whole function
-            decl = pass_.resolve(f, n)
-            if decl is None or decl.kind != "const" or decl.value is None or decl.file is None or decl.index != 0:
-                return None
-            if decl.owner is None and decl.file is not f and syntax.declared_twice(decl.name):
-                return None  # e.g. two `//go:build ignore` generators in one directory
-            stack.append((decl.file, decl.value, depth + 1))
-        else:
-            return None
-    return "".join(parts)
+def _string_constant(pass_: Pass, file: GoFile, node: tree_sitter.Node, syntax: "_Syntax") -> str | None:
+    """The value of a constant string expression (`string_value`), refusing a package-level
+    constant of another file whose name the directory declares twice (e.g. two
+    `//go:build ignore` generators in one directory)."""
+    return string_value(pass_, file, node, accept=lambda decl, f: not (decl.owner is None and decl.file is not f and syntax.declared_twice(decl.name)))
 
 
 class _Syntax:
