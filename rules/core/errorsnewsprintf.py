@@ -33,6 +33,7 @@ applying all of them leaves `errors` unused.
 from analyzer.api.analysis_pass import Pass
 from analyzer.api.diagnostics import Edit, Fix, Severity
 from analyzer.api.rule import Rule
+from analyzer.golang.constant import string_value
 from analyzer.golang.source import call_arguments, code_children, unparen, required_field
 
 QUERY = """
@@ -44,24 +45,6 @@ QUERY = """
   (#eq? @new_name "New")
   (#eq? @sprintf_name "Sprintf")) @outer
 """
-
-
-def _literal_format(file, args) -> str | None:
-    """The text of a string-literal format (or a `+` of literals), else None."""
-    values = code_children(args)
-    if not values:
-        return None
-    parts, stack = [], [unparen(values[0])]
-    while stack:
-        node = unparen(stack.pop())
-        if node.type in ("interpreted_string_literal", "raw_string_literal"):
-            parts.append(file.text(node))
-        elif node.type == "binary_expression" and required_field(node, "operator").type == "+":
-            stack.append(required_field(node, "right"))
-            stack.append(required_field(node, "left"))
-        else:
-            return None
-    return "".join(parts)
 
 
 def _has_wrap_verb(fmt: str) -> bool:
@@ -113,7 +96,8 @@ def run(pass_: Pass) -> None:
         args = m.node("sprintf_args")
         message = f"errors.New({fmt_name}.Sprintf(...)) should be {fmt_name}.Errorf(...)"
         fix = None
-        fmt_text = _literal_format(file, args)
+        values = code_children(args)
+        fmt_text = string_value(pass_, file, values[0]) if values else None  # a constant format: literals, `+`, named constants
         if fmt_text is not None and not _has_wrap_verb(fmt_text):
             edits = [Edit(outer.start_byte, outer.end_byte, f"{fmt_name}.Errorf{file.text(args)}")]
             safe = True

@@ -25,6 +25,19 @@ func dynamic(format string, args ...interface{}) error {
 	return errors.New(fmt.Sprintf(format, args...)) // want "should be fmt.Errorf"
 }
 
+// A named constant format is as good as a literal: fixed, unless it holds %w (here as \x25w).
+const openFailed = "open %q: " + "not found"
+
+func named(name string) error {
+	return errors.New(fmt.Sprintf(openFailed, name)) // want "should be fmt.Errorf"
+}
+
+const wrapFailed = "open: \x25w"
+
+func namedWraps(err error) error {
+	return errors.New(fmt.Sprintf(wrapFailed, err)) // want "should be fmt.Errorf"
+}
+
 func alreadyErrorf(id int) error {
 	return fmt.Errorf("item %d not found", id)
 }
