@@ -13,6 +13,7 @@ from tree_sitter import Node
 
 from analyzer.api.rule import Rule
 from analyzer.golang.source import GoFile, unparen, required_field, node_bytes
+from analyzer.golang.receiver import receiver_type
 
 if TYPE_CHECKING:
     from analyzer.api.analysis_pass import Package
@@ -176,11 +177,11 @@ class NoReturnFacts:
                     continue
                 key = f.text(name)
                 if top.type == "method_declaration":
-                    recv_type = _receiver_type_name(f, top)
-                    if recv_type is None:
+                    recv = receiver_type(f, top)
+                    if recv is None:
                         continue
-                    self._methods.setdefault(key, []).append(f"{recv_type}.{key}")
-                    key = f"{recv_type}.{key}"
+                    self._methods.setdefault(key, []).append(f"{recv.type_name}.{key}")
+                    key = f"{recv.type_name}.{key}"
                 self._funcs[key] = (f, top)
         self.candidate_names = frozenset(k.rsplit(".", 1)[-1] for k in self._funcs)
 
@@ -261,19 +262,6 @@ def _may_end_without_returning(body: Node) -> bool:
 def _certain(view, file: GoFile, call: Node) -> str | None:
     kind = classify_call(view, file, call)
     return kind if kind in ("panic", "noreturn") else None
-
-
-def _receiver_type_name(file: GoFile, method: Node) -> str | None:
-    recv = method.child_by_field_name("receiver")
-    if recv is None:
-        return None
-    for p in recv.named_children:
-        if p.type == "parameter_declaration":
-            typ = p.child_by_field_name("type")
-            while typ is not None and typ.type in ("pointer_type", "parenthesized_type", "generic_type"):
-                typ = typ.child_by_field_name("type") if typ.type == "generic_type" else (typ.named_children[0] if typ.named_children else None)
-            return file.text(typ) if typ is not None and typ.type == "type_identifier" else None
-    return None
 
 
 def _no_op(pass_) -> None:

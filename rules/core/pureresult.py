@@ -46,6 +46,7 @@ from analyzer.api.analysis_pass import Pass
 from analyzer.golang.exprtype import declared_type, qualified_name, unparen_type
 from analyzer.api.rule import Rule
 from analyzer.golang.source import GoFile, unparen, required_field
+from analyzer.golang.receiver import receiver_type
 
 _STRING_FUNCS = (
     "Clone Compare Contains ContainsAny ContainsRune Count Cut EqualFold Fields HasPrefix HasSuffix Index IndexAny "
@@ -102,20 +103,12 @@ def _local_string_methods(pass_: Pass) -> set[tuple[str, str]]:
             name = top.child_by_field_name("name")
             params = top.child_by_field_name("parameters")
             result = top.child_by_field_name("result")
-            receiver = top.child_by_field_name("receiver")
             if name is None or f.text(name) not in ("Error", "String") or params is None or params.named_child_count:
                 continue
+            receiver = receiver_type(f, top)
             if result is None or f.text(result) != "string" or receiver is None:
                 continue
-            for p in receiver.named_children:
-                typ = p.child_by_field_name("type")
-                if typ is None:
-                    continue
-                typ = unparen_type(typ)
-                if typ.type == "pointer_type" and typ.named_child_count:
-                    typ = unparen_type(typ.named_children[0])
-                if typ.type == "type_identifier":
-                    found.add((f.text(typ), f.text(name)))
+            found.add((receiver.type_name, f.text(name)))
     return found
 
 

@@ -18,6 +18,7 @@ import tree_sitter
 
 from analyzer.golang.cfg import _statements, enclosing_function
 from analyzer.golang.source import GO_LANGUAGE, GoFile, unparen, required_field
+from analyzer.golang.receiver import receiver_type
 
 from .kinds import NilKinds
 
@@ -30,25 +31,9 @@ class PackageMethods:
         for f in files:
             for top in f.root.named_children:
                 name = top.child_by_field_name("name") if top.type == "method_declaration" else None
-                receiver = _receiver(f, top) if name is not None else None
+                receiver = receiver_type(f, top) if name is not None else None
                 if receiver is not None and name is not None:
                     self.methods.setdefault(receiver[0], {})[f.text(name)] = (f, top, receiver[1])
-
-
-def _receiver(file: GoFile, method: Node) -> tuple[str, bool] | None:
-    """(base type name, is a pointer) of a method's receiver `(r *T)`, `(r T[P])`..."""
-    recv = method.child_by_field_name("receiver")
-    for p in recv.named_children if recv is not None else ():
-        if p.type != "parameter_declaration":
-            continue
-        typ = p.child_by_field_name("type")
-        pointer = False
-        while typ is not None and typ.type in ("pointer_type", "parenthesized_type", "generic_type"):
-            if typ.type == "pointer_type":
-                pointer = True
-            typ = typ.child_by_field_name("type") if typ.type == "generic_type" else (typ.named_children[0] if typ.named_children else None)
-        return (file.text(typ), pointer) if typ is not None and typ.type == "type_identifier" else None
-    return None
 
 
 _METHODS: "WeakKeyDictionary[object, PackageMethods]" = WeakKeyDictionary()
@@ -179,7 +164,7 @@ class PackageResults:
                 if top.type == "function_declaration":
                     self.funcs[f.text(name)] = info
                 else:
-                    receiver = _receiver(f, top)
+                    receiver = receiver_type(f, top)
                     if receiver is None:
                         continue
                     self.methods[(receiver[0], f.text(name))] = info

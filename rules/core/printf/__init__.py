@@ -54,6 +54,7 @@ from analyzer.golang.constant import string_value
 from .format import POSSIBLE_DIRECTIVE, PRINT_VERBS, parse_format
 from analyzer.api.rule import Rule
 from analyzer.golang.source import GO_LANGUAGE, GoFile, call_arguments, unparen, walk_named, required_field
+from analyzer.golang.receiver import receiver_type
 from analyzer.golang.testing_types import testing_kind
 
 _NAMES = ("Printf", "Sprintf", "Fprintf", "Errorf", "Appendf", "Fatalf", "Panicf", "Logf", "Skipf",
@@ -237,7 +238,7 @@ class _Wrappers:
                     continue
                 key = shape[0]
                 if top.type == "method_declaration":
-                    receiver = _receiver_type(f, top)
+                    receiver = receiver_type(f, top)
                     if receiver is None:
                         continue
                     type_name, pointer = receiver
@@ -306,21 +307,6 @@ class _Wrappers:
             if kind == "print" and fmt_param is None:
                 return "print"
         return None
-
-
-def _receiver_type(file, method):
-    """(type name, is pointer) of a method's receiver, or None."""
-    recv = method.child_by_field_name("receiver")
-    params = [p for p in recv.named_children if p.type == "parameter_declaration"] if recv is not None else []
-    if len(params) != 1:
-        return None
-    typ = params[0].child_by_field_name("type")
-    pointer = typ is not None and typ.type == "pointer_type"
-    if pointer:
-        typ = typ.named_children[0] if typ.named_children else None
-    if typ is None or typ.type != "type_identifier":
-        return None
-    return file.text(typ), pointer
 
 
 def _value_type(pass_, file, operand) -> str | None:
