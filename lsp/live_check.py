@@ -5,16 +5,22 @@ reported them (bytes, not LSP positions).
 `LiveChecker.check(..., provisional=True)` may answer from `lsp.incremental` (only the
 edited functions re-analysed); such a result says `complete=False` and the caller follows
 it with a full check.
+
+A full check runs the rules marked `Rule.per_file` only on the files whose text changed
+since their findings were kept, as long as what those findings depend on besides the file
+(`PerFileContext`: package outline, never-returning functions, Go version) is the same.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
 from dataclasses import dataclass, field
 
 from analyzer.api.analysis_pass import Package
 from analyzer.api.diagnostics import Diagnostic
 from analyzer.golang.source import GoFile, is_generated
+from analyzer.pipeline.builtin_rules import INTERNAL
 from analyzer.pipeline.runner import Engine
 from lsp.documents import Document
 from lsp.incremental import BlankedFile, FunctionFindings, blank_bodies, function_spans, moved, outline_digest, span_of
@@ -30,6 +36,68 @@ class PackageResult:
 
     def for_path(self, path: str) -> list[Diagnostic]:
         return self.diagnostics.get(path, [])
+
+
+def per_file_context(package: Package) -> bytes:
+    """All that the findings of a `Rule.per_file` rule in one file depend on besides that
+    file's text: the package outline, which package functions never return, the Go version."""
+    return _outline_key(package) + package.noreturn_funcs.inputs_digest() + package.module_path.encode()
+
+
+@dataclass
+class _FileFindings:
+    context: bytes  # `per_file_context` they were found under
+    digest: bytes  # of the file's text
+    findings: list[Diagnostic]
+
+
+class PerFileResults:
+    """The findings of the `per_file` rules, by file, with the inputs they came from."""
+
+    def __init__(self) -> None:
+        self._by_path: dict[str, _FileFindings] = {}
+
+    def stale(self, files: list[GoFile], context: bytes) -> set[str]:
+        """The paths whose kept findings cannot be reused under `context`."""
+        return {f.path for f in files if (kept := self._by_path.get(f.path)) is None or kept.context != context or kept.digest != _digest(f)}
+
+    def kept(self, path: str) -> list[Diagnostic]:
+        return self._by_path[path].findings
+
+    def keep(self, files: list[GoFile], context: bytes, found: list[Diagnostic]) -> None:
+        by_path: dict[str, list[Diagnostic]] = {f.path: [] for f in files}
+        for d in found:
+            if d.path in by_path:
+                by_path[d.path].append(d)
+        for f in files:
+            self._by_path[f.path] = _FileFindings(context, _digest(f), by_path[f.path])
+
+    def forget(self, path: str | None = None) -> None:
+        if path is None:
+            self._by_path.clear()
+        else:
+            self._by_path.pop(path, None)
+
+
+def _digest(file: GoFile) -> bytes:
+    return hashlib.blake2b(file.source, digest_size=16).digest()
+
+
+@dataclass
+class SplitEngines:
+    """A workspace's rules as two engines: the `per_file` ones and the rest."""
+
+    per_file: Engine | None
+    rest: Engine
+    per_file_names: frozenset[str]
+
+    @classmethod
+    def of(cls, engine: Engine) -> "SplitEngines":
+        per_file = [r for r in engine.rules if r.per_file]
+        rest = [r for r in engine.rules if not r.per_file]
+        if not per_file:
+            return cls(None, engine, frozenset())
+        return cls(Engine(per_file, engine.options), Engine(rest, engine.options), frozenset(r.name for r in per_file))
 
 
 def _outline_key(package: Package) -> bytes:
@@ -94,9 +162,12 @@ class LiveChecker:
         self._findings: dict[str, FunctionFindings] = {}
         self._blanked: dict[str, BlankedFile] = {}
         self._blanked_siblings: dict[str, tuple[bytes, GoFile]] = {}
+        self._per_file = PerFileResults()
+        self._engines: tuple[Engine, SplitEngines] | None = None
 
     def forget(self, path: str) -> None:
         self.siblings.forget(path)
+        self._per_file.forget(path)
         self._findings.pop(path, None)
         self._blanked.pop(path, None)
         self._blanked_siblings.pop(path, None)
@@ -104,6 +175,7 @@ class LiveChecker:
     def invalidate(self) -> None:
         """Rules or configuration changed: no kept finding is valid any more."""
         self._findings.clear()
+        self._per_file.forget()
 
     def check(self, doc: Document, open_docs: dict[str, Document], rules: WorkspaceRules, provisional: bool = False) -> PackageResult:
         QueryMatchCache.install(rules.engine)
@@ -116,8 +188,30 @@ class LiveChecker:
                 return result
         return self._check_package(doc, package, rules)
 
+    def _split(self, engine: Engine) -> SplitEngines:
+        if self._engines is None or self._engines[0] is not engine:
+            split = SplitEngines.of(engine)
+            for e in (split.per_file, split.rest):
+                if e is not None and e is not engine:
+                    QueryMatchCache.install(e)
+            self._engines = (engine, split)
+            self._per_file.forget()  # found by other rules
+        return self._engines[1]
+
     def _check_package(self, doc: Document, package: Package, rules: WorkspaceRules) -> PackageResult:
-        diagnostics = rules.engine.check_package(package)
+        split = self._split(rules.engine)
+        if split.per_file is None:
+            diagnostics = rules.engine.check_package(package)
+        else:
+            context = per_file_context(package)
+            stale = self._per_file.stale(package.files, context)
+            found = split.per_file.check_package(package, only_files=stale) if stale else []
+            fresh = [d for d in found if d.path in stale and (d.rule in split.per_file_names or d.rule == INTERNAL.name)]
+            if not any(d.rule == INTERNAL.name for d in fresh):  # a crash or an overrun budget: found again next time
+                self._per_file.keep([f for f in package.files if f.path in stale], context, fresh)
+            diagnostics = split.rest.check_package(package) + fresh
+            diagnostics += [d for f in package.files if f.path not in stale for d in self._per_file.kept(f.path)]
+            diagnostics.sort(key=Diagnostic.sort_key)
         main = package.files[0]
         own = [d for d in diagnostics if d.path == doc.path]
         self._findings[doc.path] = FunctionFindings.record(_outline_key(package), function_spans(main), own)

@@ -70,6 +70,11 @@ class Rule:
     enabled_by_default: bool = True
     # Pack the rule came from ("core" for built-ins); set by the pack loader.
     pack: str = "core"
+    # The rule's findings in a file depend only on that file's text, the package outline (its
+    # text outside function bodies), which package functions never return and the Go version,
+    # and it reads files through its query matches: the editor then re-runs it on edited files
+    # only and keeps its findings in the others.
+    per_file: bool = False
 
     def docs(self) -> "RuleDocs":
         return RuleDocs.parse(self.doc or self.summary)

@@ -6,6 +6,7 @@ them agree on what ends a path.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from typing import TYPE_CHECKING
 
@@ -187,6 +188,16 @@ class NoReturnFacts:
 
     def methods_named(self, name: str) -> list[str]:
         return self._methods.get(name, [])
+
+    def inputs_digest(self) -> bytes:
+        """A digest of the candidates' text. With the package outline (the imports and
+        declarations their calls resolve against) it is all the facts are decided from: while
+        both stay the same, every answer does."""
+        h = hashlib.blake2b(digest_size=16)
+        for key in sorted(self._funcs):
+            file, node = self._funcs[key]
+            h.update(key.encode() + b"\0" + file.source[node.start_byte : node.end_byte] + b"\0")
+        return h.digest()
 
     def __contains__(self, key: object) -> bool:
         if not isinstance(key, str):

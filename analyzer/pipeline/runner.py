@@ -10,7 +10,7 @@ import threading
 import time
 import traceback
 from dataclasses import dataclass, field
-from typing import Iterator, NamedTuple, Sequence
+from typing import Collection, Iterator, NamedTuple, Sequence
 
 import tree_sitter
 
@@ -105,11 +105,15 @@ class Engine:
 
     # -- public API --------------------------------------------------------------
 
-    def check_package(self, package: Package) -> list[Diagnostic]:
+    def check_package(self, package: Package, only_files: Collection[str] | None = None) -> list[Diagnostic]:
+        """`only_files`: the paths whose query matches the rules get (the language server's
+        re-check of edited files for `Rule.per_file` rules); the other files are context."""
         diagnostics: list[Diagnostic] = []
         sink = diagnostics.append
         matches: dict[str, list[Match]] = {r.name: [] for r in self._query_rules}
         for file in package.files:
+            if only_files is not None and file.path not in only_files:
+                continue
             if file.root.has_error:
                 diagnostics.extend(syntax_diagnostics(file, self.options.severities.get(SYNTAX.name, SYNTAX.severity)))
             try:

@@ -95,4 +95,5 @@ RULE = Rule(
     query=QUERY,
     tags=("deprecation",),
     equivalents=("staticcheck:SA1019",),
+    per_file=True,  # the file's selectors, its imports and the package's names
 )
