@@ -16,6 +16,7 @@ import tree_sitter
 
 from analyzer.api.analysis_pass import Match, Package, Pass
 from analyzer.pipeline.builtin_rules import INTERNAL, SYNTAX
+from analyzer.pipeline.cpu_alarm import thread_cpu_limit
 from analyzer.api.diagnostics import Diagnostic, Severity
 from analyzer.api.rule import Rule
 from analyzer.golang.source import GO_LANGUAGE, GoFile
@@ -59,11 +60,15 @@ class RuleBudgetExceeded(BaseException):
 
 @contextlib.contextmanager
 def _rule_time_limit(seconds: float):
-    """Interrupt the running rule after `seconds` of CPU time (SIGVTALRM: Unix, main thread
-    only; other threads, such as a language server's workers, run without the limit).
+    """Interrupt the running rule after `seconds` of CPU time (SIGVTALRM in the main thread;
+    in another, such as the language server's worker, `cpu_alarm.thread_cpu_limit`).
     CPU time, so a loaded machine does not trip it."""
-    if seconds <= 0 or not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
+    if seconds <= 0:
         yield
+        return
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+        with thread_cpu_limit(seconds, RuleBudgetExceeded):
+            yield
         return
 
     def expire(signum, frame):
