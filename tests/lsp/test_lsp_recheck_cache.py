@@ -53,12 +53,12 @@ def test_only_the_edited_file_is_matched_again_and_results_equal_a_fresh_check(t
     rules = load_workspace_rules(tmp_path)
     checker = LiveChecker()
     checker.check(main, store.by_path(), rules)
-    assert sorted(matched) == ["a.go", "b.go", "c.go"]
+    assert sorted(set(matched)) == ["a.go", "b.go", "c.go"]  # by each engine (per_file rules and the rest)
 
     matched.clear()
     type_into(other, 3, 1, "s = s\n\t")  # a new finding in the other open file
     result = checker.check(main, store.by_path(), rules)
-    assert matched == ["b.go"]  # a.go (unchanged buffer) and c.go (unchanged on disk) came from the cache
+    assert set(matched) == {"b.go"}  # a.go (unchanged buffer) and c.go (unchanged on disk) came from the cache
 
     monkeypatch.undo()
     fresh = LiveChecker().check(main, store.by_path(), load_workspace_rules(tmp_path))
