@@ -1,0 +1,341 @@
+"""Where a Go file does not parse: one region per run of damaged top-level declarations, and
+in each the first token the Go compiler (gc) would complain about, in gc's words.
+
+tree-sitter recovers from an error by guessing, and one mistake leaves several ERROR and
+MISSING nodes: an unclosed `{` turns every following function into a function literal of
+the unclosed one; a stray `}` ends a function early and leaves its last statements at the
+top level. So errors are grouped by top-level declaration, which is also where gc's own
+recovery resynchronises (at the next `func`, `type`, `var`, `const` or `import`). A region
+is the declarations whose text is damaged: rules report nothing there (their trees are
+tree-sitter's guesses), and everything outside it is analysed as usual.
+
+Inside a region the culprit is the earliest of:
+- a newline that ends a statement inside `(` or `[` (Go inserts a semicolon there, which
+  tree-sitter's grammar does not model): gc's "unexpected newline in argument list; ...";
+- a token the parse table does not allow after the one before it (tree-sitter's LR table,
+  asked through its lookahead iterator), "unexpected name B, expected (";
+- a MISSING token: "unexpected X, expected }" at the token that came instead;
+- an ERROR node: its first token, or the token after it when it ends wanting more (`f.`);
+- a statement at the top level: "non-declaration statement outside function body".
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+
+import tree_sitter
+
+from analyzer.golang.source import GO_LANGUAGE, GoFile
+
+DECLARATIONS = frozenset({"package_clause", "import_declaration", "function_declaration", "method_declaration", "const_declaration", "type_declaration", "var_declaration"})
+FUNCTIONS = frozenset({"function_declaration", "method_declaration"})
+# Tokens read whole: their children (quotes, escape sequences) are not tokens of the Go lexer.
+LITERALS = frozenset({"int_literal", "float_literal", "imaginary_literal", "rune_literal", "interpreted_string_literal", "raw_string_literal"})
+NAMES = frozenset({"identifier", "field_identifier", "type_identifier", "package_identifier", "label_name", "blank_identifier", "true", "false", "nil", "iota"})
+# After these the Go lexer turns a newline into a semicolon (the spec's "Semicolons").
+ENDS_STATEMENT = NAMES | LITERALS | {"break", "continue", "fallthrough", "return", "++", "--", ")", "]", "}"}
+# A construct cut short after these: gc complains about the token that follows.
+WANTS_OPERAND = frozenset(
+    {"=", ":=", "+=", "-=", "*=", "/=", "%=", "&=", "|=", "^=", "<<=", ">>=", "&^=", "+", "-", "*", "/", "%", "&", "|", "^", "<<", ">>", "&^", "&&", "||",
+     "==", "!=", "<", "<=", ">", ">=", "!", "<-", ",", "(", "[", "if", "for", "switch", "return", "go", "defer", "case", "range"}
+)  # fmt: skip
+STARTS_EXPRESSION = NAMES | LITERALS | {"(", "[", "*", "&", "-", "+", "!", "^", "<-", "func", "struct", "map", "chan", "interface"}
+STARTS_STATEMENT = STARTS_EXPRESSION | {"if", "for", "switch", "select", "go", "defer", "return", "break", "continue", "goto", "fallthrough", "var", "const", "type", "{", "}", ";"}
+OPENERS = {"(": ")", "[": "]", "{": "}"}
+MAX_REGIONS = 20
+
+
+@dataclass(frozen=True)
+class ErrorRegion:
+    """Bytes [start, end) do not parse; gc would complain at [at, at_end) with `message`."""
+
+    start: int
+    end: int
+    at: int
+    at_end: int
+    message: str
+
+    def covers(self, offset: int) -> bool:
+        return self.start <= offset < self.end
+
+
+@dataclass(frozen=True)
+class _Complaint:
+    at: int
+    at_end: int
+    message: str
+
+
+def error_regions(file: GoFile, limit: int = MAX_REGIONS) -> list[ErrorRegion]:
+    """The file's damaged regions in order, at most `limit`; empty when it parses."""
+    root = file.root
+    if not root.has_error and all(c.type in DECLARATIONS or c.type == "comment" for c in root.children):
+        return []
+    children = root.children
+    if root.is_error or not children:
+        return [_region(file, [root], root)]
+    out: list[ErrorRegion] = []
+    run: list[tree_sitter.Node] = []
+    previous: tree_sitter.Node | None = None  # the last intact declaration before the run
+    for child in [*children, None]:
+        if child is not None and child.type == "comment":
+            continue
+        if child is not None and _damaged(child):
+            run.append(child)
+            continue
+        if run:
+            # Statements right after a function are its tail, cut off by a stray `}`; a body
+            # in an ERROR right after a header is the function's own: it is damaged too.
+            first = run[0]
+            joined = previous is not None and previous.type in FUNCTIONS and (_cut_off_tail(first) or (previous.child_by_field_name("body") is None and _first_token(first) == "{"))
+            out.append(_region(file, [previous, *run] if joined and previous is not None else run, first))
+            if len(out) >= limit:
+                break
+            run = []
+        previous = child
+    return out
+
+
+def _damaged(node: tree_sitter.Node) -> bool:
+    return node.has_error or node.type not in DECLARATIONS
+
+
+def _cut_off_tail(node: tree_sitter.Node) -> bool:
+    return not node.is_error and node.type not in DECLARATIONS
+
+
+def _first_token(node: tree_sitter.Node) -> str:
+    while node.child_count:
+        node = node.children[0]
+    return node.type
+
+
+def _region(file: GoFile, nodes: list[tree_sitter.Node], first_bad: tree_sitter.Node) -> ErrorRegion:
+    start, end = nodes[0].start_byte, nodes[-1].end_byte
+    complaint = _complaint(file, nodes, first_bad)
+    return ErrorRegion(start, max(end, complaint.at_end), complaint.at, complaint.at_end, complaint.message)
+
+
+def _complaint(file: GoFile, nodes: list[tree_sitter.Node], first_bad: tree_sitter.Node) -> _Complaint:
+    found: list[_Complaint] = []
+    if first_bad.type not in DECLARATIONS and not first_bad.is_error and not first_bad.has_error and first_bad.parent is not None:
+        found.append(_Complaint(first_bad.start_byte, _line_end(file, first_bad), "syntax error: non-declaration statement outside function body"))
+    tokens = [t for node in nodes for t in tokens_of(node)]
+    for finder in (_bracket_complaint, _table_complaint, _node_complaint):
+        complaint = finder(file, tokens)
+        if complaint is not None:
+            found.append(complaint)
+    if not found:  # not expected: tree-sitter flagged something none of the above explains
+        return _Complaint(first_bad.start_byte, _line_end(file, first_bad), "syntax error")
+    return min(found, key=lambda c: c.at)
+
+
+def tokens_of(node: tree_sitter.Node) -> Iterator[tree_sitter.Node]:
+    """The Go lexer's tokens under `node` in order (literals whole, comments left out),
+    MISSING tokens included; iterative, as everywhere."""
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        if n.type == "comment":
+            continue
+        if n.child_count == 0 or n.type in LITERALS:
+            if n.end_byte > n.start_byte or n.is_missing:
+                yield n
+            continue
+        stack.extend(reversed(n.children))
+
+
+def _bracket_complaint(file: GoFile, tokens: list[tree_sitter.Node]) -> _Complaint | None:
+    """gc's complaints that follow from brackets and automatic semicolons alone."""
+    stack: list[tuple[str, int]] = []  # opener, index of its token
+    src = file.source
+    for i, token in enumerate(tokens):
+        if token.is_missing:
+            continue
+        kind = token.type
+        if i and stack and stack[-1][0] in "([" and kind not in (")", "]"):
+            before = tokens[i - 1]
+            if before.type in ENDS_STATEMENT and not before.is_missing and b"\n" in src[before.end_byte : token.start_byte]:
+                opener, at = stack[-1]
+                return _Complaint(before.end_byte, before.end_byte + 1, "syntax error: unexpected newline" + _list_context(tokens, at, opener))
+        if kind in OPENERS:
+            stack.append((kind, i))
+        elif kind in (")", "]", "}"):
+            if stack and OPENERS[stack[-1][0]] == kind:
+                stack.pop()
+            elif stack:
+                return _Complaint(token.start_byte, token.end_byte, f"syntax error: unexpected {kind}, expected {OPENERS[stack[-1][0]]}")
+            elif kind != "}":
+                return _Complaint(token.start_byte, token.end_byte, f"syntax error: unexpected {kind}")
+    return None
+
+
+def _list_context(tokens: list[tree_sitter.Node], at: int, opener: str) -> str:
+    closer = OPENERS[opener]
+    before = tokens[at - 1].type if at else ""
+    if opener == "(" and (before == "func" or (at > 1 and tokens[at - 2].type == "func")):
+        return f" in parameter list; possibly missing comma or {closer}"
+    if opener == "(" and before in ENDS_STATEMENT:
+        return f" in argument list; possibly missing comma or {closer}"
+    return f", expected {closer}"
+
+
+@lru_cache(maxsize=4096)
+def _allowed(state: int) -> frozenset[int]:
+    symbols = GO_LANGUAGE.lookahead_iterator(state)
+    return frozenset(symbols.symbols()) if symbols is not None else frozenset()
+
+
+_TERMINATORS = frozenset(GO_LANGUAGE.id_for_node_kind(t, False) or -1 for t in ("\n", ";"))
+_COMMENT = GO_LANGUAGE.id_for_node_kind("comment", True)
+
+
+def _table_complaint(file: GoFile, tokens: list[tree_sitter.Node]) -> _Complaint | None:
+    """The first token the parse table does not allow after the token before it. Only where
+    the token before was parsed normally (not inside an ERROR, a state tree-sitter kept)."""
+    src = file.source
+    for before, token in itertools.pairwise(tokens):
+        state = before.next_parse_state
+        if not state or before.is_missing or token.is_missing or _in_error(before):
+            continue
+        allowed = _allowed(state)
+        newline = b"\n" in src[before.end_byte : token.start_byte] and before.type in ENDS_STATEMENT
+        if newline:
+            if allowed & _TERMINATORS:
+                continue  # the state after the semicolon is not known: nothing to compare
+            return _Complaint(before.end_byte, before.end_byte + 1, "syntax error: unexpected newline" + _expected(allowed))
+        if token.kind_id in allowed or token.grammar_id in allowed:
+            continue
+        return _Complaint(token.start_byte, token.end_byte, f"syntax error: unexpected {describe(file, token)}" + _expected(allowed))
+    return None
+
+
+def _in_error(node: tree_sitter.Node) -> bool:
+    parent = node.parent
+    while parent is not None:
+        if parent.is_error:
+            return True
+        parent = parent.parent
+    return False
+
+
+def _expected(allowed: frozenset[int]) -> str:
+    """gc names one expected token; so do we, when the table allows exactly one."""
+    tokens = [GO_LANGUAGE.node_kind_for_id(s) for s in allowed if s != _COMMENT and not GO_LANGUAGE.node_kind_is_named(s) and GO_LANGUAGE.node_kind_is_visible(s)]
+    tokens = [t for t in tokens if t and t not in ("\n", ";", "\0")]
+    return f", expected {tokens[0]}" if len(tokens) == 1 else ""
+
+
+def _node_complaint(file: GoFile, tokens: list[tree_sitter.Node]) -> _Complaint | None:
+    """The first MISSING token or ERROR node, read as gc would report it: an ERROR whose
+    first token cannot follow the token before is the culprit; one that starts well and
+    ends wanting more (`f.`, `x :=`) is cut short by the token after it; one that starts
+    well and ends well holds the trouble further in."""
+    for i, token in enumerate(tokens):
+        if token.is_missing:
+            return _unexpected_after(file, tokens, i, f", expected {token.type}" if not GO_LANGUAGE.node_kind_is_named(token.kind_id) else "")
+        error = _error_starting_at(token)
+        if error is None:
+            continue
+        fits, allowed = _fits(file, tokens[i - 1], token) if i else (None, frozenset[int]())
+        if fits is False:
+            wanted = _expected(allowed) or (", expected expression" if tokens[i - 1].type in WANTS_OPERAND else "")
+            return _unexpected(file, token, wanted)
+        inside = [t for t in tokens[i:] if t.end_byte <= error.end_byte]
+        last = inside[-1] if inside else token
+        if last.type in WANTS_OPERAND or last.type == ".":
+            expected = ", expected name or (" if last.type == "." else ", expected expression"
+            return _unexpected_after(file, tokens, i + len(inside) - 1, expected)
+        if fits:
+            continue
+        return _unexpected(file, token, "")
+    return None
+
+
+def _unexpected(file: GoFile, token: tree_sitter.Node, wanted: str) -> _Complaint:
+    raw = file.source[token.start_byte : token.end_byte]
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return _Complaint(token.start_byte, token.end_byte, "invalid UTF-8 encoding")  # gc's words
+    return _Complaint(token.start_byte, token.end_byte, f"syntax error: unexpected {describe(file, token)}{wanted}")
+
+
+def _error_starting_at(token: tree_sitter.Node) -> tree_sitter.Node | None:
+    """The outermost ERROR node whose first token is `token`."""
+    found = None
+    parent: tree_sitter.Node | None = token
+    while parent is not None and parent.start_byte == token.start_byte:
+        if parent.is_error:
+            found = parent
+        parent = parent.parent
+    return found
+
+
+def _fits(file: GoFile, before: tree_sitter.Node, token: tree_sitter.Node) -> tuple[bool | None, frozenset[int]]:
+    """Whether the parse table allows `token` after `before` (None: it cannot tell)."""
+    state = before.next_parse_state
+    if before.is_missing:
+        return None, frozenset()
+    if not state:  # tree-sitter kept no state here (error recovery): judge by the two tokens
+        return _guess_fits(file, before, token), frozenset()
+    allowed = _allowed(state)
+    if before.type in ENDS_STATEMENT and b"\n" in file.source[before.end_byte : token.start_byte] and allowed & _TERMINATORS:
+        return True, allowed  # a statement ended there; what may start the next is not known here
+    return token.kind_id in allowed or token.grammar_id in allowed, allowed
+
+
+def _guess_fits(file: GoFile, before: tree_sitter.Node, token: tree_sitter.Node) -> bool | None:
+    kind = token.type
+    if before.type in WANTS_OPERAND:
+        return kind in STARTS_EXPRESSION or (before.type, kind) in (("(", ")"), ("[", "]"), (",", ")"), (",", "}"), (",", "]"))
+    if before.type in ("{", ";") or (before.type in ENDS_STATEMENT and b"\n" in file.source[before.end_byte : token.start_byte]):
+        return kind in STARTS_STATEMENT
+    if kind == "{" and before.type in ENDS_STATEMENT:
+        return True  # a body, a block or a composite literal
+    return None
+
+
+def _unexpected_after(file: GoFile, tokens: list[tree_sitter.Node], i: int, expected: str) -> _Complaint:
+    """gc's complaint about whatever follows tokens[i]: the next token, a newline that ended
+    the statement, or the end of the file."""
+    before = next((t for t in reversed(tokens[: i + 1]) if not t.is_missing), None)
+    following = next((t for t in tokens[i + 1 :] if not t.is_missing), None)
+    src = file.source
+    after = before.end_byte if before is not None else 0
+    if following is None:
+        following = _next_token_in_file(file, after)
+    if before is not None and before.type in ENDS_STATEMENT and b"\n" in src[after : following.start_byte if following is not None else len(src)]:
+        return _Complaint(after, after + 1, "syntax error: unexpected newline" + expected)
+    if following is None:
+        return _Complaint(len(src), len(src), "syntax error: unexpected EOF" + expected)
+    return _Complaint(following.start_byte, following.end_byte, f"syntax error: unexpected {describe(file, following)}" + expected)
+
+
+def _next_token_in_file(file: GoFile, offset: int) -> tree_sitter.Node | None:
+    for token in tokens_of(file.root):
+        if token.start_byte >= offset and not token.is_missing:
+            return token
+    return None
+
+
+def describe(file: GoFile, token: tree_sitter.Node) -> str:
+    """A token as gc names it: `name x`, `literal 42`, `keyword func`, or the operator."""
+    text = file.source[token.start_byte : token.end_byte].decode("utf-8", "replace")
+    if len(text) > 40:
+        text = text[:37] + "..."
+    if token.type in NAMES:
+        return f"name {text}"
+    if token.type in LITERALS:
+        return f"literal {text}"
+    if text.isalpha():
+        return f"keyword {text}"
+    return text or token.type
+
+
+def _line_end(file: GoFile, node: tree_sitter.Node) -> int:
+    newline = file.source.find(b"\n", node.start_byte, node.end_byte)
+    return newline if newline >= 0 else node.end_byte
