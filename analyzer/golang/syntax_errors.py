@@ -12,16 +12,16 @@ tree-sitter's guesses), and everything outside it is analysed as usual.
 Inside a region the culprit is the earliest of:
 - a newline that ends a statement inside `(` or `[` (Go inserts a semicolon there, which
   tree-sitter's grammar does not model): gc's "unexpected newline in argument list; ...";
-- a token the parse table does not allow after the one before it (tree-sitter's LR table,
-  asked through its lookahead iterator), "unexpected name B, expected (";
 - a MISSING token: "unexpected X, expected }" at the token that came instead;
-- an ERROR node: its first token, or the token after it when it ends wanting more (`f.`);
+- an ERROR node: its first token when that cannot follow the token before ("unexpected name
+  B, expected (" after `func` inside a body, asked of tree-sitter's parse table where it
+  allows one token only), the token after it when it ends wanting more (`f.`), or else the
+  trouble further in;
 - a statement at the top level: "non-declaration statement outside function body".
 """
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -44,6 +44,7 @@ WANTS_OPERAND = frozenset(
 )  # fmt: skip
 STARTS_EXPRESSION = NAMES | LITERALS | {"(", "[", "*", "&", "-", "+", "!", "^", "<-", "func", "struct", "map", "chan", "interface"}
 STARTS_STATEMENT = STARTS_EXPRESSION | {"if", "for", "switch", "select", "go", "defer", "return", "break", "continue", "goto", "fallthrough", "var", "const", "type", "{", "}", ";"}
+GROUPS = frozenset({"import", "var", "const", "type"})  # their ( ... ) holds declarations
 OPENERS = {"(": ")", "[": "]", "{": "}"}
 MAX_REGIONS = 20
 
@@ -87,10 +88,13 @@ def error_regions(file: GoFile, limit: int = MAX_REGIONS) -> list[ErrorRegion]:
             run.append(child)
             continue
         if run:
-            # Statements right after a function are its tail, cut off by a stray `}`; a body
-            # in an ERROR right after a header is the function's own: it is damaged too.
+            # Statements or a `}` right after a function: a stray `}` ended it early, or closed
+            # one of its blocks early and left its own `}` over; a body in an ERROR right after
+            # a header is the function's own. Either way that function is damaged too.
             first = run[0]
-            joined = previous is not None and previous.type in FUNCTIONS and (_cut_off_tail(first) or (previous.child_by_field_name("body") is None and _first_token(first) == "{"))
+            joined = previous is not None and previous.type in FUNCTIONS and (
+                _cut_off_tail(first) or _first_token(first) == "}" or (previous.child_by_field_name("body") is None and _first_token(first) == "{")
+            )
             out.append(_region(file, [previous, *run] if joined and previous is not None else run, first))
             if len(out) >= limit:
                 break
@@ -124,7 +128,7 @@ def _complaint(file: GoFile, nodes: list[tree_sitter.Node], first_bad: tree_sitt
     if first_bad.type not in DECLARATIONS and not first_bad.is_error and not first_bad.has_error and first_bad.parent is not None:
         found.append(_Complaint(first_bad.start_byte, _line_end(file, first_bad), "syntax error: non-declaration statement outside function body"))
     tokens = [t for node in nodes for t in tokens_of(node)]
-    for finder in (_bracket_complaint, _table_complaint, _node_complaint):
+    for finder in (_bracket_complaint, _node_complaint):
         complaint = finder(file, tokens)
         if complaint is not None:
             found.append(complaint)
@@ -161,10 +165,13 @@ def _bracket_complaint(file: GoFile, tokens: list[tree_sitter.Node]) -> _Complai
             if before.type in ENDS_STATEMENT and not before.is_missing and b"\n" in src[before.end_byte : token.start_byte]:
                 opener, at = stack[-1]
                 return _Complaint(before.end_byte, before.end_byte + 1, "syntax error: unexpected newline" + _list_context(tokens, at, opener))
+        if kind == "(" and i and tokens[i - 1].type in GROUPS:
+            stack.append(("{", i))  # import ( ... ): a list of declarations, like a block
+            continue
         if kind in OPENERS:
             stack.append((kind, i))
         elif kind in (")", "]", "}"):
-            if stack and OPENERS[stack[-1][0]] == kind:
+            if stack and (OPENERS[stack[-1][0]] == kind or (kind == ")" and tokens[stack[-1][1]].type == "(")):
                 stack.pop()
             elif stack:
                 return _Complaint(token.start_byte, token.end_byte, f"syntax error: unexpected {kind}, expected {OPENERS[stack[-1][0]]}")
@@ -189,37 +196,7 @@ def _allowed(state: int) -> frozenset[int]:
     return frozenset(symbols.symbols()) if symbols is not None else frozenset()
 
 
-_TERMINATORS = frozenset(GO_LANGUAGE.id_for_node_kind(t, False) or -1 for t in ("\n", ";"))
 _COMMENT = GO_LANGUAGE.id_for_node_kind("comment", True)
-
-
-def _table_complaint(file: GoFile, tokens: list[tree_sitter.Node]) -> _Complaint | None:
-    """The first token the parse table does not allow after the token before it. Only where
-    the token before was parsed normally (not inside an ERROR, a state tree-sitter kept)."""
-    src = file.source
-    for before, token in itertools.pairwise(tokens):
-        state = before.next_parse_state
-        if not state or before.is_missing or token.is_missing or _in_error(before):
-            continue
-        allowed = _allowed(state)
-        newline = b"\n" in src[before.end_byte : token.start_byte] and before.type in ENDS_STATEMENT
-        if newline:
-            if allowed & _TERMINATORS:
-                continue  # the state after the semicolon is not known: nothing to compare
-            return _Complaint(before.end_byte, before.end_byte + 1, "syntax error: unexpected newline" + _expected(allowed))
-        if token.kind_id in allowed or token.grammar_id in allowed:
-            continue
-        return _Complaint(token.start_byte, token.end_byte, f"syntax error: unexpected {describe(file, token)}" + _expected(allowed))
-    return None
-
-
-def _in_error(node: tree_sitter.Node) -> bool:
-    parent = node.parent
-    while parent is not None:
-        if parent.is_error:
-            return True
-        parent = parent.parent
-    return False
 
 
 def _expected(allowed: frozenset[int]) -> str:
@@ -261,6 +238,10 @@ def _unexpected(file: GoFile, token: tree_sitter.Node, wanted: str) -> _Complain
         raw.decode("utf-8")
     except UnicodeDecodeError:
         return _Complaint(token.start_byte, token.end_byte, "invalid UTF-8 encoding")  # gc's words
+    text = raw.decode("utf-8")
+    if text and (not token.type or not text[0].isprintable()):  # a character no Go token has
+        char = text[0]
+        return _Complaint(token.start_byte, token.end_byte, "invalid NUL character" if char == "\0" else f"invalid character U+{ord(char):04X}" + (f" '{char}'" if char.isprintable() else ""))
     return _Complaint(token.start_byte, token.end_byte, f"syntax error: unexpected {describe(file, token)}{wanted}")
 
 
@@ -283,9 +264,11 @@ def _fits(file: GoFile, before: tree_sitter.Node, token: tree_sitter.Node) -> tu
     if not state:  # tree-sitter kept no state here (error recovery): judge by the two tokens
         return _guess_fits(file, before, token), frozenset()
     allowed = _allowed(state)
-    if before.type in ENDS_STATEMENT and b"\n" in file.source[before.end_byte : token.start_byte] and allowed & _TERMINATORS:
-        return True, allowed  # a statement ended there; what may start the next is not known here
-    return token.kind_id in allowed or token.grammar_id in allowed, allowed
+    if before.child_count == 0 and token.kind_id not in allowed and token.grammar_id not in allowed and _expected(allowed):
+        return False, allowed  # only one token may follow (`func` wants `(`), and this is not it
+    # Otherwise the table is no judge: a node's kept state is not always the one its next
+    # token was read in (on valid code it disagreed thousands of times in the stdlib).
+    return _guess_fits(file, before, token), frozenset()
 
 
 def _guess_fits(file: GoFile, before: tree_sitter.Node, token: tree_sitter.Node) -> bool | None:
