@@ -32,6 +32,7 @@ from analyzer.golang.source import GO_LANGUAGE, GoFile
 
 DECLARATIONS = frozenset({"package_clause", "import_declaration", "function_declaration", "method_declaration", "const_declaration", "type_declaration", "var_declaration"})
 FUNCTIONS = frozenset({"function_declaration", "method_declaration"})
+DECLARATION_KEYWORDS = frozenset({"func", "type", "var", "const", "import", "package"})
 # Tokens read whole: their children (quotes, escape sequences) are not tokens of the Go lexer.
 LITERALS = frozenset({"int_literal", "float_literal", "imaginary_literal", "rune_literal", "interpreted_string_literal", "raw_string_literal"})
 NAMES = frozenset({"identifier", "field_identifier", "type_identifier", "package_identifier", "label_name", "blank_identifier", "true", "false", "nil", "iota"})
@@ -88,13 +89,13 @@ def error_regions(file: GoFile, limit: int = MAX_REGIONS) -> list[ErrorRegion]:
             run.append(child)
             continue
         if run:
-            # Statements or a `}` right after a function: a stray `}` ended it early, or closed
-            # one of its blocks early and left its own `}` over; a body in an ERROR right after
-            # a header is the function's own. Either way that function is damaged too.
+            # Code right after a function that starts no declaration: a stray `}` ended the
+            # function early (its tail is left at the top level) or closed one of its blocks
+            # early (its own `}`, or the `else` after it, is left over); a body in an ERROR
+            # after a header is the function's own. Either way that function is damaged too.
+            # Junk (bytes no Go token starts with) is not taken for its tail.
             first = run[0]
-            joined = previous is not None and previous.type in FUNCTIONS and (
-                _cut_off_tail(first) or _first_token(first) == "}" or (previous.child_by_field_name("body") is None and _first_token(first) == "{")
-            )
+            joined = previous is not None and previous.type in FUNCTIONS and _tail_of_a_function(file, first)
             out.append(_region(file, [previous, *run] if joined and previous is not None else run, first))
             if len(out) >= limit:
                 break
@@ -107,14 +108,14 @@ def _damaged(node: tree_sitter.Node) -> bool:
     return node.has_error or node.type not in DECLARATIONS
 
 
-def _cut_off_tail(node: tree_sitter.Node) -> bool:
-    return not node.is_error and node.type not in DECLARATIONS
-
-
-def _first_token(node: tree_sitter.Node) -> str:
-    while node.child_count:
-        node = node.children[0]
-    return node.type
+def _tail_of_a_function(file: GoFile, node: tree_sitter.Node) -> bool:
+    if not node.is_error:
+        return node.type not in DECLARATIONS  # a statement
+    token = next(tokens_of(node), None)
+    if token is None or token.type in DECLARATION_KEYWORDS or not token.type:
+        return False
+    text = file.source[token.start_byte : token.end_byte]
+    return text.isascii() and text.decode().isprintable()
 
 
 def _region(file: GoFile, nodes: list[tree_sitter.Node], first_bad: tree_sitter.Node) -> ErrorRegion:

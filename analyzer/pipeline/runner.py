@@ -132,7 +132,7 @@ class Engine:
             except RuleBudgetExceeded:
                 where = pass_.current_file or (package.files[0] if package.files else None)
                 sink(internal_diagnostic(where, f"rule {rule.name} ran past its {self.options.rule_budget_seconds:g}s budget on {where.path if where else package.directory}; its findings there are incomplete"))
-            except Exception as exc:  # a rule's bug must not end the run
+            except Exception as exc:  # noqa: BLE001  # a rule's bug must not end the run
                 where = pass_.current_file or (package.files[0] if package.files else None)
                 frame = traceback.extract_tb(exc.__traceback__)[-1]
                 sink(internal_diagnostic(where, f"rule {rule.name} crashed on {where.path if where else package.directory}: {type(exc).__name__}: {exc} (at {frame.filename.rsplit('/', 1)[-1]}:{frame.lineno})"))
@@ -230,9 +230,9 @@ def _children(node: tree_sitter.Node) -> Iterator[tree_sitter.Node]:
     would cost hundreds of megabytes."""
     cursor = node.walk()
     if cursor.goto_first_child():
-        yield cursor.node
+        yield cursor.node  # type: ignore[misc]  # never None after a successful move
         while cursor.goto_next_sibling():
-            yield cursor.node
+            yield cursor.node  # type: ignore[misc]
 
 
 def internal_diagnostic(file: GoFile | None, message: str, path: str | None = None) -> Diagnostic:
