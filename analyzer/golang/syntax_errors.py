@@ -48,6 +48,7 @@ STARTS_STATEMENT = STARTS_EXPRESSION | {"if", "for", "switch", "select", "go", "
 GROUPS = frozenset({"import", "var", "const", "type"})  # their ( ... ) holds declarations
 OPENERS = {"(": ")", "[": "]", "{": "}"}
 MAX_REGIONS = 20
+MAX_ERRORS_EXAMINED = 64  # per region, before the first one is named as it is
 
 
 @dataclass(frozen=True)
@@ -81,7 +82,7 @@ def error_regions(file: GoFile, limit: int = MAX_REGIONS) -> list[ErrorRegion]:
         return [_region(file, [root], root)]
     out: list[ErrorRegion] = []
     run: list[tree_sitter.Node] = []
-    previous: tree_sitter.Node | None = None  # the last intact declaration before the run
+    tail: list[tree_sitter.Node] = []  # the last function and the var/const/type declarations after it
     for child in [*children, None]:
         if child is not None and child.type == "comment":
             continue
@@ -89,18 +90,23 @@ def error_regions(file: GoFile, limit: int = MAX_REGIONS) -> list[ErrorRegion]:
             run.append(child)
             continue
         if run:
-            # Code right after a function that starts no declaration: a stray `}` ended the
-            # function early (its tail is left at the top level) or closed one of its blocks
-            # early (its own `}`, or the `else` after it, is left over); a body in an ERROR
-            # after a header is the function's own. Either way that function is damaged too.
-            # Junk (bytes no Go token starts with) is not taken for its tail.
+            # Code after a function that starts no declaration: a stray `}` ended the function
+            # early (its tail is left at the top level, `var x T` lines parsing as declarations)
+            # or closed one of its blocks early (its own `}`, or the `else` after it, is left
+            # over); a body in an ERROR after a header is the function's own. Either way that
+            # function is damaged too. Junk (bytes no Go token starts with) is not its tail.
             first = run[0]
-            joined = previous is not None and previous.type in FUNCTIONS and _tail_of_a_function(file, first)
-            out.append(_region(file, [previous, *run] if joined and previous is not None else run, first))
+            joined = bool(tail) and _tail_of_a_function(file, first)
+            out.append(_region(file, [*tail, *run] if joined else run, first))
             if len(out) >= limit:
                 break
             run = []
-        previous = child
+        if child is not None and child.type in FUNCTIONS:
+            tail = [child]
+        elif child is not None and tail and child.type in ("var_declaration", "const_declaration", "type_declaration"):
+            tail.append(child)
+        else:
+            tail = []
     return out
 
 
@@ -212,17 +218,21 @@ def _node_complaint(file: GoFile, tokens: list[tree_sitter.Node]) -> _Complaint 
     first token cannot follow the token before is the culprit; one that starts well and
     ends wanting more (`f.`, `x :=`) is cut short by the token after it; one that starts
     well and ends well holds the trouble further in."""
+    examined = 0
     for i, token in enumerate(tokens):
         if token.is_missing:
             return _unexpected_after(file, tokens, i, f", expected {token.type}" if not GO_LANGUAGE.node_kind_is_named(token.kind_id) else "")
         error = _error_starting_at(token)
         if error is None:
             continue
+        examined += 1
+        if examined > MAX_ERRORS_EXAMINED:  # pathological input: stay linear, name this token
+            return _unexpected(file, token, "")
         fits, allowed = _fits(file, tokens[i - 1], token) if i else (None, frozenset[int]())
         if fits is False:
             wanted = _expected(allowed) or (", expected expression" if tokens[i - 1].type in WANTS_OPERAND else "")
             return _unexpected(file, token, wanted)
-        inside = [t for t in tokens[i:] if t.end_byte <= error.end_byte]
+        inside = _tokens_within(tokens, i, error.end_byte)
         last = inside[-1] if inside else token
         if last.type in WANTS_OPERAND or last.type == ".":
             expected = ", expected name or (" if last.type == "." else ", expected expression"
@@ -244,6 +254,14 @@ def _unexpected(file: GoFile, token: tree_sitter.Node, wanted: str) -> _Complain
         char = text[0]
         return _Complaint(token.start_byte, token.end_byte, "invalid NUL character" if char == "\0" else f"invalid character U+{ord(char):04X}" + (f" '{char}'" if char.isprintable() else ""))
     return _Complaint(token.start_byte, token.end_byte, f"syntax error: unexpected {describe(file, token)}{wanted}")
+
+
+def _tokens_within(tokens: list[tree_sitter.Node], start: int, end_byte: int) -> list[tree_sitter.Node]:
+    """tokens[start:] up to the first that ends past `end_byte`."""
+    stop = start
+    while stop < len(tokens) and tokens[stop].end_byte <= end_byte:
+        stop += 1
+    return tokens[start:stop]
 
 
 def _error_starting_at(token: tree_sitter.Node) -> tree_sitter.Node | None:
