@@ -23,7 +23,7 @@ Inside a region the culprit is the earliest of:
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 import tree_sitter
@@ -82,7 +82,10 @@ def error_regions(file: GoFile, limit: int = MAX_REGIONS) -> list[ErrorRegion]:
         return [_region(file, [root], root)]
     out: list[ErrorRegion] = []
     run: list[tree_sitter.Node] = []
-    tail: list[tree_sitter.Node] = []  # the last function and the var/const/type declarations after it
+    # What a run of stray statements would be the tail of: the last function, or the last
+    # region, with the var/const/type declarations (`var x T` lines of a body) after it.
+    tail: list[tree_sitter.Node] = []
+    after_region = False
     for child in [*children, None]:
         if child is not None and child.type == "comment":
             continue
@@ -91,22 +94,27 @@ def error_regions(file: GoFile, limit: int = MAX_REGIONS) -> list[ErrorRegion]:
             continue
         if run:
             # Code after a function that starts no declaration: a stray `}` ended the function
-            # early (its tail is left at the top level, `var x T` lines parsing as declarations)
-            # or closed one of its blocks early (its own `}`, or the `else` after it, is left
-            # over); a body in an ERROR after a header is the function's own. Either way that
-            # function is damaged too. Junk (bytes no Go token starts with) is not its tail.
+            # early (its tail is left at the top level) or closed one of its blocks early (its
+            # own `}`, or the `else` after it, is left over); a body in an ERROR after a header
+            # is the function's own. Either way that function is damaged too, and statements
+            # left over after a region are that region's. Junk (bytes no Go token starts
+            # with) is not a tail.
             first = run[0]
-            joined = bool(tail) and _tail_of_a_function(file, first)
-            out.append(_region(file, [*tail, *run] if joined else run, first))
-            if len(out) >= limit:
-                break
-            run = []
+            is_tail = _tail_of_a_function(file, first)
+            if is_tail and after_region:
+                out[-1] = replace(out[-1], end=max(out[-1].end, run[-1].end_byte))
+            else:
+                out.append(_region(file, [*tail, *run] if is_tail and tail else run, first))
+                if len(out) >= limit:
+                    break
+            run, tail, after_region = [], [], True
         if child is not None and child.type in FUNCTIONS:
-            tail = [child]
-        elif child is not None and tail and child.type in ("var_declaration", "const_declaration", "type_declaration"):
-            tail.append(child)
+            tail, after_region = [child], False
+        elif child is not None and child.type in ("var_declaration", "const_declaration", "type_declaration"):
+            if tail:
+                tail.append(child)
         else:
-            tail = []
+            tail, after_region = [], False
     return out
 
 
