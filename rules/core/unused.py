@@ -1,7 +1,8 @@
-"""Unexported package-level function, type, constant or variable that nothing uses.
+"""Unexported package-level function, type, constant, variable, method or field that nothing uses.
 
 ## What it does
-Reports an unexported package-level function, type, constant or variable whose name
+Reports an unexported package-level function, type, constant or variable, method or
+struct field, whose name
 appears nowhere else in its package's directory outside comments: not in another
 declaration or statement, not in a string, not in a test file, not in a file left out by
 build constraints (`_windows.go`, `//go:build`), not in assembly (`.s`) or cgo sources. Every `.go`,
@@ -15,9 +16,18 @@ or by `//go:linkname`), declarations with a `//go:linkname`, `//export`, `//go:e
 the later values right), a constant of a parenthesised group whose other constants are
 used (a table that mirrors a file format or protocol), a variable whose initializer calls
 something (kept for that call's effect), and in any package with a `//go:linkname` directive naming one of
-its own functions from elsewhere (which this rule cannot see). Methods and struct fields
-are not checked: interfaces and reflection (`encoding/json` tags and the like) use them
-without naming them.
+its own functions from elsewhere (which this rule cannot see).
+
+Unexported methods are reported the same way (an unexported method can only satisfy an
+interface of its own package, which names it; `reflect` cannot call it), except methods
+without a body. Unexported struct fields of package-level struct types are reported too,
+but only where nothing else can reach them without naming them: the rule stays silent on
+fields named `_` or like padding (`pad`, `_pad`, `padding...`), fields with a struct tag
+(reflection, encoding), embedded fields (they promote methods and satisfy interfaces),
+fields of a struct that some composite literal fills by position (`T{1, 2}`: the field
+is set there), and on every field of a package that imports `unsafe`, `reflect` or `C`
+(cgo), or has assembly files (layouts that code reads by offset). Exported methods and
+fields are never reported: another package or an interface may use them.
 
 ## Why is this bad?
 Dead code is read, maintained and reviewed for nothing, and often hides a bug: a helper
@@ -43,8 +53,8 @@ from analyzer.golang.source import walk_named
 
 _WORD = re.compile(rb"[A-Za-z_][A-Za-z0-9_]*")
 # Strings and runes first, so that `"http://x"` is not taken for a comment; then comments.
-_TOKENS = re.compile(rb'"(?:\\.|[^"\\\n])*"|\'(?:\\.|[^\'\\\n])*\'|`[^`]*`|(//[^\n]*|/\*.*?\*/)', re.S)
-_LINKNAME = re.compile(rb"^//go:linkname ", re.M)
+_TOKENS = re.compile(rb'"(?:\\.|[^"\\\n])*"|\'(?:\\.|[^\'\\\n])*\'|`[^`]*`|(//[^\n]*|/\*.*?\*/)', re.DOTALL)
+_LINKNAME = re.compile(rb"^//go:linkname ", re.MULTILINE)
 _SOURCE_SUFFIXES = (".go", ".s", ".c", ".h")
 _DIRECTIVES = ("//go:linkname", "//export", "//go:embed", "//go:cgo_")
 
@@ -84,13 +94,14 @@ def _directive_before(file, node) -> bool:
     return False
 
 
-def _candidates(file):
-    """(name identifier, kind, declaration node) for each package-level declaration."""
+def _candidates(file, fields_checked: bool):
+    """(name identifier, kind, declaration node) for each package-level declaration, method
+    and (when `fields_checked`) struct field."""
     for decl in file.root.named_children:
-        if decl.type == "function_declaration":
+        if decl.type in ("function_declaration", "method_declaration"):
             name = decl.child_by_field_name("name")
             if decl.child_by_field_name("body") is not None and name is not None:
-                yield name, "function", decl, []
+                yield name, "function" if decl.type == "function_declaration" else "method", decl, []
         elif decl.type in ("type_declaration", "const_declaration", "var_declaration"):
             specs = []
             for child in decl.named_children:
@@ -108,6 +119,77 @@ def _candidates(file):
                 if kind == "variable" and _has_call(spec.child_by_field_name("value")):
                     continue  # kept for its initializer's effect (a registration, a reservation)
                 yield child, kind, decl, group
+            if fields_checked and kind == "type":
+                for spec in specs:
+                    for field in _struct_fields(spec):
+                        yield field, "field", decl, []
+
+
+_PADDING = re.compile(r"^_?pad(ding)?\d*_?\d*$|^_")
+
+
+def _struct_fields(spec):
+    """The named, untagged, non-embedded fields of a (non-generic) struct type spec."""
+    typ = spec.child_by_field_name("type")
+    if spec.type != "type_spec" or typ is None or typ.type != "struct_type" or spec.child_by_field_name("type_parameters") is not None:
+        return
+    body = next((c for c in typ.named_children if c.type == "field_declaration_list"), None)
+    for fd in body.named_children if body is not None else ():
+        if fd.type != "field_declaration" or fd.child_by_field_name("tag") is not None:
+            continue
+        yield from fd.children_by_field_name("name")
+
+
+def _fields_checked(pass_: Pass) -> bool:
+    """Fields are only judged where no code can reach them without naming them: no unsafe,
+    reflect or cgo import, no assembly beside the Go files."""
+    for f in pass_.files:
+        if _REACHING_IMPORTS.search(f.source):
+            return False
+    try:
+        return not any(p.suffix == ".s" for p in Path(pass_.package.directory).iterdir())
+    except OSError:
+        return False
+
+
+_REACHING_IMPORTS = re.compile(rb'^\s*(?:import\s+)?(?:[\w.]+\s+)?"(?:unsafe|reflect|C)"', re.MULTILINE)
+
+
+def _positional_literal_types(pass_: Pass) -> set[str]:
+    """Words in the type of each composite literal that fills some struct by position
+    (`T{1, 2}`, `[]T{{1, 2}}`): those structs' fields are set without being named."""
+    words: set[str] = set()
+    for f in pass_.files:
+        for node in walk_named(f.root):
+            if node.type != "composite_literal":
+                continue
+            body = node.child_by_field_name("body")
+            typ = node.child_by_field_name("type")
+            if body is None or typ is None or not _fills_by_position(body):
+                continue
+            words.update(w.decode() for w in _WORD.findall(f.source[typ.start_byte:typ.end_byte]))
+    return words
+
+
+def _fills_by_position(body) -> bool:
+    """Does this literal (or a literal nested in it without its own type) list values
+    without keys?"""
+    stack = [body]
+    while stack:
+        lit = stack.pop()
+        for element in lit.named_children:
+            if element.type == "literal_element":
+                inner = element.named_children[0] if element.named_child_count else None
+                if inner is not None and inner.type == "literal_value":
+                    stack.append(inner)
+                else:
+                    return True
+            elif element.type == "keyed_element":
+                value = element.named_children[-1] if element.named_child_count else None
+                inner = value.named_children[0] if value is not None and value.type == "literal_element" and value.named_child_count else value
+                if inner is not None and inner.type == "literal_value":
+                    stack.append(inner)
+    return False
 
 
 def _has_call(value) -> bool:
@@ -122,12 +204,23 @@ def run(pass_: Pass) -> None:
     if any(_LINKNAME.search(f.source) for f in pass_.files):
         return
     counts = None
+    fields_checked = _fields_checked(pass_)
+    positional: set[str] | None = None
     for file in pass_.files:
         pass_.current_file = file
-        for name, kind, decl, group in _candidates(file):
+        for name, kind, decl, group in _candidates(file, fields_checked):
             text = file.text(name)
             if text in ("_", "init", "main") or not (text[0] == "_" or text[0].islower()):
                 continue
+            if kind == "field":
+                if _PADDING.match(text):
+                    continue
+                if positional is None:
+                    positional = _positional_literal_types(pass_)
+                owner = name.parent.parent.parent.parent  # field_declaration < list < struct_type < type_spec
+                owner_name = owner.child_by_field_name("name") if owner is not None else None
+                if owner_name is None or file.text(owner_name) in positional:
+                    continue
             if "_" in text[1:]:
                 continue  # `sync_runtime_Semacquire`, `srcimporter_setUsesCgo`: a //go:linkname target elsewhere, or C's names
             if _directive_before(file, decl):
@@ -143,7 +236,7 @@ def run(pass_: Pass) -> None:
 
 RULE = Rule(
     name="unused",
-    summary="unexported package-level function, type, constant or variable that nothing uses",
+    summary="unexported package-level function, type, constant, variable, method or field that nothing uses",
     run=run,
     tags=("unused",),
     equivalents=("staticcheck:U1000",),
