@@ -12,7 +12,8 @@ It stays silent on `init`, `main`, `_`, names with an underscore after the first
 (`sync_runtime_Semacquire`: how `//go:linkname` targets pulled from another package, which
 this rule cannot see, and C's names are spelled), functions without a body (implemented in assembly
 or by `//go:linkname`), declarations with a `//go:linkname`, `//export`, `//go:embed` or
-`//go:cgo_*` directive, constants of a parenthesised `iota` block (placeholders that keep
+`//go:cgo_*` directive or staticcheck's `//lint:ignore U1000` (which also covers the fields and
+methods of an ignored type), constants of a parenthesised `iota` block (placeholders that keep
 the later values right), a constant of a parenthesised group whose other constants are
 used (a table that mirrors a file format or protocol), a variable whose initializer calls
 something (kept for that call's effect), and in any package with a `//go:linkname` directive naming one of
@@ -24,8 +25,10 @@ without a body. Unexported struct fields of package-level struct types are repor
 but only where nothing else can reach them without naming them: the rule stays silent on
 fields named `_` or like padding (`pad`, `_pad`, `padding...`), fields with a struct tag
 (reflection, encoding), embedded fields (they promote methods and satisfy interfaces),
-fields of a struct that some composite literal fills by position (`T{1, 2}`: the field
-is set there), and on every field of a package that imports `unsafe`, `reflect` or `C`
+fields of a struct that some composite literal fills by position (`T{1, 2}`, also
+through the package's slice, array and map types: the field is set there), fields whose
+type has a `Lock` method (the `noCopy` marker go vet reads), fields of a type that is
+itself unused (reported once, as the type), and on every field of a package that imports `unsafe`, `reflect` or `C`
 (cgo), or has assembly files (layouts that code reads by offset). Exported methods and
 fields are never reported: another package or an interface may use them.
 
@@ -85,13 +88,37 @@ def _blank_comment(m: re.Match) -> bytes:
 
 
 def _directive_before(file, node) -> bool:
-    """Is there a linkname/export/embed/cgo directive in the comments right above `node`?"""
+    """Is there a linkname/export/embed/cgo directive, or staticcheck's `//lint:ignore U1000`,
+    in the comments right above `node`?"""
     prev = node.prev_sibling
     while prev is not None and prev.type == "comment":
-        if file.text(prev).startswith(_DIRECTIVES):
+        text = file.text(prev)
+        if text.startswith(_DIRECTIVES) or _LINT_IGNORE.match(text):
             return True
         prev = prev.prev_sibling
     return False
+
+
+_LINT_IGNORE = re.compile(r"//lint:ignore\s+(?:\S*,)?U1000\b")
+
+
+def _receiver_type(file, method) -> str | None:
+    receiver = method.child_by_field_name("receiver")
+    words = _WORD.findall(file.source[receiver.start_byte:receiver.end_byte]) if receiver is not None else []
+    return words[-1].decode() if words else None
+
+
+def _ignored_types(pass_: Pass) -> set[str]:
+    """Types under staticcheck's `//lint:ignore U1000`: their methods are left alone too."""
+    names = set()
+    for f in pass_.files:
+        for decl in f.root.named_children:
+            if decl.type == "type_declaration" and _directive_before(f, decl):
+                for spec in decl.named_children:
+                    name = spec.child_by_field_name("name") if spec.type in ("type_spec", "type_alias") else None
+                    if name is not None:
+                        names.add(f.text(name))
+    return names
 
 
 def _candidates(file, fields_checked: bool):
@@ -156,11 +183,19 @@ _REACHING_IMPORTS = re.compile(rb'^\s*(?:import\s+)?(?:[\w.]+\s+)?"(?:unsafe|ref
 
 
 def _positional_literal_types(pass_: Pass) -> set[str]:
-    """Words in the type of each composite literal that fills some struct by position
-    (`T{1, 2}`, `[]T{{1, 2}}`): those structs' fields are set without being named."""
+    """Names of the types some composite literal fills by position (`T{1, 2}`,
+    `[]T{{1, 2}}`, `map[K]V{{1}: {2}}`), through the package's named slice, array, map and
+    pointer types (`type rows []T`; `rows{{1, 2}}`): those structs' fields are set there
+    without being named."""
     words: set[str] = set()
+    expands: dict[str, set[str]] = {}  # type name -> the words of what it is made of (not structs)
     for f in pass_.files:
         for node in walk_named(f.root):
+            if node.type in ("type_spec", "type_alias"):
+                name, typ = node.child_by_field_name("name"), node.child_by_field_name("type")
+                if name is not None and typ is not None and typ.type not in ("struct_type", "interface_type"):
+                    expands.setdefault(f.text(name), set()).update(w.decode() for w in _WORD.findall(f.source[typ.start_byte:typ.end_byte]))
+                continue
             if node.type != "composite_literal":
                 continue
             body = node.child_by_field_name("body")
@@ -168,12 +203,18 @@ def _positional_literal_types(pass_: Pass) -> set[str]:
             if body is None or typ is None or not _fills_by_position(body):
                 continue
             words.update(w.decode() for w in _WORD.findall(f.source[typ.start_byte:typ.end_byte]))
+    todo = list(words)
+    while todo:
+        for word in expands.get(todo.pop(), ()):
+            if word not in words:
+                words.add(word)
+                todo.append(word)
     return words
 
 
 def _fills_by_position(body) -> bool:
-    """Does this literal (or a literal nested in it without its own type) list values
-    without keys?"""
+    """Does this literal (or a literal nested in it without its own type, as a value or a
+    map key) list values without keys?"""
     stack = [body]
     while stack:
         lit = stack.pop()
@@ -185,11 +226,25 @@ def _fills_by_position(body) -> bool:
                 else:
                     return True
             elif element.type == "keyed_element":
-                value = element.named_children[-1] if element.named_child_count else None
-                inner = value.named_children[0] if value is not None and value.type == "literal_element" and value.named_child_count else value
-                if inner is not None and inner.type == "literal_value":
-                    stack.append(inner)
+                for part in element.named_children:
+                    inner = part.named_children[0] if part.type == "literal_element" and part.named_child_count else part
+                    if inner.type == "literal_value":
+                        stack.append(inner)
     return False
+
+
+def _lock_marker_types(pass_: Pass) -> set[str]:
+    """Package types with a `Lock` method: a field of such a type (`noCopy noCopy`) is
+    there for go vet's copylocks check, not to be read."""
+    names = set()
+    for f in pass_.files:
+        for decl in f.root.named_children:
+            name = decl.child_by_field_name("name") if decl.type == "method_declaration" else None
+            receiver = decl.child_by_field_name("receiver") if name is not None else None
+            if receiver is None or f.text(name) != "Lock":
+                continue
+            names.update(w.decode() for w in _WORD.findall(f.source[receiver.start_byte:receiver.end_byte]))
+    return names
 
 
 def _has_call(value) -> bool:
@@ -206,6 +261,8 @@ def run(pass_: Pass) -> None:
     counts = None
     fields_checked = _fields_checked(pass_)
     positional: set[str] | None = None
+    lock_markers: set[str] = set()
+    ignored: set[str] | None = None
     for file in pass_.files:
         pass_.current_file = file
         for name, kind, decl, group in _candidates(file, fields_checked):
@@ -217,14 +274,29 @@ def run(pass_: Pass) -> None:
                     continue
                 if positional is None:
                     positional = _positional_literal_types(pass_)
-                owner = name.parent.parent.parent.parent  # field_declaration < list < struct_type < type_spec
+                    lock_markers = _lock_marker_types(pass_)
+                if counts is None:
+                    counts = _name_counts(pass_)
+                field_decl = name.parent
+                owner = field_decl.parent.parent.parent if field_decl is not None else None  # < list < struct_type < type_spec
                 owner_name = owner.child_by_field_name("name") if owner is not None else None
                 if owner_name is None or file.text(owner_name) in positional:
+                    continue
+                owner_text = file.text(owner_name)
+                if not owner_text[0].isupper() and counts.get(owner_text.encode(), 0) <= 1:
+                    continue  # the whole type is unused: reported once, as the type
+                field_type = field_decl.child_by_field_name("type")
+                if field_type is not None and file.text(field_type).lstrip("*") in lock_markers | {"noCopy", "nocopy"}:
                     continue
             if "_" in text[1:]:
                 continue  # `sync_runtime_Semacquire`, `srcimporter_setUsesCgo`: a //go:linkname target elsewhere, or C's names
             if _directive_before(file, decl):
                 continue
+            if kind == "method":
+                if ignored is None:
+                    ignored = _ignored_types(pass_)
+                if _receiver_type(file, decl) in ignored:
+                    continue
             if counts is None:
                 counts = _name_counts(pass_)
             if counts.get(text.encode(), 0) > 1:
