@@ -236,12 +236,12 @@ def _fills_by_position(body) -> bool:
 def _lock_marker_types(pass_: Pass) -> set[str]:
     """Package types with a `Lock` method: a field of such a type (`noCopy noCopy`) is
     there for go vet's copylocks check, not to be read."""
-    names = set()
+    names: set[str] = set()
     for f in pass_.files:
         for decl in f.root.named_children:
             name = decl.child_by_field_name("name") if decl.type == "method_declaration" else None
-            receiver = decl.child_by_field_name("receiver") if name is not None else None
-            if receiver is None or f.text(name) != "Lock":
+            receiver = decl.child_by_field_name("receiver")
+            if name is None or receiver is None or f.text(name) != "Lock":
                 continue
             names.update(w.decode() for w in _WORD.findall(f.source[receiver.start_byte:receiver.end_byte]))
     return names
