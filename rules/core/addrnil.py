@@ -27,6 +27,7 @@ if cfg.TLS == nil {
 
 from analyzer.api.analysis_pass import Pass
 from analyzer.api.rule import Rule
+from analyzer.golang.comparison import binary_around
 from analyzer.golang.source import unparen
 
 QUERY = """
@@ -46,19 +47,11 @@ def _address_of(node) -> bool:
 
 def run(pass_: Pass) -> None:
     for file, nil, _ in pass_.iter_matches("nil"):
-        node = nil
-        while node.parent is not None and node.parent.type == "parenthesized_expression":
-            node = node.parent
-        expr = node.parent
-        if expr is None or expr.type != "binary_expression":
+        around = binary_around(nil)
+        if around is None or around.operator not in _OUTCOME or not _address_of(around.other):
             continue
-        op = expr.child_by_field_name("operator")
-        left, right = expr.child_by_field_name("left"), expr.child_by_field_name("right")
-        if op is None or left is None or right is None or op.type not in _OUTCOME:
-            continue
-        other = right if left.id == node.id else left
-        if _address_of(other):
-            pass_.report(file, expr, f"the address {file.text(unparen(other))} is never nil: {file.text(expr)} is {_OUTCOME[op.type]}")
+        expr = around.expr
+        pass_.report(file, expr, f"the address {file.text(around.other)} is never nil: {file.text(expr)} is {_OUTCOME[around.operator]}")
 
 
 RULE = Rule(

@@ -33,7 +33,8 @@ meant.
 
 from analyzer.api.analysis_pass import Pass, replace_fix
 from analyzer.api.rule import Rule
-from analyzer.golang.source import call_arguments, unparen
+from analyzer.golang.comparison import binary_around
+from analyzer.golang.source import call_arguments
 
 QUERY = """
 (call_expression
@@ -47,27 +48,20 @@ def run(pass_: Pass) -> None:
     for file, call, _ in pass_.iter_matches("call"):
         if call_arguments(call) or not pass_.is_call_to(file, call, "math", "NaN"):
             continue
-        node = call
-        while node.parent is not None and node.parent.type == "parenthesized_expression":
-            node = node.parent
-        expr = node.parent
-        if expr is None or expr.type != "binary_expression":
+        around = binary_around(call)
+        if around is None or around.operator not in _OUTCOME:
             continue
-        op = expr.child_by_field_name("operator")
-        left, right = expr.child_by_field_name("left"), expr.child_by_field_name("right")
-        if op is None or left is None or right is None or op.type not in _OUTCOME:
-            continue
-        other = unparen(right if left.id == node.id else left)
+        expr, operator, other = around.expr, around.operator, around.other
         if "NaN()" in file.text(other):
             continue  # NaN against NaN: a test of NaN's semantics (the compiler's own tests do this)
         fix = None
-        if op.type in ("==", "!="):
+        if operator in ("==", "!="):
             function = call.child_by_field_name("function")
             operand = function.child_by_field_name("operand") if function is not None else None
             math_name = file.text(operand) if operand is not None else "math"
-            negate = "!" if op.type == "!=" else ""
+            negate = "!" if operator == "!=" else ""
             fix = replace_fix(f"use {negate}math.IsNaN", expr, f"{negate}{math_name}.IsNaN({file.text(other)})", safe=False)
-        pass_.report(file, expr, f"no value equals NaN, not even NaN: {file.text(expr)} is {_OUTCOME[op.type]}; use math.IsNaN", fix)
+        pass_.report(file, expr, f"no value equals NaN, not even NaN: {file.text(expr)} is {_OUTCOME[operator]}; use math.IsNaN", fix)
 
 
 RULE = Rule(

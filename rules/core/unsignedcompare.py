@@ -32,6 +32,7 @@ if n < 0 {
 
 from analyzer.api.analysis_pass import Pass
 from analyzer.api.rule import Rule
+from analyzer.golang.comparison import binary_around
 from analyzer.golang.exprtype import value_kind
 from analyzer.golang.goliteral import int_value
 from analyzer.golang.source import unparen
@@ -62,21 +63,13 @@ def _kind(pass_, file, expr) -> str | None:
 
 def run(pass_: Pass) -> None:
     for file, zero, _ in pass_.iter_matches("zero"):
-        node = zero
-        while node.parent is not None and node.parent.type == "parenthesized_expression":
-            node = node.parent
-        expr = node.parent
-        if expr is None or expr.type != "binary_expression" or int_value(file.text(zero)) != 0:
+        around = binary_around(zero)
+        if around is None or int_value(file.text(zero)) != 0:
             continue
-        op = expr.child_by_field_name("operator")
-        left, right = expr.child_by_field_name("left"), expr.child_by_field_name("right")
-        if op is None or left is None or right is None:
-            continue
-        zero_right = right.id == node.id
-        outcome = _OUTCOME.get((op.type, zero_right))
+        outcome = _OUTCOME.get((around.operator, around.operand_right))
         if outcome is None:
             continue
-        other = unparen(left if zero_right else right)
+        expr, other = around.expr, around.other
         kind = _kind(pass_, file, other)
         if kind not in UNSIGNED_KINDS:
             continue
