@@ -88,3 +88,13 @@ func Shrink(before, after uint) uint {
 func Key(warehouse, shelf uint32) uint64 {
 	return uint64(warehouse<<32 | shelf) // the warehouse bits are shifted out before the conversion
 }
+
+// Recent returns the last n samples. The argument is replaced before it is read, so every
+// caller gets ten.
+func Recent(samples []Sample, n int) []Sample {
+	n = 10
+	if len(samples) < n {
+		return samples
+	}
+	return samples[len(samples)-n:]
+}
