@@ -1,9 +1,10 @@
 """`signal.Notify` on an unbuffered channel: signals can be lost.
 
 ## What it does
-Reports `signal.Notify(c, ...)` where `c` is `make(chan os.Signal)` without a buffer size,
-written in the call or in the declaration of the local variable `c`. Channels whose
-declaration is not plain from the source (a parameter, a field) are left alone.
+Reports `signal.Notify(c, ...)` where the local variable `c` is declared as
+`make(chan os.Signal)` without a buffer size and never assigned again. Channels whose
+declaration is not plain from the source (a parameter, a field) are left alone, and so is
+`signal.Notify(make(chan os.Signal), ...)`, a channel nobody can receive from (as go vet).
 
 ## Why is this bad?
 The `os/signal` package does not block when it delivers a signal: if the receiver is not
@@ -40,23 +41,25 @@ QUERY = """
 
 
 def _unbuffered_make(pass_, file, node):
-    """The `make(chan T)` call (without size) `node` is or was declared with, and its file."""
+    """The `make(chan T)` call (without size) the local variable `node` was declared with,
+    and its file, when nothing assigns the variable again."""
     node = unparen(node)
-    if node.type == "identifier":
-        decl = pass_.resolve(file, node)
-        if decl is None or decl.kind != "var" or decl.value is None or decl.owner is None or decl.file is None:
-            return None
-        if any(ref.parent is not None and ref.parent.type == "expression_list" and ref.parent.parent is not None
-               and ref.parent.parent.type == "assignment_statement"
-               and ref.parent.id == ref.parent.parent.child_by_field_name("left").id for ref in decl.references):
-            return None  # assigned again later: which channel reaches Notify is not plain
-        file, node = decl.file, unparen(decl.value)
-    if node.type != "call_expression" or pass_.callee(file, node) != ("", "make"):
+    decl = pass_.resolve(file, node) if node.type == "identifier" else None
+    if decl is None or decl.kind != "var" or decl.value is None or decl.owner is None or decl.file is None:
         return None
-    args = call_arguments(node)
+    for ref in decl.references:
+        parent = ref.parent
+        if parent is not None and parent.type == "expression_list" and parent.parent is not None and parent.parent.type == "assignment_statement":
+            left = parent.parent.child_by_field_name("left")
+            if left is not None and left.id == parent.id:
+                return None  # assigned again later: which channel reaches Notify is not plain
+    file, value = decl.file, unparen(decl.value)
+    if value.type != "call_expression" or pass_.callee(file, value) != ("", "make"):
+        return None
+    args = call_arguments(value)
     if len(args) != 1 or args[0].type != "channel_type":
         return None
-    return file, node
+    return file, value
 
 
 def run(pass_: Pass) -> None:
@@ -69,7 +72,7 @@ def run(pass_: Pass) -> None:
             continue
         make_file, make = found
         chan = call_arguments(make)[0]
-        fix = replace_fix("give the channel a buffer of 1", chan, make_file.text(chan) + ", 1") if make_file is file else None
+        fix = replace_fix("give the channel a buffer of 1", chan, make_file.text(chan) + ", 1")
         pass_.report(file, args[0], f"signal.Notify on an unbuffered channel: a signal that arrives while nobody receives is lost; use make({make_file.text(chan)}, 1)", fix)
 
 
