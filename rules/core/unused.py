@@ -28,8 +28,9 @@ fields named `_` or like padding (`pad`, `_pad`, `padding...`), fields with a st
 fields of a struct that some composite literal fills by position (`T{1, 2}`, also
 through the package's slice, array and map types: the field is set there), fields whose
 type has a `Lock` method (the `noCopy` marker go vet reads), fields of a type that is
-itself unused (reported once, as the type), and on every field of a package that imports `unsafe`, `reflect` or `C`
-(cgo), or has assembly files (layouts that code reads by offset). Exported methods and
+itself unused (reported once, as the type), and on every field of a package that imports `unsafe`, `reflect`, `encoding/binary` (which
+reads and writes every field of a struct, unexported ones too) or `C` (cgo), or has assembly
+files (layouts that code reads by offset). Exported methods and
 fields are never reported: another package or an interface may use them.
 
 ## Why is this bad?
@@ -169,7 +170,7 @@ def _struct_fields(spec):
 
 def _fields_checked(pass_: Pass) -> bool:
     """Fields are only judged where no code can reach them without naming them: no unsafe,
-    reflect or cgo import, no assembly beside the Go files."""
+    reflect, encoding/binary or cgo import, no assembly beside the Go files."""
     for f in pass_.files:
         if _REACHING_IMPORTS.search(f.source):
             return False
@@ -179,7 +180,7 @@ def _fields_checked(pass_: Pass) -> bool:
         return False
 
 
-_REACHING_IMPORTS = re.compile(rb'^\s*(?:import\s+)?(?:[\w.]+\s+)?"(?:unsafe|reflect|C)"', re.MULTILINE)
+_REACHING_IMPORTS = re.compile(rb'^\s*(?:import\s+)?(?:[\w.]+\s+)?"(?:unsafe|reflect|C|encoding/binary)"', re.MULTILINE)
 
 
 def _positional_literal_types(pass_: Pass) -> set[str]:
