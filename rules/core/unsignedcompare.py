@@ -1,9 +1,10 @@
-"""An unsigned value compared with zero in a way that is always true or always false.
+"""An unsigned value, or `len`/`cap`, compared with zero in a way that is always true or always false.
 
 ## What it does
 Reports `x < 0` (never true) and `x >= 0` (always true), written either way round
 (`0 > x`, `0 <= x`), where `x` is declared with an unsigned type: `uint`, `uint8` to
-`uint64`, `uintptr`, `byte`, or a named type built from one of them. The type must be
+`uint64`, `uintptr`, `byte`, or a named type built from one of them, or `x` is a call of
+the built-in `len` or `cap`, which never return a negative number. The type must be
 plain from the source (a declared type, a conversion, a declared struct field, or an
 arithmetic initializer `d := a - b` of such values); when it is not, the rule stays silent. `x <= 0` (the same as `x == 0`) is left
 alone, and so are type parameters.
@@ -46,6 +47,18 @@ UNSIGNED_KINDS = frozenset({"uint", "uint8", "uint16", "uint32", "uint64", "uint
 _OUTCOME = {("<", True): "false", (">=", True): "true", (">", False): "false", ("<=", False): "true"}
 
 
+def _length_builtin(pass_, file, expr) -> str | None:
+    """"len" or "cap" when `expr` calls that built-in (not a local function of that name)."""
+    if expr.type != "call_expression":
+        return None
+    callee = pass_.callee(file, expr)
+    fn = unparen(expr.child_by_field_name("function"))
+    if callee not in (("", "len"), ("", "cap")) or fn.type != "identifier":
+        return None
+    decl = pass_.resolve(file, fn)
+    return callee[1] if decl is not None and decl.kind == "builtin" else None
+
+
 def _kind(pass_, file, expr) -> str | None:
     """`value_kind`, and for a variable declared without a type (`d := a - b`) the kind of
     its initializer: a variable keeps the type it was declared with."""
@@ -70,6 +83,10 @@ def run(pass_: Pass) -> None:
         if outcome is None:
             continue
         expr, other = around.expr, around.other
+        builtin = _length_builtin(pass_, file, other)
+        if builtin is not None:
+            pass_.report(file, expr, f"{builtin} does not return negative values: {file.text(expr)} is always {outcome}")
+            continue
         kind = _kind(pass_, file, other)
         if kind not in UNSIGNED_KINDS:
             continue
@@ -78,9 +95,9 @@ def run(pass_: Pass) -> None:
 
 RULE = Rule(
     name="unsignedcompare",
-    summary="an unsigned value compared with 0: x < 0 is never true, x >= 0 always",
+    summary="an unsigned value or len/cap compared with 0: x < 0 is never true, x >= 0 always",
     run=run,
     query=QUERY,
     tags=("correctness",),
-    equivalents=("staticcheck:SA4003",),
+    equivalents=("staticcheck:SA4003", "staticcheck:SA4024"),
 )

@@ -5,7 +5,10 @@ type size uint32
 type header struct {
 	length uint16
 	delta  int
+	name   string
 }
+
+var buf []byte
 
 func checks(n uint, b byte, s size, h header, i int, count uint64) bool {
 	if n < 0 { // want "n is unsigned \\(uint\\): n < 0 is always false"
@@ -35,6 +38,15 @@ func checks(n uint, b byte, s size, h header, i int, count uint64) bool {
 		return false
 	}
 	if count <= 0 {
+		return false
+	}
+	if len(h.name) < 0 { // want "len does not return negative values: len\\(h.name\\) < 0 is always false"
+		return false
+	}
+	if 0 <= cap(buf) { // want "cap does not return negative values"
+		return true
+	}
+	if len(buf) <= 0 {
 		return false
 	}
 	if n > 0 && s != 0 {
