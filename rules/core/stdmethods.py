@@ -6,9 +6,11 @@ Reports a method (or an interface's method) named `MarshalJSON`, `UnmarshalJSON`
 `UnreadByte`, `UnreadRune`, `WriteByte`, `Format`, `Scan`, `Seek`, `ReadFrom`, `WriteTo`,
 `Is`, `As` or `Unwrap` whose parameter or result types differ from what `encoding/json`,
 `encoding/xml`, `encoding/gob`, `io`, `fmt` and `errors` look for, as go vet does. As in
-vet, `Format`, `Scan`, `Seek`, `ReadFrom` and `WriteTo` are only checked when their first
-parameter is the interface's (`fmt.State`, `fmt.ScanState`, `int64`, `io.Reader`,
-`io.Writer`), a `WriteTo` with several parameters is left alone, and `Is`, `As` and
+vet, `Format`, `Scan`, `ReadFrom` and `WriteTo` are only checked when their first
+parameter is the interface's (`fmt.State`, `fmt.ScanState`, `io.Reader`, `io.Writer`), and
+`Seek` only when its parameters are `(int64, int)` (vet also checks a `Seek(int64)`, which
+is how iterators that jump to a position are written, Prometheus's among them: it
+excludes vet's finding for all of them), a `WriteTo` with several parameters is left alone, and `Is`, `As` and
 `Unwrap` only on types of this package with an `Error() string` method (`Unwrap` may return
 `error` or `[]error`). Types are compared as written, with package names read from the
 imports; a signature written with this package's own named types counts as different, as
@@ -55,7 +57,7 @@ CANONICAL: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "ReadFrom": (("=io.Reader",), ("int64", "error")),
     "ReadRune": ((), ("rune", "int", "error")),
     "Scan": (("=fmt.ScanState", "rune"), ("error",)),
-    "Seek": (("=int64", "int"), ("int64", "error")),
+    "Seek": (("=int64", "=int"), ("int64", "error")),  # vet marks only the int64: see the docs
     "UnmarshalJSON": (("[]byte",), ("error",)),
     "UnmarshalXML": (("*xml.Decoder", "xml.StartElement"), ("error",)),
     "UnreadByte": ((), ("error",)),
@@ -69,16 +71,24 @@ _ERROR_METHODS = ("Is", "As", "Unwrap")
 
 
 def _type_text(pass_, file, node) -> str:
-    """The type as vet prints it: package names from the import paths, no spaces."""
+    """The type as vet prints it: package names from the import paths, this package's own
+    types qualified by its name (`xml.Encoder` inside encoding/xml), no spaces."""
     parts = []
     for n in _leaves(node):
         if n.type == "package_identifier":
             path = pass_.import_path(file, n)
             parts.append(path.rsplit("/", 1)[-1] if path else file.text(n))
+        elif n.type == "type_identifier" and (n.parent is None or n.parent.type != "qualified_type") and _declared_here(pass_, file, n):
+            parts.append(f"{file.package_name}.{file.text(n)}")
         else:
             parts.append(file.text(n))
     text = "".join("".join(parts).split())
     return _ALIASES.get(text, text)
+
+
+def _declared_here(pass_, file, ident) -> bool:
+    decl = pass_.resolve(file, ident)
+    return decl is not None and decl.kind == "type" and decl.ident is not None and decl.owner is None
 
 
 def _leaves(node):

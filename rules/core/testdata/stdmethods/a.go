@@ -16,7 +16,11 @@ func (d Duration) ReadByte() byte { return 0 } // want "should have signature Re
 
 func (d Duration) WriteTo(w io.Writer) (int, error) { return 0, nil } // want "WriteTo\\(io.Writer\\) \\(int64, error\\)"
 
-func (d Duration) Seek(offset, whence int64) (int64, error) { return 0, nil } // want "Seek\\(int64, int\\)"
+func (d Duration) Seek(offset int64, whence int) int64 { return 0 } // want "Seek\\(int64, int\\) \\(int64, error\\)"
+
+type iterator struct{}
+
+func (it *iterator) Seek(t int64) bool { return true } // jumps to a timestamp: not an io.Seeker
 
 func (d Duration) Format(s fmt.State, verb rune) {}
 
@@ -30,7 +34,7 @@ type codeError struct{ code int }
 
 func (e *codeError) Error() string { return fmt.Sprint(e.code) }
 
-func (e *codeError) Is(target *codeError) bool { return e.code == target.code } // want "method Is\\(\\*codeError\\) bool should have signature Is\\(error\\) bool"
+func (e *codeError) Is(target *codeError) bool { return e.code == target.code } // want "method Is\\(\\*stdmethods.codeError\\) bool should have signature Is\\(error\\) bool"
 
 func (e *codeError) Unwrap() []error { return nil }
 
