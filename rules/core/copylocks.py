@@ -1,8 +1,9 @@
 """A lock passed by value: a method with a value receiver or a parameter whose type holds a mutex.
 
 ## What it does
-Reports a value receiver or a by-value parameter (of a function, method or func literal)
-whose type contains a lock: `sync.Mutex`, `sync.RWMutex`, `sync.WaitGroup`, `sync.Once`,
+Reports a value receiver or a by-value parameter (of a function, method or func literal),
+and a range variable taking elements (or map keys) of a slice, array, map or channel
+declared with such a type, whose type contains a lock: `sync.Mutex`, `sync.RWMutex`, `sync.WaitGroup`, `sync.Once`,
 `sync.Cond`, `sync.Pool`, `sync.Map`, the `sync/atomic` types (`atomic.Int64` ...), or a
 type of this package with `Lock` and `Unlock` methods on its pointer (the `noCopy`
 idiom); directly, as a field (embedded or not), in an array, or through struct types
@@ -42,14 +43,15 @@ from tree_sitter import Node
 
 from analyzer.api.analysis_pass import Pass
 from analyzer.api.rule import Rule
-from analyzer.golang.exprtype import unparen_type
-from analyzer.golang.source import GoFile
+from analyzer.golang.exprtype import declared_type, unparen_type
+from analyzer.golang.source import GoFile, code_children
 
 QUERY = """
 (method_declaration receiver: (parameter_list) @receiver) @func
 (function_declaration parameters: (parameter_list) @params) @func
 (method_declaration parameters: (parameter_list) @params) @func
 (func_literal parameters: (parameter_list) @params) @func
+(range_clause left: (expression_list) @vars right: (_) @ranged) @range
 """
 
 LOCK_TYPES = {
@@ -140,8 +142,41 @@ def _pointer_lockers(pass_: Pass) -> set[str]:
     return {t for t, names in methods.items() if {"Lock", "Unlock"} <= names}
 
 
+def _range_copies(pass_: Pass, locks: "_Locks", file: GoFile, vars_: Node, ranged: Node) -> None:
+    """`for k, v := range x` with `x` declared as a slice, array, map or channel of a lock
+    type: each iteration copies an element (or a map key) into the range variable."""
+    ref = declared_type(pass_, file, ranged)
+    if ref is None or ref.node is None or ref.file is None or ref.pointer:
+        return
+    typ = unparen_type(ref.node)
+    if typ.type == "pointer_type" and typ.named_child_count:  # ranging over *[N]T copies T too
+        typ = unparen_type(typ.named_children[0])
+    names = code_children(vars_)
+    if typ.type in ("slice_type", "array_type"):
+        parts = [(1, typ.child_by_field_name("element"))]
+    elif typ.type == "map_type":
+        parts = [(0, typ.child_by_field_name("key")), (1, typ.child_by_field_name("value"))]
+    elif typ.type == "channel_type":
+        parts = [(0, typ.child_by_field_name("value"))]
+    else:
+        return
+    for index, element in parts:
+        if element is None or index >= len(names) or names[index].type != "identifier" or file.text(names[index]) == "_":
+            continue
+        reason = locks.reason(ref.file, element)
+        if reason is not None:
+            pass_.report(file, names[index], f"range var {file.text(names[index])} copies lock: each element is a {ref.file.text(element)}, which contains {reason}; range over indexes or pointers")
+
+
 def run(pass_: Pass) -> None:
     locks: _Locks | None = None
+    for file, rng, m in pass_.iter_matches("range"):
+        vars_, ranged = m.get("vars"), m.get("ranged")
+        if vars_ is None or ranged is None:
+            continue
+        if locks is None:
+            locks = _Locks(pass_)
+        _range_copies(pass_, locks, file, vars_, ranged)
     for file, func, m in pass_.iter_matches("func"):
         params = m.get("receiver") or m.get("params")
         is_receiver = m.get("receiver") is not None

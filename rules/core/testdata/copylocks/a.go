@@ -73,3 +73,23 @@ type node struct {
 }
 
 func (n node) walk() int { return n.val }
+
+func total(list []counter, byName map[string]stats, ptrs []*counter, arr *[2]counter) int {
+	n := 0
+	for _, c := range list { // want "range var c copies lock: each element is a counter, which contains sync.Mutex"
+		n += len(c.n)
+	}
+	for i := range list {
+		n += len(list[i].n)
+	}
+	for name, s := range byName { // want "range var s copies lock"
+		n += len(name) + int(s.hits.Load())
+	}
+	for _, p := range ptrs {
+		n += len(p.n)
+	}
+	for _, c := range arr { // want "range var c copies lock"
+		n += len(c.n)
+	}
+	return n
+}
