@@ -4,6 +4,8 @@ import (
 	"encoding/xml"
 	"fmt"
 	"io"
+
+	xxml "example.com/fork/xml"
 )
 
 type Duration int64
@@ -46,3 +48,7 @@ type gobber interface {
 	GobEncode() []byte // want "should have signature GobEncode\\(\\) \\(\\[\\]byte, error\\)"
 	GobDecode([]byte) error
 }
+
+type forked struct{}
+
+func (forked) MarshalXML(e *xxml.Encoder, start xxml.StartElement) error { return nil } // a fork's own Encoder
