@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import TYPE_CHECKING, Callable, Iterator
+from typing import TYPE_CHECKING, Callable, Iterator, Sequence
 
 from tree_sitter import Node
 
-from analyzer.api.diagnostics import Diagnostic, Edit, Fix, Severity
+from analyzer.api.diagnostics import Diagnostic, Edit, Fix, Location, Related, Severity
 from analyzer.golang.scope import Declaration, PackageScopes
 from analyzer.golang.source import GoFile, unparen
 
@@ -159,24 +159,39 @@ class Pass:
 
     # -- reporting ---------------------------------------------------------------
 
-    def report(self, file: GoFile, where: Node | tuple[int, int], message: str, fix: Fix | None = None, severity: Severity | None = None) -> None:
-        """Report a finding at a node or at a byte range (start, end) of `file`."""
+    def location(self, file: GoFile, where: Node | tuple[int, int]) -> Location:
+        """A node or a byte range (start, end) of `file` as a Location."""
         start, end = (where.start_byte, where.end_byte) if isinstance(where, Node) else where
         line, col = file.lines.position(start)
         end_line, end_col = file.lines.position(end)
+        return Location(file.path, line + 1, col + 1, end_line + 1, end_col + 1, start, end)
+
+    def report(
+        self,
+        file: GoFile,
+        where: Node | tuple[int, int],
+        message: str,
+        fix: Fix | None = None,
+        severity: Severity | None = None,
+        related: Sequence[Related] = (),
+    ) -> None:
+        """Report a finding at a node or at a byte range (start, end) of `file`; `related`
+        are the places that explain it (build them with `Related(pass_.location(...), msg)`)."""
+        at = self.location(file, where)
         self._sink(
             Diagnostic(
                 rule=self.rule.name,
                 severity=severity or self._severity,
-                path=file.path,
-                line=line + 1,
-                column=col + 1,
-                end_line=end_line + 1,
-                end_column=end_col + 1,
-                start_byte=start,
-                end_byte=end,
+                path=at.path,
+                line=at.line,
+                column=at.column,
+                end_line=at.end_line,
+                end_column=at.end_column,
+                start_byte=at.start_byte,
+                end_byte=at.end_byte,
                 message=message,
                 fixes=(fix,) if fix is not None else (),
+                related=tuple(related),
             )
         )
 

@@ -1,4 +1,4 @@
-"""Findings as values: severities, fixes (byte-range edits) and diagnostics."""
+"""Findings as values: severities, fixes (byte-range edits), related locations and diagnostics."""
 
 from __future__ import annotations
 
@@ -43,6 +43,50 @@ class Fix:
 
 
 @dataclass(frozen=True)
+class Location:
+    """A span of a file: 1-based lines and columns (UTF-8 bytes) and the byte range."""
+
+    path: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    start_byte: int
+    end_byte: int
+
+    def to_dict(self) -> dict:
+        return {
+            "path": self.path,
+            "line": self.line,
+            "column": self.column,
+            "end_line": self.end_line,
+            "end_column": self.end_column,
+            "start_byte": self.start_byte,
+            "end_byte": self.end_byte,
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "Location":
+        return cls(d["path"], d["line"], d["column"], d["end_line"], d["end_column"], d["start_byte"], d["end_byte"])
+
+
+@dataclass(frozen=True)
+class Related:
+    """A place that explains a finding (where a nil comes from, which line returns it), in
+    the order a reader follows them to the finding's own location."""
+
+    location: Location
+    message: str
+
+    def to_dict(self) -> dict:
+        return {**self.location.to_dict(), "message": self.message}
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "Related":
+        return cls(Location.from_dict(d), d["message"])
+
+
+@dataclass(frozen=True)
 class Diagnostic:
     """One finding. Lines and columns are 1-based; columns count UTF-8 bytes like go vet."""
 
@@ -57,6 +101,11 @@ class Diagnostic:
     end_byte: int
     message: str
     fixes: tuple[Fix, ...] = field(default=())
+    related: tuple[Related, ...] = field(default=())
+
+    @property
+    def location(self) -> Location:
+        return Location(self.path, self.line, self.column, self.end_line, self.end_column, self.start_byte, self.end_byte)
 
     def sort_key(self) -> tuple:
         return (self.path, self.line, self.column, self.rule, self.message)
@@ -81,6 +130,7 @@ class Diagnostic:
                 }
                 for f in self.fixes
             ],
+            "related": [r.to_dict() for r in self.related],
         }
 
     @classmethod
@@ -100,4 +150,5 @@ class Diagnostic:
                 Fix(f["message"], tuple(Edit(e["start_byte"], e["end_byte"], e["new_text"]) for e in f["edits"]), f.get("safe", True))
                 for f in d.get("fixes", ())
             ),
+            related=tuple(Related.from_dict(r) for r in d.get("related", ())),
         )

@@ -20,7 +20,9 @@ it is nil, non-nil or unknown, refined by `x == nil` / `x != nil` conditions (wi
   `v, err := f()` then `v.x` before `err` is checked, where `f` (or a function it returns
   the results of, `return g(...)`) returns nil there together with a certainly non-nil
   error (`errors.New`, `fmt.Errorf`, an error literal, an error constructor of the package,
-  or `err` inside `if err != nil`). The message names the return statement.
+  or `err` inside `if err != nil`). The message names the return statement; the trace
+  (the `return nil, err`, each `return g(...)` on the way, the call) comes as related
+  locations: notes in text output, `codeFlows` in SARIF, relatedInformation in the editor.
 
 A method call on a possibly nil pointer is not a dereference in general (Go allows nil
 receivers, and generated code such as protobuf getters relies on it); it is reported only

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from tree_sitter import Node
 
+from analyzer.api.diagnostics import Related
 from analyzer.golang.source import GoFile, unparen
 
 from .summaries import PackageResults
@@ -36,7 +37,8 @@ _NAME_BYTES = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz01
 
 
 def check_call_sites(pass_, report) -> None:
-    """`report(file, node, message)` for each certain dereference of a failed call's nil result."""
+    """`report(file, node, message, related=...)` for each certain dereference of a failed
+    call's nil result; `related` is the trace from the `return nil, err` to the call."""
     sites = [m for m in pass_.matches if "nil.call" in m.captures]
     if not sites:
         return
@@ -70,9 +72,17 @@ def check_call_sites(pass_, report) -> None:
         operand = use.child_by_field_name("operand")
         if operand is None or pass_.resolve(file, unparen(operand)) is not pass_.resolve(file, v):
             continue
-        callee = file.text(fn)
-        how = "the error is discarded" if file.text(err) == "_" else f"{file.text(err)} is checked only after this use"
-        report(file, use, f"possible nil pointer dereference ({file.text(v)} is nil when {callee} fails: it {evidence[2]}; {how})")
+        callee, name = file.text(fn), file.text(v)
+        discarded = file.text(err) == "_"
+        how = "the error is discarded" if discarded else f"{file.text(err)} is checked only after this use"
+        here = f"{name} is nil when {callee} fails, and " + ("the error is discarded here" if discarded else f"{file.text(err)} is not checked before the use")
+        trace = [*evidence.trace, (file, call, here)]
+        report(
+            file,
+            use,
+            f"possible nil pointer dereference ({name} is nil when {callee} fails: it {evidence.how}; {how})",
+            related=[Related(pass_.location(f, node), message) for f, node, message in trace],
+        )
 
 
 def _first_use(file: GoFile, v: Node, err: Node) -> Node | None:
