@@ -24,6 +24,11 @@ it is nil, non-nil or unknown, refined by `x == nil` / `x != nil` conditions (wi
   (the `return nil, err`, each `return g(...)` on the way, the call) comes as related
   locations: notes in text output, `codeFlows` in SARIF, relatedInformation in the editor.
 
+- a field dereferenced right after a nil check of it whose nil branch does not leave
+  (`if cfg.TLS == nil { log.Print(...) }` then `cfg.TLS.ServerName`), when nothing in
+  between can set it: only logging calls and plain assignments of other variables, `cfg`
+  a local variable, parameter or receiver no func literal mentions.
+
 A method call on a possibly nil pointer is not a dereference in general (Go allows nil
 receivers, and generated code such as protobuf getters relies on it); it is reported only
 when the method is declared in the same package with a value receiver, or its body
@@ -92,13 +97,15 @@ from analyzer.api.rule import Rule
 
 from .callsites import CALL_SITE_QUERY, check_call_sites
 from .dataflow import NilAnalysis
+from .fieldchecks import FIELD_CHECK_QUERY, check_field_checks
 from .report import report
 from .seeds import SEED_QUERY, candidates
 
 # Candidate functions: only those with a nil comparison, a nil assignment, a nil case or a
 # variable declared without a value (which may be nil) get a CFG and the dataflow. Calls
-# `v, err := f()` are checked against what this package's functions return.
-QUERY = SEED_QUERY + CALL_SITE_QUERY
+# `v, err := f()` are checked against what this package's functions return; `if x.f == nil`
+# without leaving, against the dereference of `x.f` that follows.
+QUERY = SEED_QUERY + CALL_SITE_QUERY + FIELD_CHECK_QUERY
 
 
 def run(pass_: Pass) -> None:
@@ -108,6 +115,7 @@ def run(pass_: Pass) -> None:
             continue
         report(pass_, file, NilAnalysis(pass_, file, func, seeds=seeds).run())
     check_call_sites(pass_, pass_.report)
+    check_field_checks(pass_, pass_.report)
 
 
 RULE = Rule(

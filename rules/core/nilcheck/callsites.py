@@ -100,13 +100,13 @@ def _first_use(file: GoFile, v: Node, err: Node) -> Node | None:
     names = [file.text(v).encode()] + ([file.text(err).encode()] if file.text(err) != "_" else [])
     s = stmt.next_named_sibling
     while s is not None:
-        u = _first_identifier(file, s, names)
+        u = first_identifier(file, s, names)
         if u is None:
             if s.type in _LEAVING or _panics(s):
                 return None  # (a label: a goto may enter below it)
             s = s.next_named_sibling
             continue
-        if u.text != names[0] or not _runs_with(u, s):
+        if u.text != names[0] or not runs_with(u, s):
             return None
         parent = u.parent
         while parent is not None and parent.type == "parenthesized_expression":
@@ -125,7 +125,7 @@ def _first_use(file: GoFile, v: Node, err: Node) -> Node | None:
     return None
 
 
-def _first_identifier(file: GoFile, node: Node, names: list[bytes]) -> Node | None:
+def first_identifier(file: GoFile, node: Node, names: list[bytes]) -> Node | None:
     """The first `identifier` spelled like one of `names` inside `node`, by position."""
     source = file.source
     best = None
@@ -142,7 +142,7 @@ def _first_identifier(file: GoFile, node: Node, names: list[bytes]) -> Node | No
     return best
 
 
-def _runs_with(use: Node, stmt: Node) -> bool:
+def runs_with(use: Node, stmt: Node) -> bool:
     prev, n = use, use.parent
     while n is not None and n != stmt.parent:
         t = n.type
