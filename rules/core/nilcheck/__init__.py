@@ -22,8 +22,7 @@ it is nil, non-nil or unknown, refined by `x == nil` / `x != nil` conditions (wi
   error (`errors.New`, `fmt.Errorf`, an error literal, an error constructor of the package,
   or `err` inside `if err != nil`). The message names the return statement; the trace
   (the `return nil, err`, each `return g(...)` on the way, the call) comes as related
-  locations: notes in text output, `codeFlows` in SARIF, relatedInformation in the editor.
-
+  locations: notes in text output, `codeFlows` in SARIF, relatedInformation in the editor;
 - a field dereferenced right after a nil check of it whose nil branch does not leave
   (`if cfg.TLS == nil { log.Print(...) }` then `cfg.TLS.ServerName`), when nothing in
   between can set it: only logging calls and plain assignments of other variables, `cfg`
@@ -35,7 +34,7 @@ when the method is declared in the same package with a value receiver, or its bo
 dereferences the receiver before any nil check. Reading a nil map, ranging over a nil slice
 or map and taking their `len` are safe and never reported.
 
-Apart from those call results, the analysis is local to one function and needs no type
+Apart from those call results and fields, the analysis is local to one function and needs no type
 checker: variables whose address is taken, that a closure assigns, or whose type cannot be
 told from the source are left alone, and facts from a check in an earlier loop iteration
 are not carried into the next. When it cannot be sure, it stays silent.
