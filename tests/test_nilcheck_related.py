@@ -143,3 +143,22 @@ def test_keystroke_check_moves_related_locations_inside_the_function_and_drops_s
     assert got.start_byte == 26
     assert [(r.message, r.location.start_byte) for r in got.related] == [("in another file", 97), ("in the function", 21)]
     assert (got.related[1].location.line, got.related[1].location.column) == (2, 16)
+
+
+def test_checks_within_a_function_point_at_the_comparison():
+    from analyzer.pipeline.runner import Engine, EngineOptions
+    from rules.core.nilcheck import RULE
+
+    src = (
+        "package a\n\nimport \"log\"\n\ntype T struct{ N *T; X int }\n\n"
+        "func useAfterCheck(t *T) int {\n\tif t == nil {\n\t\tlog.Print(\"nil\")\n\t}\n\treturn t.X\n}\n\n"
+        "func checkAfterUse(t *T) int {\n\tx := t.X\n\tif t == nil {\n\t\treturn 0\n\t}\n\treturn x\n}\n\n"
+        "func field(t *T) int {\n\tif t.N == nil {\n\t\tlog.Print(\"nil\")\n\t}\n\treturn t.N.X\n}\n"
+    )
+    found = Engine([RULE], EngineOptions()).check_sources({"a.go": src.encode()})
+    got = [(d.line, [(r.location.line, r.location.column, r.message) for r in d.related]) for d in found if d.rule == "nilcheck"]
+    assert got == [
+        (11, [(8, 5, "t is compared with nil here, and the path where it is nil reaches the dereference")]),
+        (15, [(16, 5, "t is compared with nil here, after the dereference")]),
+        (26, [(23, 5, "t.N is compared with nil here, and the branch where it is nil does not leave")]),
+    ]

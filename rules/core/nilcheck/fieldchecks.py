@@ -22,6 +22,7 @@ from collections.abc import Callable
 
 from tree_sitter import Node
 
+from analyzer.api.diagnostics import Related
 from analyzer.golang.cfg import _statements, enclosing_function
 from analyzer.golang.source import GoFile, unparen
 
@@ -36,8 +37,8 @@ _PLAIN_ASSIGNMENTS = frozenset({"assignment_statement", "short_var_declaration",
 
 
 def check_field_checks(pass_, report: Callable[..., None]) -> None:
-    """`report(file, node, message)` for each certain dereference of a field after a nil check
-    of it whose nil branch does not leave."""
+    """`report(file, node, message, related=...)` for each certain dereference of a field
+    after a nil check of it whose nil branch does not leave; `related` is the check."""
     for m in pass_.matches:
         check = m.captures.get("nil.fieldcheck")
         if not check:
@@ -45,8 +46,9 @@ def check_field_checks(pass_, report: Callable[..., None]) -> None:
         file, sel = m.file, check[0]
         use = _use_after(pass_, file, sel)
         if use is not None:
-            line = sel.start_point[0] + 1
-            report(file, use, f"possible nil pointer dereference ({file.text(sel)} is compared with nil at line {line}, and that branch does not leave)")
+            line, what = sel.start_point[0] + 1, file.text(sel)
+            why = Related(pass_.location(file, sel.parent), f"{what} is compared with nil here, and the branch where it is nil does not leave")
+            report(file, use, f"possible nil pointer dereference ({what} is compared with nil at line {line}, and that branch does not leave)", related=[why])
 
 
 def _use_after(pass_, file: GoFile, sel: Node) -> Node | None:
