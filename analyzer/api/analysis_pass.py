@@ -177,23 +177,8 @@ class Pass:
     ) -> None:
         """Report a finding at a node or at a byte range (start, end) of `file`; `related`
         are the places that explain it (build them with `Related(pass_.location(...), msg)`)."""
-        at = self.location(file, where)
-        self._sink(
-            Diagnostic(
-                rule=self.rule.name,
-                severity=severity or self._severity,
-                path=at.path,
-                line=at.line,
-                column=at.column,
-                end_line=at.end_line,
-                end_column=at.end_column,
-                start_byte=at.start_byte,
-                end_byte=at.end_byte,
-                message=message,
-                fixes=(fix,) if fix is not None else (),
-                related=tuple(related),
-            )
-        )
+        fixes = (fix,) if fix is not None else ()
+        self._sink(Diagnostic.at(self.rule.name, severity or self._severity, self.location(file, where), message, fixes, tuple(related)))
 
 
 def replace_fix(message: str, where: Node | tuple[int, int], new_text: str, safe: bool = True) -> Fix:

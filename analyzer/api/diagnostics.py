@@ -103,6 +103,10 @@ class Diagnostic:
     fixes: tuple[Fix, ...] = field(default=())
     related: tuple[Related, ...] = field(default=())
 
+    @classmethod
+    def at(cls, rule: str, severity: Severity, where: Location, message: str, fixes: tuple[Fix, ...] = (), related: tuple[Related, ...] = ()) -> "Diagnostic":
+        return cls(rule, severity, where.path, where.line, where.column, where.end_line, where.end_column, where.start_byte, where.end_byte, message, fixes, related)
+
     @property
     def location(self) -> Location:
         return Location(self.path, self.line, self.column, self.end_line, self.end_column, self.start_byte, self.end_byte)
@@ -114,13 +118,7 @@ class Diagnostic:
         return {
             "rule": self.rule,
             "severity": str(self.severity),
-            "path": self.path,
-            "line": self.line,
-            "column": self.column,
-            "end_line": self.end_line,
-            "end_column": self.end_column,
-            "start_byte": self.start_byte,
-            "end_byte": self.end_byte,
+            **self.location.to_dict(),
             "message": self.message,
             "fixes": [
                 {
@@ -135,17 +133,11 @@ class Diagnostic:
 
     @classmethod
     def from_dict(cls, d: dict) -> "Diagnostic":
-        return cls(
-            rule=d["rule"],
-            severity=Severity.parse(d["severity"]),
-            path=d["path"],
-            line=d["line"],
-            column=d["column"],
-            end_line=d["end_line"],
-            end_column=d["end_column"],
-            start_byte=d["start_byte"],
-            end_byte=d["end_byte"],
-            message=d["message"],
+        return cls.at(
+            d["rule"],
+            Severity.parse(d["severity"]),
+            Location.from_dict(d),
+            d["message"],
             fixes=tuple(
                 Fix(f["message"], tuple(Edit(e["start_byte"], e["end_byte"], e["new_text"]) for e in f["edits"]), f.get("safe", True))
                 for f in d.get("fixes", ())
