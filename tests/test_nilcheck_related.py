@@ -153,7 +153,8 @@ def test_checks_within_a_function_point_at_the_comparison():
         "package a\n\nimport \"log\"\n\ntype T struct{ N *T; X int }\n\n"
         "func useAfterCheck(t *T) int {\n\tif t == nil {\n\t\tlog.Print(\"nil\")\n\t}\n\treturn t.X\n}\n\n"
         "func checkAfterUse(t *T) int {\n\tx := t.X\n\tif t == nil {\n\t\treturn 0\n\t}\n\treturn x\n}\n\n"
-        "func field(t *T) int {\n\tif t.N == nil {\n\t\tlog.Print(\"nil\")\n\t}\n\treturn t.N.X\n}\n"
+        "func field(t *T) int {\n\tif t.N == nil {\n\t\tlog.Print(\"nil\")\n\t}\n\treturn t.N.X\n}\n\n"
+        "func lookup(m map[string]*T, k string) int {\n\tv, ok := m[k]\n\tif !ok {\n\t\tlog.Print(\"missing\")\n\t}\n\treturn v.X\n}\n"
     )
     found = Engine([RULE], EngineOptions()).check_sources({"a.go": src.encode()})
     got = [(d.line, [(r.location.line, r.location.column, r.message) for r in d.related]) for d in found if d.rule == "nilcheck"]
@@ -161,4 +162,5 @@ def test_checks_within_a_function_point_at_the_comparison():
         (11, [(8, 5, "t is compared with nil here, and the path where it is nil reaches the dereference")]),
         (15, [(16, 5, "t is compared with nil here, after the dereference")]),
         (26, [(23, 5, "t.N is compared with nil here, and the branch where it is nil does not leave")]),
+        (34, [(31, 5, "v is nil here when the key is missing, and this branch does not leave")]),
     ]

@@ -26,7 +26,9 @@ it is nil, non-nil or unknown, refined by `x == nil` / `x != nil` conditions (wi
 - a field dereferenced right after a nil check of it whose nil branch does not leave
   (`if cfg.TLS == nil { log.Print(...) }` then `cfg.TLS.ServerName`), when nothing in
   between can set it: only logging calls and plain assignments of other variables, `cfg`
-  a local variable, parameter or receiver no func literal mentions.
+  a local variable, parameter or receiver no func literal mentions;
+- a pointer from a map lookup dereferenced after `v, ok := m[k]; if !ok { log... }`, when
+  `m` is declared `map[K]*T` (a missing key gives nil) and the same holds in between.
 
 A method call on a possibly nil pointer is not a dereference in general (Go allows nil
 receivers, and generated code such as protobuf getters relies on it); it is reported only
@@ -34,7 +36,7 @@ when the method is declared in the same package with a value receiver, or its bo
 dereferences the receiver before any nil check. Reading a nil map, ranging over a nil slice
 or map and taking their `len` are safe and never reported.
 
-Apart from those call results and fields, the analysis is local to one function and needs no type
+Apart from those call results, fields and map lookups, the analysis is local to one function and needs no type
 checker: variables whose address is taken, that a closure assigns, or whose type cannot be
 told from the source are left alone, and facts from a check in an earlier loop iteration
 are not carried into the next. When it cannot be sure, it stays silent.
@@ -97,6 +99,7 @@ from analyzer.api.rule import Rule
 from .callsites import CALL_SITE_QUERY, check_call_sites
 from .dataflow import NilAnalysis
 from .fieldchecks import FIELD_CHECK_QUERY, check_field_checks
+from .maplookups import MAP_LOOKUP_QUERY, check_map_lookups
 from .report import report
 from .seeds import SEED_QUERY, candidates
 
@@ -104,7 +107,7 @@ from .seeds import SEED_QUERY, candidates
 # variable declared without a value (which may be nil) get a CFG and the dataflow. Calls
 # `v, err := f()` are checked against what this package's functions return; `if x.f == nil`
 # without leaving, against the dereference of `x.f` that follows.
-QUERY = SEED_QUERY + CALL_SITE_QUERY + FIELD_CHECK_QUERY
+QUERY = SEED_QUERY + CALL_SITE_QUERY + FIELD_CHECK_QUERY + MAP_LOOKUP_QUERY
 
 
 def run(pass_: Pass) -> None:
@@ -115,6 +118,7 @@ def run(pass_: Pass) -> None:
         report(pass_, file, NilAnalysis(pass_, file, func, seeds=seeds).run())
     check_call_sites(pass_, pass_.report)
     check_field_checks(pass_, pass_.report)
+    check_map_lookups(pass_, pass_.report)
 
 
 RULE = Rule(

@@ -63,13 +63,13 @@ def _use_after(pass_, file: GoFile, sel: Node) -> Node | None:
     if operand is None or field is None or body is None:
         return None
     name = operand.text or b""
-    if not all(_only_logs(file, s, name) for s in _statements(body)):
+    if not all(only_logs(file, s, name) for s in _statements(body)):
         return None
     s = ifs.next_named_sibling
     while s is not None:
         u = first_identifier(file, s, [name])
         if u is None:
-            if not _only_logs(file, s, name):
+            if not only_logs(file, s, name):
                 return None
             s = s.next_named_sibling
             continue
@@ -80,7 +80,7 @@ def _use_after(pass_, file: GoFile, sel: Node) -> Node | None:
         decl = pass_.resolve(file, operand)
         if func is None or decl is None or decl.kind not in ("var", "param", "receiver") or decl.owner != func or pass_.resolve(file, u) is not decl:
             return None
-        if b"recover()" in file.source[func.start_byte : func.end_byte] or _mentioned_in_closure(file, func, name):
+        if b"recover()" in file.source[func.start_byte : func.end_byte] or mentioned_in_closure(file, func, name):
             return None  # a deferred recover handles the panic on purpose
         return use
     return None
@@ -108,7 +108,7 @@ def _field_deref(u: Node, field: bytes) -> Node | None:
     return None
 
 
-def _only_logs(file: GoFile, stmt: Node, name: bytes) -> bool:
+def only_logs(file: GoFile, stmt: Node, name: bytes) -> bool:
     """Does `stmt` surely leave `X.f` as it is, and surely complete? A logging call, or an
     assignment without calls whose left side does not mention `X`."""
     if stmt.type == "comment":
@@ -149,7 +149,7 @@ def _has_call(node: Node | None, name: bytes) -> bool:
     return False
 
 
-def _mentioned_in_closure(file: GoFile, func: Node, name: bytes) -> bool:
+def mentioned_in_closure(file: GoFile, func: Node, name: bytes) -> bool:
     body = func.child_by_field_name("body")
     if body is None:
         return True
