@@ -14,7 +14,7 @@ it is nil, non-nil or unknown, refined by `x == nil` / `x != nil` conditions (wi
   branch does not leave), or it was dereferenced on every path before being compared with
   nil (check after use);
 - nil comparisons whose outcome is already known (`tautological condition: nil == nil`,
-  `impossible condition: non-nil != nil`): the code they guard is dead or always runs.
+  `impossible condition: non-nil != nil`): the code they guard is dead or always runs;
 - across functions of the package: a dereference of a call's result that is nil whenever
   the call fails, with the failure not looked at first: `v, _ := f()` then `v.x`, or
   `v, err := f()` then `v.x` before `err` is checked, where `f` (or a function it returns
@@ -36,9 +36,9 @@ when the method is declared in the same package with a value receiver, or its bo
 dereferences the receiver before any nil check. Reading a nil map, ranging over a nil slice
 or map and taking their `len` are safe and never reported.
 
-Apart from those call results, fields and map lookups, the analysis is local to one function and needs no type
-checker: variables whose address is taken, that a closure assigns, or whose type cannot be
-told from the source are left alone, and facts from a check in an earlier loop iteration
+Apart from those call results, fields and map lookups, the analysis is local to one
+function and needs no type checker: variables whose address is taken, that a closure
+assigns, or whose type cannot be told from the source are left alone, and facts from a check in an earlier loop iteration
 are not carried into the next. When it cannot be sure, it stays silent.
 
 ## Why is this bad?
