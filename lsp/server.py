@@ -296,7 +296,7 @@ class GocheckServer(LanguageServer):
             return
         lines = entry.file.lines
         encoding = self.encoding
-        diagnostics = [convert.lsp_diagnostic(d, lines, encoding) for d in entry.diagnostics]
+        diagnostics = [convert.lsp_diagnostic(d, lines, encoding, entry.result.files, uri) for d in entry.diagnostics]
         if not force and self._published.get(uri) == diagnostics:
             return
         self._published[uri] = diagnostics
