@@ -41,6 +41,8 @@ from typing import Any
 from tree_sitter import Node
 
 from analyzer.api.analysis_pass import Pass, replace_fix
+from analyzer.api.diagnostics import Severity
+from analyzer.api.rule import Rule
 from analyzer.golang.source import GoFile
 from analyzer.patterns.compile import MATCH_CAPTURE, CompiledPattern, Found
 from analyzer.patterns.match import Bindings, Bound, Imports, Matcher, StepsExceeded
@@ -318,3 +320,10 @@ def pattern_run(rule: PatternRule, message: str, fix_template: str | None, fix_m
                 pass_.report(m.file, (found.start, found.end), fill_template(message, m.file, found.bindings, True), fix)
 
     return run
+
+
+def search_rule(pattern: str, name: str = "pattern", imports: tuple[str, ...] = ()) -> Rule:
+    """The rule behind `gocheck pattern 'PATTERN'`: every match, reported as `name`."""
+    compiled = compile_pattern_rule({"pattern": pattern, "imports": list(imports)})
+    message = "matches the pattern"
+    return Rule(name=name, summary=f"code matching {pattern}", run=pattern_run(compiled, message, None, ""), severity=Severity.INFO, query=compiled.query)
