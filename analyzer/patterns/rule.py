@@ -38,6 +38,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+import regex  # type: ignore[import-untyped]
 from tree_sitter import Node
 
 from analyzer.api.analysis_pass import Pass, replace_fix
@@ -53,6 +54,10 @@ FILTER_KEYS = ("pattern-not", "pattern-inside", "pattern-not-inside")
 CONSTRAINT_KEYS = ("regex", "not-regex", "kind", "import", "type", "constant")
 _TEMPLATE_HOLE = re.compile(r"\$(\.\.\.)?([A-Z_][A-Z0-9_]*)")
 MAX_CONSTRAINED_TEXT = 10_000  # a regex runs on at most this much of the bound code
+# A pack's regex runs with a time limit (the `regex` module's timeout; `re` has none), so a
+# pattern that backtracks for ever on some code cannot stall a run: past it, the constraint
+# does not hold and the match is dropped (silent when unsure).
+REGEX_TIMEOUT_SECONDS = 0.25
 
 
 def is_pattern_rule(data: dict[str, Any]) -> bool:
@@ -62,8 +67,8 @@ def is_pattern_rule(data: dict[str, Any]) -> bool:
 @dataclass(frozen=True)
 class Constraint:
     name: str
-    regex: re.Pattern | None = None
-    not_regex: re.Pattern | None = None
+    regex: Any = None  # a compiled `regex` pattern
+    not_regex: Any = None  # a compiled `regex` pattern
     kinds: frozenset[str] = frozenset()
     imports: frozenset[str] = frozenset()
     types: frozenset[str] = frozenset()
@@ -72,9 +77,9 @@ class Constraint:
     def holds(self, pass_: Pass, file: GoFile, value: Bound) -> bool:
         nodes = value if isinstance(value, tuple) else (value,)
         text = bound_text(file, value)[:MAX_CONSTRAINED_TEXT]
-        if self.regex is not None and not self.regex.search(text):
+        if self.regex is not None and not _search(self.regex, text):
             return False
-        if self.not_regex is not None and self.not_regex.search(text):
+        if self.not_regex is not None and _search(self.not_regex, text) is not False:
             return False
         if self.kinds and not all(n.type in self.kinds for n in nodes):
             return False
@@ -136,6 +141,14 @@ class PatternRule:
             if value is None or not c.holds(pass_, file, value):
                 return None
         return found
+
+
+def _search(pattern: Any, text: str) -> bool | None:
+    """Whether `pattern` is found in `text`; None when it ran out of time."""
+    try:
+        return pattern.search(text, timeout=REGEX_TIMEOUT_SECONDS) is not None
+    except TimeoutError:
+        return None
 
 
 def _same_range(matcher: Matcher, pattern: CompiledPattern, found: Found) -> Iterator[Found]:
@@ -250,12 +263,12 @@ def _constraint(name: str, spec: Any) -> Constraint:
     if unknown:
         raise ValueError(f"[metavariables.{name}]: unknown constraint(s) {sorted(unknown)}; known: {', '.join(CONSTRAINT_KEYS)}")
 
-    def regex(key: str) -> re.Pattern | None:
+    def compiled(key: str) -> Any:
         if key not in spec:
             return None
         try:
-            return re.compile(spec[key])
-        except (re.error, TypeError) as exc:
+            return regex.compile(spec[key])
+        except (regex.error, TypeError) as exc:
             raise ValueError(f"[metavariables.{name}] {key}: {exc}") from None
 
     constant = spec.get("constant")
@@ -263,8 +276,8 @@ def _constraint(name: str, spec: Any) -> Constraint:
         raise ValueError(f"[metavariables.{name}] constant must be true or false")
     return Constraint(
         name,
-        regex=regex("regex"),
-        not_regex=regex("not-regex"),
+        regex=compiled("regex"),
+        not_regex=compiled("not-regex"),
         kinds=frozenset(_strings(spec, "kind")),
         imports=frozenset(_strings(spec, "import")),
         types=frozenset(t.lstrip("*") for t in _strings(spec, "type")),
