@@ -1,6 +1,7 @@
 """`gocheck pack new|test|build|publish`: writing, testing, building and publishing a rule pack.
 
-    gocheck pack new acme/http-safety      # scaffold ./http-safety (passes `pack test` as is)
+    gocheck pack new acme/http-safety      # scaffold ./http-safety (passes `pack test` as is;
+                                           # a pattern rule, or a Python one with --python)
     gocheck pack test [DIR]                # every rule's `// want` testdata + .go.golden fixes
     gocheck pack build [DIR]               # rules.json + dist/<name>-<version>.tar.gz, prints sha256
     gocheck pack publish [DIR] [--hub URL] [--private] # PUT the built artifact with a publisher key
@@ -42,7 +43,7 @@ def cmd_new(args) -> int:
     directory = Path(args.dir or name.split("/", 1)[1])
     if directory.exists() and any(directory.iterdir()):
         raise UsageError(f"{directory} already exists and is not empty; choose another --dir")
-    for path in scaffold(name, directory):
+    for path in scaffold(name, directory, python=args.python):
         print(f"created {path}")
     print(f"\nnext: cd {directory} && gocheck pack test")
     return EXIT_CLEAN
@@ -181,6 +182,7 @@ def register(sub) -> None:
     p = psub.add_parser("new", help="scaffold a new pack with one example rule")
     p.add_argument("name", help="namespace/name, e.g. acme/http-safety")
     p.add_argument("--dir", help="directory to create (default: the name after the slash)")
+    p.add_argument("--python", action="store_true", help="write the example rule as a Python module (subscribers must trust you) instead of a pattern rule")
     p.set_defaults(func=cmd_new)
     p = psub.add_parser("test", help="run the pack's `// want` testdata and golden fixes")
     p.add_argument("dir", nargs="?", default=".")
