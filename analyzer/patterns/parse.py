@@ -137,7 +137,12 @@ def _declaration(go: str):
     if tree.root_node.has_error:
         return None
     nodes = tuple(c for c in tree.root_node.named_children[1:] if c.type != "comment")
-    return (tree, nodes) if len(nodes) == 1 else None
+    if len(nodes) != 1:
+        return None
+    specs = [c for c in nodes[0].named_children if c.type == "import_spec"]
+    if nodes[0].type == "import_declaration" and len(specs) == 1:
+        return tree, (specs[0],)  # `import _ "x"` matches the spec, alone or in a group
+    return tree, nodes
 
 
 def _type(go: str):
