@@ -29,7 +29,9 @@ paths), `type` (the engine's declared type: a basic kind such as `string` or
 `import/path.Name`, pointer or not; an unknown type fails the constraint: silent when
 unsure) and `constant` (true: a compile-time constant; false: not known to be one).
 
-`message` and `fix` may use `$X` and `$...X`; the fix replaces the matched code."""
+`focus = "X"` reports at the code `$X` bound instead of the whole match (semgrep's
+focus-metavariable). `message` and `fix` may use `$X` and `$...X`; the fix replaces the
+reported code."""
 
 from __future__ import annotations
 
@@ -106,6 +108,7 @@ class PatternRule:
     not_insides: tuple[CompiledPattern, ...] = ()
     constraints: tuple[Constraint, ...] = ()
     imports: Imports = field(default_factory=Imports)
+    focus: str | None = None  # report at this metavariable's code, not the whole match
 
     @property
     def query(self) -> str:
@@ -140,6 +143,12 @@ class PatternRule:
             value = found.bindings.get(c.name)
             if value is None or not c.holds(pass_, file, value):
                 return None
+        if self.focus is not None:
+            value = found.bindings.get(self.focus)
+            nodes = value if isinstance(value, tuple) else (value,) if value is not None else ()
+            if not nodes:
+                return None
+            return Found(nodes[0].start_byte, nodes[-1].end_byte, nodes[0], found.bindings)
         return found
 
 
@@ -297,18 +306,25 @@ def compile_pattern_rule(data: dict[str, Any]) -> PatternRule:
     metavariables = data.get("metavariables", {})
     if not isinstance(metavariables, dict):
         raise TypeError("[metavariables] must be a table of tables")
-    bound = set().union(*(metavariable_names(p.parsed) for p in (*compiled, *_compile_all(data, "pattern-inside"))))
+    insides = _compile_all(data, "pattern-inside")
+    bound = set().union(*(metavariable_names(p.parsed) for p in (*compiled, *insides)))
     for name in metavariables:
         if name not in bound:
             raise ValueError(f"[metavariables.{name}]: no positive pattern or pattern-inside binds ${name}")
+    focus = data.get("focus")
+    if focus is not None:
+        focus = str(focus).removeprefix("$")
+        if focus not in bound:
+            raise ValueError(f"focus: no positive pattern or pattern-inside binds ${focus}")
     return PatternRule(
         positives=positives,
         all_of=all_of,
         nots=_compile_all(data, "pattern-not"),
-        insides=_compile_all(data, "pattern-inside"),
+        insides=insides,
         not_insides=_compile_all(data, "pattern-not-inside"),
         constraints=tuple(_constraint(k, v) for k, v in metavariables.items()),
         imports=Imports.of(_strings(data, "imports")),
+        focus=focus,
     )
 
 

@@ -28,3 +28,11 @@ func safeToken() []byte {
 func shuffle(xs []int) {
 	rand.Shuffle(len(xs), func(i, j int) { xs[i], xs[j] = xs[j], xs[i] })
 }
+
+func testShouldNotPanicOnShortInput(n int) int {
+	return rand.Intn(n) // "NotPanic" holds no OTP: not a secret
+}
+
+func newWatchedKeys(n int) []int {
+	return rand.Perm(n) // benchmark keys, not key material
+}
