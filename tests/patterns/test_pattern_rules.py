@@ -181,3 +181,11 @@ def test_pattern_pack_passes_pack_test_unchanged(tmp_path):
     target.write_text(target.read_text().replace('db.Query("SELECT 1")', 'db.Query("SELECT 1") // want "nothing here"'))
     out = subprocess.run([sys.executable, "-m", "analyzer", "pack", "test", str(pack)], capture_output=True, text=True, cwd=REPO, check=False)
     assert out.returncode == 1 and "no finding matched want 'nothing here'" in out.stdout
+
+
+def test_focus_reports_at_the_metavariable(tmp_path):
+    src = b'package p\n\ntype C struct{ A, Token string }\n\nvar c = C{\n\tA: "x",\n\tToken: "abc",\n}\n'
+    path = tmp_path / "rule.toml"
+    path.write_text('name = "r"\nmessage = "$K"\npattern = "C{..., $K: $V, ...}"\nfocus = "$V"\n[metavariables.K]\nregex = "Token"\n', "utf-8")
+    [d] = Engine([load_declarative_rule(path)]).check_sources({"a.go": src})
+    assert (d.line, d.column, d.message) == (7, 9, "Token")
