@@ -31,7 +31,8 @@ unsure) and `constant` (true: a compile-time constant; false: not known to be on
 
 `focus = "X"` reports at the code `$X` bound instead of the whole match (semgrep's
 focus-metavariable). `message` and `fix` may use `$X` and `$...X`; the fix replaces the
-reported code."""
+reported code; `${X:import}` is the import path of the package `$X` names. A fix is applied
+by `gocheck --fix` unless `fix_safe = false` (then only on request, in the editor)."""
 
 from __future__ import annotations
 
@@ -54,7 +55,7 @@ from analyzer.patterns.parse import PatternSyntaxError, metavariable_names
 POSITIVE_KEYS = ("pattern", "pattern-either", "patterns")
 FILTER_KEYS = ("pattern-not", "pattern-inside", "pattern-not-inside")
 CONSTRAINT_KEYS = ("regex", "not-regex", "kind", "import", "type", "constant")
-_TEMPLATE_HOLE = re.compile(r"\$(\.\.\.)?([A-Z_][A-Z0-9_]*)")
+_TEMPLATE_HOLE = re.compile(r"\$\{([A-Z_][A-Z0-9_]*):import\}|\$(\.\.\.)?([A-Z_][A-Z0-9_]*)")
 MAX_CONSTRAINED_TEXT = 10_000  # a regex runs on at most this much of the bound code
 # A pack's regex runs with a time limit (the `regex` module's timeout; `re` has none), so a
 # pattern that backtracks for ever on some code cannot stall a run: past it, the constraint
@@ -205,11 +206,18 @@ def bound_text(file: GoFile, value: Bound) -> str:
     return file.text(value)
 
 
-def fill_template(template: str, file: GoFile, bindings: Bindings, one_line: bool) -> str:
+def fill_template(template: str, pass_: Pass, file: GoFile, bindings: Bindings, one_line: bool) -> str:
+    """`$X` and `$...X` become the code they bound; `${X:import}` the import path of the
+    package `$X` names (`strings` for `str.Replace` under `import str "strings"`)."""
+
     def hole(m: re.Match) -> str:
-        value = bindings.get(m.group(2))
+        value = bindings.get(m.group(1) or m.group(3))
         if value is None:
             return m.group(0)
+        if m.group(1):
+            nodes = value if isinstance(value, tuple) else (value,)
+            path = _import_of(pass_, file, nodes[0]) if nodes else None
+            return path if path is not None else bound_text(file, value)
         text = bound_text(file, value)
         return " ".join(text.split()) if one_line else text
 
@@ -328,7 +336,7 @@ def compile_pattern_rule(data: dict[str, Any]) -> PatternRule:
     )
 
 
-def pattern_run(rule: PatternRule, message: str, fix_template: str | None, fix_message: str) -> Callable[[Pass], None]:
+def pattern_run(rule: PatternRule, message: str, fix_template: str | None, fix_message: str, fix_safe: bool = True) -> Callable[[Pass], None]:
     """The rule's `run`: every candidate the merged query found, checked and reported once."""
 
     def run(pass_: Pass) -> None:
@@ -345,8 +353,13 @@ def pattern_run(rule: PatternRule, message: str, fix_template: str | None, fix_m
                 reported.add(key)
                 fix = None
                 if fix_template is not None:
-                    fix = replace_fix(fill_template(fix_message, m.file, found.bindings, True), (found.start, found.end), fill_template(fix_template, m.file, found.bindings, False))
-                pass_.report(m.file, (found.start, found.end), fill_template(message, m.file, found.bindings, True), fix)
+                    fix = replace_fix(
+                        fill_template(fix_message, pass_, m.file, found.bindings, True),
+                        (found.start, found.end),
+                        fill_template(fix_template, pass_, m.file, found.bindings, False),
+                        safe=fix_safe,
+                    )
+                pass_.report(m.file, (found.start, found.end), fill_template(message, pass_, m.file, found.bindings, True), fix)
 
     return run
 

@@ -51,7 +51,10 @@ def load_declarative_rule(path: Path) -> Rule:
         if "query" in data:
             raise ValueError("a rule has either a query or patterns, not both")
         compiled = compile_pattern_rule(data)
-        return _rule(data, message, compiled.query, pattern_run(compiled, message, fix_template, fix_message))
+        fix_safe = data.get("fix_safe", True)
+        if not isinstance(fix_safe, bool):
+            raise TypeError("fix_safe must be true or false")
+        return _rule(data, message, compiled.query, pattern_run(compiled, message, fix_template, fix_message, fix_safe))
 
     def run(pass_: Pass) -> None:
         for m in pass_.matches:

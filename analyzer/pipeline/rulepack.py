@@ -130,7 +130,7 @@ def load_pack(directory: Path | str, *, python: bool = True, declarative: bool =
             continue
         try:
             rules.append(replace(load_declarative_rule(path), pack=name))
-        except ValueError as exc:
+        except (ValueError, TypeError) as exc:  # a malformed rule file
             raise PackLoadError(f"{path}: {exc}") from None
     if name != CORE_PACK:
         rules = [replace(r, name=f"{name}/{r.name}") for r in rules]
