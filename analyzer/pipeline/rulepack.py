@@ -16,8 +16,8 @@ import tomllib
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from analyzer.pipeline.declarative import load_declarative_rule
 from analyzer.api.rule import Rule
+from analyzer.pipeline.declarative import load_declarative_rule
 
 CORE_PACK = "gocheck/core"
 
