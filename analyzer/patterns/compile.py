@@ -13,12 +13,15 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+import tree_sitter
 from tree_sitter import Node
 
-from analyzer.patterns.match import Bindings, Matcher
+from analyzer.golang.source import GO_LANGUAGE
+from analyzer.patterns.match import Bindings, Matcher, PatternNode
 from analyzer.patterns.parse import (
     ParsedPattern,
     PatternSyntaxError,
+    metavariable,
     parse_pattern,
     placeholder,
     sequence_metavariable,
@@ -45,11 +48,18 @@ class Found:
 class CompiledPattern:
     parsed: ParsedPattern
     query: str
+    nodes: tuple[PatternNode, ...]
 
     @classmethod
-    def of(cls, pattern: str) -> CompiledPattern:
+    def of(cls, pattern: str, kinds: dict[str, frozenset[str]] | None = None) -> CompiledPattern:
+        """`kinds`: metavariables' `kind` constraints, which the query can check too."""
         parsed = parse_pattern(pattern)
-        return cls(parsed, pattern_query(parsed))
+        query = pattern_query(parsed, kinds or {})
+        if kinds and not _compiles(query):  # a kind that cannot stand there (tree-sitter says "impossible")
+            query = pattern_query(parsed, {})
+        if not _compiles(query):
+            raise PatternSyntaxError(f"the pattern {pattern!r} gives a query tree-sitter refuses: {query}")
+        return cls(parsed, query, tuple(PatternNode(n) for n in parsed.nodes))
 
     def find(self, matcher: Matcher, node: Node, bindings: Bindings) -> Iterator[Found]:
         """Matches of this pattern at `node` (for a statement sequence: runs of the
@@ -58,14 +68,14 @@ class CompiledPattern:
             if node.type != "statement_list":
                 return
             stmts = [c for c in node.named_children if c.type != "comment"]
-            for start, end, b in matcher.windows(list(self.parsed.nodes), stmts, bindings):
+            for start, end, b in matcher.windows(list(self.nodes), stmts, bindings):
                 yield Found(stmts[start].start_byte, stmts[end - 1].end_byte, stmts[start], b)
             return
-        for b in matcher.match(self.parsed.nodes[0], node, bindings):
+        for b in matcher.match(self.nodes[0], node, bindings):
             yield Found(node.start_byte, node.end_byte, node, b)
 
 
-def pattern_query(parsed: ParsedPattern) -> str:
+def pattern_query(parsed: ParsedPattern, kinds: dict[str, frozenset[str]]) -> str:
     """One tree-sitter query pattern with the candidate captured as @match."""
     if parsed.is_sequence:
         return f"(statement_list) @{MATCH_CAPTURE}"
@@ -73,11 +83,15 @@ def pattern_query(parsed: ParsedPattern) -> str:
     if placeholder(root) is not None or statement_metavariable(root) is not None or sequence_metavariable(root) is not None:
         raise PatternSyntaxError(f"the pattern {parsed.source!r} is only a hole: it would match every node; give it some code around the hole")
     predicates: list[str] = []
-    body = _node_query(root, 0, predicates)
+    body = _node_query(root, 0, predicates, kinds)
     return f"({body} @{MATCH_CAPTURE} {' '.join(predicates)})".replace(" )", ")")
 
 
-def _node_query(node: Node, depth: int, predicates: list[str]) -> str:
+def _node_query(node: Node, depth: int, predicates: list[str], kinds: dict[str, frozenset[str]]) -> str:
+    """The node's kind, then its children that are code (not holes) in order, fielded or
+    not, unanchored: a comment or a hole's code may sit between them. A block's contents
+    are left to the structural match (`{ ... }` also matches an empty block, which has no
+    statement list)."""
     if node.type in _VALUE_COMPARED:
         return "[(interpreted_string_literal) (raw_string_literal)]" if node.type != "int_literal" else "(int_literal)"
     if node.type in _NAMED_LEAVES and node.child_count == 0:
@@ -85,21 +99,34 @@ def _node_query(node: Node, depth: int, predicates: list[str]) -> str:
         predicates.append(f"(#eq? @{capture} {json.dumps((node.text or b'').decode())})")
         return f"({node.type}) @{capture}"
     parts = [node.type]
-    if depth < QUERY_DEPTH:
+    if depth < QUERY_DEPTH and node.type != "block":
         for i, child in enumerate(node.children):
             name = node.field_name_for_child(i)
-            if name is None:
-                continue
+            prefix = f"{name}: " if name else ""
             if not child.is_named:
-                parts.append(f"{name}: {json.dumps(child.type)}")
+                if name:
+                    parts.append(f"{prefix}{json.dumps(child.type)}")
                 continue
-            if placeholder(child) is not None or sequence_metavariable(child) is not None or statement_metavariable(child) is not None:
+            if child.type == "comment" or sequence_metavariable(child) is not None or statement_metavariable(child) is not None:
                 continue
-            if _package_operand(node, name, child):
-                parts.append(f"{name}: ({child.type})")
+            hole = metavariable(child)
+            if hole is not None:
+                if kinds.get(hole):
+                    parts.append(prefix + "[" + " ".join(f"({k})" for k in sorted(kinds[hole])) + "]")
                 continue
-            parts.append(f"{name}: {_node_query(child, depth + 1, predicates)}")
+            if name and _package_operand(node, name, child):
+                parts.append(f"{prefix}({child.type})")
+                continue
+            parts.append(prefix + _node_query(child, depth + 1, predicates, kinds))
     return "(" + " ".join(parts) + ")"
+
+
+def _compiles(query: str) -> bool:
+    try:
+        tree_sitter.Query(GO_LANGUAGE, query)
+    except (tree_sitter.QueryError, ValueError):
+        return False
+    return True
 
 
 def _package_operand(parent: Node, field: str, child: Node) -> bool:

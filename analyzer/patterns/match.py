@@ -72,6 +72,38 @@ class Imports:
         return frozenset(std) if std else None
 
 
+class PatternNode:
+    """A pattern's node, read once: what kind of hole it is, its text and its children as
+    the matcher compares them (the tree-sitter node is kept for the query builder)."""
+
+    __slots__ = ("children", "fixed_length", "leaf", "metavar", "node", "package", "selected", "seq", "stmt_metavar", "text", "type", "value")
+
+    def __init__(self, node: Node) -> None:
+        self.node = node
+        self.type = node.type
+        self.text = _text(node)
+        self.metavar = metavariable(node)
+        self.seq = sequence_metavariable(node)
+        self.stmt_metavar = statement_metavariable(node)
+        self.leaf = node.child_count == 0
+        self.value: object = None
+        if self.type in STRING_KINDS:
+            self.value = unquote(self.text)
+        elif self.type == "int_literal":
+            self.value = int_value(self.text)
+        self.children = [PatternNode(c) for c in _children(node)] if self.metavar is None else []
+        self.fixed_length = all(c.seq is None for c in self.children)
+        # `pkg.Name`: the package's name as written, and the selected name's node
+        self.package: str | None = None
+        self.selected: PatternNode | None = None
+        if self.type in ("selector_expression", "qualified_type"):
+            pkg = node.child_by_field_name("operand") or node.child_by_field_name("package")
+            name = node.child_by_field_name("field") or node.child_by_field_name("name")
+            if pkg is not None and name is not None and pkg.type in ("identifier", "package_identifier") and placeholder(pkg) is None:
+                self.package = _text(pkg)
+                self.selected = next(c for c in self.children if c.node.id == name.id)
+
+
 class Matcher:
     def __init__(self, file: GoFile, scopes: PackageScopes | None, imports: Imports) -> None:
         self.file = file
@@ -81,54 +113,54 @@ class Matcher:
 
     # -- one node -------------------------------------------------------------------
 
-    def match(self, p: Node, t: Node, b: Bindings) -> Iterator[Bindings]:
+    def match(self, p: PatternNode, t: Node, b: Bindings) -> Iterator[Bindings]:
         self.steps += 1
         if self.steps > MAX_STEPS:
             raise StepsExceeded()
-        name = statement_metavariable(p)
-        if name is not None and t.type != "expression_statement" and t.type.endswith(("statement", "declaration")):
-            yield from self._bind(name, t, b)
+        if p.stmt_metavar is not None and t.type != "expression_statement" and t.type.endswith(("statement", "declaration")):
+            yield from self._bind(p.stmt_metavar, t, b)
             return
-        name = metavariable(p)
-        if name is not None:
+        if p.metavar is not None:
             if t.type != "comment":
-                yield from self._bind(name, t, b)
+                yield from self._bind(p.metavar, t, b)
             return
-        if p.type in STRING_KINDS and t.type in STRING_KINDS:
-            value = unquote(_text(p))
-            if value is not None and value == unquote(self.file.text(t)):
+        ptype, ttype = p.type, t.type
+        if ptype in STRING_KINDS and ttype in STRING_KINDS:
+            if p.value is not None and p.value == unquote(self.file.text(t)):
                 yield b
             return
-        if p.type != t.type:
+        if ptype != ttype:
             return
-        if p.type == "int_literal":
-            if int_value(_text(p)) == int_value(self.file.text(t)):
+        if ptype == "int_literal":
+            if p.value == int_value(self.file.text(t)):
                 yield b
             return
-        if p.type in ("selector_expression", "qualified_type"):
-            verdict = self._package_reference(p, t)
+        if p.package is not None and p.selected is not None:
+            verdict = self._package_reference(p.package, t)
             if verdict is False:
                 return
             if verdict is True:  # the package matched; only the selected name is left
-                pn = p.child_by_field_name("field") or p.child_by_field_name("name")
                 tn = t.child_by_field_name("field") or t.child_by_field_name("name")
-                if pn is not None and tn is not None:
-                    yield from self.match(pn, tn, b)
+                if tn is not None:
+                    yield from self.match(p.selected, tn, b)
                 return
-        if p.child_count == 0:
-            if _text(p) == self.file.text(t):
+        if p.leaf:
+            if p.text == self.file.text(t):
                 yield b
             return
-        yield from self.match_sequence(_children(p), _children(t), b)
+        ts = _children(t)
+        if p.fixed_length and len(ts) != len(p.children):
+            return
+        yield from self.match_sequence(p.children, ts, b)
 
     # -- a run of children --------------------------------------------------------------
 
-    def match_sequence(self, ps: list[Node], ts: list[Node], b: Bindings) -> Iterator[Bindings]:
+    def match_sequence(self, ps: list[PatternNode], ts: list[Node], b: Bindings) -> Iterator[Bindings]:
         """Every way `ps` (with holes covering runs) matches all of `ts`."""
-        for end, b2 in self._sequence(ps, ts, b, 0, 0, prefix=False):
+        for _end, b2 in self._sequence(ps, ts, b, 0, 0, prefix=False):
             yield b2
 
-    def _sequence(self, ps: list[Node], ts: list[Node], b: Bindings, i: int, j: int, prefix: bool) -> Iterator[tuple[int, Bindings]]:
+    def _sequence(self, ps: list[PatternNode], ts: list[Node], b: Bindings, i: int, j: int, prefix: bool) -> Iterator[tuple[int, Bindings]]:
         """(end, bindings) for `ps[i:]` matching `ts[j:end]`; end is len(ts) unless `prefix`."""
         self.steps += 1
         if self.steps > MAX_STEPS:
@@ -138,7 +170,7 @@ class Matcher:
                 yield j, b
             return
         p = ps[i]
-        hole = sequence_metavariable(p)
+        hole = p.seq
         if hole is not None:
             last = i == len(ps) - 1 and not prefix
             for k in (range(len(ts), len(ts) + 1) if last else range(j, len(ts) + 1)):
@@ -152,20 +184,23 @@ class Matcher:
             for b2 in self.match(p, ts[j], b):
                 yield from self._sequence(ps, ts, b2, i + 1, j + 1, prefix)
 
-    def windows(self, ps: list[Node], ts: list[Node], b: Bindings) -> Iterator[tuple[int, int, Bindings]]:
+    def windows(self, ps: list[PatternNode], ts: list[Node], b: Bindings) -> Iterator[tuple[int, int, Bindings]]:
         """Every run ts[start:end] of statements that the sequence `ps` matches, as
         (start, end, bindings). Holes at the pattern's ends stand for the statements
         before and after, so a run starts at the first statement the pattern names and
         ends at the last; a trailing `...` extends it to the end of the block."""
         core = list(ps)
-        while core and sequence_metavariable(core[0]) == "":
+        while core and core[0].seq == "":
             core.pop(0)
-        trailing = bool(core) and sequence_metavariable(core[-1]) == ""
-        while core and sequence_metavariable(core[-1]) == "":
+        trailing = bool(core) and core[-1].seq == ""
+        while core and core[-1].seq == "":
             core.pop()
         if not core:
             return
+        first = core[0]
         for start in range(len(ts)):
+            if first.seq is None and first.metavar is None and first.stmt_metavar is None and ts[start].type != first.type:
+                continue  # cheap: the first statement's kind must agree
             self.steps = 0
             for end, b2 in self._sequence(core, ts, b, 0, start, prefix=True):
                 if end > start:
@@ -189,7 +224,7 @@ class Matcher:
         if isinstance(a, tuple) or isinstance(c, tuple):
             a_nodes = a if isinstance(a, tuple) else (a,)
             c_nodes = c if isinstance(c, tuple) else (c,)
-            return len(a_nodes) == len(c_nodes) and all(self.same(x, y) for x, y in zip(a_nodes, c_nodes))
+            return len(a_nodes) == len(c_nodes) and all(self.same(x, y) for x, y in zip(a_nodes, c_nodes, strict=True))
         if a.id == c.id:
             return True
         if a.type == "identifier" and c.type == "identifier" and self.scopes is not None:
@@ -200,14 +235,11 @@ class Matcher:
 
     # -- packages -------------------------------------------------------------------
 
-    def _package_reference(self, p: Node, t: Node) -> bool | None:
-        """For `pkg.Name` in the pattern with `pkg` a package name: True when the code's
-        operand is an import of that package, False when it is anything else; None when
-        the pattern's operand is no package name (compare as ordinary code)."""
-        pkg = p.child_by_field_name("operand") or p.child_by_field_name("package")
-        if pkg is None or pkg.type not in ("identifier", "package_identifier") or placeholder(pkg) is not None:
-            return None
-        paths = self.imports.paths(_text(pkg))
+    def _package_reference(self, name: str, t: Node) -> bool | None:
+        """For `pkg.Name` in the pattern: True when the code's operand is an import of the
+        package `pkg` names, False when it is anything else; None when `pkg` is no package
+        name (then it compares as ordinary code)."""
+        paths = self.imports.paths(name)
         if paths is None:
             return None
         tpkg = t.child_by_field_name("operand") or t.child_by_field_name("package")

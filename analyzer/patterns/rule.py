@@ -263,11 +263,11 @@ def _strings(data: dict[str, Any], key: str) -> list[str]:
     return value
 
 
-def _compile_all(data: dict[str, Any], key: str) -> tuple[CompiledPattern, ...]:
+def _compile_all(data: dict[str, Any], key: str, kinds: dict[str, frozenset[str]] | None = None) -> tuple[CompiledPattern, ...]:
     out = []
     for text in _strings(data, key):
         try:
-            out.append(CompiledPattern.of(text))
+            out.append(CompiledPattern.of(text, kinds))
         except PatternSyntaxError as exc:
             raise ValueError(f"{key}: {exc}") from None
     return tuple(out)
@@ -291,6 +291,11 @@ def _constraint(name: str, spec: Any) -> Constraint:
     constant = spec.get("constant")
     if constant is not None and not isinstance(constant, bool):
         raise ValueError(f"[metavariables.{name}] constant must be true or false")
+    from analyzer.golang.source import GO_LANGUAGE
+
+    unknown_kinds = [k for k in _strings(spec, "kind") if GO_LANGUAGE.id_for_node_kind(k, True) is None]
+    if unknown_kinds:
+        raise ValueError(f"[metavariables.{name}] kind: no such node kind {', '.join(unknown_kinds)} (see `gocheck tree FILE`)")
     return Constraint(
         name,
         regex=compiled("regex"),
@@ -307,13 +312,15 @@ def compile_pattern_rule(data: dict[str, Any]) -> PatternRule:
     given = [k for k in POSITIVE_KEYS if k in data]
     if len(given) != 1:
         raise ValueError(f"give exactly one of {', '.join(POSITIVE_KEYS)} (found {', '.join(given) or 'none'})")
-    compiled = _compile_all(data, given[0])
-    if not compiled:
-        raise ValueError(f"{given[0]!r} is empty")
-    positives, all_of = (compiled[:1], compiled[1:]) if given[0] == "patterns" else (compiled, ())
     metavariables = data.get("metavariables", {})
     if not isinstance(metavariables, dict):
         raise TypeError("[metavariables] must be a table of tables")
+    constraints = tuple(_constraint(k, v) for k, v in metavariables.items())
+    # the candidate query checks `kind` constraints as it walks the file
+    compiled = _compile_all(data, given[0], {c.name: c.kinds for c in constraints if c.kinds})
+    if not compiled:
+        raise ValueError(f"{given[0]!r} is empty")
+    positives, all_of = (compiled[:1], compiled[1:]) if given[0] == "patterns" else (compiled, ())
     insides = _compile_all(data, "pattern-inside")
     bound = set().union(*(metavariable_names(p.parsed) for p in (*compiled, *insides)))
     for name in metavariables:
@@ -330,7 +337,7 @@ def compile_pattern_rule(data: dict[str, Any]) -> PatternRule:
         nots=_compile_all(data, "pattern-not"),
         insides=insides,
         not_insides=_compile_all(data, "pattern-not-inside"),
-        constraints=tuple(_constraint(k, v) for k, v in metavariables.items()),
+        constraints=constraints,
         imports=Imports.of(_strings(data, "imports")),
         focus=focus,
     )
@@ -340,7 +347,9 @@ def pattern_run(rule: PatternRule, message: str, fix_template: str | None, fix_m
     """The rule's `run`: every candidate the merged query found, checked and reported once."""
 
     def run(pass_: Pass) -> None:
-        reported: set[tuple[str, int, int]] = set()
+        # one finding per file and range; when several `pattern-either` alternatives match
+        # the same code, the first alternative's bindings fill the message
+        chosen: dict[tuple[str, int, int], tuple[int, GoFile, Found]] = {}
         for m in pass_.matches:
             candidate = m.get(MATCH_CAPTURE)
             if candidate is None:
@@ -348,18 +357,19 @@ def pattern_run(rule: PatternRule, message: str, fix_template: str | None, fix_m
             pass_.current_file = m.file
             for found in rule.findings(pass_, m.file, candidate, m.pattern):
                 key = (m.file.path, found.start, found.end)
-                if key in reported:
-                    continue
-                reported.add(key)
-                fix = None
-                if fix_template is not None:
-                    fix = replace_fix(
-                        fill_template(fix_message, pass_, m.file, found.bindings, True),
-                        (found.start, found.end),
-                        fill_template(fix_template, pass_, m.file, found.bindings, False),
-                        safe=fix_safe,
-                    )
-                pass_.report(m.file, (found.start, found.end), fill_template(message, pass_, m.file, found.bindings, True), fix)
+                if key not in chosen or m.pattern < chosen[key][0]:
+                    chosen[key] = (m.pattern, m.file, found)
+        for _which, file, found in chosen.values():
+            pass_.current_file = file
+            fix = None
+            if fix_template is not None:
+                fix = replace_fix(
+                    fill_template(fix_message, pass_, file, found.bindings, True),
+                    (found.start, found.end),
+                    fill_template(fix_template, pass_, file, found.bindings, False),
+                    safe=fix_safe,
+                )
+            pass_.report(file, (found.start, found.end), fill_template(message, pass_, file, found.bindings, True), fix)
 
     return run
 
