@@ -189,3 +189,21 @@ def test_focus_reports_at_the_metavariable(tmp_path):
     path.write_text('name = "r"\nmessage = "$K"\npattern = "C{..., $K: $V, ...}"\nfocus = "$V"\n[metavariables.K]\nregex = "Token"\n', "utf-8")
     [d] = Engine([load_declarative_rule(path)]).check_sources({"a.go": src})
     assert (d.line, d.column, d.message) == (7, 9, "Token")
+
+
+def test_the_tutorial_rule_in_docs_passes_pack_test(tmp_path):
+    import re
+
+    text = (REPO / "docs" / "patterns.md").read_text()
+    rule = re.search(r"~~~toml\n(.*?)\n~~~", text, re.DOTALL).group(1)
+    go = re.search(r"~~~go\n(.*?)\n~~~", text, re.DOTALL).group(1)
+    pack = tmp_path / "http-hygiene"
+    (pack / "testdata" / "direct-http-get").mkdir(parents=True)
+    (pack / "pack.toml").write_text(PACK_TOML.format(name="acme/http-hygiene", short="http-hygiene", engine=ENGINE_VERSION))
+    (pack / "direct-http-get.toml").write_text(rule)
+    (pack / "testdata" / "direct-http-get" / "a.go").write_text(go + "\n\nfunc TestFetch(t *testing.T) {\n\thttp.Get(\"x\")\n}\n")
+    src = (pack / "testdata" / "direct-http-get" / "a.go")
+    src.write_text(src.read_text().replace('import "net/http"', 'import (\n\t"net/http"\n\t"testing"\n)'))
+    out = subprocess.run([sys.executable, "-m", "analyzer", "pack", "test", str(pack)], capture_output=True, text=True, cwd=REPO, check=False)
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert "ok   acme/http-hygiene/direct-http-get (1 package(s), 1 finding(s))" in out.stdout
