@@ -26,8 +26,9 @@ go = ">=1.18"
 tags = ["style"]
 """
 
-RULE_MODULE = '''\
-"""Comparison of a boolean expression with `true`.
+# The example rule's docs, shared by its two spellings (Python docstring, pattern rule doc).
+RULE_DOC = """\
+Comparison of a boolean expression with `true`.
 
 ## What it does
 Reports `x == true` and `true == x`, where `x` is any expression.
@@ -54,6 +55,9 @@ if done {
 The fix replaces the comparison with the other operand; it is safe because both have the
 same value.
 """
+
+RULE_MODULE = '''\
+"""{doc}"""
 
 from analyzer.api.analysis_pass import Pass, replace_fix
 from analyzer.api.rule import Rule
@@ -95,33 +99,7 @@ message = "comparison with true is redundant: use $X"
 fix = "$X"
 fix_message = "replace with $X"
 doc = '''
-Comparison of a boolean expression with `true`.
-
-## What it does
-Reports `x == true` and `true == x`, where `x` is any expression.
-
-## Why is this bad?
-The comparison adds nothing: `x == true` is `x`. It reads as if `x` might be something
-other than a boolean, and hides the condition behind noise.
-
-## Example
-```go
-if done == true {
-    return
-}
-```
-
-## Use instead
-```go
-if done {
-    return
-}
-```
-
-## Fix safety
-The fix replaces the comparison with the other operand; it is safe because both have the
-same value.
-'''
+{doc}'''
 """
 
 TESTDATA_GO = """\
@@ -178,7 +156,7 @@ def scaffold(name: str, directory: Path, python: bool = False) -> list[Path]:
     short = name.split("/", 1)[1]
     files = {
         "pack.toml": PACK_TOML.format(name=name, short=short, engine=ENGINE_VERSION),
-        **({"boolcompare.py": RULE_MODULE} if python else {"boolcompare.toml": PATTERN_RULE}),
+        **({"boolcompare.py": RULE_MODULE.replace("{doc}", RULE_DOC)} if python else {"boolcompare.toml": PATTERN_RULE.replace("{doc}", RULE_DOC)}),
         "testdata/boolcompare/a.go": TESTDATA_GO,
         "testdata/boolcompare/a.go.golden": TESTDATA_GOLDEN,
         "README.md": README.format(name=name, short=short),
