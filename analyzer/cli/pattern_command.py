@@ -68,10 +68,10 @@ def cmd_tree(args: argparse.Namespace) -> int:
 def print_pattern_tree(parsed: ParsedPattern, out: IO[str]) -> None:
     out.write(f"# read as {parsed.context}; holes are placeholder identifiers (__gc_mv_X for $X, __gc_mvs_X for $...X, __gc_e for ...)\n")
     for node in parsed.nodes:
-        print_tree(node, out)
+        print_tree(node, out, positions=False)  # positions would be those of the wrapper Go
 
 
-def print_tree(root: tree_sitter.Node, out: IO[str], line: int | None = None) -> None:
+def print_tree(root: tree_sitter.Node, out: IO[str], line: int | None = None, positions: bool = True) -> None:
     """One node a line, indented by depth: `field: kind [line:col-line:col]`, leaves with
     their text, anonymous tokens quoted. With `line` (1-based), only nodes on that line."""
     stack: list[tuple[tree_sitter.Node, int, str | None]] = [(root, 0, None)]
@@ -80,11 +80,11 @@ def print_tree(root: tree_sitter.Node, out: IO[str], line: int | None = None) ->
         if line is not None and not node.start_point[0] + 1 <= line <= node.end_point[0] + 1:
             continue
         label = node.type if node.is_named else repr(node.type)
-        where = f"[{node.start_point[0] + 1}:{node.start_point[1] + 1}-{node.end_point[0] + 1}:{node.end_point[1] + 1}]"
+        where = f" [{node.start_point[0] + 1}:{node.start_point[1] + 1}-{node.end_point[0] + 1}:{node.end_point[1] + 1}]" if positions else ""
         text = ""
         if node.is_named and node.child_count == 0:
             text = " " + repr((node.text or b"").decode("utf-8", "replace")[:60])
-        out.write(f"{'  ' * depth}{field + ': ' if field else ''}{label} {where}{text}{' ERROR' if node.is_error or node.is_missing else ''}\n")
+        out.write(f"{'  ' * depth}{field + ': ' if field else ''}{label}{where}{text}{' ERROR' if node.is_error or node.is_missing else ''}\n")
         children = [(c, depth + 1, node.field_name_for_child(i)) for i, c in enumerate(node.children)]
         stack.extend(reversed(children))
 
