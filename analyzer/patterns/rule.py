@@ -36,6 +36,8 @@ by `gocheck --fix` unless `fix_safe = false` (then only on request, in the edito
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -110,10 +112,14 @@ class PatternRule:
     constraints: tuple[Constraint, ...] = ()
     imports: Imports = field(default_factory=Imports)
     focus: str | None = None  # report at this metavariable's code, not the whole match
+    digest: str = ""  # of the whole rule table, so the result cache sees every operator
 
     @property
     def query(self) -> str:
-        return "\n".join(p.query for p in self.positives)
+        """The positive patterns' queries, then a query comment naming the rule's digest:
+        the result cache's fingerprint hashes each rule's query, and a changed
+        `pattern-not` or constraint must not replay results of the old rule."""
+        return "\n".join(p.query for p in self.positives) + f"\n; pattern rule {self.digest}"
 
     def findings(self, pass_: Pass, file: GoFile, candidate: Node, which: int) -> Iterator[Found]:
         """The matches at `candidate` (found by positive pattern `which`) that pass every
@@ -340,6 +346,7 @@ def compile_pattern_rule(data: dict[str, Any]) -> PatternRule:
         constraints=constraints,
         imports=Imports.of(_strings(data, "imports")),
         focus=focus,
+        digest=hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()[:16],
     )
 
 

@@ -207,3 +207,17 @@ def test_the_tutorial_rule_in_docs_passes_pack_test(tmp_path):
     out = subprocess.run([sys.executable, "-m", "analyzer", "pack", "test", str(pack)], capture_output=True, text=True, cwd=REPO, check=False)
     assert out.returncode == 0, out.stdout + out.stderr
     assert "ok   acme/http-hygiene/direct-http-get (1 package(s), 1 finding(s))" in out.stdout
+
+
+def test_changing_any_operator_changes_the_result_cache_fingerprint(tmp_path):
+    from analyzer.pipeline.result_cache import ruleset_fingerprint
+
+    def fingerprint(extra: str) -> str:
+        path = tmp_path / "rule.toml"
+        path.write_text(HEAD + "pattern = '$DB.Query($Q)'\n" + extra, "utf-8")
+        return ruleset_fingerprint([load_declarative_rule(path)])
+
+    base = fingerprint("")
+    assert fingerprint("pattern-not = ['$DB.Query(\"x\")']\n") != base
+    assert fingerprint("[metavariables.Q]\nregex = 'a'\n") != fingerprint("[metavariables.Q]\nregex = 'b'\n")
+    assert fingerprint("") == base
