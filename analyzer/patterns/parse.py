@@ -23,6 +23,9 @@ import tree_sitter
 from analyzer.golang.source import parse
 
 MAX_PATTERN_CHARS = 4000
+# The matcher recurses along the pattern (never along the code): a pattern nested deeper
+# than this is refused when the rule loads, so a hostile one cannot exhaust the stack.
+MAX_PATTERN_DEPTH = 64
 
 ELLIPSIS = "__gc_e"
 METAVAR_PREFIX = "__gc_mv_"
@@ -106,8 +109,20 @@ def parse_pattern(pattern: str) -> ParsedPattern:
         found = attempt(go)
         if found is not None:
             tree, nodes = found
+            if _depth(nodes) > MAX_PATTERN_DEPTH:
+                raise PatternSyntaxError(f"the pattern nests deeper than {MAX_PATTERN_DEPTH} levels")
             return ParsedPattern(pattern, tree.root_node.text or b"", tree, nodes, context)
     raise PatternSyntaxError(f"cannot read the pattern as a Go expression, statements, declaration or type: {pattern!r}")
+
+
+def _depth(nodes: tuple[tree_sitter.Node, ...]) -> int:
+    deepest = 0
+    stack = [(n, 1) for n in nodes]
+    while stack:
+        node, depth = stack.pop()
+        deepest = max(deepest, depth)
+        stack.extend((c, depth + 1) for c in node.children)
+    return deepest
 
 
 def _expression(go: str):

@@ -126,3 +126,11 @@ def test_hostile_pattern_with_many_ellipses_ends():
     args = ", ".join(["a"] * 60)
     pattern = "g(" + ", ".join(["...", "$X"] * 10) + ", b)"
     assert found(pattern, f"g({args})", top="func g(...int) {}") == []
+
+
+def test_a_pattern_nested_too_deep_is_refused_at_load_not_a_crash():
+    deep = "f(" * 200 + "x" + ")" * 200
+    with pytest.raises(PatternSyntaxError, match="nests deeper"):
+        parse_pattern(deep)
+    with pytest.raises(ValueError, match="nests deeper"):
+        search_rule(deep)
