@@ -62,7 +62,9 @@ class Settings:
     Billing (docs/billing.md): stripe_api_key (RULEHUB_STRIPE_API_KEY; "" turns Stripe
     Checkout off), stripe_webhook_secret (RULEHUB_STRIPE_WEBHOOK_SECRET, the `whsec_...` that
     signs webhooks), stripe_prices (RULEHUB_STRIPE_PRICES, `pro=price_...`) and
-    stripe_api_base (RULEHUB_STRIPE_API_BASE, only for a stand-in server in tests).
+    stripe_api_base (RULEHUB_STRIPE_API_BASE, only for a stand-in server in tests) and
+    stripe_checkout_origin (RULEHUB_STRIPE_CHECKOUT_ORIGIN, the one other site the plan
+    confirmation form may redirect to: the page's CSP form-action names it).
     Mail (password reset, email verification, invitations): smtp_host / smtp_port
     (RULEHUB_SMTP_HOST, RULEHUB_SMTP_PORT; no host: mail is logged, not sent), mail_from
     (RULEHUB_MAIL_FROM).  Links in mail start with public_url (RULEHUB_PUBLIC_URL) when set,
@@ -85,6 +87,7 @@ class Settings:
     trusted_proxies: tuple[str, ...] = ()  # addresses/networks whose X-Forwarded-For is believed
     stripe_api_key: str = ""
     stripe_api_base: str = "https://api.stripe.com"
+    stripe_checkout_origin: str = "https://checkout.stripe.com"  # where the plan confirmation form may lead
     stripe_webhook_secret: str = ""
     stripe_prices: dict[str, str] = field(default_factory=dict)
     smtp_host: str = ""
@@ -125,6 +128,8 @@ class Settings:
             stripe_api_key=os.environ.get("RULEHUB_STRIPE_API_KEY", ""),
             stripe_api_base=(os.environ.get("RULEHUB_STRIPE_API_BASE") or "https://api.stripe.com").rstrip("/"),
             stripe_webhook_secret=os.environ.get("RULEHUB_STRIPE_WEBHOOK_SECRET", ""),
+            stripe_checkout_origin=(os.environ.get("RULEHUB_STRIPE_CHECKOUT_ORIGIN")
+                                    or "https://checkout.stripe.com").rstrip("/"),
             stripe_prices=_prices(os.environ.get("RULEHUB_STRIPE_PRICES", "")),
             smtp_host=os.environ.get("RULEHUB_SMTP_HOST", ""),
             smtp_port=_env_int("RULEHUB_SMTP_PORT", 25),

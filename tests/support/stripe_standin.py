@@ -198,5 +198,5 @@ class StandInServer:
 def hub_settings(standin: StripeStandIn) -> dict[str, str]:
     """The RULEHUB_* variables of a hub that bills through `standin`."""
     return {"RULEHUB_STRIPE_API_KEY": API_KEY, "RULEHUB_STRIPE_API_BASE": standin.base_url,
-            "RULEHUB_STRIPE_WEBHOOK_SECRET": WEBHOOK_SECRET,
+            "RULEHUB_STRIPE_WEBHOOK_SECRET": WEBHOOK_SECRET, "RULEHUB_STRIPE_CHECKOUT_ORIGIN": standin.base_url,
             "RULEHUB_STRIPE_PRICES": ",".join(f"{k}={v}" for k, v in PRICES.items())}

@@ -14,12 +14,19 @@ from urllib.parse import quote
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from rulehub.server.core.deps import CurrentVisitor, Form, Hub, SessionDep, SignedIn
+from rulehub.server.core.deps import (
+    CurrentVisitor,
+    Form,
+    Hub,
+    SessionDep,
+    SignedIn,
+    get_hub,
+)
 from rulehub.server.core.security import check_api_key
 from rulehub.server.errors import ApiError
 from rulehub.server.models import Account
 from rulehub.server.portal import queries
-from rulehub.server.portal.rendering import PortalRoute, page, redirect
+from rulehub.server.portal.rendering import CSP, PortalRoute, page, redirect
 from rulehub.server.portal.sessions import is_https
 from rulehub.server.portal.usage_chart import downloads_chart
 from rulehub.server.services import accounts, billing, mail, teams
@@ -86,8 +93,12 @@ def pricing(request: Request, session: SessionDep, visitor: CurrentVisitor) -> R
 def _change_page(request: Request, session: SessionDep, account: Account, plan: str, *, status: int = 200,
                  error: str = "") -> Response:
     change = billing.plan_change(session, account, plan[:32])
-    return page(request, "billing_change.html", {"change": change, "price": billing.format_price,
-                                                 "form_error": error}, status=status)
+    response = page(request, "billing_change.html", {"change": change, "price": billing.format_price,
+                                                     "form_error": error}, status=status)
+    if change.action == "checkout":  # the form's answer redirects to Stripe's checkout page
+        origin = get_hub(request).settings.stripe_checkout_origin
+        response.headers["Content-Security-Policy"] = CSP.replace("form-action 'self'", f"form-action 'self' {origin}")
+    return response
 
 
 @router.get("/billing/change", response_class=HTMLResponse)
