@@ -17,9 +17,9 @@ from datetime import timedelta
 
 import httpx
 import pytest
+from portal_server import PASSWORD, REPO, PortalServer, csrf_from, form_error
 from sqlalchemy import select
 
-from portal_server import PASSWORD, REPO, PortalServer, csrf_from, form_error
 from rulehub.server.models import Account, Subscription, SubscriptionEvent, utcnow
 from rulehub.server.services import accounts
 from tests.support.stripe_standin import StripeStandIn, sign
@@ -114,6 +114,9 @@ def test_upgrade_starts_when_the_signed_webhook_says_paid(portal: PortalServer, 
     events_before = _state(portal, email)[3]
     pay_url = _start_checkout(c)
     assert pay_url.startswith(stripe_standin.base_url + "/pay/cs_test_")
+    # Only the confirmation page of a checkout lets its form lead to Stripe's checkout site.
+    assert stripe_standin.base_url in c.get("/billing/change?plan=pro").headers["content-security-policy"]
+    assert stripe_standin.base_url not in c.get("/dashboard").headers["content-security-policy"]
     cs_id = pay_url.rsplit("/", 1)[1]
     # Attack: the success URL visited without paying changes nothing.
     page = c.get(f"/billing/return?session_id={cs_id}")
@@ -159,7 +162,7 @@ def test_forged_and_stale_signatures_are_refused(portal: PortalServer, stripe_st
 
 
 def test_replayed_events_change_nothing(portal: PortalServer, stripe_standin: StripeStandIn) -> None:
-    c, email, cs_id = _buy_pro(portal, stripe_standin)
+    _, email, cs_id = _buy_pro(portal, stripe_standin)
     count = _state(portal, email)[3]
     cs = {k: v for k, v in stripe_standin.sessions[cs_id].items() if k != "price"}
     # The same checkout paid again under a new event id: the plan is not started twice.
@@ -270,6 +273,17 @@ def test_failed_payment_keeps_the_plan_for_its_grace_days(portal: PortalServer, 
     assert r.json()["result"] == "renewed"
     assert _state(portal, email)[:2] == ("pro", "active")
     assert _download(portal, key, packs["pro"]) == 200
+    # Lapsed again, the owner chooses Free: Stripe stops collecting the old subscription.
+    stripe_standin.fail_payment(sub_id)
+    with portal.database.write_session() as s:
+        s.scalars(select(Subscription).where(Subscription.subscription_ref == sub_id)).one() \
+            .current_period_end = utcnow() - timedelta(days=8)
+    confirm = c.get("/billing/change?plan=free")
+    r = c.post("/billing/change", data={"csrf_token": csrf_from(confirm.text), "plan": "free"})
+    assert r.status_code == 303 and r.headers["location"] == "/dashboard?changed=1"
+    assert stripe_standin.subscriptions[sub_id]["status"] == "canceled"
+    assert _state(portal, email)[:3] == ("free", "active", None)
+    assert _subscription(portal, email)[1] is None
 
 
 def _admin(portal: PortalServer, *args: str) -> subprocess.CompletedProcess[str]:
@@ -277,7 +291,7 @@ def _admin(portal: PortalServer, *args: str) -> subprocess.CompletedProcess[str]
            "RULEHUB_DATABASE_URL": portal.settings.database_url,
            "PYTHONPATH": f"{REPO}{os.pathsep}{os.environ.get('PYTHONPATH', '')}"}
     return subprocess.run([sys.executable, "-m", "rulehub.server.cli", "admin", *args], env=env, cwd=REPO,
-                          capture_output=True, text=True, timeout=120)
+                          check=False, capture_output=True, text=True, timeout=120)
 
 
 def test_enterprise_by_invoice_starts_when_the_operator_records_payment(portal: PortalServer, packs) -> None:  # type: ignore[no-untyped-def]

@@ -13,8 +13,8 @@ import re
 from collections.abc import Iterator
 
 import pytest
-
 from portal_server import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, PASSWORD, PortalServer
+
 from rulehub.server.services import accounts
 from tests.support.mailbox import Mailbox
 

@@ -4,10 +4,9 @@ team's size shown, not hidden (nobody loses access)."""
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import httpx
-
-from datetime import timedelta
 
 from portal_server import PASSWORD, PortalServer, csrf_from
 from rulehub.server.models import utcnow

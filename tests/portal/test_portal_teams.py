@@ -13,9 +13,9 @@ from urllib.parse import urlsplit
 
 import httpx
 import pytest
+from portal_server import PASSWORD, PortalServer, csrf_from, form_error
 from sqlalchemy import select, update
 
-from portal_server import PASSWORD, PortalServer, csrf_from, form_error
 from rulehub.server.models import Account, AccountToken, Invitation, utcnow
 from rulehub.server.services import accounts
 from tests.support.mailbox import Mailbox
@@ -79,7 +79,7 @@ def test_invited_member_joins_and_the_owner_manages_roles_and_removes(portal: Po
     assert joined.tenant_id == _account(portal, owner_email).tenant_id and joined.role == "member"
     assert joined.email_verified_at is not None  # the link proved the address
     # Single use: the same link again is refused, with the same words as a forged one.
-    again, r = _accept(portal, Mailbox.link(message))
+    _, r = _accept(portal, Mailbox.link(message))
     assert r.status_code == 400 and "not valid any more" in r.text
     # Roles, then removal behind a confirmation page.
     team = owner.get("/team").text

@@ -158,6 +158,15 @@ class StripeStandIn:
                 sub["cancel_at_period_end"] = form["cancel_at_period_end"] == "true"
             return JSONResponse(sub)
 
+        @app.delete("/v1/subscriptions/{sub_id}")
+        def cancel_subscription(sub_id: str, request: Request) -> JSONResponse:
+            authorised(request)
+            sub = self.subscriptions.get(sub_id)
+            if sub is None:
+                return JSONResponse({"error": {"type": "invalid_request_error", "message": "no such subscription"}}, 404)
+            sub["status"] = "canceled"
+            return JSONResponse(sub)
+
         @app.get("/pay/{cs_id}", response_class=HTMLResponse)
         def pay_page(cs_id: str) -> str:
             cs = self.sessions[cs_id]

@@ -110,6 +110,12 @@ class StripeGateway:
         except stripe.StripeError as exc:
             raise PaymentProviderError(f"Stripe refused to change subscription {ref}: {exc}") from exc
 
+    def cancel_now(self, ref: str) -> None:
+        try:
+            self.client.v1.subscriptions.cancel(ref)
+        except stripe.StripeError as exc:
+            raise PaymentProviderError(f"Stripe refused to cancel subscription {ref}: {exc}") from exc
+
     def event(self, payload: bytes, signature: str) -> dict[str, Any]:
         """The event, once its `Stripe-Signature` is verified with the webhook secret (and its
         timestamp is within the library's 5-minute tolerance); BadRequest otherwise."""
@@ -220,8 +226,12 @@ def request_change(session: Session, account: Account, target_name: str, gateway
     if change.action == "contact_sales":
         raise Conflict(change.explanation, code="contact_sales")
     if change.action == "now":
+        if sub is not None and sub.subscription_ref:  # a lapsed Stripe subscription: stop Stripe collecting it
+            if gateway is None:
+                raise PaymentProviderError("Stripe is not configured on this hub; ask its operator")
+            gateway.cancel_now(sub.subscription_ref)
         accounts.grant_plan(session, tenant.slug, change.target.name, days=accounts.PERIOD_DAYS, actor=account,
-                            source="portal")
+                            source="portal", subscription_ref=None, provider="none")
         return ChangeOutcome("now")
     if change.action in ("at_period_end", "undo"):
         assert sub is not None and change.current is not None
