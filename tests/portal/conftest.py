@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from portal_server import PASSWORD, REPO, PortalServer, csrf_from, free_port
+from portal_server import CHROMIUM, CHROMIUM_ARGS, PASSWORD, REPO, PortalServer, csrf_from, free_port
 from tests.support.hub_process import hub_env, postgres_database, serve, stop, wait_healthy
 from tests.support.mailbox import Mailbox
 from tests.support.stripe_standin import StandInServer, StripeStandIn, hub_settings
@@ -49,6 +49,18 @@ def serve_portal(url: str, data_dir: Path, tmp: Path, ip_limit: int = 100000, **
     tail = log.read_text(errors="replace")
     if "Traceback" in tail:
         pytest.fail(f"the server logged an unhandled exception:\n{tail[-5000:]}")
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    """A headless Chromium (Debian's /usr/bin/chromium) for the browser tests."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        try:
+            yield b
+        finally:
+            b.close()
 
 
 @pytest.fixture(scope="session")

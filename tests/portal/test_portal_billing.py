@@ -17,7 +17,7 @@ from datetime import timedelta
 
 import httpx
 import pytest
-from portal_server import PASSWORD, REPO, PortalServer, csrf_from, form_error
+from portal_server import REPO, PortalServer, csrf_from, form_error
 from sqlalchemy import select
 
 from rulehub.server.models import Account, Subscription, SubscriptionEvent, utcnow
@@ -29,14 +29,6 @@ from tests.support.stripe_standin import StripeStandIn, sign
 def packs(portal: PortalServer) -> dict[str, str]:
     pub = portal.publisher()
     return {tier: portal.publish(pub, f"{tier}-checks", "1.0.0", tier=tier) for tier in ("free", "pro", "enterprise")}
-
-
-def _signup(portal: PortalServer) -> tuple[httpx.Client, str]:
-    email = f"{portal.unique('buyer')}@example.test"
-    c = portal.client()
-    r = c.post("/signup", data={"csrf_token": csrf_from(c.get("/signup").text), "email": email, "password": PASSWORD})
-    assert r.status_code == 303, r.text
-    return c, email
 
 
 def _api_key(c: httpx.Client) -> str:
@@ -77,7 +69,7 @@ def _start_checkout(c: httpx.Client, plan: str = "pro") -> str:
 
 
 def _buy_pro(portal: PortalServer, standin: StripeStandIn) -> tuple[httpx.Client, str, str]:
-    c, email = _signup(portal)
+    c, email = portal.sign_up("buyer")
     pay_url = _start_checkout(c)
     standin.pay(pay_url.rsplit("/", 1)[1])
     assert _state(portal, email)[:2] == ("pro", "active")
@@ -85,7 +77,7 @@ def _buy_pro(portal: PortalServer, standin: StripeStandIn) -> tuple[httpx.Client
 
 
 def test_free_plan_never_lapses_and_free_can_be_chosen_after_a_paid_plan(portal: PortalServer, packs) -> None:  # type: ignore[no-untyped-def]
-    c, email = _signup(portal)
+    c, email = portal.sign_up("buyer")
     key = _api_key(c)
     with portal.database.write_session() as s:  # 60 days later: far past the 30-day period and 3 grace days
         account = s.scalars(select(Account).where(Account.email == email)).one()
@@ -109,7 +101,7 @@ def test_free_plan_never_lapses_and_free_can_be_chosen_after_a_paid_plan(portal:
 
 def test_upgrade_starts_when_the_signed_webhook_says_paid(portal: PortalServer, stripe_standin: StripeStandIn,
                                                           packs) -> None:  # type: ignore[no-untyped-def]
-    c, email = _signup(portal)
+    c, email = portal.sign_up("buyer")
     key = _api_key(c)
     events_before = _state(portal, email)[3]
     pay_url = _start_checkout(c)
@@ -138,12 +130,12 @@ def test_upgrade_starts_when_the_signed_webhook_says_paid(portal: PortalServer, 
     # The library asked Stripe for the subscription instead of trusting the event.
     assert ("GET", f"/v1/subscriptions/{_subscription(portal, email)[1]}") in stripe_standin.api_calls
     # Another tenant's checkout id shows nothing and changes nothing.
-    other, _ = _signup(portal)
+    other, _ = portal.sign_up("buyer")
     assert "no checkout with this address" in other.get(f"/billing/return?session_id={cs_id}").text
 
 
 def test_forged_and_stale_signatures_are_refused(portal: PortalServer, stripe_standin: StripeStandIn) -> None:
-    c, email = _signup(portal)
+    c, email = portal.sign_up("buyer")
     cs_id = _start_checkout(c).rsplit("/", 1)[1]
     forged = {**stripe_standin.sessions[cs_id], "status": "complete", "payment_status": "paid",
               "customer": "cus_forged", "subscription": "sub_forged"}
@@ -207,7 +199,7 @@ def test_an_event_naming_another_tenants_customer_is_refused(portal: PortalServe
 
 
 def test_a_signup_cannot_switch_to_enterprise_without_paying(portal: PortalServer, packs) -> None:  # type: ignore[no-untyped-def]
-    c, email = _signup(portal)
+    c, email = portal.sign_up("buyer")
     key = _api_key(c)
     confirm = c.get("/billing/change?plan=enterprise")
     assert "sold by invoice" in confirm.text and 'name="plan" value="enterprise"' not in confirm.text
@@ -295,7 +287,7 @@ def _admin(portal: PortalServer, *args: str) -> subprocess.CompletedProcess[str]
 
 
 def test_enterprise_by_invoice_starts_when_the_operator_records_payment(portal: PortalServer, packs) -> None:  # type: ignore[no-untyped-def]
-    c, email = _signup(portal)
+    c, email = portal.sign_up("buyer")
     key = _api_key(c)
     with portal.database.session() as s:
         slug = s.scalars(select(Account).where(Account.email == email)).one().tenant.slug

@@ -10,10 +10,10 @@ Screenshots: test-artifacts/portal/billing/<viewport>-NN-<page>.png.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 import pytest
-from portal_server import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, PASSWORD, PortalServer
+from portal_server import CHROMIUM, PASSWORD, PortalServer
+from test_portal_browser import shot
 
 from rulehub.server.services import accounts
 from tests.support.mailbox import Mailbox
@@ -23,28 +23,11 @@ pytestmark = [
     pytest.mark.skipif(not CHROMIUM.exists(), reason=f"{CHROMIUM} is not installed (apt-get install -y chromium)"),
 ]
 
-sync_api = pytest.importorskip("playwright.sync_api")
-SHOTS = ARTIFACTS / "billing"
 VIEWPORTS = {"desktop": {"width": 1100, "height": 800}, "phone": {"width": 390, "height": 844}}
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    with sync_api.sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
-        try:
-            yield b
-        finally:
-            b.close()
-
-
 def _shot(page, viewport: str, name: str) -> None:  # type: ignore[no-untyped-def]
-    unlabelled = page.evaluate(
-        "Array.from(document.querySelectorAll('input:not([type=hidden]), select, textarea'))"
-        ".filter(el => !el.labels || el.labels.length === 0).map(el => el.outerHTML)")
-    assert unlabelled == [], f"{name}: fields without a label: {unlabelled}"
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{viewport}-{name}.png"), full_page=True)
+    shot(page, f"billing/{viewport}-{name}")
 
 
 def _fits(page) -> bool:  # type: ignore[no-untyped-def]

@@ -9,12 +9,11 @@ is saved as a screenshot under test-artifacts/portal/.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 import httpx
 import pytest
 
-from portal_server import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, PASSWORD, PortalServer
+from portal_server import ARTIFACTS, CHROMIUM, PASSWORD, PortalServer
 
 pytestmark = [
     pytest.mark.browser,
@@ -24,24 +23,15 @@ pytestmark = [
 sync_api = pytest.importorskip("playwright.sync_api")
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    with sync_api.sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
-        try:
-            yield b
-        finally:
-            b.close()
-
-
 def shot(page, name: str) -> None:  # type: ignore[no-untyped-def]
-    """Save the page under test-artifacts/portal/, after checking every field on it has a <label>."""
+    """Save the page under test-artifacts/portal/ (`name` may have a folder), after checking
+    every field on it has a <label>."""
     unlabelled = page.evaluate(
         "Array.from(document.querySelectorAll('input:not([type=hidden]), select, textarea'))"
         ".filter(el => !el.labels || el.labels.length === 0).map(el => el.outerHTML)"
     )
     assert unlabelled == [], f"{name}: fields without a label: {unlabelled}"
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    (ARTIFACTS / name).parent.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 
 

@@ -21,21 +21,13 @@ from rulehub.server.services import accounts
 from tests.support.mailbox import Mailbox
 
 
-def _signup(portal: PortalServer) -> tuple[httpx.Client, str]:
-    email = f"{portal.unique('owner')}@example.test"
-    c = portal.client()
-    r = c.post("/signup", data={"csrf_token": csrf_from(c.get("/signup").text), "email": email, "password": PASSWORD})
-    assert r.status_code == 303, r.text
-    return c, email
-
-
 def _path(link: str) -> str:
     parts = urlsplit(link)
     return f"{parts.path}?{parts.query}"
 
 
 def _verified_owner(portal: PortalServer, mailbox: Mailbox) -> tuple[httpx.Client, str]:
-    c, email = _signup(portal)
+    c, email = portal.sign_up("owner")
     link = _path(Mailbox.link(mailbox.wait_for(email, "Verify your email")))
     form = c.get(link)
     assert form.status_code == 200 and "Verify my email" in form.text
@@ -123,7 +115,7 @@ def test_an_invitation_is_not_accepted_by_another_signed_in_account(portal: Port
     invitee = f"{portal.unique('inv')}@example.test"
     assert _invite(owner, invitee).status_code == 303
     link = Mailbox.link(mailbox.wait_for(invitee, "invited you"))
-    other, other_email = _signup(portal)  # signed in as someone else
+    other, other_email = portal.sign_up("owner")  # signed in as someone else
     page = other.get(_path(link))
     assert page.status_code == 409 and "log out first" in page.text
     r = other.post("/invite", data={"csrf_token": csrf_from(page.text), "token": _path(link).split("token=")[1],
@@ -158,7 +150,7 @@ def test_expired_withdrawn_and_forged_invitations_are_refused(portal: PortalServ
 
 
 def test_password_reset_by_mail_same_answer_for_unknown_emails(portal: PortalServer, mailbox: Mailbox) -> None:
-    _, email = _signup(portal)
+    _, email = portal.sign_up("owner")
     unknown = f"{portal.unique('nobody')}@example.test"
     answers = []
     with portal.client() as c:
@@ -187,7 +179,7 @@ def test_password_reset_by_mail_same_answer_for_unknown_emails(portal: PortalSer
 
 
 def test_reset_links_expire_and_are_limited(portal: PortalServer, mailbox: Mailbox) -> None:
-    _, email = _signup(portal)
+    _, email = portal.sign_up("owner")
     with portal.client() as c:
         for _ in range(5):
             c.post("/password/forgot", data={"csrf_token": csrf_from(c.get("/password/forgot").text), "email": email})

@@ -429,14 +429,20 @@ def create_invoice(session: Session, tenant_slug: str, plan_name: str, *, amount
     return invoice
 
 
-def mark_invoice_paid(session: Session, number: str, reference: str = "") -> Invoice:
-    """Record the payment of an open invoice and start (or extend) its plan: the new period
-    runs `days` from the later of now and the current period end of the same plan."""
+def _open_invoice(session: Session, number: str) -> Invoice:
+    """Invoice `number`, locked, if it is open; NotFound or Conflict (nothing changed) otherwise."""
     invoice = session.scalars(select(Invoice).where(Invoice.number == number).with_for_update()).first()
     if invoice is None:
         raise NotFound(f"invoice {number!r} does not exist", code="invoice_not_found")
     if invoice.status != "open":
         raise Conflict(f"invoice {number} is {invoice.status}, not open; nothing was changed", code="invoice_not_open")
+    return invoice
+
+
+def mark_invoice_paid(session: Session, number: str, reference: str = "") -> Invoice:
+    """Record the payment of an open invoice and start (or extend) its plan: the new period
+    runs `days` from the later of now and the current period end of the same plan."""
+    invoice = _open_invoice(session, number)
     now = utcnow()
     start = now
     found = accounts.subscription_for(session, invoice.tenant_id)
@@ -452,11 +458,7 @@ def mark_invoice_paid(session: Session, number: str, reference: str = "") -> Inv
 
 
 def void_invoice(session: Session, number: str) -> Invoice:
-    invoice = session.scalars(select(Invoice).where(Invoice.number == number)).first()
-    if invoice is None:
-        raise NotFound(f"invoice {number!r} does not exist", code="invoice_not_found")
-    if invoice.status != "open":
-        raise Conflict(f"invoice {number} is {invoice.status}, not open", code="invoice_not_open")
+    invoice = _open_invoice(session, number)
     invoice.status = "void"
     return invoice
 

@@ -199,15 +199,29 @@ def verify_resend(request: Request, form: Form, hub: Hub, visitor: CurrentVisito
     return redirect(request, "/dashboard?sent=1")
 
 
-@router.get("/verify-email", response_class=HTMLResponse)
-def verify_form(request: Request, session: SessionDep, visitor: CurrentVisitor, token: str = "") -> Response:
-    """A page with a button, not the change itself: mail scanners that open links change nothing."""
+_LINK_PAGES = {
+    "verify_email": {"title": "Verify your email address", "action": "/verify-email", "button": "Verify my email",
+                     "password": False},
+    "reset_password": {"title": "Choose a new password", "action": "/password/reset", "button": "Set password",
+                       "password": True},
+}
+
+
+def _link_page(request: Request, session: SessionDep, token: str, purpose: str, *, status: int = 200,
+               errors: dict[str, str] | None = None) -> Response:
+    """The page a mailed link opens: a form with a button, not the change itself, so mail
+    scanners that open links change nothing; an unusable link gets one message."""
     try:
-        teams.peek_token(session, token, "verify_email")
+        teams.peek_token(session, token, purpose)
     except ApiError as exc:
         return page(request, "message.html", {"title": "Link not valid", "message": exc.message}, status=400)
-    return page(request, "token_form.html", {"title": "Verify your email address", "action": "/verify-email",
-                                             "token": token, "button": "Verify my email", "password": False})
+    return page(request, "token_form.html", {**_LINK_PAGES[purpose], "token": token, "errors": errors or {}},
+                status=status)
+
+
+@router.get("/verify-email", response_class=HTMLResponse)
+def verify_form(request: Request, session: SessionDep, visitor: CurrentVisitor, token: str = "") -> Response:
+    return _link_page(request, session, token, "verify_email")
 
 
 @router.post("/verify-email", response_class=HTMLResponse)
@@ -255,23 +269,16 @@ def forgot_submit(request: Request, form: Form, hub: Hub, visitor: CurrentVisito
 
 @router.get("/password/reset", response_class=HTMLResponse)
 def reset_form(request: Request, session: SessionDep, visitor: CurrentVisitor, token: str = "") -> Response:
-    try:
-        teams.peek_token(session, token, "reset_password")
-    except ApiError as exc:
-        return page(request, "message.html", {"title": "Link not valid", "message": exc.message}, status=400)
-    return page(request, "token_form.html", {"title": "Choose a new password", "action": "/password/reset",
-                                             "token": token, "button": "Set password", "password": True,
-                                             "errors": {}})
+    return _link_page(request, session, token, "reset_password")
 
 
 @router.post("/password/reset", response_class=HTMLResponse)
-def reset_submit(request: Request, form: Form, hub: Hub, visitor: CurrentVisitor) -> Response:
+def reset_submit(request: Request, form: Form, hub: Hub, session: SessionDep, visitor: CurrentVisitor) -> Response:
     token = str(form.get("token", ""))[:200]
     password = str(form.get("password", ""))[:1024]
     if len(password) < 8:
-        return page(request, "token_form.html", {"title": "Choose a new password", "action": "/password/reset",
-                                                 "token": token, "button": "Set password", "password": True,
-                                                 "errors": {"password": "Use at least 8 characters."}}, status=400)
+        return _link_page(request, session, token, "reset_password", status=400,
+                          errors={"password": "Use at least 8 characters."})
     password_hash = accounts.hash_password(password)
     try:
         with hub.db.write_session() as write:
