@@ -114,8 +114,8 @@ def signup_submit(request: Request, form: Form, hub: Hub, visitor: CurrentVisito
             errors[field] = ("An account with this email already exists. Log in instead."
                              if exc.code == "account_exists" else exc.message)
         else:
-            send_verification(request, hub, account.id)
-            return _signed_in_redirect(request, hub, account, token, "/dashboard?welcome=1")
+            return send_verification(request, hub, account.id,
+                                     _signed_in_redirect(request, hub, account, token, "/dashboard?welcome=1"))
     return page(request, "signup.html", {"errors": errors, "values": values}, status=400)
 
 
@@ -179,24 +179,25 @@ def logout_submit(request: Request, form: Form, hub: Hub, visitor: CurrentVisito
 # --- mailed links -----------------------------------------------------------------------------
 
 
-def send_verification(request: Request, hub: Hub, account_id: int) -> None:
+def send_verification(request: Request, hub: Hub, account_id: int, response: Response) -> Response:
+    """Mail the account a new verification link after `response` has gone out."""
     with hub.db.write_session() as write:
         account = write.get(Account, account_id)
         if account is None or account.email_verified_at is not None:
-            return
+            return response
         secret = teams.issue_token(write, account, "verify_email")
         email = account.email
-    mail.send(hub.settings, email, "Verify your email address for RuleHub",
-              f"Confirm that {email} is yours:\n{site_url(request, hub)}/verify-email?token={quote(secret)}\n\n"
-              "The link works once, for 3 days. If you did not sign up, ignore this message.\n")
+    return mail.send_later(
+        response, hub.settings, email, "Verify your email address for RuleHub",
+        f"Confirm that {email} is yours:\n{site_url(request, hub)}/verify-email?token={quote(secret)}\n\n"
+        "The link works once, for 3 days. If you did not sign up, ignore this message.\n")
 
 
 @router.post("/verify-email/send", response_class=HTMLResponse)
 def verify_resend(request: Request, form: Form, hub: Hub, visitor: CurrentVisitor) -> Response:
     if visitor.account is None:
         return redirect(request, "/login")
-    send_verification(request, hub, visitor.account.id)
-    return redirect(request, "/dashboard?sent=1")
+    return send_verification(request, hub, visitor.account.id, redirect(request, "/dashboard?sent=1"))
 
 
 _LINK_PAGES = {
@@ -259,12 +260,14 @@ def forgot_submit(request: Request, form: Form, hub: Hub, visitor: CurrentVisito
         if account is not None and not account.disabled and \
                 teams.recent_tokens(write, account, "reset_password", timedelta(hours=1)) < 3:
             secret = teams.issue_token(write, account, "reset_password")
-    if secret is not None:
-        mail.send(hub.settings, email, "Choose a new RuleHub password",
-                  f"Someone asked to reset the password of {email} on RuleHub.\n"
-                  f"Choose a new one here:\n{site_url(request, hub)}/password/reset?token={quote(secret)}\n\n"
-                  "The link works once, for an hour. If it was not you, ignore this message: your password stays.\n")
-    return redirect(request, "/password/forgot?sent=1")
+    response = redirect(request, "/password/forgot?sent=1")
+    if secret is None:
+        return response
+    return mail.send_later(  # after the answer: it takes no longer for an address that has an account
+        response, hub.settings, email, "Choose a new RuleHub password",
+        f"Someone asked to reset the password of {email} on RuleHub.\n"
+        f"Choose a new one here:\n{site_url(request, hub)}/password/reset?token={quote(secret)}\n\n"
+        "The link works once, for an hour. If it was not you, ignore this message: your password stays.\n")
 
 
 @router.get("/password/reset", response_class=HTMLResponse)
