@@ -11,6 +11,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
@@ -266,3 +267,13 @@ class SubscriptionEvent(Base):
     actor_account_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"), nullable=True)
     payload: Mapped[str] = mapped_column(Text, default="{}")
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ArtifactBlob(Base):
+    """An artifact's bytes, when RULEHUB_ARTIFACT_STORE=database (rulehub.server.storage.database)."""
+
+    __tablename__ = "artifact_blobs"
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    size: Mapped[int] = mapped_column(BigInteger)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -63,6 +63,8 @@ class Settings:
     redis_url: str = ""  # shared rate-limit store; "" keeps the limits in each process
     redis_prefix: str = "rulehub:"
     trusted_proxies: tuple[str, ...] = ()  # addresses/networks whose X-Forwarded-For is believed
+    artifact_store: str = ""  # RULEHUB_ARTIFACT_STORE: local | database | s3://BUCKET[/PREFIX] (rulehub.server.storage)
+    keys_path: Path | None = None  # RULEHUB_KEYS_DIR: private keys elsewhere than data_dir/keys (a shared secret mount)
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -71,7 +73,7 @@ class Settings:
 
     @property
     def keys_dir(self) -> Path:
-        return self.data_dir / "keys"
+        return self.keys_path or self.data_dir / "keys"
 
     @property
     def is_sqlite(self) -> bool:
@@ -95,4 +97,6 @@ class Settings:
             redis_url=os.environ.get("RULEHUB_REDIS_URL", ""),
             redis_prefix=os.environ.get("RULEHUB_REDIS_PREFIX") or "rulehub:",
             trusted_proxies=_trusted_proxies(os.environ.get("RULEHUB_TRUSTED_PROXIES", "")),
+            artifact_store=os.environ.get("RULEHUB_ARTIFACT_STORE", ""),
+            keys_path=Path(os.environ["RULEHUB_KEYS_DIR"]) if os.environ.get("RULEHUB_KEYS_DIR") else None,
         )

@@ -1,21 +1,18 @@
 """Publishing, yanking, browsing and resolving packs.
 
-Artifacts are stored content-addressed under `<data_dir>/artifacts/<sha[:2]>/<sha>.tar.gz`
-(files 0600, directories 0700), written only after the new version row is in the
-transaction, so a refused upload (409, 4xx) stores nothing and a failed commit leaves at
-most an unreferenced file.  Versions are immutable: the (pack, version) unique constraint makes a concurrent
+Artifacts are stored content-addressed (by SHA-256) in the artifact store
+(rulehub.server.storage: a local directory, the database, or S3), written only after the new
+version row is in the transaction, so a refused upload (409, 4xx) stores nothing and a failed
+commit leaves at most an unreferenced object (none with the database store).  Versions are immutable: the (pack, version) unique constraint makes a concurrent
 second publish fail, and it is reported as 409 like any existing version.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import re
 import secrets
-import tempfile
 from dataclasses import dataclass
-from pathlib import Path
 
 from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
@@ -32,7 +29,7 @@ from rulehub.pack import (
     sha256_hex,
 )
 from rulehub.pack.manifest import SEGMENT_RE
-from rulehub.server import tuf_repo
+from rulehub.server import storage, tuf_repo
 from rulehub.server.core.security import Principal
 from rulehub.server.errors import ApiError, BadRequest, Conflict, Forbidden, NotFound, PayloadTooLarge
 from rulehub.server.models import Namespace, Pack, PackVersion, VersionRule, utcnow
@@ -77,19 +74,13 @@ def target_custom(pack: Pack, pv: PackVersion) -> dict:
     return {"pack": pack.name, "version": pv.version, "tier": pv.tier, "yanked": bool(pv.yanked)}
 
 
-def artifact_file(settings: Settings, sha256: str) -> Path:
-    return settings.artifacts_dir / sha256[:2] / f"{sha256}.tar.gz"
-
-
-def _store_artifact(settings: Settings, sha256: str, data: bytes) -> None:
-    final = artifact_file(settings, sha256)
-    if final.exists():
-        return
-    final.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    fd, tmp = tempfile.mkstemp(dir=final.parent, prefix=".upload-")  # created 0600
-    with os.fdopen(fd, "wb") as fh:
-        fh.write(data)
-    os.replace(tmp, final)
+def artifact_bytes(session: Session, settings: Settings, pv: PackVersion) -> bytes:
+    """The stored artifact of `pv`; NotFound (`artifact_missing`) if the store lost it."""
+    try:
+        return storage.for_settings(settings).get(session, pv.sha256)
+    except storage.ArtifactMissing:
+        raise NotFound(f"artifact of {pv.pack.name} {pv.version} is missing from storage",
+                       code="artifact_missing") from None
 
 
 def _pack_error(exc: PackFormatError) -> ApiError:
@@ -216,7 +207,7 @@ def publish(
     except IntegrityError:
         raise Conflict(f"{full} {version} is already published and versions are immutable; bump the version",
                        code="version_exists") from None
-    _store_artifact(settings, sha, data)  # only once the version is known to be new: a 409 stores nothing
+    storage.for_settings(settings).put(session, sha, data)  # only once the version is known to be new: a 409 stores nothing
     for rule in rules:
         session.add(VersionRule(pack_version_id=pv.id, **rule))
     if _is_latest(pack, version, session):
