@@ -91,10 +91,9 @@ def test_database_artifact_rolls_back_with_its_publish(database: dbmod.Database)
     class PublishFailed(Exception):
         pass
 
-    with pytest.raises(PublishFailed):
-        with database.write_session() as session:
-            DatabaseStore().put(session, sha, data)
-            raise PublishFailed  # e.g. the TUF update failed after the bytes were written
+    with pytest.raises(PublishFailed), database.write_session() as session:
+        DatabaseStore().put(session, sha, data)
+        raise PublishFailed  # e.g. the TUF update failed after the bytes were written
     with database.session() as session:
         assert session.scalar(select(ArtifactBlob).where(ArtifactBlob.sha256 == sha)) is None
 
