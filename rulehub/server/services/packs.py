@@ -386,7 +386,8 @@ def catalogue(
             if not live:
                 continue
         latest = _latest(live)
-        shown = next((v for v in pack.versions if v.version == latest), None)
+        # the rules of the latest release, or of the newest live version when there are only pre-releases
+        shown = next((v for v in pack.versions if v.version == latest), live[-1] if live else None)
         newest = max((v.published_at for v in pack.versions), default=None)
         out.append(PackSummary(name=pack.name, description=pack.description, tier=pack.tier, tags=pack.tags.split(),
                                private=pack.private, latest_version=latest,
