@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from portal_server import PASSWORD, REPO, PortalServer, csrf_from, free_port
+from portal_server import CHROMIUM, CHROMIUM_ARGS, PASSWORD, REPO, PortalServer, csrf_from, free_port
 from tests.support.hub_process import hub_env, postgres_database, serve, stop, wait_healthy
 from rulehub.server import db as dbmod
 from rulehub.server.settings import Settings
@@ -111,3 +111,15 @@ def proxy_portals(request: pytest.FixtureRequest,
             servers.append(stack.enter_context(serve_portal(url, data_dir, tmp_path_factory.mktemp("proxy-portal-packs"),
                                                             ip_limit=3, RULEHUB_TRUSTED_PROXIES=trusted)))
         yield servers[0], servers[1]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    """Headless Chromium (Debian's /usr/bin/chromium) through playwright, one per test module."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        try:
+            yield b
+        finally:
+            b.close()

@@ -9,12 +9,11 @@ is saved as a screenshot under test-artifacts/portal/.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 import httpx
 import pytest
 
-from portal_server import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, PASSWORD, PortalServer
+from portal_server import ARTIFACTS, CHROMIUM, PASSWORD, PortalServer
 
 pytestmark = [
     pytest.mark.browser,
@@ -23,15 +22,6 @@ pytestmark = [
 
 sync_api = pytest.importorskip("playwright.sync_api")
 
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    with sync_api.sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
-        try:
-            yield b
-        finally:
-            b.close()
 
 
 def shot(page, name: str) -> None:  # type: ignore[no-untyped-def]

@@ -11,11 +11,16 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Iterator
 
 import pytest
+from portal_server import (
+    ARTIFACTS,
+    CHROMIUM,
+    PASSWORD,
+    RULE_DOCS,
+    PortalServer,
+)
 
-from portal_server import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, PASSWORD, RULE_DOCS, Publisher, PortalServer
 from rulehub.pack import build_artifact_bytes
 from rulehub.server.services import accounts, namespaces
 
@@ -27,17 +32,7 @@ pytestmark = [
 sync_api = pytest.importorskip("playwright.sync_api")
 
 VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
-LONG = "x" * 120
 
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    with sync_api.sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
-        try:
-            yield b
-        finally:
-            b.close()
 
 
 @pytest.fixture(scope="module")
@@ -55,7 +50,6 @@ def long_data(sqlite_portal: PortalServer) -> dict[str, str]:
         key = accounts.create_api_key(s, owner, scopes=["packs:read", "packs:publish"], name="k" * 200)
         claim = namespaces.claim(s, owner, f"{ns[:40]}-second", "Because " + "R" * 480)
         namespaces.decide(s, claim.id, approve=False, note="N" * 480)
-    pub = Publisher(ns, key.secret, email)
     pack = f"{ns}/{'p' * 64}"
     version = "1.0.0-" + "rc" * 55
     root = portal.tmp / uuid.uuid4().hex
@@ -75,7 +69,6 @@ def long_data(sqlite_portal: PortalServer) -> dict[str, str]:
         assert r.status_code == 201, r.text
         got = c.get(f"/v1/packs/{pack}/{version}/download", headers={"Authorization": f"Bearer {token}"})
         assert got.status_code == 200
-    del pub
     return {"ns": ns, "pack": pack, "version": version, "rule": rule, "email": email}
 
 

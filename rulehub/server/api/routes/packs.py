@@ -58,12 +58,20 @@ def resolve(
 
 
 def serve_artifact(hub: Hub, principal: CurrentPrincipal, version_id: int, via: str) -> Response:
-    """Check the entitlement, read the artifact from the store, record the download and send it."""
-    with hub.db.write_session() as session:
+    """Check the entitlement, read the artifact from the store, record the download and send it.
+
+    The bytes are read before the write transaction (from S3 that is a network round trip,
+    which must not hold the database's write lock), after a first entitlement check so a
+    refused caller costs no read; the check runs again where the download is recorded."""
+    with hub.db.session() as session:
         v = session.get(PackVersion, version_id)
         assert v is not None
         entitlements.require_download(session, principal.tenant_id, v)
         data = packs.artifact_bytes(session, hub.settings, v)
+    with hub.db.write_session() as session:
+        v = session.get(PackVersion, version_id)
+        assert v is not None
+        entitlements.require_download(session, principal.tenant_id, v)
         usage.record_download(session, tenant_id=principal.tenant_id, account_id=principal.account_id, version=v,
                               via=via)
         filename = artifact_filename(v.pack.name, v.version)  # not the target path: opaque for private packs
