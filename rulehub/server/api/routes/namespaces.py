@@ -16,7 +16,7 @@ router = APIRouter(tags=["admin"])
 
 
 class Decision(BaseModel):
-    note: str = Field("", max_length=500, description="shown to the publisher on their Publisher page")
+    note: str = Field(default="", max_length=500, description="shown to the publisher on their Publisher page")
 
 
 class DecisionResult(BaseModel):
