@@ -93,6 +93,8 @@ class Settings:
     smtp_host: str = ""
     smtp_port: int = 25
     mail_from: str = "RuleHub <no-reply@rulehub.invalid>"
+    artifact_store: str = ""  # RULEHUB_ARTIFACT_STORE: local | database | s3://BUCKET[/PREFIX] (rulehub.server.storage)
+    keys_path: Path | None = None  # RULEHUB_KEYS_DIR: private keys elsewhere than data_dir/keys (a shared secret mount)
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -101,7 +103,7 @@ class Settings:
 
     @property
     def keys_dir(self) -> Path:
-        return self.data_dir / "keys"
+        return self.keys_path or self.data_dir / "keys"
 
     @property
     def is_sqlite(self) -> bool:
@@ -134,4 +136,6 @@ class Settings:
             smtp_host=os.environ.get("RULEHUB_SMTP_HOST", ""),
             smtp_port=_env_int("RULEHUB_SMTP_PORT", 25),
             mail_from=os.environ.get("RULEHUB_MAIL_FROM") or "RuleHub <no-reply@rulehub.invalid>",
+            artifact_store=os.environ.get("RULEHUB_ARTIFACT_STORE", ""),
+            keys_path=Path(os.environ["RULEHUB_KEYS_DIR"]) if os.environ.get("RULEHUB_KEYS_DIR") else None,
         )
