@@ -21,12 +21,12 @@ from rulehub.loader.errors import (
 )
 
 
-def verified_pack_dirs(project_dir, *, locked: bool = False, offline: bool = False):
+def verified_pack_dirs(project_dir, *, locked: bool = False, offline: bool = False, extra_rules=(), local_packs=()):
     """See rulehub.loader.sync.verified_pack_dirs; imported lazily so that a run with a lock and
     a warm cache never pays for loading the HTTP and TUF clients."""
     from rulehub.loader.sync import verified_pack_dirs as _verified_pack_dirs
 
-    return _verified_pack_dirs(project_dir, locked=locked, offline=offline)
+    return _verified_pack_dirs(project_dir, locked=locked, offline=offline, extra_rules=extra_rules, local_packs=local_packs)
 
 __all__ = [
     "ConfigError",

@@ -20,7 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from rulehub.pack import PackFormatError, SemverRange, coerce_version
-from rulehub.pack.rule_ids import rule_id
+from analyzer.api.rule_ids import rule_id
 from rulehub.server.errors import BadRequest
 from rulehub.server.models import Pack, PackVersion
 from rulehub.server.services.accounts import subscription_for, subscription_standing

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import re
 
-from rulehub.pack.manifest import NAME_RE
-
+# A pack's name, `namespace/name` (rulehub.pack.manifest validates pack.toml with it).
+NAME_RE = re.compile(r"^[a-z0-9][a-z0-9-]*/[a-z0-9][a-z0-9-]*$")
 # ns/pack/rule: the pack name's two segments, then the rule's own name (letters, digits, _ . - /).
 _RULE_ID = re.compile(r"^([a-z0-9][a-z0-9-]*/[a-z0-9][a-z0-9-]*)/([A-Za-z0-9][A-Za-z0-9_./-]{0,199})$")
 
