@@ -20,24 +20,24 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import IO, Sequence
 
+from analyzer.api.diagnostics import Diagnostic, Severity
+from analyzer.api.rule import Rule
+from analyzer.api.rule_ids import is_rule_id
+from analyzer.cli.errors import EXIT_CLEAN, EXIT_FINDINGS, EXIT_INTERNAL, UsageError
+from analyzer.cli.progress import ProgressBar, interactive, summary_line
+from analyzer.golang.gomod import parse_go_version
 from analyzer.pipeline.baseline import BaselineError, load_baseline, write_baseline
 from analyzer.pipeline.builtin_rules import ENGINE_RULES, INTERNAL
 from analyzer.pipeline.checker import CheckResult, check_patterns, default_jobs
-from analyzer.cli.errors import EXIT_CLEAN, EXIT_FINDINGS, EXIT_INTERNAL, UsageError
 from analyzer.pipeline.config import Config, ConfigError, load_for, parse_size
-from analyzer.api.diagnostics import Diagnostic, Severity
-from analyzer.golang.gomod import parse_go_version
-from analyzer.pipeline.newfromrev import NewFromRevError, changed_lines, filter_new
-from analyzer.cli.progress import ProgressBar, interactive, summary_line
-from analyzer.reporters import FormatError, OutputSpec, Report, terminal_safe, write_all
-from analyzer.api.rule import Rule
-from analyzer.api.rule_ids import is_rule_id
 from analyzer.pipeline.discovery import PatternError
+from analyzer.pipeline.newfromrev import NewFromRevError, changed_lines, filter_new
 from analyzer.pipeline.rulepack import PackLoadError, UntrustedPackError, pack_name
 from analyzer.pipeline.ruleset import available_rules
 from analyzer.pipeline.runner import EngineOptions, RuleLoadError
-from analyzer.safe_files import DEFAULT_MAX_FILE_BYTES
 from analyzer.pipeline.suppression import UNUSED_SUPPRESSION, SuppressionStep
+from analyzer.reporters import FormatError, OutputSpec, Report, terminal_safe, write_all
+from analyzer.safe_files import DEFAULT_MAX_FILE_BYTES
 from rulehub.loader.errors import LoaderError
 
 # Errors of the check's own inputs; all are usage errors (exit 2) at this edge.

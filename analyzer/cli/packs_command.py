@@ -30,8 +30,8 @@ def _split(spec: str) -> tuple[str, str | None]:
 def cmd_add(args) -> int:
     from rulehub.loader import projectconfig, sync
     from rulehub.loader.credentials import check_user_hub, default_hub
-    from rulehub.loader.hubclient import HubClient
     from rulehub.loader.errors import LoaderError
+    from rulehub.loader.hubclient import HubClient
     from rulehub.loader.userdirs import normalize_hub_url
 
     config = projectconfig.load_project(Path(args.project))
@@ -124,9 +124,14 @@ def cmd_list(args) -> int:
     config = projectconfig.load_project(Path(args.project))
     lock = lockfile.read(config.lock_path)
     cache = PackCache()
-    if not config.packs:
-        print(f"no packs in {config.path}; add one with `gocheck packs add namespace/name@^1.0`")
+    rule_packs = config.rule_packs()
+    if not config.packs and not rule_packs:
+        print(f"no packs in {config.path}; add one with `gocheck packs add namespace/name@^1.0` (or a rule with `gocheck packs add ns/pack/rule`)")
         return EXIT_CLEAN
+    for name, rule_ids in rule_packs.items():  # packs present for rules enabled by ID
+        entry = lock.get(name) if lock else None
+        state = f"{entry.version:12} {'cached' if cache.is_cached(entry.sha256) else 'not cached':10} {entry.hub}" if entry else "(not locked: run `gocheck packs update`)"
+        print(f"{name:32} {'rules':12} {state}  for {', '.join(rule_ids)}")
     for name, rng in config.packs.items():
         entry = lock.get(name) if lock else None
         if entry is None:
@@ -174,7 +179,7 @@ def cmd_verify(args) -> int:
     finally:
         if hubs is not None:
             hubs.close()
-    stale = [n for n in config.packs if lock.get(n) is None or lock.get(n).range != config.packs[n]]
+    stale = [n for n in config.packs if (e := lock.get(n)) is None or e.range != config.packs[n]]
     for name in stale:
         bad += 1
         print(f"FAIL {name}: gocheck.lock does not match .gocheck.toml; run `gocheck packs update`")

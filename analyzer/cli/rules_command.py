@@ -69,7 +69,7 @@ def list_hub_rules(text: str, tag: str, go: str | None, fmt: str) -> int:
     print("  ".join(h.ljust(w) for h, w in zip(("RULE", "PACK", "VERSION", "TIER", "GO"), widths)) + "  SUMMARY")
     for row in rows:  # the hub's text drives no terminal
         print(terminal_safe("  ".join(c.ljust(w) for c, w in zip(row, widths)) + "  " + row[5]))
-    print(f"\nenable one with `gocheck packs add RULE` (or add it to [rules] enable in .gocheck.toml)")
+    print("\nenable one with `gocheck packs add RULE` (or add it to [rules] enable in .gocheck.toml)")
     return EXIT_CLEAN
 
 

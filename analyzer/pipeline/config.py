@@ -37,12 +37,17 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Iterable, Mapping, Sequence
 
-from analyzer.pipeline.builtin_rules import INTERNAL
 from analyzer.api.diagnostics import Severity
-from analyzer.golang.gomod import parse_go_version
 from analyzer.api.rule import Rule
-from analyzer.safe_files import DEFAULT_MAX_FILE_BYTES, SkippedFile, describe_size, read_tree_file
 from analyzer.api.rule_ids import pack_of
+from analyzer.golang.gomod import parse_go_version
+from analyzer.pipeline.builtin_rules import INTERNAL
+from analyzer.safe_files import (
+    DEFAULT_MAX_FILE_BYTES,
+    SkippedFile,
+    describe_size,
+    read_tree_file,
+)
 
 CONFIG_NAME = ".gocheck.toml"
 

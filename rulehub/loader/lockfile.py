@@ -102,7 +102,8 @@ def loads(text: str, *, source: str = "gocheck.lock") -> LockFile:
         rules = item.get("rules", [])
         if not isinstance(rules, list) or not all(isinstance(r, str) for r in rules):
             raise ConfigError(f"{source}: pack {item['name']}: rules must be a list of rule IDs; run `gocheck packs update`")
-        packs.append(LockedPack(*(item[f] for f in fields), rules=tuple(sorted(rules))))
+        packs.append(LockedPack(item["name"], item["range"], item["version"], item["sha256"], item["hub"], item["target"],
+                                rules=tuple(sorted(rules))))
     roots = []
     for item in doc.get("hub", []):
         if not isinstance(item, dict) or not isinstance(item.get("url"), str) or not isinstance(item.get("root"), str):

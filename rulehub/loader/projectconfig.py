@@ -21,13 +21,16 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from analyzer.pipeline.config import MAX_CONFIG_BYTES, find_config  # one definition of "the project's .gocheck.toml"
+from analyzer.api.rule_ids import is_rule_id, pack_of
+from analyzer.pipeline.config import (  # one definition of "the project's .gocheck.toml"
+    MAX_CONFIG_BYTES,
+    find_config,
+)
 from analyzer.safe_files import SkippedFile, read_tree_file
 from rulehub.loader.errors import ConfigError
 from rulehub.loader.userdirs import normalize_hub_url
 from rulehub.pack import PackFormatError, SemverRange
 from rulehub.pack.manifest import NAME_RE
-from analyzer.api.rule_ids import is_rule_id, pack_of
 
 CONFIG_NAME = ".gocheck.toml"
 LOCK_NAME = "gocheck.lock"
@@ -136,6 +139,10 @@ def write_packs(config: ProjectConfig, packs: dict[str, str], hub_url: str | Non
         tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:  # never leave a file we cannot read back
         raise ConfigError(f"{path}: could not update [packs] ({exc}); edit it by hand") from None
+    _replace_file(path, text)
+
+
+def _replace_file(path: Path, text: str) -> None:
     tmp = path.with_name(path.name + ".tmp")
     tmp.write_text(text, "utf-8")
     os.replace(tmp, path)
@@ -191,6 +198,4 @@ def enable_rules(config: ProjectConfig, rule_ids: Sequence[str]) -> None:
         new = with_enabled_rules(text, rule_ids)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: could not update [rules] enable ({exc}); edit it by hand") from None
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(new, "utf-8")
-    os.replace(tmp, path)
+    _replace_file(path, new)

@@ -20,9 +20,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from analyzer.api.rule_ids import pack_of
 from rulehub.loader.errors import ConfigError, VerificationError
 from rulehub.pack import PackFormatError, SemverRange, coerce_version
-from analyzer.api.rule_ids import pack_of
 
 
 class RuleResolutionError(ConfigError):
@@ -94,6 +94,8 @@ def pack_versions_for(rule: str, versions: Sequence[SignedVersion], hub_url: str
     """The live versions of the one pack that has `rule`, or a RuleResolutionError saying why not."""
     claims = claims_of(rule, versions)
     named = pack_of(rule)
+    if named is None:
+        raise RuleResolutionError(f"{rule!r} is not a rule ID; write namespace/pack/rule")
     if not claims:
         if any(rule in v.rules for v in versions):
             raise RuleResolutionError(f"rule {rule}: every version of its pack on {hub_url} that has it is yanked")
@@ -116,8 +118,9 @@ def pack_versions_for(rule: str, versions: Sequence[SignedVersion], hub_url: str
     newest_of_pack = newest([v for v in versions if v.pack == named and not v.yanked])
     if newest_of_pack is not None and rule not in newest_of_pack.rules:
         short = rule[len(named) + 1:]
-        moved = sorted({r for v in versions if not v.yanked and v.pack != named for r in v.rules
-                        if r.endswith("/" + short) and pack_of(r) and pack_of(r).split("/")[0] == named.split("/")[0]})
+        namespace = named.split("/")[0] + "/"
+        moved = sorted({r for v in versions if not v.yanked and v.pack != named and v.pack.startswith(namespace)
+                        for r in v.rules if r == f"{v.pack}/{short}"})
         if moved:
             last = newest(claims)
             assert last is not None

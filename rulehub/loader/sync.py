@@ -28,8 +28,18 @@ from pathlib import Path
 
 from rulehub.loader import lockfile
 from rulehub.loader.cache import PackCache
-from rulehub.loader.credentials import check_user_hub, default_hub, fingerprint, pinned_root
-from rulehub.loader.errors import ConfigError, LockOutOfDateError, OfflineError, VerificationError
+from rulehub.loader.credentials import (
+    check_user_hub,
+    default_hub,
+    fingerprint,
+    pinned_root,
+)
+from rulehub.loader.errors import (
+    ConfigError,
+    LockOutOfDateError,
+    OfflineError,
+    VerificationError,
+)
 from rulehub.loader.lockfile import LockedPack, LockFile
 from rulehub.loader.projectconfig import ProjectConfig, load_project
 from rulehub.pack import PackFormatError, SemverRange, load_manifest
@@ -38,7 +48,9 @@ _GO_LINE = re.compile(rb"^go\s+(\d+\.\d+(?:\.\d+)?)\s*$", re.MULTILINE)
 
 
 def engine_version() -> str:
-    from analyzer import ENGINE_VERSION  # a constant only; the loader never runs the engine
+    from analyzer import (
+        ENGINE_VERSION,  # a constant only; the loader never runs the engine
+    )
 
     return ENGINE_VERSION
 
@@ -183,8 +195,9 @@ def sync(
             reason = _stale_reason(config, lock, name, rng, hub_url)
             if reason is None and update is not None and (not update or name in update):
                 reason = "update requested"
-            if reason is None:
-                entries.append(replace(lock.get(name), rules=()))  # type: ignore[union-attr,arg-type]
+            kept = lock.get(name) if lock is not None and reason is None else None
+            if kept is not None:
+                entries.append(replace(kept, rules=()))
                 continue
             if locked:
                 raise LockOutOfDateError(

@@ -10,7 +10,12 @@ from rulehub.loader import lockfile
 from rulehub.loader.errors import VerificationError
 from rulehub.loader.lockfile import LockedPack, LockFile
 from rulehub.loader.projectconfig import with_enabled_rules
-from rulehub.loader.rule_index import RuleResolutionError, SignedVersion, check_claims, choose
+from rulehub.loader.rule_index import (
+    RuleResolutionError,
+    SignedVersion,
+    check_claims,
+    choose,
+)
 
 HUB = "https://hub.example"
 

@@ -92,6 +92,8 @@ def test_packs_add_rule_id_and_enable_flag(hub, tmp_path, user_dirs):
     assert f"enabled {rid} (pack {name} 1.0.0)" in r.stdout
     config = (project / ".gocheck.toml").read_text()
     assert f'enable = ["{rid}"]' in config and "[packs]" not in config, config
+    r = gocheck("packs", "list", cwd=project)
+    assert re.search(rf"{re.escape(name)}\s+rules\s+1\.0\.0\s+cached .* for {re.escape(rid)}", r.stdout), r.stdout
     r = gocheck("./...", cwd=project)
     assert [m.group("rule") for m in FINDING.finditer(r.stdout)] == [rid], r.stdout + r.stderr
 
@@ -110,7 +112,7 @@ def test_go_version_outside_the_range_tier_not_in_plan_and_unknown_rule_are_refu
     project = project_enabling(tmp_path / "old-go", f"{new_go}/boolcompare", go="1.22")
     r = gocheck("./...", cwd=project)
     assert r.returncode == 2, r.stdout + r.stderr
-    assert f"needs another Go version: this module is Go 1.22 (go.mod)" in r.stderr and "1.0.0 (>=1.24)" in r.stderr, r.stderr
+    assert "needs another Go version: this module is Go 1.22 (go.mod)" in r.stderr and "1.0.0 (>=1.24)" in r.stderr, r.stderr
 
     project = project_enabling(tmp_path / "free-plan", f"{paid}/boolcompare")
     r = gocheck("./...", cwd=project)

@@ -8,7 +8,10 @@ from __future__ import annotations
 import pytest
 from lsprotocol import types
 
-from tests.lsp.lsp_session import apply_text_edits, lsp_session, open_doc
+from tests.loader.conftest import gocheck, hub, user_dirs  # noqa: F401  (pytest fixtures)
+from tests.loader.test_loader_end_to_end import login
+from tests.loader.test_rules_by_id import publish
+from tests.lsp.lsp_session import apply_text_edits, fresh_diagnostics, lsp_session, open_doc
 
 pytestmark = pytest.mark.asyncio
 
@@ -79,3 +82,22 @@ async def test_rule_id_in_the_config_and_a_new_config_file(tmp_path):
         create, edit = enable.edit.document_changes
         assert create.kind == "create" and create.uri == (bare / ".gocheck.toml").as_uri()
         assert edit.edits[0].new_text == f'[rules]\nenable = ["{RID}"]\n'
+
+
+async def test_a_pack_fetched_for_a_rule_id_reports_that_rule_in_the_editor(hub, tmp_path):  # noqa: F811
+    sub = hub.subscriber(plan="free")
+    name = publish(hub, sub, tmp_path, "editor")
+    rid = f"{name}/boolcompare-copy"
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "go.mod").write_text("module example.com/p\n\ngo 1.22\n")
+    (project / "p.go").write_text("package p\n\nfunc f(ok bool) int {\n\tif ok == true {\n\t\treturn 1\n\t}\n\treturn 0\n}\n")
+    assert login(hub, sub, project).returncode == 0
+    gocheck("packs", "trust", sub.namespace, cwd=project)
+    r = gocheck("packs", "add", rid, cwd=project)  # locks and fetches; the editor itself never uses the network
+    assert r.returncode == 0, r.stdout + r.stderr
+    async with lsp_session(project) as client:
+        path = project / "p.go"
+        diags = await fresh_diagnostics(client, path.as_uri(), lambda: open_doc(client, path), lambda ds: any(str(d.code) == rid for d in ds))
+        codes = {str(d.code) for d in diags}
+        assert rid in codes and f"{name}/boolcompare" not in codes, codes

@@ -3,7 +3,7 @@ target, and `GET /v1/rules` answers with Go-version and tier applicability for t
 
 from __future__ import annotations
 
-from tuf.api.metadata import Metadata
+from tuf.api.metadata import Metadata, Root, Targets
 
 from tests.rulehub.conftest import HubServer, Subscriber
 
@@ -14,8 +14,8 @@ RULES = [
 
 
 def _targets(hub: HubServer) -> dict:
-    md = Metadata.from_bytes(hub.client.get("/tuf/targets.json").content)
-    root = Metadata.from_bytes(hub.client.get("/tuf/root.json").content)
+    md = Metadata[Targets].from_bytes(hub.client.get("/tuf/targets.json").content)
+    root = Metadata[Root].from_bytes(hub.client.get("/tuf/root.json").content)
     root.verify_delegate("targets", md)
     return md.signed.targets
 

@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from rulehub.pack import PackFormatError, SemverRange, coerce_version
 from analyzer.api.rule_ids import rule_id
+from rulehub.pack import PackFormatError, SemverRange, coerce_version
 from rulehub.server.errors import BadRequest
 from rulehub.server.models import Pack, PackVersion
 from rulehub.server.services.accounts import subscription_for, subscription_standing
