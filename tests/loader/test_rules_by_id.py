@@ -177,3 +177,21 @@ def test_discovery_and_explain_of_a_rule_that_is_not_installed(hub, tmp_path, us
     assert f"pack: {name} 1.0.0" in r.stdout and "tier: free" in r.stdout and "Go: >=1.21" in r.stdout
     assert "not enabled in this project" in r.stdout and f"gocheck packs add {rid}" in r.stdout
     assert not (project / "gocheck.lock").exists() and not (project / ".gocheck.toml").exists()
+
+
+def test_a_repository_cannot_choose_the_hub_a_rule_id_is_resolved_on_and_ci_needs_the_lock(hub, tmp_path, user_dirs):
+    sub = hub.subscriber(plan="free")
+    name = publish(hub, sub, tmp_path, "hostile", second_rule=False)
+    rid = f"{name}/boolcompare"
+    with MitmProxy(hub.base_url) as attacker:  # a full hub, named only by the repository
+        project = project_enabling(tmp_path / "hostile", rid)
+        (project / ".gocheck.toml").write_text(f'[hub]\nurl = "{attacker.url}"\n\n[rules]\nenable = ["{rid}"]\n')
+        r = gocheck("./...", cwd=project, env={"GOCHECK_API_KEY": sub.api_key, "GOCHECK_HUB_URL": hub.base_url})
+        assert r.returncode == 2 and "which you have not chosen" in r.stderr, r.stdout + r.stderr
+        assert attacker.seen() == b"" and sub.api_key.encode() not in attacker.seen()
+
+    # CI with the user's hub but no lock for the rule: --locked refuses to resolve it.
+    project = project_enabling(tmp_path / "ci", rid)
+    r = gocheck("./...", "--locked", cwd=project, env={"CI": "true", "GOCHECK_API_KEY": sub.api_key, "GOCHECK_HUB_URL": hub.base_url})
+    assert r.returncode == 2 and "--locked was given" in r.stderr and rid in r.stderr, r.stdout + r.stderr
+    assert not (project / "gocheck.lock").exists()

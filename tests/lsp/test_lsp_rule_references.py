@@ -11,7 +11,12 @@ from lsprotocol import types
 from tests.loader.conftest import gocheck, hub, user_dirs  # noqa: F401  (pytest fixtures)
 from tests.loader.test_loader_end_to_end import login
 from tests.loader.test_rules_by_id import publish
-from tests.lsp.lsp_session import apply_text_edits, fresh_diagnostics, lsp_session, open_doc
+from tests.lsp.lsp_session import (
+    apply_text_edits,
+    fresh_diagnostics,
+    lsp_session,
+    open_doc,
+)
 
 pytestmark = pytest.mark.asyncio
 
