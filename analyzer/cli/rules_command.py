@@ -116,7 +116,8 @@ def explain_hub_rule(rid: str) -> int:
     finally:
         hubs.close()
     summary = next((str(e.get("summary", "")) for e in answer["rules"] if isinstance(e, dict) and e.get("id") == rid), "")
-    text = docs or (f"{summary}\n\n(the full docs are in the pack)" if summary else "(the docs are in the pack)")
+    unverified = f"{summary}\n\n(a summary from the hub's catalogue; " if summary else "("
+    text = docs or unverified + "the docs are in the pack, which could not be downloaded)"
     facts = [f"pack: {chosen.pack} {chosen.version}", f"tier: {chosen.tier}", f"Go: {chosen.go or 'any'}", f"hub: {url}"]
     lines = [text.rstrip("\n"), "", " | ".join(facts)]
     if go and not fitting:
