@@ -123,6 +123,11 @@ def test_go_version_outside_the_range_tier_not_in_plan_and_unknown_rule_are_refu
     r = gocheck("./...", cwd=project)
     assert r.returncode == 2 and f"unknown rule {new_go}/boolcompar" in r.stderr, r.stderr
     assert f"did you mean {new_go}/boolcompare" in r.stderr
+    # explain still describes the paid rule from the signed index; its docs stay in the pack.
+    r = gocheck("explain", f"{paid}/boolcompare", cwd=tmp_path / "free-plan")
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert f"pack: {paid} 1.0.0 | tier: pro" in r.stdout and "could not be downloaded" in r.stdout, r.stdout
+    assert "your plan does not include this pack's tier" in r.stderr, r.stderr
     for p in ("old-go", "free-plan", "typo"):
         assert not (tmp_path / p / "gocheck.lock").exists()
     assert cache_entries(user_dirs) == []
