@@ -68,11 +68,15 @@ def target_path(name: str, version: str, *, private: bool = False) -> str:
 
 
 def target_custom(pack: Pack, pv: PackVersion) -> dict:
-    """The `custom` field of a version's TUF target: name, version and tier for public packs;
-    for private ones only whether it is yanked (see `target_path`)."""
+    """The `custom` field of a version's TUF target: name, version, tier, Go range and rule IDs
+    for public packs (the signed rule index, services/rule_index.py); for private ones only
+    whether it is yanked (see `target_path`)."""
     if pack.private:
         return {"yanked": bool(pv.yanked)}
-    return {"pack": pack.name, "version": pv.version, "tier": pv.tier, "yanked": bool(pv.yanked)}
+    from rulehub.server.services.rule_index import signed_rule_fields
+
+    return {"pack": pack.name, "version": pv.version, "tier": pv.tier, "yanked": bool(pv.yanked),
+            **signed_rule_fields(pack, pv)}
 
 
 def artifact_bytes(session: Session, settings: Settings, pv: PackVersion) -> bytes:

@@ -1,4 +1,4 @@
-"""Catalogue, pack detail, resolve, download, yank."""
+"""Catalogue, rule index, pack detail, resolve, download, yank."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pydantic import BaseModel
 from rulehub.pack.manifest import artifact_filename
 from rulehub.server.core.deps import CurrentPrincipal, Hub, OptionalPrincipal, SessionDep, require_scope
 from rulehub.server.models import PackVersion
-from rulehub.server.services import entitlements, packs, usage
+from rulehub.server.services import entitlements, packs, rule_index, usage
 
 router = APIRouter(tags=["packs"])
 
@@ -26,6 +26,18 @@ def list_packs(
 ) -> CatalogueResponse:
     tenant_id = principal.tenant_id if principal else None
     return CatalogueResponse(packs=packs.catalogue(session, tenant_id, q=q, tag=tag, rule=rule, go=go))
+
+
+@router.get("/v1/rules", response_model=rule_index.RuleCatalogue)
+def list_rules(
+    session: SessionDep, principal: OptionalPrincipal,
+    q: str = Query("", max_length=200), tag: str = Query("", max_length=64),
+    go: str = Query("", max_length=32), rule: str = Query("", max_length=300),
+) -> rule_index.RuleCatalogue:
+    """Rules of public packs with each live version's tier and Go range, and whether the given
+    Go version and the caller's plan fit it.  Advice only: clients check it against the rule
+    IDs signed in each version's TUF target (services/rule_index.py)."""
+    return rule_index.rule_catalogue(session, principal.tenant_id if principal else None, q=q, tag=tag, go=go, rule=rule)
 
 
 @router.get("/v1/packs/{ns}/{name}", response_model=packs.PackDetail)
