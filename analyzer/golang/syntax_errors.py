@@ -46,7 +46,10 @@ WANTS_OPERAND = frozenset(
 STARTS_EXPRESSION = NAMES | LITERALS | {"(", "[", "*", "&", "-", "+", "!", "^", "<-", "func", "struct", "map", "chan", "interface"}
 STARTS_STATEMENT = STARTS_EXPRESSION | {"if", "for", "switch", "select", "go", "defer", "return", "break", "continue", "goto", "fallthrough", "var", "const", "type", "{", "}", ";"}
 GROUPS = frozenset({"import", "var", "const", "type"})  # their ( ... ) holds declarations
+LISTS = {"argument_list": "argument list", "parameter_list": "parameter list", "literal_value": "composite literal", "type_arguments": "type argument list"}
 OPENERS = {"(": ")", "[": "]", "{": "}"}
+CLOSERS = {**OPENERS, "c{": "}"}
+LIST_OPENERS = frozenset({"(", "[", "c{"})  # where a newline may not end a statement
 MAX_REGIONS = 20
 MAX_ERRORS_EXAMINED = 64  # per region, before the first one is named as it is
 
@@ -89,7 +92,7 @@ def error_regions(file: GoFile, limit: int = MAX_REGIONS) -> list[ErrorRegion]:
     for child in [*children, None]:
         if child is not None and child.type == "comment":
             continue
-        if child is not None and _damaged(child):
+        if child is not None and _damaged(child) and not (run and child.type in DECLARATIONS):
             run.append(child)
             continue
         if run:
@@ -108,6 +111,9 @@ def error_regions(file: GoFile, limit: int = MAX_REGIONS) -> list[ErrorRegion]:
                 if len(out) >= limit:
                     break
             run, tail, after_region = [], [], True
+            if child is not None and _damaged(child):
+                run.append(child)  # a declaration of its own with its own mistake
+                continue
         if child is not None and child.type in FUNCTIONS:
             tail, after_region = [child], False
         elif child is not None and child.type in ("var_declaration", "const_declaration", "type_declaration"):
@@ -168,35 +174,53 @@ def tokens_of(node: tree_sitter.Node) -> Iterator[tree_sitter.Node]:
 
 
 def _bracket_complaint(file: GoFile, tokens: list[tree_sitter.Node]) -> _Complaint | None:
-    """gc's complaints that follow from brackets and automatic semicolons alone."""
-    stack: list[tuple[str, int]] = []  # opener, index of its token
+    """gc's complaints that follow from brackets and automatic semicolons alone: a newline
+    that ends a statement inside `(`, `[` or a composite literal's `{` (valid Go never has
+    one there), a closer that matches no opener."""
+    stack: list[tuple[str, int]] = []  # opener ("c{": a composite literal's), index of its token
     src = file.source
     for i, token in enumerate(tokens):
         if token.is_missing:
             continue
         kind = token.type
-        if i and stack and stack[-1][0] in "([" and kind not in (")", "]"):
-            before = tokens[i - 1]
-            if before.type in ENDS_STATEMENT and not before.is_missing and b"\n" in src[before.end_byte : token.start_byte]:
-                opener, at = stack[-1]
-                return _Complaint(before.end_byte, before.end_byte + 1, "syntax error: unexpected newline" + _list_context(tokens, at, opener))
+        if i and stack and stack[-1][0] in LIST_OPENERS and kind not in (")", "]", "}"):
+            complaint = _newline_in_list(file, tokens, i - 1, token.start_byte, stack[-1])
+            if complaint is not None:
+                return complaint
         if kind == "(" and i and tokens[i - 1].type in GROUPS:
             stack.append(("{", i))  # import ( ... ): a list of declarations, like a block
             continue
-        if kind in OPENERS:
+        if kind == "{" and token.parent is not None and token.parent.type == "literal_value":
+            stack.append(("c{", i))
+        elif kind in OPENERS:
             stack.append((kind, i))
         elif kind in (")", "]", "}"):
-            if stack and (OPENERS[stack[-1][0]] == kind or (kind == ")" and tokens[stack[-1][1]].type == "(")):
+            if stack and (CLOSERS[stack[-1][0]] == kind or (kind == ")" and tokens[stack[-1][1]].type == "(")):
                 stack.pop()
             elif stack:
-                return _Complaint(token.start_byte, token.end_byte, f"syntax error: unexpected {kind}, expected {OPENERS[stack[-1][0]]}")
+                return _Complaint(token.start_byte, token.end_byte, f"syntax error: unexpected {kind}, expected {CLOSERS[stack[-1][0]]}")
             elif kind != "}":
                 return _Complaint(token.start_byte, token.end_byte, f"syntax error: unexpected {kind}")
+    if tokens and stack and stack[-1][0] in LIST_OPENERS:  # the file ends inside the list
+        complaint = _newline_in_list(file, tokens, len(tokens) - 1, len(src), stack[-1])
+        if complaint is not None:
+            return complaint
+    if tokens and stack and tokens[-1].end_byte >= len(src.rstrip()):  # the file ends inside a bracket
+        return _Complaint(len(src), len(src), f"syntax error: unexpected EOF, expected {CLOSERS[stack[-1][0]]}")
+    return None
+
+
+def _newline_in_list(file: GoFile, tokens: list[tree_sitter.Node], last: int, next_start: int, opener: tuple[str, int]) -> _Complaint | None:
+    before = tokens[last]
+    if before.type in ENDS_STATEMENT and not before.is_missing and b"\n" in file.source[before.end_byte : next_start]:
+        return _Complaint(before.end_byte, before.end_byte + 1, "syntax error: unexpected newline" + _list_context(tokens, opener[1], opener[0]))
     return None
 
 
 def _list_context(tokens: list[tree_sitter.Node], at: int, opener: str) -> str:
-    closer = OPENERS[opener]
+    closer = CLOSERS[opener]
+    if opener == "c{":
+        return f" in composite literal; possibly missing comma or {closer}"
     before = tokens[at - 1].type if at else ""
     if opener == "(" and (before == "func" or (at > 1 and tokens[at - 2].type == "func")):
         return f" in parameter list; possibly missing comma or {closer}"
@@ -229,14 +253,15 @@ def _node_complaint(file: GoFile, tokens: list[tree_sitter.Node]) -> _Complaint 
     examined = 0
     for i, token in enumerate(tokens):
         if token.is_missing:
-            return _unexpected_after(file, tokens, i, f", expected {token.type}" if not GO_LANGUAGE.node_kind_is_named(token.kind_id) else "")
+            return _missing(file, tokens, i)
         error = _error_starting_at(token)
         if error is None:
             continue
         examined += 1
         if examined > MAX_ERRORS_EXAMINED:  # pathological input: stay linear, name this token
             return _unexpected(file, token, "")
-        fits, allowed = _fits(file, tokens[i - 1], token) if i else (None, frozenset[int]())
+        # The region's first token starts a declaration or statement: a good start.
+        fits, allowed = _fits(file, tokens[i - 1], token) if i else (token.type in DECLARATION_KEYWORDS or token.type in STARTS_STATEMENT or None, frozenset[int]())
         if fits is False:
             wanted = _expected(allowed) or (", expected expression" if tokens[i - 1].type in WANTS_OPERAND else "")
             return _unexpected(file, token, wanted)
@@ -309,7 +334,20 @@ def _guess_fits(file: GoFile, before: tree_sitter.Node, token: tree_sitter.Node)
     return None
 
 
-def _unexpected_after(file: GoFile, tokens: list[tree_sitter.Node], i: int, expected: str) -> _Complaint:
+def _missing(file: GoFile, tokens: list[tree_sitter.Node], i: int) -> _Complaint:
+    """gc's words for a MISSING token: in a list, "in argument list; possibly missing comma
+    or )"; elsewhere ", expected }". A newline before a missing `}` of a block is no
+    trouble (it ends the last statement): the token after it is."""
+    token = tokens[i]
+    if GO_LANGUAGE.node_kind_is_named(token.kind_id):
+        return _unexpected_after(file, tokens, i, "")
+    parent = token.parent.type if token.parent is not None else ""
+    if parent in LISTS:
+        return _unexpected_after(file, tokens, i, f" in {LISTS[parent]}; possibly missing comma or {token.type}")
+    return _unexpected_after(file, tokens, i, f", expected {token.type}", newline_ends_statement=token.type == "}")
+
+
+def _unexpected_after(file: GoFile, tokens: list[tree_sitter.Node], i: int, expected: str, newline_ends_statement: bool = False) -> _Complaint:
     """gc's complaint about whatever follows tokens[i]: the next token, a newline that ended
     the statement, or the end of the file."""
     before = next((t for t in reversed(tokens[: i + 1]) if not t.is_missing), None)
@@ -318,7 +356,7 @@ def _unexpected_after(file: GoFile, tokens: list[tree_sitter.Node], i: int, expe
     after = before.end_byte if before is not None else 0
     if following is None:
         following = _next_token_in_file(file, after)
-    if before is not None and before.type in ENDS_STATEMENT and b"\n" in src[after : following.start_byte if following is not None else len(src)]:
+    if not newline_ends_statement and before is not None and before.type in ENDS_STATEMENT and b"\n" in src[after : following.start_byte if following is not None else len(src)]:
         return _Complaint(after, after + 1, "syntax error: unexpected newline" + expected)
     if following is None:
         return _Complaint(len(src), len(src), "syntax error: unexpected EOF" + expected)
