@@ -49,7 +49,7 @@ def cmd_add(args) -> int:
             name, rng = _split(spec)
             projectconfig.check_pack_name(name)
             if rng is None:  # like `npm add`: pin the major (minor for 0.x) of the newest version
-                res = hub.resolve(name, "*", go=sync.go_version(config.directory), engine=sync.engine_version())
+                res = hub.resolve(name, "*", go=sync.module_go(config)[0], engine=sync.engine_version())
                 major, minor, _ = res.version.split("-")[0].split(".")
                 rng = f"^{major}.{minor}" if major == "0" else f"^{major}"
             projectconfig.check_range(name, rng)

@@ -108,7 +108,7 @@ def explain_hub_rule(rid: str) -> int:
     try:
         answer, versions = _signed_answer(hubs, url, rule=rid)
         claims = rule_index.pack_versions_for(rid, versions, url)
-        go = sync.go_version(project)
+        go, go_source = sync.module_go(load_project(project))
         fitting = [v for v in claims if v.admits_go(go)]
         chosen = rule_index.newest(fitting or claims)
         assert chosen is not None
@@ -121,7 +121,7 @@ def explain_hub_rule(rid: str) -> int:
     facts = [f"pack: {chosen.pack} {chosen.version}", f"tier: {chosen.tier}", f"Go: {chosen.go or 'any'}", f"hub: {url}"]
     lines = [text.rstrip("\n"), "", " | ".join(facts)]
     if go and not fitting:
-        lines.append(f"this module is Go {go} (go.mod): no version that has the rule admits it")
+        lines.append(f"this module is Go {go} ({go_source}): no version that has the rule admits it")
     enabled = rid in load_project(project).rule_ids
     lines.append("enabled in this project (not yet fetched: run `gocheck packs update`)" if enabled else
                  f"not enabled in this project: run `gocheck packs add {rid}`, or add \"{rid}\" to [rules] enable in .gocheck.toml")

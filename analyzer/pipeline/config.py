@@ -121,10 +121,10 @@ class Config:
         for key, names in (("[rules] enable", self.enable), ("[rules] disable", self.disable)):
             for name in names:
                 if not _matching(rules, name):
-                    raise ConfigError(f"{self.where(key)}: unknown rule {name!r}{_suggest(name, rules)}; `gocheck rules` lists them")
+                    raise ConfigError(f"{self.where(key)}: {_unknown(name, rules)}")
         for name in self.severity_overrides:
             if not any(r.name == name for r in rules):
-                raise ConfigError(f"{self.where(f'[rules.{name}]')}: unknown rule {name!r}{_suggest(name, rules)}; `gocheck rules` lists them")
+                raise ConfigError(f"{self.where(f'[rules.{name}]')}: {_unknown(name, rules)}")
         if INTERNAL.name in self.disable:
             raise ConfigError(f"{self.where('[rules] disable')}: the internal rule cannot be disabled; it reports gocheck's own failures")
         selected = []
@@ -144,6 +144,14 @@ def _matches(rule: Rule, name: str) -> bool:
 
 def _matching(rules: list[Rule], name: str) -> list[Rule]:
     return [r for r in rules if _matches(r, name)]
+
+
+def _unknown(name: str, rules: list[Rule]) -> str:
+    pack = pack_of(name)
+    if pack and not any(r.pack == pack for r in rules):  # e.g. the editor, before `gocheck` fetched it
+        return (f"rule {name!r} is in the pack {pack}, which is not fetched yet; run `gocheck packs update` "
+                f"(or `gocheck`, online) to lock and fetch it, `gocheck explain {name}` shows the rule")
+    return f"unknown rule {name!r}{_suggest(name, rules)}; `gocheck rules` lists them"
 
 
 def _suggest(name: str, rules: list[Rule]) -> str:

@@ -42,6 +42,7 @@ class ProjectConfig:
     packs: dict[str, str]  # name -> range text, in file order
     hub_url: str | None
     rule_ids: tuple[str, ...] = ()  # namespaced rule IDs (ns/pack/rule) in [rules] enable
+    go: str | None = None  # `go = "1.21"`: overrides go.mod's go line (as for the engine)
 
     def rule_packs(self, extra: Sequence[str] = (), *, local: Collection[str] = ()) -> dict[str, tuple[str, ...]]:
         """Packs to fetch for rule IDs alone: pack -> its asked rule IDs, for IDs in [rules]
@@ -91,7 +92,8 @@ def load_project(project_dir: Path) -> ProjectConfig:
     rules = doc.get("rules", {})
     enable = rules.get("enable", []) if isinstance(rules, dict) else []
     rule_ids = tuple(r.strip() for r in enable if isinstance(r, str) and is_rule_id(r)) if isinstance(enable, list) else ()
-    return ProjectConfig(path, packs, normalize_hub_url(url) if url else None, rule_ids)
+    go = doc.get("go") if isinstance(doc.get("go"), str) else None
+    return ProjectConfig(path, packs, normalize_hub_url(url) if url else None, rule_ids, go)
 
 
 def check_pack_name(name: str, *, where: str = "") -> None:

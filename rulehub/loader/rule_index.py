@@ -133,7 +133,7 @@ def pack_versions_for(rule: str, versions: Sequence[SignedVersion], hub_url: str
 
 
 def choose(rules: Sequence[str], versions: Sequence[SignedVersion], *, go: str | None, plan_tiers: Sequence[str] | None,
-           hub_url: str) -> SignedVersion:
+           hub_url: str, go_source: str = "go.mod") -> SignedVersion:
     """The newest live version that has every rule of `rules` (IDs of one pack), admits Go `go`
     and is in a tier of `plan_tiers` (None: the plan is unknown, the hub decides at download)."""
     candidates: list[SignedVersion] | None = None
@@ -146,9 +146,9 @@ def choose(rules: Sequence[str], versions: Sequence[SignedVersion], *, go: str |
     fit_go = [v for v in candidates if v.admits_go(go)]
     if not fit_go:
         raise RuleResolutionError(
-            f"rule {asked} needs another Go version: this module is Go {go} (go.mod), and the versions of "
+            f"rule {asked} needs another Go version: this module is Go {go} ({go_source}), and the versions of "
             f"{candidates[0].pack} that have it need Go {_listing(candidates, lambda v: v.go)}; "
-            "raise the go line in go.mod, or leave the rule out"
+            f"raise the Go version ({go_source}), or leave the rule out"
         )
     fit = fit_go if plan_tiers is None else [v for v in fit_go if v.tier in plan_tiers]
     if not fit:

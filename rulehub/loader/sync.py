@@ -69,6 +69,14 @@ def go_version(project_dir: Path) -> str | None:
     return None
 
 
+def module_go(config: ProjectConfig) -> tuple[str | None, str]:
+    """The module's Go version as the engine sees it, and where it was read: `.gocheck.toml`'s
+    `go`, else go.mod's go line."""
+    if config.go:
+        return config.go, f"go in {config.path.name}"
+    return go_version(config.directory), "go.mod"
+
+
 @dataclass(frozen=True)
 class SyncResult:
     pack_dirs: tuple[Path, ...]
@@ -210,7 +218,7 @@ def sync(
                 )
             if offline:
                 raise OfflineError(f"pack {name} must be resolved on the hub ({reason}) but the network may not be used")
-            res = hubs.client(hub_url).resolve(name, rng, go=go_version(config.directory), engine=engine_version())
+            res = hubs.client(hub_url).resolve(name, rng, go=module_go(config)[0], engine=engine_version())
             if res.name != name:
                 raise ConfigError(f"hub {hub_url} resolved {name} to a different pack ({res.name}); refusing")
             _signed_choice(hubs, hub_url, name, rng, res)
@@ -231,7 +239,7 @@ def sync(
                 )
             if offline:
                 raise OfflineError(f"rule {rule_ids[0]} must be resolved on the hub ({reason}) but the network may not be used")
-            entry = _resolve_rules(hubs, hub_url, name, rule_ids, go_version(config.directory))
+            entry = _resolve_rules(hubs, hub_url, name, rule_ids, *module_go(config))
             old = lock.get(name) if lock else None
             if old is None or old.version != entry.version or old.sha256 != entry.sha256:
                 changes.append(f"{name}: {old.version if old else '(new)'} -> {entry.version} (for {', '.join(rule_ids)})")
@@ -280,7 +288,7 @@ def _kept_for_rules(lock: LockFile | None, name: str, rule_ids: tuple[str, ...],
     return replace(entry, rules=rule_ids)
 
 
-def _resolve_rules(hubs: _Hubs, hub_url: str, name: str, rule_ids: tuple[str, ...], go: str | None) -> LockedPack:
+def _resolve_rules(hubs: _Hubs, hub_url: str, name: str, rule_ids: tuple[str, ...], go: str | None, go_source: str) -> LockedPack:
     """Pick the version for `rule_ids` from the hub's signed rule index; the hub's query answer
     gives only the caller's plan tiers, and each of its claims must be backed by the signed data."""
     from rulehub.loader import rule_index
@@ -291,7 +299,7 @@ def _resolve_rules(hubs: _Hubs, hub_url: str, name: str, rule_ids: tuple[str, ..
         answer = hubs.client(hub_url).rules(rule=rid)
         rule_index.check_claims(answer, versions, hub_url)
         plan_tiers = rule_index.plan_tiers_of(answer)
-    chosen = rule_index.choose(rule_ids, versions, go=go, plan_tiers=plan_tiers, hub_url=hub_url)
+    chosen = rule_index.choose(rule_ids, versions, go=go, go_source=go_source, plan_tiers=plan_tiers, hub_url=hub_url)
     return LockedPack(name, RULES_RANGE, chosen.version, chosen.sha256, hub_url, chosen.target, rules=rule_ids)
 
 

@@ -90,6 +90,11 @@ def test_a_pack_present_only_for_a_rule_id_runs_only_the_rules_enabled_by_id():
         Config(enable=("acme/http/redirect",), local_packs=("acme/http",)),
     ):
         assert {"acme/http/tls", "acme/http/redirect"} <= set(names(config.select_rules(RULES))), config
+    # A rule ID of a pack that is not loaded (the editor before `gocheck` fetched it) says so.
+    with pytest.raises(ConfigError, match=r"rule 'acme/tls/x' is in the pack acme/tls, which is not fetched yet; run `gocheck packs update`"):
+        parse_config({"rules": {"enable": ["acme/tls/x"]}}).select_rules(RULES)
+    with pytest.raises(ConfigError, match=r"unknown rule 'acme/http/tsl'"):
+        parse_config({"rules": {"enable": ["acme/http/tsl"]}}).select_rules(RULES)
     # --enable on the command line counts like the file.
     flagged = Config().with_rule_flags(enable=["acme/http/redirect"])
     assert "acme/http/tls" not in names(flagged.select_rules(RULES))

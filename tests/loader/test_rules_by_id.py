@@ -132,6 +132,17 @@ def test_go_version_outside_the_range_tier_not_in_plan_and_unknown_rule_are_refu
         assert not (tmp_path / p / "gocheck.lock").exists()
     assert cache_entries(user_dirs) == []
 
+    # `go` in .gocheck.toml overrides go.mod, for the choice as for the engine.
+    override = tmp_path / "override"
+    project_enabling(override, go="1.22")
+    (override / ".gocheck.toml").write_text('go = "1.24"\n')
+    r = gocheck("packs", "add", f"{new_go}/boolcompare", cwd=override)
+    assert r.returncode == 0 and f"enabled {new_go}/boolcompare (pack {new_go} 1.0.0)" in r.stdout, r.stdout + r.stderr
+    (override / ".gocheck.toml").write_text('go = "1.23"\n')
+    (override / "gocheck.lock").unlink()
+    r = gocheck("packs", "add", f"{new_go}/boolcompare", cwd=override)
+    assert r.returncode == 2 and "this module is Go 1.23 (go in .gocheck.toml)" in r.stderr, r.stdout + r.stderr
+
 
 def test_a_hub_answer_claiming_what_its_signed_index_does_not_is_refused(hub, tmp_path, user_dirs):
     sub = hub.subscriber(plan="free")
