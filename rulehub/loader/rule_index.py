@@ -16,7 +16,7 @@ fails.  The hub's `GET /v1/rules` answer (discovery text, the caller's plan tier
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -81,7 +81,7 @@ def newest(versions: Sequence[SignedVersion]) -> SignedVersion | None:
     return by_version[best] if best else None
 
 
-def _listing(versions: Iterable[SignedVersion], fact) -> str:
+def _listing(versions: Iterable[SignedVersion], fact: Callable[[SignedVersion], str]) -> str:
     return ", ".join(f"{v.version} ({fact(v)})" for v in sorted(versions, key=lambda v: coerce_version(v.version)))
 
 
