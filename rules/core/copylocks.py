@@ -2,8 +2,9 @@
 
 ## What it does
 Reports a value receiver or a by-value parameter (of a function, method or func literal),
-and a range variable taking elements (or map keys) of a slice, array, map or channel
-declared with such a type, whose type contains a lock: `sync.Mutex`, `sync.RWMutex`, `sync.WaitGroup`, `sync.Once`,
+a range variable taking elements (or map keys) of a slice, array, map or channel
+declared with such a type, and a variable declared with such a type passed to a call
+(`f(mu)`, `fmt.Println(s)`) or returned, whose type contains a lock: `sync.Mutex`, `sync.RWMutex`, `sync.WaitGroup`, `sync.Once`,
 `sync.Cond`, `sync.Pool`, `sync.Map`, the `sync/atomic` types (`atomic.Int64` ...), or a
 type of this package with `Lock` and `Unlock` methods on its pointer (the `noCopy`
 idiom); directly, as a field (embedded or not), in an array, or through struct types
@@ -52,6 +53,8 @@ QUERY = """
 (method_declaration parameters: (parameter_list) @params) @func
 (func_literal parameters: (parameter_list) @params) @func
 (range_clause left: (expression_list) @vars right: (_) @ranged) @range
+(call_expression arguments: (argument_list (identifier) @value)) @copy
+(return_statement (expression_list (identifier) @value)) @copy
 """
 
 LOCK_TYPES = {
@@ -59,6 +62,7 @@ LOCK_TYPES = {
     "sync/atomic": frozenset({"Int32", "Int64", "Uint32", "Uint64", "Uintptr", "Bool", "Pointer"}),
 }
 _MAX_DEPTH = 16
+_UNSAFE_FUNCS = frozenset({"Sizeof", "Alignof", "Offsetof"})
 
 
 class _Locks:
@@ -168,8 +172,39 @@ def _range_copies(pass_: Pass, locks: "_Locks", file: GoFile, vars_: Node, range
             pass_.report(file, names[index], f"range var {file.text(names[index])} copies lock: each element is a {ref.file.text(element)}, which contains {reason}; range over indexes or pointers")
 
 
+def _value_copy(pass_: Pass, locks: "_Locks", file: GoFile, where: Node, value: Node) -> None:
+    """`f(x)` or `return x` with `x` a variable declared with a lock type: a copy of it."""
+    decl = pass_.resolve(file, value)
+    if decl is None or decl.kind not in ("var", "param", "result", "receiver") or decl.type_node is None or decl.file is None:
+        return  # only a type written in the declaration is trusted
+    if where.type == "call_expression":
+        callee = pass_.callee(file, where)
+        if callee is not None and (callee[0] == "unsafe" or (callee[0] == "" and callee[1] in ("len", "cap", "new", "make", "print", "println"))):
+            return  # no copy: a builtin, or unsafe.Sizeof and its kin
+        function = where.child_by_field_name("function")
+        if function is not None and function.type == "identifier" and file.text(function) in _UNSAFE_FUNCS and pass_.resolve(file, function) is None:
+            return  # `Sizeof(mu)` with unsafe dot-imported
+    reason = locks.reason(decl.file, decl.type_node)
+    if reason is None:
+        return
+    name = file.text(value)
+    if where.type == "call_expression":
+        function = where.child_by_field_name("function")
+        what = f"call of {file.text(function) if function is not None else 'function'}"
+    else:
+        what = "return"
+    pass_.report(file, value, f"{what} copies lock value: {name} is a {decl.file.text(decl.type_node)}, which contains {reason}; pass a pointer")
+
+
 def run(pass_: Pass) -> None:
     locks: _Locks | None = None
+    for file, where, m in pass_.iter_matches("copy"):
+        value = m.get("value")
+        if value is None:
+            continue
+        if locks is None:
+            locks = _Locks(pass_)
+        _value_copy(pass_, locks, file, where, value)
     for file, rng, m in pass_.iter_matches("range"):
         vars_, ranged = m.get("vars"), m.get("ranged")
         if vars_ is None or ranged is None:

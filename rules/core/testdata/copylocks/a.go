@@ -1,6 +1,7 @@
 package copylocks
 
 import (
+	"fmt"
 	"sync"
 	"sync/atomic"
 )
@@ -93,3 +94,14 @@ func total(list []counter, byName map[string]stats, ptrs []*counter, arr *[2]cou
 	}
 	return n
 }
+
+func show(c counter, p *counter) counter { // want "show passes lock by value: c is a counter"
+	describe(registry{})
+	_ = fmt.Sprint(c) // want "call of fmt.Sprint copies lock value: c is a counter, which contains sync.Mutex"
+	_ = fmt.Sprint(p, len(p.n))
+	var wg sync.WaitGroup
+	wait(&wg)
+	return c // want "return copies lock value: c is a counter"
+}
+
+func wait(wg *sync.WaitGroup) { wg.Wait() }
