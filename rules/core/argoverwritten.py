@@ -59,7 +59,7 @@ def _overwrites(file, stmt, name: str) -> bool:
 
 
 def run(pass_: Pass) -> None:
-    for file, func, m in pass_.iter_matches("func"):
+    for file, _func, m in pass_.iter_matches("func"):
         params, body = m.get("params"), m.get("body")
         if params is None or body is None or any(n.type == "labeled_statement" for n in walk(body)):
             continue

@@ -205,7 +205,7 @@ def run(pass_: Pass) -> None:
         if locks is None:
             locks = _Locks(pass_)
         _value_copy(pass_, locks, file, where, value)
-    for file, rng, m in pass_.iter_matches("range"):
+    for file, _rng, m in pass_.iter_matches("range"):
         vars_, ranged = m.get("vars"), m.get("ranged")
         if vars_ is None or ranged is None:
             continue
