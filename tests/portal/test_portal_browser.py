@@ -188,6 +188,8 @@ def test_publisher_pages_and_yank(sqlite_portal: PortalServer, browser) -> None:
     page.get_by_role("link", name="Publisher").click()
     assert page.get_by_role("heading", name=f"Namespace {pub.namespace}").is_visible()
     page.get_by_role("button", name=f"Yank {name} 1.0.0").click()
+    assert page.get_by_role("heading", level=1).inner_text() == f"Yank {name} 1.0.0?"  # a confirmation step
+    page.get_by_role("button", name="Yank 1.0.0").click()
     page.wait_for_url("**/publisher")
     assert page.get_by_role("button", name=f"Unyank {name} 1.0.0").is_visible()
     shot(page, "11-publisher-yanked")

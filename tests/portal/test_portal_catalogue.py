@@ -8,7 +8,6 @@ import re
 
 import httpx
 import pytest
-
 from portal_server import PortalServer
 
 

@@ -122,6 +122,11 @@ def test_no_page_scrolls_sideways(sqlite_portal: PortalServer, browser, long_dat
     yank = page.get_by_role("button", name=f"Yank {long_data['pack']} {long_data['version']}")
     box = yank.bounding_box()
     assert box is not None and 0 <= box["x"] and box["x"] + box["width"] <= VIEWPORTS[viewport]["width"]
+    yank.click()  # the confirmation page, then back without yanking
+    _no_sideways_scroll(page, f"confirm yank ({viewport})")
+    _shot(page, f"confirm-yank-{viewport}")
+    page.get_by_role("link", name="Keep it").click()
+    page.wait_for_url("**/publisher")
     if viewport == "phone":
         # Tables are cards: the header row is hidden and each cell says what it is.
         cell = page.locator("td[data-label='Downloads']").first

@@ -89,7 +89,13 @@ def test_claim_approve_token_publish_downloads_yank(portal: PortalServer, user: 
         rows = re.findall(r'<td data-label="Day">([^<]+)</td><td data-label="Pack" class="wrap">([^<]+)</td>'
                           r'<td data-label="Version" class="wrap">([^<]+)</td><td data-label="Downloads">([^<]+)</td>', page)
         assert sorted(rows) == [(today, pack, "1.0.0", "1"), (today, pack, "1.1.0", "2")]
-        r = c.post(f"/publisher/{pack}/1.1.0/yank", data={"csrf_token": csrf_from(page)})
+        confirm = c.get(f"/publisher/{pack}/1.1.0/yank")  # the Yank button leads to a confirmation first
+        assert confirm.status_code == 200 and f"Yank {pack} 1.1.0?" in confirm.text
+        with portal.login(portal.publisher(password=PASSWORD).email) as stranger:
+            assert stranger.get(f"/publisher/{pack}/1.1.0/yank").status_code == 403
+            assert stranger.post(f"/publisher/{pack}/1.1.0/yank",
+                                 data={"csrf_token": csrf_from(stranger.get("/publisher").text)}).status_code == 403
+        r = c.post(f"/publisher/{pack}/1.1.0/yank", data={"csrf_token": csrf_from(confirm.text)})
         assert r.status_code == 303
         with portal.client() as api:
             resolved = api.get(f"/v1/packs/{pack}/resolve", headers={"Authorization": f"Bearer {token}"}).json()

@@ -99,6 +99,18 @@ def _set_yanked(request: Request, hub: Hub, account: Account, ns: str, name: str
     return redirect(request, "/publisher")
 
 
+@router.get("/publisher/{ns}/{name}/{version}/yank", response_class=HTMLResponse)
+def confirm_yank(request: Request, ns: str, name: str, version: str, session: SessionDep,
+                 account: SignedIn) -> Response:
+    """The confirmation step before a yank (a yank changes what every new lock file picks)."""
+    if account.role != "owner":
+        raise Forbidden("only the tenant's owner can yank versions", code="not_owner")
+    pv = packs.get_version(session, account.tenant_id, ns, name, version)
+    if pv.pack.namespace.tenant_id != account.tenant_id:
+        raise Forbidden(f"only the publisher of {pv.pack.name} may yank its versions", code="namespace_forbidden")
+    return page(request, "confirm_yank.html", {"pack": pv.pack.name, "version": pv.version, "yanked": pv.yanked})
+
+
 @router.post("/publisher/{ns}/{name}/{version}/yank", response_class=HTMLResponse)
 def yank(request: Request, ns: str, name: str, version: str, form: Form, hub: Hub, account: SignedIn) -> Response:
     return _set_yanked(request, hub, account, ns, name, version, True)
