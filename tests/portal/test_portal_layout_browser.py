@@ -22,14 +22,16 @@ from portal_server import (
 )
 
 from rulehub.pack import build_artifact_bytes
+from tests.support.environment import unavailable
 from rulehub.server.services import accounts, namespaces
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason=f"{CHROMIUM} is not installed (apt-get install -y chromium)"),
-]
-
-sync_api = pytest.importorskip("playwright.sync_api")
+pytestmark = pytest.mark.browser
+if not CHROMIUM.exists():
+    unavailable(f"{CHROMIUM} is not installed (apt-get install -y chromium)")
+try:
+    from playwright import sync_api  # noqa: F401  # the browser fixture (conftest) drives it
+except ImportError:
+    unavailable("playwright is not installed (pip install -e '.[test]')")
 
 VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
 

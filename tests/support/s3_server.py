@@ -10,7 +10,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 import boto3
-import pytest
+
+from tests.support.environment import unavailable
 
 
 @dataclass(frozen=True)
@@ -35,7 +36,10 @@ class S3Server:
 
 @contextmanager
 def s3_server() -> Iterator[S3Server]:
-    moto_server = pytest.importorskip("moto.server")
+    try:
+        from moto import server as moto_server
+    except ImportError:
+        unavailable("moto is not installed (pip install -e '.[hub,test]')")
     server = moto_server.ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
     try:
