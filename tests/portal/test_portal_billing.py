@@ -307,3 +307,17 @@ def test_enterprise_by_invoice_starts_when_the_operator_records_payment(portal: 
     with portal.database.session() as s:
         last = s.scalars(select(SubscriptionEvent).order_by(SubscriptionEvent.id.desc())).first()
         assert last is not None and (last.source, last.external_id) == ("invoice", f"invoice:{number}")
+    # Cancelled: enterprise until the period end, then `billing settle` (cron) moves the team to free.
+    r = c.post("/dashboard/cancel", data={"csrf_token": csrf_from(c.get("/dashboard/cancel").text)})
+    assert r.status_code == 303
+    assert _state(portal, email) == ("enterprise", "active", "free", count + 2)
+    assert "0 scheduled change(s)" in _admin(portal, "billing", "settle").stdout  # not due yet
+    with portal.database.write_session() as s:
+        account = s.scalars(select(Account).where(Account.email == email)).one()
+        s.scalars(select(Subscription).where(Subscription.tenant_id == account.tenant_id)).one() \
+            .current_period_end = utcnow() - timedelta(seconds=1)
+    assert _download(portal, key, packs["enterprise"]) == 403  # ended as scheduled, no grace
+    settled = _admin(portal, "billing", "settle")
+    assert settled.returncode == 0 and slug in settled.stdout
+    assert _state(portal, email) == ("free", "active", None, count + 3)
+    assert _download(portal, key, packs["free"]) == 200
