@@ -175,6 +175,20 @@ def test_replayed_events_change_nothing(portal: PortalServer, stripe_standin: St
     assert _state(portal, email)[3] == count + 1
 
 
+def test_a_second_paid_checkout_does_not_charge_twice(portal: PortalServer, stripe_standin: StripeStandIn) -> None:
+    c, email = portal.sign_up("twice")
+    first, second = (_start_checkout(c).rsplit("/", 1)[1] for _ in range(2))  # two tabs
+    stripe_standin.pay(first)
+    count = _state(portal, email)[3]
+    stripe_standin.pay(second)
+    kept = _subscription(portal, email)[1]
+    assert kept == stripe_standin.sessions[first]["subscription"]
+    assert stripe_standin.subscriptions[stripe_standin.sessions[second]["subscription"]]["status"] == "canceled"
+    assert stripe_standin.subscriptions[kept]["status"] == "active"
+    assert _state(portal, email) == ("pro", "active", None, count)
+    assert "second subscription was canceled" in c.get(f"/billing/return?session_id={second}").text
+
+
 def test_an_event_naming_another_tenants_customer_is_refused(portal: PortalServer,
                                                             stripe_standin: StripeStandIn) -> None:
     _, victim, _ = _buy_pro(portal, stripe_standin)
