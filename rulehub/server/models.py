@@ -291,7 +291,8 @@ class CheckoutSession(Base):
     """A payment the portal started (a Stripe Checkout session): which tenant, which plan.
 
     The webhook finds the tenant here by the provider's session id, never from the event's
-    metadata; visiting the success URL only reads `status`.  status: open | paid | expired.
+    metadata; visiting the success URL only reads `status`.  status: open | paid | superseded
+    (a second paid checkout while a paid subscription was in force: its subscription is canceled).
     """
 
     __tablename__ = "checkout_sessions"

@@ -175,6 +175,20 @@ def test_replayed_events_change_nothing(portal: PortalServer, stripe_standin: St
     assert _state(portal, email)[3] == count + 1
 
 
+def test_a_second_paid_checkout_does_not_charge_twice(portal: PortalServer, stripe_standin: StripeStandIn) -> None:
+    c, email = portal.sign_up("twice")
+    first, second = (_start_checkout(c).rsplit("/", 1)[1] for _ in range(2))  # two tabs
+    stripe_standin.pay(first)
+    count = _state(portal, email)[3]
+    stripe_standin.pay(second)
+    kept = _subscription(portal, email)[1]
+    assert kept == stripe_standin.sessions[first]["subscription"]
+    assert stripe_standin.subscriptions[stripe_standin.sessions[second]["subscription"]]["status"] == "canceled"
+    assert stripe_standin.subscriptions[kept]["status"] == "active"
+    assert _state(portal, email) == ("pro", "active", None, count)
+    assert "second subscription was canceled" in c.get(f"/billing/return?session_id={second}").text
+
+
 def test_an_event_naming_another_tenants_customer_is_refused(portal: PortalServer,
                                                             stripe_standin: StripeStandIn) -> None:
     _, victim, _ = _buy_pro(portal, stripe_standin)
@@ -307,3 +321,17 @@ def test_enterprise_by_invoice_starts_when_the_operator_records_payment(portal: 
     with portal.database.session() as s:
         last = s.scalars(select(SubscriptionEvent).order_by(SubscriptionEvent.id.desc())).first()
         assert last is not None and (last.source, last.external_id) == ("invoice", f"invoice:{number}")
+    # Cancelled: enterprise until the period end, then `billing settle` (cron) moves the team to free.
+    r = c.post("/dashboard/cancel", data={"csrf_token": csrf_from(c.get("/dashboard/cancel").text)})
+    assert r.status_code == 303
+    assert _state(portal, email) == ("enterprise", "active", "free", count + 2)
+    assert "0 scheduled change(s)" in _admin(portal, "billing", "settle").stdout  # not due yet
+    with portal.database.write_session() as s:
+        account = s.scalars(select(Account).where(Account.email == email)).one()
+        s.scalars(select(Subscription).where(Subscription.tenant_id == account.tenant_id)).one() \
+            .current_period_end = utcnow() - timedelta(seconds=1)
+    assert _download(portal, key, packs["enterprise"]) == 403  # ended as scheduled, no grace
+    settled = _admin(portal, "billing", "settle")
+    assert settled.returncode == 0 and slug in settled.stdout
+    assert _state(portal, email) == ("free", "active", None, count + 3)
+    assert _download(portal, key, packs["free"]) == 200

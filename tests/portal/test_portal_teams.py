@@ -13,11 +13,13 @@ from urllib.parse import urlsplit
 
 import httpx
 import pytest
-from portal_server import PASSWORD, PortalServer, csrf_from, form_error
+from portal_server import PASSWORD, PortalServer, csrf_from, form_error, free_port
 from sqlalchemy import select, update
 
 from rulehub.server.models import Account, AccountToken, Invitation, utcnow
-from rulehub.server.services import accounts
+from rulehub.server.services import accounts, mail
+from rulehub.server.services.mail import MailNotSent
+from rulehub.server.settings import Settings
 from tests.support.mailbox import Mailbox
 
 
@@ -205,3 +207,9 @@ def test_long_input_is_limited_on_the_server(portal: PortalServer, mailbox: Mail
     r = owner.post("/keys", data={"csrf_token": csrf_from(owner.get("/keys").text), "name": long_name,
                                   "scopes": "packs:read"})
     assert r.status_code == 400 and "at most 200" in r.text
+
+
+def test_mail_to_an_unreachable_server_is_a_sentence(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    settings = Settings(data_dir=tmp_path, database_url="sqlite://", smtp_host="127.0.0.1", smtp_port=free_port())
+    with pytest.raises(MailNotSent, match="could not be sent"):
+        mail.send(settings, "someone@example.test", "subject", "text")

@@ -345,8 +345,17 @@ def _checkout_completed(session: Session, gateway: StripeGateway, event_id: str,
     stripe_sub = gateway.subscription(sub_ref)  # ask Stripe, do not take the event's word for the period
     if stripe_sub.get("customer") != customer or stripe_sub.get("status") not in ("active", "trialing"):
         raise WebhookMismatch(f"Stripe subscription {sub_ref!r} is not an active subscription of {customer!r}")
-    if checkout.status == "paid":
+    if checkout.status != "open":
         return "duplicate"
+    current = accounts.subscription_for(session, tenant.id)
+    if (current is not None and current[0].subscription_ref not in (None, sub_ref)
+            and accounts.subscription_standing(*current) is None):
+        # Two checkouts started side by side and both paid: keep the first subscription and stop
+        # Stripe charging for the second (docs/billing.md).
+        gateway.cancel_now(sub_ref)
+        checkout.status, checkout.completed_at = "superseded", utcnow()
+        log.warning("tenant %s paid a second subscription %s; it was canceled", tenant.slug, sub_ref)
+        return "superseded"
     checkout.status, checkout.completed_at = "paid", utcnow()
     accounts.grant_plan(session, tenant.slug, checkout.plan.name, status="active", period_end=_period_end(stripe_sub),
                         source="webhook", provider="stripe", customer_ref=customer, subscription_ref=sub_ref,
