@@ -16,12 +16,12 @@ from portal_server import CHROMIUM, PASSWORD, PortalServer
 from test_portal_browser import shot
 
 from rulehub.server.services import accounts
+from tests.support.environment import unavailable
 from tests.support.mailbox import Mailbox
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason=f"{CHROMIUM} is not installed (apt-get install -y chromium)"),
-]
+pytestmark = pytest.mark.browser
+if not CHROMIUM.exists():
+    unavailable(f"{CHROMIUM} is not installed (apt-get install -y chromium)")
 
 VIEWPORTS = {"desktop": {"width": 1100, "height": 800}, "phone": {"width": 390, "height": 844}}
 
