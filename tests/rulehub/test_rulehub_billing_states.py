@@ -99,3 +99,20 @@ def test_what_downloads(database: dbmod.Database, plan: str, grant: dict[str, ob
             except Forbidden:
                 pass
         assert allowed == downloads
+
+
+@pytest.mark.parametrize("plan,grant,limit_of", [
+    ("pro", {"period_end": SOON}, "pro"),
+    ("pro", {"status": "past_due", "period_end": AGO}, "free"),  # lapsed beyond grace: free's limit
+])
+def test_the_rate_limit_is_the_plan_in_force(database: dbmod.Database, plan: str, grant: dict[str, object],
+                                             limit_of: str, tmp_path: Path) -> None:
+    from rulehub.server.core.deps import HubState
+    from rulehub.server.metrics import Metrics
+
+    account_id = _owner(database, plan, **grant)
+    hub = HubState(Settings(data_dir=tmp_path, database_url=database.url), database, Metrics())
+    with database.session() as s:
+        tenant_id = s.get(Account, account_id).tenant_id  # type: ignore[union-attr]
+        assert accounts.get_plan(s, "pro").rate_limit_per_minute != accounts.get_plan(s, "free").rate_limit_per_minute
+        assert hub.rate_limit_for(s, tenant_id) == accounts.get_plan(s, limit_of).rate_limit_per_minute
