@@ -65,24 +65,33 @@ def _use_after(pass_, file: GoFile, sel: Node) -> Node | None:
     name = operand.text or b""
     if not all(only_logs(file, s, name) for s in _statements(body)):
         return None
-    s = ifs.next_named_sibling
+    mention = first_mention_after(file, ifs, name)
+    if mention is None:
+        return None
+    u, s = mention
+    use = _field_deref(u, field.text or b"")
+    if use is None or not runs_with(u, s):
+        return None
+    func = enclosing_function(ifs)
+    decl = pass_.resolve(file, operand)
+    if func is None or decl is None or decl.kind not in ("var", "param", "receiver") or decl.owner != func or pass_.resolve(file, u) is not decl:
+        return None
+    if b"recover()" in file.source[func.start_byte : func.end_byte] or mentioned_in_closure(file, func, name):
+        return None  # a deferred recover handles the panic on purpose
+    return use
+
+
+def first_mention_after(file: GoFile, stmt: Node, name: bytes) -> tuple[Node, Node] | None:
+    """The first identifier spelled `name` after `stmt` in its statement list, with the
+    statement holding it, when every statement before that one only logs (`only_logs`)."""
+    s = stmt.next_named_sibling
     while s is not None:
         u = first_identifier(file, s, [name])
-        if u is None:
-            if not only_logs(file, s, name):
-                return None
-            s = s.next_named_sibling
-            continue
-        use = _field_deref(u, field.text or b"")
-        if use is None or not runs_with(u, s):
+        if u is not None:
+            return u, s
+        if not only_logs(file, s, name):
             return None
-        func = enclosing_function(ifs)
-        decl = pass_.resolve(file, operand)
-        if func is None or decl is None or decl.kind not in ("var", "param", "receiver") or decl.owner != func or pass_.resolve(file, u) is not decl:
-            return None
-        if b"recover()" in file.source[func.start_byte : func.end_byte] or mentioned_in_closure(file, func, name):
-            return None  # a deferred recover handles the panic on purpose
-        return use
+        s = s.next_named_sibling
     return None
 
 
@@ -92,19 +101,23 @@ def _field_deref(u: Node, field: bytes) -> Node | None:
     if sel is None or sel.type != "selector_expression" or sel.child_by_field_name("operand") != u:
         return None
     f = sel.child_by_field_name("field")
-    if f is None or f.text != field:
+    return deref(sel) if f is not None and f.text == field else None
+
+
+def deref(x: Node) -> Node | None:
+    """`x.f` (not a method call: pointer receivers may accept nil) or `*x`, as the node that
+    dereferences `x`; None for any other use."""
+    parent = x.parent
+    if parent is None:
         return None
-    outer = sel.parent
-    if outer is None:
-        return None
-    if outer.type == "selector_expression" and outer.child_by_field_name("operand") == sel:
-        call = outer.parent
-        if call is not None and call.type == "call_expression" and call.child_by_field_name("function") == outer:
+    if parent.type == "selector_expression" and parent.child_by_field_name("operand") == x:
+        call = parent.parent
+        if call is not None and call.type == "call_expression" and call.child_by_field_name("function") == parent:
             return None
-        return outer
-    if outer.type == "unary_expression":
-        op = outer.child_by_field_name("operator")
-        return outer if op is not None and op.type == "*" else None
+        return parent
+    if parent.type == "unary_expression":
+        op = parent.child_by_field_name("operator")
+        return parent if op is not None and op.type == "*" else None
     return None
 
 

@@ -27,8 +27,8 @@ from analyzer.golang.cfg import _statements, enclosing_function
 from analyzer.golang.exprtype import declared_type
 from analyzer.golang.source import GoFile, unparen
 
-from .callsites import first_identifier, runs_with
-from .fieldchecks import mentioned_in_closure, only_logs
+from .callsites import runs_with
+from .fieldchecks import deref, first_mention_after, mentioned_in_closure, only_logs
 
 MAP_LOOKUP_QUERY = """
 (short_var_declaration left: (expression_list . (identifier) @nil.mapvalue . (identifier) @nil.mapok .) right: (expression_list . (index_expression) @nil.maplookup .))
@@ -71,19 +71,12 @@ def _use_after(pass_, file: GoFile, lookup: Node, v: Node, ok: Node) -> tuple[No
     name = v.text or b""
     if name == b"_" or not all(only_logs(file, s, name) for s in _statements(ifs.child_by_field_name("consequence"))):
         return None
-    s = ifs.next_named_sibling
-    while s is not None:
-        u = first_identifier(file, s, [name])
-        if u is None:
-            if not only_logs(file, s, name):
-                return None
-            s = s.next_named_sibling
-            continue
-        use = _deref(u)
-        if use is None or not runs_with(u, s):
-            return None
-        break
-    else:
+    mention = first_mention_after(file, ifs, name)
+    if mention is None:
+        return None
+    u, s = mention
+    use = deref(u)
+    if use is None or not runs_with(u, s):
         return None
     func = enclosing_function(stmt)
     if func is None or b"recover()" in file.source[func.start_byte : func.end_byte] or mentioned_in_closure(file, func, name):
@@ -96,22 +89,6 @@ def _use_after(pass_, file: GoFile, lookup: Node, v: Node, ok: Node) -> tuple[No
     if not _pointer_valued_map(pass_, file, lookup):
         return None
     return use, cond
-
-
-def _deref(u: Node) -> Node | None:
-    """`u.f` (not a method call) or `*u`, as the node that dereferences."""
-    parent = u.parent
-    if parent is None:
-        return None
-    if parent.type == "selector_expression" and parent.child_by_field_name("operand") == u:
-        call = parent.parent
-        if call is not None and call.type == "call_expression" and call.child_by_field_name("function") == parent:
-            return None
-        return parent
-    if parent.type == "unary_expression":
-        op = parent.child_by_field_name("operator")
-        return parent if op is not None and op.type == "*" else None
-    return None
 
 
 def _pointer_valued_map(pass_, file: GoFile, lookup: Node) -> bool:
