@@ -5,7 +5,7 @@ Parses every .go file of the Go standard library sources and of each corpus dire
 (testdata/ directories skipped: their files are test input, many invalid on purpose; the
 few other files invalid on purpose are listed in INVALID_ON_PURPOSE with the reason) and
 prints per project: files, files with ERROR/MISSING nodes, syntax findings (what gocheck
-reports: one per top-most ERROR or MISSING node), the parse time ratio new/old, and how many
+reports: one per damaged region, see analyzer/golang/syntax_errors.py), the parse time ratio new/old, and how many
 files the old grammar parsed without error get a different tree from the new one, apart from
 the changes the patch intends (INTENDED_CHANGES): node kinds and fields must stay compatible.
 

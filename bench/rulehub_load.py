@@ -3,13 +3,20 @@
 Starts `rulehub serve` on 127.0.0.1 with a fresh data dir and database, creates a tenant, an
 API key and a published pack, then runs three phases with C concurrent clients and a fixed
 number of requests each: token exchange, resolve, download.  Prints requests/second,
-p50 and p99 latency and error counts per phase.
+p50, p95 and p99 latency and error counts per phase.
+
+With `--replicas N` (PostgreSQL only) it starts N servers on the one database, with a shared
+Redis (RULEHUB_TEST_REDIS_URL, default redis://127.0.0.1:6379/0), shared keys
+(RULEHUB_KEYS_DIR) and the artifact store `--artifact-store` (default `database`), publishes
+through the first and spreads the clients over all of them; each phase is reported per
+replica and for all together.
 
     python bench/rulehub_load.py                         # embedded SQLite
     python bench/rulehub_load.py --postgres              # a temporary database on
                                                          # RULEHUB_TEST_POSTGRES_URL (default
                                                          # postgresql+psycopg://postgres@127.0.0.1:5432/postgres)
     python bench/rulehub_load.py --clients 50 --requests 2000
+    python bench/rulehub_load.py --postgres --replicas 2  # two replicas, one PostgreSQL and Redis
 
 Everything it creates (server process, data dir, temporary PostgreSQL database) is removed
 at the end.
@@ -59,14 +66,27 @@ def _pack_dir(root: Path, name: str, version: str) -> Path:
     return root
 
 
-async def _phase(name: str, clients: int, total: int, make_request) -> dict[str, float]:
-    latencies: list[float] = []
-    errors = 0
+def _summary(phase: str, where: str, latencies: list[float], errors: int, elapsed: float) -> dict:
+    latencies = sorted(latencies)
+
+    def pct(q: float) -> float:
+        return latencies[min(len(latencies) - 1, int(len(latencies) * q))] * 1000
+
+    return {"phase": phase, "where": where, "requests": len(latencies), "errors": errors, "seconds": elapsed,
+            "rps": len(latencies) / elapsed, "p50_ms": statistics.median(latencies) * 1000,
+            "p95_ms": pct(0.95), "p99_ms": pct(0.99)}
+
+
+async def _phase(name: str, bases: list[str], clients: int, total: int, make_request) -> list[dict]:
+    """`total` requests by `clients` concurrent clients, client i on replica i % len(bases);
+    one summary per replica (requests/s over the phase's wall time) and, with several, one for all."""
+    latencies: dict[str, list[float]] = {b: [] for b in bases}
+    errors = dict.fromkeys(bases, 0)
     remaining = total
     lock = asyncio.Lock()
 
-    async def worker(client: httpx.AsyncClient) -> None:
-        nonlocal remaining, errors
+    async def worker(client: httpx.AsyncClient, base: str) -> None:
+        nonlocal remaining
         while True:
             async with lock:
                 if remaining <= 0:
@@ -74,51 +94,65 @@ async def _phase(name: str, clients: int, total: int, make_request) -> dict[str,
                 remaining -= 1
             start = time.perf_counter()
             try:
-                response = await make_request(client)
+                response = await make_request(client, base)
                 ok = response.status_code < 400
             except httpx.HTTPError:
                 ok = False
-            latencies.append(time.perf_counter() - start)
+            latencies[base].append(time.perf_counter() - start)
             if not ok:
-                errors += 1
+                errors[base] += 1
 
     limits = httpx.Limits(max_connections=1, max_keepalive_connections=1)
-    async_clients = [httpx.AsyncClient(timeout=60, limits=limits) for _ in range(clients)]
+    async_clients = [(httpx.AsyncClient(timeout=60, limits=limits), bases[i % len(bases)]) for i in range(clients)]
     started = time.perf_counter()
     try:
-        await asyncio.gather(*(worker(c) for c in async_clients))
+        await asyncio.gather(*(worker(c, b) for c, b in async_clients))
     finally:
-        await asyncio.gather(*(c.aclose() for c in async_clients))
+        await asyncio.gather(*(c.aclose() for c, _ in async_clients))
     elapsed = time.perf_counter() - started
-    latencies.sort()
-    p99 = latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))]
-    return {
-        "phase": name,
-        "requests": len(latencies),
-        "errors": errors,
-        "seconds": elapsed,
-        "rps": len(latencies) / elapsed,
-        "p50_ms": statistics.median(latencies) * 1000,
-        "p99_ms": p99 * 1000,
-    }
+    out = [_summary(name, f"replica {i + 1}" if len(bases) > 1 else "", latencies[b], errors[b], elapsed)
+           for i, b in enumerate(bases)]
+    if len(bases) > 1:
+        out.append(_summary(name, "all", [x for b in bases for x in latencies[b]], sum(errors.values()), elapsed))
+    return out
 
 
-async def _run_phases(base: str, api_key: str, pack: str, clients: int, total: int) -> list[dict[str, float]]:
-    async with httpx.AsyncClient(base_url=base) as c:
+async def _run_phases(bases: list[str], api_key: str, pack: str, clients: int, total: int) -> list[dict]:
+    async with httpx.AsyncClient(base_url=bases[0]) as c:
         token = (await c.post("/v1/auth/token", json={"api_key": api_key})).json()["access_token"]
         version = (await c.get(f"/v1/packs/{pack}/resolve", params={"range": "^1"},
                                headers={"Authorization": f"Bearer {token}"})).json()["version"]
     auth = {"Authorization": f"Bearer {token}"}
-    results = [
-        await _phase("token exchange", clients, total,
-                     lambda cl: cl.post(f"{base}/v1/auth/token", json={"api_key": api_key})),
-        await _phase("resolve", clients, total,
-                     lambda cl: cl.get(f"{base}/v1/packs/{pack}/resolve",
-                                       params={"range": "^1.0", "go": "1.22", "engine": "0.1.0"}, headers=auth)),
-        await _phase("download", clients, total,
-                     lambda cl: cl.get(f"{base}/v1/packs/{pack}/{version}/download", headers=auth)),
+    return [
+        *await _phase("token exchange", bases, clients, total,
+                      lambda cl, base: cl.post(f"{base}/v1/auth/token", json={"api_key": api_key})),
+        *await _phase("resolve", bases, clients, total,
+                      lambda cl, base: cl.get(f"{base}/v1/packs/{pack}/resolve",
+                                              params={"range": "^1.0", "go": "1.22", "engine": "0.1.0"}, headers=auth)),
+        *await _phase("download", bases, clients, total,
+                      lambda cl, base: cl.get(f"{base}/v1/packs/{pack}/{version}/download", headers=auth)),
     ]
-    return results
+
+
+def _start(port: int, env: dict[str, str], log: Path, workers: int) -> subprocess.Popen:
+    with open(log, "wb") as fh:
+        return subprocess.Popen(
+            [sys.executable, "-m", "rulehub.server.cli", "serve", "--host", "127.0.0.1", "--port", str(port),
+             "--log-level", "warning", "--no-access-log", "--workers", str(workers)],
+            env=env, stdout=fh, stderr=subprocess.STDOUT)
+
+
+def _wait(base: str, proc: subprocess.Popen, log: Path) -> None:
+    for _ in range(600):
+        if proc.poll() is not None:
+            raise SystemExit(f"server exited with {proc.returncode}:\n{log.read_text()[-3000:]}")
+        try:
+            if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.1)
+    raise SystemExit(f"server did not start; see {log}")
 
 
 def main() -> int:
@@ -128,7 +162,11 @@ def main() -> int:
     parser.add_argument("--requests", type=int, default=2000, help="requests per phase")
     parser.add_argument("--versions", type=int, default=20, help="published versions to resolve among")
     parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
+    parser.add_argument("--replicas", type=int, default=1, help="servers on the one database (needs --postgres)")
+    parser.add_argument("--artifact-store", default="", help="RULEHUB_ARTIFACT_STORE (replicas: default database)")
     args = parser.parse_args()
+    if args.replicas > 1 and not args.postgres:
+        parser.error("--replicas needs --postgres (SQLite is one server's file)")
 
     tmp = Path(tempfile.mkdtemp(prefix="rulehub-load-"))
     admin_engine = None
@@ -146,27 +184,27 @@ def main() -> int:
     else:
         url = f"sqlite:///{tmp / 'rulehub.db'}"
     settings = Settings(data_dir=tmp, database_url=url)
-    proc = None
+    procs: list[subprocess.Popen] = []
     try:
         dbmod.upgrade(url)
-        port = _free_port()
-        env = {**os.environ, "RULEHUB_DATA_DIR": str(tmp), "RULEHUB_DATABASE_URL": url,
-               "PYTHONPATH": str(REPO)}
-        log = open(tmp / "server.log", "wb")
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "rulehub.server.cli", "serve", "--host", "127.0.0.1", "--port", str(port),
-             "--log-level", "warning", "--no-access-log", "--workers", str(args.workers)],
-            env=env, stdout=log, stderr=subprocess.STDOUT)
-        base = f"http://127.0.0.1:{port}"
-        for _ in range(300):
-            try:
-                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.1)
-        else:
-            raise SystemExit(f"server did not start; see {tmp / 'server.log'}")
+        shared = {"RULEHUB_DATABASE_URL": url, "PYTHONPATH": str(REPO)}
+        store = args.artifact_store or ("database" if args.replicas > 1 else "")
+        if store:
+            shared["RULEHUB_ARTIFACT_STORE"] = store
+        if args.replicas > 1:
+            shared |= {"RULEHUB_KEYS_DIR": str(tmp / "shared-keys"),
+                       "RULEHUB_REDIS_URL": os.environ.get("RULEHUB_TEST_REDIS_URL", "redis://127.0.0.1:6379/0"),
+                       "RULEHUB_REDIS_PREFIX": f"rulehub-load-{uuid.uuid4().hex[:8]}:"}
+        bases = []
+        for i in range(args.replicas):  # one after the other: the first creates the keys the others share
+            data_dir = tmp / f"replica-{i + 1}" if args.replicas > 1 else tmp
+            data_dir.mkdir(exist_ok=True)
+            port = _free_port()
+            log = data_dir / "server.log"
+            procs.append(_start(port, {**os.environ, **shared, "RULEHUB_DATA_DIR": str(data_dir)}, log, args.workers))
+            bases.append(f"http://127.0.0.1:{port}")
+            _wait(bases[-1], procs[-1], log)
+        base = bases[0]
 
         database = dbmod.Database.connect(settings)
         with database.write_session() as s:
@@ -185,16 +223,23 @@ def main() -> int:
                           headers={"Authorization": f"Bearer {token}"}, timeout=60)
             r.raise_for_status()
 
-        results = asyncio.run(_run_phases(base, api_key, pack, args.clients, args.requests))
+        results = asyncio.run(_run_phases(bases, api_key, pack, args.clients, args.requests))
         backend = "PostgreSQL" if args.postgres else "SQLite"
-        print(f"RuleHub load: {backend}, {args.clients} clients, {args.requests} requests per phase, "
-              f"{args.workers} uvicorn worker(s), loopback")
-        print(f"{'phase':<16}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'errors':>8}")
+        print(f"RuleHub load: {backend}, {args.replicas} replica(s), artifacts {store or 'local'}, "
+              f"{args.clients} clients, {args.requests} requests per phase, {args.workers} uvicorn worker(s) each, "
+              "loopback")
+        print(f"{'phase':<16}{'where':<11}{'requests':>9}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}"
+              f"{'errors':>8}")
         for r in results:
-            print(f"{r['phase']:<16}{r['rps']:>10.0f}{r['p50_ms']:>10.1f}{r['p99_ms']:>10.1f}{r['errors']:>8}")
-        return 1 if any(r["errors"] for r in results) else 0
+            print(f"{r['phase']:<16}{r['where']:<11}{r['requests']:>9}{r['rps']:>9.0f}{r['p50_ms']:>9.1f}"
+                  f"{r['p95_ms']:>9.1f}{r['p99_ms']:>9.1f}{r['errors']:>8}")
+        failed = [r for r in results if r["errors"]]
+        if failed:
+            print(f"FAILED: {sum(r['errors'] for r in failed if r['where'] in ('', 'all'))} requests failed",
+                  file=sys.stderr)
+        return 1 if failed else 0
     finally:
-        if proc is not None:
+        for proc in procs:
             proc.terminate()
             try:
                 proc.wait(timeout=10)

@@ -6,12 +6,14 @@ Everything here works on byte offsets (the engine's unit) and converts at the ed
 
 from __future__ import annotations
 
+import os
 import re
-from typing import Iterable, Sequence
+from pathlib import Path
+from typing import Iterable, Mapping, Sequence
 
 from lsprotocol import types
 
-from analyzer.api.diagnostics import Diagnostic, Edit, Fix, Severity
+from analyzer.api.diagnostics import Diagnostic, Edit, Fix, Related, Severity
 from analyzer.api.rule import docs_url
 from analyzer.fixes import compatible_edits
 from analyzer.golang.source import GoFile, LineIndex
@@ -34,7 +36,12 @@ def lsp_range(lines: LineIndex, start: int, end: int, encoding: str = UTF16) -> 
     return types.Range(start=types.Position(line=sl, character=sc), end=types.Position(line=el, character=ec))
 
 
-def lsp_diagnostic(d: Diagnostic, lines: LineIndex, encoding: str = UTF16) -> types.Diagnostic:
+def lsp_diagnostic(d: Diagnostic, lines: LineIndex, encoding: str = UTF16, files: Mapping[str, GoFile] | None = None, uri: str | None = None) -> types.Diagnostic:
+    """`d` in LSP terms. Its related locations (where a nil comes from...) become
+    `relatedInformation` when their file's text is known: `d`'s own file (`lines`, named by
+    `uri`) or one of `files`, the package's files as checked; others are left out, since a
+    range in text the engine did not see could point anywhere."""
+    related = [info for info in (_related_information(r, d.path, lines, encoding, files, uri) for r in d.related) if info is not None]
     return types.Diagnostic(
         range=lsp_range(lines, d.start_byte, d.end_byte, encoding),
         message=d.message,
@@ -42,6 +49,25 @@ def lsp_diagnostic(d: Diagnostic, lines: LineIndex, encoding: str = UTF16) -> ty
         code=d.rule,
         code_description=types.CodeDescription(href=docs_url(d.rule)),
         source=SOURCE,
+        related_information=related or None,
+    )
+
+
+def _related_information(
+    r: Related, path: str, lines: LineIndex, encoding: str, files: Mapping[str, GoFile] | None, uri: str | None
+) -> types.DiagnosticRelatedInformation | None:
+    at = r.location
+    if at.path == path:
+        target_lines, target_uri = lines, uri or Path(path).as_uri()
+    else:
+        other = files.get(at.path) if files is not None else None
+        if other is None or not os.path.isabs(at.path):
+            return None
+        target_lines, target_uri = other.lines, Path(at.path).as_uri()
+    if at.end_byte > len(target_lines.source):
+        return None
+    return types.DiagnosticRelatedInformation(
+        location=types.Location(uri=target_uri, range=lsp_range(target_lines, at.start_byte, at.end_byte, encoding)), message=r.message
     )
 
 

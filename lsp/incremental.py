@@ -22,7 +22,7 @@ from typing import Iterable
 
 import tree_sitter
 
-from analyzer.api.diagnostics import Diagnostic, Edit
+from analyzer.api.diagnostics import Diagnostic, Edit, Location
 from analyzer.golang.source import GoFile, LineIndex, parse
 from lsp.documents import line_index_from_starts
 
@@ -182,13 +182,27 @@ def moved(d: Diagnostic, delta: int, lines: LineIndex, old_span: tuple[int, int]
     """`d` shifted by `delta` bytes with line and column recomputed. Fixes that edit
     outside the function (an import, say) are left out: only the full check knows where
     those bytes went."""
-    start, end = d.start_byte + delta, d.end_byte + delta
-    line, col = lines.position(start)
-    end_line, end_col = lines.position(end)
+    at = _moved_location(d.location, delta, lines)
     lo, hi = old_span
     fixes = tuple(
         replace(f, edits=tuple(Edit(e.start + delta, e.end + delta, e.new_text) for e in f.edits))
         for f in d.fixes
         if all(lo <= e.start and e.end <= hi for e in f.edits)
     )
-    return replace(d, line=line + 1, column=col + 1, end_line=end_line + 1, end_column=end_col + 1, start_byte=start, end_byte=end, fixes=fixes)
+    # Related locations inside the function move with it; others elsewhere in this file may
+    # have moved by an unknown amount and wait for the full check.
+    related = tuple(
+        r if r.location.path != d.path else replace(r, location=_moved_location(r.location, delta, lines))
+        for r in d.related
+        if r.location.path != d.path or lo <= r.location.start_byte and r.location.end_byte <= hi
+    )
+    return replace(
+        d, line=at.line, column=at.column, end_line=at.end_line, end_column=at.end_column, start_byte=at.start_byte, end_byte=at.end_byte, fixes=fixes, related=related
+    )
+
+
+def _moved_location(at: Location, delta: int, lines: LineIndex) -> Location:
+    start, end = at.start_byte + delta, at.end_byte + delta
+    line, col = lines.position(start)
+    end_line, end_col = lines.position(end)
+    return Location(at.path, line + 1, col + 1, end_line + 1, end_col + 1, start, end)

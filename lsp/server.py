@@ -29,7 +29,7 @@ from analyzer import ENGINE_VERSION
 from analyzer.pipeline.builtin_rules import INTERNAL
 from analyzer.api.diagnostics import Diagnostic
 from analyzer.golang.source import GoFile
-from lsp import convert
+from lsp import convert, rule_references
 from lsp.disk_watch import DiskChanges, DiskWatch
 from lsp.documents import Document, DocumentStore, uri_to_path
 from lsp.live_check import LiveChecker, PackageResult, forget_go_mod_facts
@@ -296,7 +296,7 @@ class GocheckServer(LanguageServer):
             return
         lines = entry.file.lines
         encoding = self.encoding
-        diagnostics = [convert.lsp_diagnostic(d, lines, encoding) for d in entry.diagnostics]
+        diagnostics = [convert.lsp_diagnostic(d, lines, encoding, entry.result.files, uri) for d in entry.diagnostics]
         if not force and self._published.get(uri) == diagnostics:
             return
         self._published[uri] = diagnostics
@@ -553,14 +553,14 @@ def _on_lines(file: GoFile, d: Diagnostic, first: int, last: int) -> bool:
 @_guarded(types.TEXT_DOCUMENT_CODE_ACTION, default=None)
 def code_action(ls: GocheckServer, params: types.CodeActionParams) -> list[types.CodeAction] | None:
     uri = params.text_document.uri
+    actions: list[types.CodeAction] = rule_references.code_actions(ls, params)  # a rule ID at the cursor
     entry = ls.result(uri)
     if entry is None:
-        return None
+        return actions or None
     file, encoding = entry.file, ls.encoding
     only = [str(getattr(k, "value", k)) for k in params.context.only] if params.context.only else None
     # Anywhere on a finding's line counts: editors ask at the cursor, often column 0.
     on_lines = [d for d in entry.diagnostics if _on_lines(file, d, params.range.start.line, params.range.end.line)]
-    actions: list[types.CodeAction] = []
     if _kind_wanted(types.CodeActionKind.QuickFix.value, only):
         for d in on_lines:
             actions.extend(convert.fix_action(uri, d, fix, file.lines, encoding) for fix in d.fixes)
@@ -584,6 +584,9 @@ def code_action(ls: GocheckServer, params: types.CodeActionParams) -> list[types
 
 @_guarded(types.TEXT_DOCUMENT_HOVER, default=None)
 def hover(ls: GocheckServer, params: types.HoverParams) -> types.Hover | None:
+    named = rule_references.hover(ls, params)  # a rule ID under the cursor: //nolint:ns/pack/rule, .gocheck.toml
+    if named is not None:
+        return named
     entry = ls.result(params.text_document.uri)
     if entry is None:
         return None

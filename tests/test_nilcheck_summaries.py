@@ -12,7 +12,7 @@ def _summaries(src: str) -> dict[str, dict[int, str]]:
     f = GoFile.parse("a.go", src.encode())
     results = PackageResults(Pass(Rule("probe", "probe", lambda p: None), Package(".", [f]), [], lambda d: None))
     infos = {**results.funcs, **{f"{t}.{m}": i for (t, m), i in results.methods.items()}}
-    return {name: {slot: how for slot, (_, _, how) in results.summary(info).nil_with_error.items()} for name, info in infos.items()}
+    return {name: {slot: e.how for slot, e in results.summary(info).nil_with_error.items()} for name, info in infos.items()}
 
 
 def test_call_cycles_settle_and_carry_only_certain_evidence():

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import TYPE_CHECKING, Callable, Iterator
+from typing import TYPE_CHECKING, Callable, Iterator, Sequence
 
 if TYPE_CHECKING:
     from analyzer.golang.cfg import CFG
 
 from tree_sitter import Node
 
-from analyzer.api.diagnostics import Diagnostic, Edit, Fix, Severity
+from analyzer.api.diagnostics import Diagnostic, Edit, Fix, Location, Related, Severity
 from analyzer.golang.scope import Declaration, PackageScopes
 from analyzer.golang.source import GoFile, unparen
 
@@ -169,26 +169,26 @@ class Pass:
 
     # -- reporting ---------------------------------------------------------------
 
-    def report(self, file: GoFile, where: Node | tuple[int, int], message: str, fix: Fix | None = None, severity: Severity | None = None) -> None:
-        """Report a finding at a node or at a byte range (start, end) of `file`."""
+    def location(self, file: GoFile, where: Node | tuple[int, int]) -> Location:
+        """A node or a byte range (start, end) of `file` as a Location."""
         start, end = (where.start_byte, where.end_byte) if isinstance(where, Node) else where
         line, col = file.lines.position(start)
         end_line, end_col = file.lines.position(end)
-        self._sink(
-            Diagnostic(
-                rule=self.rule.name,
-                severity=severity or self._severity,
-                path=file.path,
-                line=line + 1,
-                column=col + 1,
-                end_line=end_line + 1,
-                end_column=end_col + 1,
-                start_byte=start,
-                end_byte=end,
-                message=message,
-                fixes=(fix,) if fix is not None else (),
-            )
-        )
+        return Location(file.path, line + 1, col + 1, end_line + 1, end_col + 1, start, end)
+
+    def report(
+        self,
+        file: GoFile,
+        where: Node | tuple[int, int],
+        message: str,
+        fix: Fix | None = None,
+        severity: Severity | None = None,
+        related: Sequence[Related] = (),
+    ) -> None:
+        """Report a finding at a node or at a byte range (start, end) of `file`; `related`
+        are the places that explain it (build them with `Related(pass_.location(...), msg)`)."""
+        fixes = (fix,) if fix is not None else ()
+        self._sink(Diagnostic.at(self.rule.name, severity or self._severity, self.location(file, where), message, fixes, tuple(related)))
 
 
 def replace_fix(message: str, where: Node | tuple[int, int], new_text: str, safe: bool = True) -> Fix:

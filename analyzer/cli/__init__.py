@@ -15,12 +15,13 @@ from analyzer.cli.errors import EXIT_FINDINGS, EXIT_USAGE, UsageError
 from analyzer.pipeline.discovery import PatternError
 from analyzer.pipeline.rulepack import PackLoadError
 from analyzer.pipeline.runner import RuleLoadError
-from analyzer.cli import login_command, pack_command, packs_command
+from analyzer.cli import login_command, pack_command, packs_command, pattern_command
 from rulehub.loader.errors import LoaderError
 
 # Modules that add subcommands; each has register(subparsers).
 COMMAND_MODULES = [check_command, lsp_command, cache_command]
 COMMAND_MODULES += [pack_command, packs_command, login_command]  # packs and RuleHub (issue 5)
+COMMAND_MODULES += [pattern_command]  # `gocheck pattern` and `gocheck tree` (issue 18)
 
 
 def build_parser() -> argparse.ArgumentParser:

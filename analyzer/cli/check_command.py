@@ -16,27 +16,28 @@ import os
 import sys
 import time
 import traceback
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Sequence
 
+from analyzer.api.diagnostics import Diagnostic, Severity
+from analyzer.api.rule import Rule
+from analyzer.api.rule_ids import is_rule_id
+from analyzer.cli.errors import EXIT_CLEAN, EXIT_FINDINGS, EXIT_INTERNAL, UsageError
+from analyzer.cli.progress import ProgressBar, interactive, summary_line
+from analyzer.golang.gomod import parse_go_version
 from analyzer.pipeline.baseline import BaselineError, load_baseline, write_baseline
 from analyzer.pipeline.builtin_rules import ENGINE_RULES, INTERNAL
 from analyzer.pipeline.checker import CheckResult, check_patterns, default_jobs
-from analyzer.cli.errors import EXIT_CLEAN, EXIT_FINDINGS, EXIT_INTERNAL, UsageError
 from analyzer.pipeline.config import Config, ConfigError, load_for, parse_size
-from analyzer.api.diagnostics import Diagnostic, Severity
-from analyzer.golang.gomod import parse_go_version
-from analyzer.pipeline.newfromrev import NewFromRevError, changed_lines, filter_new
-from analyzer.cli.progress import ProgressBar, interactive, summary_line
-from analyzer.reporters import FormatError, OutputSpec, Report, terminal_safe, write_all
-from analyzer.api.rule import Rule
 from analyzer.pipeline.discovery import PatternError
-from analyzer.pipeline.rulepack import PackLoadError, UntrustedPackError
+from analyzer.pipeline.newfromrev import NewFromRevError, changed_lines, filter_new
+from analyzer.pipeline.rulepack import PackLoadError, UntrustedPackError, pack_name
 from analyzer.pipeline.ruleset import available_rules
 from analyzer.pipeline.runner import EngineOptions, RuleLoadError
-from analyzer.safe_files import DEFAULT_MAX_FILE_BYTES
 from analyzer.pipeline.suppression import UNUSED_SUPPRESSION, SuppressionStep
+from analyzer.reporters import FormatError, OutputSpec, Report, terminal_safe, write_all
+from analyzer.safe_files import DEFAULT_MAX_FILE_BYTES
 from rulehub.loader.errors import LoaderError
 
 if TYPE_CHECKING:
@@ -99,11 +100,13 @@ def plan_check(args: argparse.Namespace, cwd: Path | None = None) -> CheckPlan:
     config = load_for(cwd, args.config, args.no_config)
     config = config.with_rule_flags(_names(args.enable), _names(args.disable))
     pack_dirs = [Path(p) if os.path.isabs(p) else cwd / p for p in (args.pack_dir or [])]
+    config = replace(config, local_packs=tuple(pack_name(d) for d in pack_dirs))
     downloaded_dirs: list[Path] = []
-    if not args.no_config:  # [packs] from .gocheck.toml, verified by rulehub.loader (issue 5)
+    if not args.no_config:  # [packs] and rule IDs enabled alone, verified by rulehub.loader (issues 5, 21)
         from rulehub.loader import verified_pack_dirs
 
-        downloaded_dirs = verified_pack_dirs(cwd, locked=getattr(args, "locked", False))
+        downloaded_dirs = verified_pack_dirs(cwd, locked=getattr(args, "locked", False),
+                                             extra_rules=_names(args.enable), local_packs=config.local_packs)
     all_rules = _available_rules(pack_dirs, downloaded_dirs)
     rules = config.select_rules(all_rules)
     go_version = config.go_version
@@ -381,6 +384,12 @@ def _listing_rules(args: argparse.Namespace) -> list[Rule]:
 
 
 def cmd_rules(args: argparse.Namespace) -> int:
+    if args.hub:
+        from analyzer.cli.rules_command import list_hub_rules
+
+        return list_hub_rules(args.text or "", args.tag or "", args.go, args.format)
+    if args.text or args.tag or args.go:
+        raise UsageError("TEXT, --tag and --go filter the hub's rules: add --hub")
     rules = sorted(_listing_rules(args), key=lambda r: r.name)
     if args.format == "json":
         doc = [
@@ -414,6 +423,10 @@ def cmd_explain(args: argparse.Namespace) -> int:
         # staticcheck/vet users may ask by the other tool's name: SA4018, vet:assign
         wanted = args.name.lower()
         rule = next((r for r in rules if any(e.lower() == wanted or e.lower().split(":")[-1] == wanted for e in r.equivalents)), None)
+    if rule is None and is_rule_id(args.name):  # not installed: the hub's signed index and the verified pack
+        from analyzer.cli.rules_command import explain_hub_rule
+
+        return explain_hub_rule(args.name.strip())
     if rule is None:
         close = difflib.get_close_matches(args.name, list(by_name), n=3, cutoff=0.5)
         hint = f"; did you mean {' or '.join(close)}?" if close else ""
@@ -438,13 +451,17 @@ def register(sub) -> None:
     add_check_arguments(check)
     check.set_defaults(func=cmd_check)
 
-    rules = sub.add_parser("rules", help="list the rules")
+    rules = sub.add_parser("rules", help="list the rules (--hub: the hub's rules, installed or not)")
+    rules.add_argument("text", nargs="?", help="with --hub: only rules whose ID or summary contains TEXT")
+    rules.add_argument("--hub", action="store_true", help="list the rules on your hub (login or GOCHECK_HUB_URL) with pack, tier and Go range")
+    rules.add_argument("--tag", help="with --hub: only rules with this tag")
+    rules.add_argument("--go", metavar="VERSION", help="with --hub: only rules a version of which supports this Go version")
     rules.add_argument("--format", choices=["text", "json"], default="text")
     rules.add_argument("--pack-dir", action="append", metavar="DIR", help="also list the rules of a local pack directory")
     rules.set_defaults(func=cmd_rules)
 
     explain = sub.add_parser("explain", help="print a rule's documentation")
-    explain.add_argument("name", help="rule name (or another tool's name for it, e.g. SA4018)")
+    explain.add_argument("name", help="rule name (or another tool's name for it, e.g. SA4018); a hub rule ID ns/pack/rule works uninstalled")
     explain.add_argument("--pack-dir", action="append", metavar="DIR", help="also search a local pack directory")
     explain.set_defaults(func=cmd_explain)
 

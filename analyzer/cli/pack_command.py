@@ -1,10 +1,14 @@
 """`gocheck pack new|test|build|publish`: writing, testing, building and publishing a rule pack.
 
-    gocheck pack new acme/http-safety      # scaffold ./http-safety (passes `pack test` as is)
+    gocheck pack new acme/http-safety      # scaffold ./http-safety (passes `pack test` as is;
+                                           # a pattern rule, or a Python one with --python)
     gocheck pack test [DIR]                # every rule's `// want` testdata + .go.golden fixes
     gocheck pack build [DIR]               # rules.json + dist/<name>-<version>.tar.gz, prints sha256
     gocheck pack publish [DIR] [--hub URL] [--private] # PUT the built artifact with a publisher key
                                            # (refused when dist/ is older than the sources)
+    gocheck pack import-semgrep RULES.yaml [--dir DIR] [--name NS/NAME]
+                                           # semgrep rules for Go into a pattern pack (the rest
+                                           # reported and skipped)
     gocheck pack yank NAME VERSION         # hide a version from new resolutions (locks keep it)
     gocheck pack unyank NAME VERSION
 
@@ -42,7 +46,7 @@ def cmd_new(args) -> int:
     directory = Path(args.dir or name.split("/", 1)[1])
     if directory.exists() and any(directory.iterdir()):
         raise UsageError(f"{directory} already exists and is not empty; choose another --dir")
-    for path in scaffold(name, directory):
+    for path in scaffold(name, directory, python=args.python):
         print(f"created {path}")
     print(f"\nnext: cd {directory} && gocheck pack test")
     return EXIT_CLEAN
@@ -158,6 +162,26 @@ def cmd_publish(args) -> int:
     return EXIT_CLEAN
 
 
+def cmd_import_semgrep(args) -> int:
+    from analyzer.patterns.semgrep_import import import_semgrep
+
+    source = Path(args.file)
+    name = args.name or f"imported/{source.stem.lower().replace('_', '-')}"
+    if not NAME_RE.match(name):
+        raise UsageError(f"pack name {name!r} must be 'namespace/name' in lowercase letters, digits and '-'; pass --name")
+    directory = Path(args.dir or name.split("/", 1)[1])
+    try:
+        result = import_semgrep(source, directory, name)
+    except (OSError, ValueError) as exc:
+        raise UsageError(str(exc)) from None
+    for rule in result.converted:
+        print(f"converted {rule} -> {directory / (rule + '.toml')}")
+    for rule_id, why in result.skipped:
+        print(f"skipped   {rule_id}: {why}")
+    print(f"\n{len(result.converted)} converted, {len(result.skipped)} skipped; next: gocheck pack test {directory}")
+    return EXIT_CLEAN if result.converted else EXIT_FINDINGS
+
+
 def cmd_yank(args) -> int:
     from rulehub.loader.credentials import check_user_hub, default_hub
     from rulehub.loader.hubclient import HubClient
@@ -181,6 +205,7 @@ def register(sub) -> None:
     p = psub.add_parser("new", help="scaffold a new pack with one example rule")
     p.add_argument("name", help="namespace/name, e.g. acme/http-safety")
     p.add_argument("--dir", help="directory to create (default: the name after the slash)")
+    p.add_argument("--python", action="store_true", help="write the example rule as a Python module (subscribers must trust you) instead of a pattern rule")
     p.set_defaults(func=cmd_new)
     p = psub.add_parser("test", help="run the pack's `// want` testdata and golden fixes")
     p.add_argument("dir", nargs="?", default=".")
@@ -195,6 +220,11 @@ def register(sub) -> None:
     p.add_argument("--build", action="store_true", help="rebuild before uploading (without it, a dist/ artifact older than the sources is refused)")
     p.add_argument("--private", action="store_true", help="a new pack only your organisation can see and download (decided by its first version)")
     p.set_defaults(func=cmd_publish)
+    p = psub.add_parser("import-semgrep", help="read semgrep rules for Go (YAML) into a pattern pack; what does not carry over is reported and skipped")
+    p.add_argument("file", help="semgrep rules file (.yaml); a .go file of the same stem is read as its tests")
+    p.add_argument("--dir", help="pack directory to write into (default: the name after the slash)")
+    p.add_argument("--name", help="pack name, namespace/name (default: imported/<file stem>)")
+    p.set_defaults(func=cmd_import_semgrep)
     for action, yank, text in (("yank", True, "hide a published version from new resolutions (existing locks keep working)"),
                                ("unyank", False, "undo a yank")):
         p = psub.add_parser(action, help=text)

@@ -1,6 +1,7 @@
 """`gocheck packs add|remove|update|list|verify`: the project's rule packs from RuleHub.
 
     gocheck packs add acme/http-safety@^1.4   # .gocheck.toml [packs], resolve, lock, download
+    gocheck packs add acme/http-safety/insecure-tls  # one rule by ID: [rules] enable, its pack locked for it
     gocheck packs remove acme/http-safety
     gocheck packs update [NAME ...]           # newest versions inside the ranges, rewrites the lock
     gocheck packs list                        # config range, locked version, cache state
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from analyzer.api.rule_ids import is_rule_id, pack_of
 from analyzer.cli import trust_command
 from analyzer.cli.errors import EXIT_CLEAN, EXIT_INTERNAL, UsageError
 
@@ -28,8 +30,8 @@ def _split(spec: str) -> tuple[str, str | None]:
 def cmd_add(args) -> int:
     from rulehub.loader import projectconfig, sync
     from rulehub.loader.credentials import check_user_hub, default_hub
-    from rulehub.loader.hubclient import HubClient
     from rulehub.loader.errors import LoaderError
+    from rulehub.loader.hubclient import HubClient
     from rulehub.loader.userdirs import normalize_hub_url
 
     config = projectconfig.load_project(Path(args.project))
@@ -39,21 +41,27 @@ def cmd_add(args) -> int:
     if not hub_url:
         raise UsageError("no hub configured: pass --hub URL, add [hub] url to .gocheck.toml, or run `gocheck login --hub URL`")
     check_user_hub(hub_url, named_by="--hub" if args.hub else f"{config.path} ([hub] url)")
+    rule_ids = [s.strip() for s in args.packs if is_rule_id(s) and "@" not in s]
+    pack_specs = [s for s in args.packs if s.strip() not in rule_ids]
     packs = dict(config.packs)
     with HubClient(hub_url) as hub:
-        for spec in args.packs:
+        for spec in pack_specs:
             name, rng = _split(spec)
             projectconfig.check_pack_name(name)
             if rng is None:  # like `npm add`: pin the major (minor for 0.x) of the newest version
-                res = hub.resolve(name, "*", go=sync.go_version(config.directory), engine=sync.engine_version())
+                res = hub.resolve(name, "*", go=sync.module_go(config)[0], engine=sync.engine_version())
                 major, minor, _ = res.version.split("-")[0].split(".")
                 rng = f"^{major}.{minor}" if major == "0" else f"^{major}"
             projectconfig.check_range(name, rng)
             packs[name] = rng
     before = config.path.read_bytes() if config.path.exists() else None
-    projectconfig.write_packs(config, packs, hub_url)  # [hub] url is written only where the file has none
+    if pack_specs or (args.hub and not config.hub_url):
+        projectconfig.write_packs(config, packs, hub_url)  # [hub] url is written only where the file has none
+    if rule_ids:  # a rule by ID: its pack is locked for it, and only it runs (rulehub.loader.rule_index)
+        projectconfig.enable_rules(config, rule_ids)
     try:
-        result = sync.sync(Path(args.project), update=frozenset(_split(s)[0] for s in args.packs))
+        update = {_split(s)[0] for s in pack_specs} | {pack_of(r) or r for r in rule_ids}
+        result = sync.sync(Path(args.project), update=frozenset(update))
     except LoaderError:
         # A pack that cannot be fetched or verified is not added: put .gocheck.toml back.
         if before is None:
@@ -61,6 +69,10 @@ def cmd_add(args) -> int:
         else:
             config.path.write_bytes(before)
         raise
+    for rid in rule_ids:
+        entry = result.lock.get(pack_of(rid) or "")
+        if entry is not None:
+            print(f"enabled {rid} (pack {entry.name} {entry.version})")
     _print_sync(result)
     return EXIT_CLEAN
 
@@ -112,9 +124,14 @@ def cmd_list(args) -> int:
     config = projectconfig.load_project(Path(args.project))
     lock = lockfile.read(config.lock_path)
     cache = PackCache()
-    if not config.packs:
-        print(f"no packs in {config.path}; add one with `gocheck packs add namespace/name@^1.0`")
+    rule_packs = config.rule_packs()
+    if not config.packs and not rule_packs:
+        print(f"no packs in {config.path}; add one with `gocheck packs add namespace/name@^1.0` (or a rule with `gocheck packs add ns/pack/rule`)")
         return EXIT_CLEAN
+    for name, rule_ids in rule_packs.items():  # packs present for rules enabled by ID
+        entry = lock.get(name) if lock else None
+        state = f"{entry.version:12} {'cached' if cache.is_cached(entry.sha256) else 'not cached':10} {entry.hub}" if entry else "(not locked: run `gocheck packs update`)"
+        print(f"{name:32} {'rules':12} {state}  for {', '.join(rule_ids)}")
     for name, rng in config.packs.items():
         entry = lock.get(name) if lock else None
         if entry is None:
@@ -199,8 +216,8 @@ def register(sub) -> None:
         p.add_argument("--project", default=".", help="project directory (where .gocheck.toml is, or below it)")
         return p
 
-    p = common(psub.add_parser("add", help="add packs (NAME or NAME@RANGE) and lock them"))
-    p.add_argument("packs", nargs="+", metavar="NAME[@RANGE]")
+    p = common(psub.add_parser("add", help="add packs (NAME or NAME@RANGE), or enable rules by ID (NS/PACK/RULE), and lock them"))
+    p.add_argument("packs", nargs="+", metavar="NAME[@RANGE]|RULE_ID")
     p.add_argument("--hub", help="hub URL to record in .gocheck.toml")
     p.set_defaults(func=cmd_add)
     p = common(psub.add_parser("remove", help="remove packs from .gocheck.toml and the lock"))

@@ -1,6 +1,10 @@
 """The skeleton `gocheck pack new NAME` writes: a manifest, one documented rule with a fix,
 and its `// want` testdata plus golden file, so a new pack passes `gocheck pack test` as is.
 
+The rule is a pattern rule (`boolcompare.toml`, Go code with holes: no code runs, so
+subscribers need not trust the publisher); `--python` writes the same rule as a Python
+module instead, for checks a pattern cannot say.
+
 Templates are plain strings here (not data files) so an installed gocheck always has them.
 """
 
@@ -22,8 +26,9 @@ go = ">=1.18"
 tags = ["style"]
 """
 
-RULE_MODULE = '''\
-"""Comparison of a boolean expression with `true`.
+# The example rule's docs, shared by its two spellings (Python docstring, pattern rule doc).
+RULE_DOC = """\
+Comparison of a boolean expression with `true`.
 
 ## What it does
 Reports `x == true` and `true == x`, where `x` is any expression.
@@ -51,6 +56,9 @@ The fix replaces the comparison with the other operand; it is safe because both 
 same value.
 """
 
+RULE_MODULE = '''\
+"""{doc}"""
+
 from analyzer.api.analysis_pass import Pass, replace_fix
 from analyzer.api.rule import Rule
 
@@ -77,6 +85,22 @@ RULE = Rule(
     equivalents=("staticcheck:S1002",),
 )
 '''
+
+PATTERN_RULE = """\
+name = "boolcompare"
+summary = "comparison of a boolean expression with true"
+severity = "warning"
+tags = ["style"]
+equivalents = ["staticcheck:S1002"]
+# Go code with holes: $X is any one expression (see docs/patterns.md; `gocheck pattern`
+# tries a pattern on code, `gocheck tree FILE` shows the syntax tree).
+pattern-either = ["$X == true", "true == $X"]
+message = "comparison with true is redundant: use $X"
+fix = "$X"
+fix_message = "replace with $X"
+doc = '''
+{doc}'''
+"""
 
 TESTDATA_GO = """\
 package boolcompare
@@ -115,8 +139,10 @@ func check(done bool, items []int) int {
 README = """\
 # {name}
 
-Rules for gocheck. Each rule is a module (`<rule>.py`, docs in its docstring) or a
-declarative `<rule>.toml`, with Go testdata in `testdata/<rule>/`.
+Rules for gocheck. Each rule is a pattern rule `<rule>.toml` (Go code with holes, see
+gocheck's docs/patterns.md), a tree-sitter query `<rule>.toml`, or a Python module
+`<rule>.py` (docs in its docstring; subscribers must trust you to run it), with Go
+testdata in `testdata/<rule>/`.
 
     gocheck pack test      # run every rule's `// want` testdata and golden fixes
     gocheck pack build     # write rules.json and dist/{short}-<version>.tar.gz
@@ -124,12 +150,13 @@ declarative `<rule>.toml`, with Go testdata in `testdata/<rule>/`.
 """
 
 
-def scaffold(name: str, directory: Path) -> list[Path]:
-    """Write a new pack named `name` (namespace/name) into `directory` (must not exist or be empty)."""
+def scaffold(name: str, directory: Path, python: bool = False) -> list[Path]:
+    """Write a new pack named `name` (namespace/name) into `directory` (must not exist or be
+    empty); its rule is a pattern rule, or a Python module with `python`."""
     short = name.split("/", 1)[1]
     files = {
         "pack.toml": PACK_TOML.format(name=name, short=short, engine=ENGINE_VERSION),
-        "boolcompare.py": RULE_MODULE,
+        **({"boolcompare.py": RULE_MODULE.replace("{doc}", RULE_DOC)} if python else {"boolcompare.toml": PATTERN_RULE.replace("{doc}", RULE_DOC)}),
         "testdata/boolcompare/a.go": TESTDATA_GO,
         "testdata/boolcompare/a.go.golden": TESTDATA_GOLDEN,
         "README.md": README.format(name=name, short=short),

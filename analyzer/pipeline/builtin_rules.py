@@ -10,8 +10,11 @@ from analyzer.api.rule import Rule
 SYNTAX_DOC = """Go source that does not parse.
 
 ## What it does
-Reports each place where tree-sitter could not parse the file: an unexpected token or a
-missing one. The other rules still run on the parts of the file that did parse.
+Reports each region of the file that does not parse (a run of damaged top-level
+declarations) once, at the token the Go compiler would complain about, in its words
+("unexpected newline in argument list; possibly missing comma or )"). Other rules report
+nothing inside such a region, which includes the functions an unclosed `{` swallows;
+the rest of the file is checked as usual.
 
 ## Why is this bad?
 The Go compiler rejects the file; nothing else about it can be trusted until it parses.

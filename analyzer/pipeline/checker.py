@@ -34,7 +34,7 @@ from analyzer.api.diagnostics import Diagnostic
 from analyzer.pipeline.discovery import PackageFiles, expand_patterns
 from analyzer.golang.gomod import find_module
 from analyzer.pipeline.package_loader import load_package_files
-from analyzer.pipeline.result_cache import ResultCache, ruleset_fingerprint
+from analyzer.pipeline.result_cache import ResultCache, ruleset_fingerprint, sibling_sources
 from analyzer.api.rule import Rule
 from analyzer.pipeline.runner import Engine, EngineOptions
 from analyzer.safe_files import DEFAULT_MAX_FILE_BYTES, SkippedFile, read_tree_file
@@ -153,7 +153,8 @@ def _check_group_now(item: tuple[int, PackageFiles]) -> _GroupResult:
             # Package context beyond the files: the go.mod that governs the directory.
             module = find_module(Path(state.cwd or ".") / group.directory)
             context = f"{group.directory}\0{module.path if module else ''}\0{module.go_version if module else ''}"
-            key = ResultCache.key(state.fingerprint, context, sources.items())
+            siblings = sibling_sources(Path(state.cwd or ".") / group.directory, sources)
+            key = ResultCache.key(state.fingerprint, context, [*sources.items(), *siblings])
             entry = state.cache.get(key)
             if entry is not None:
                 return _GroupResult(index, entry["diagnostics"], entry.get("files", 0), entry.get("packages", 0), entry.get("bytes", 0), True)

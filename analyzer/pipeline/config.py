@@ -11,7 +11,9 @@ the same three calls: `find_config`, `load_config`, `Config.select_rules`.
     max-file-size = "4MiB"       # larger Go files are not read (a finding says so); at most 64MiB here
 
     [rules]
-    enable = ["acme/http-safety"]        # rule names, or a pack name for all its rules
+    enable = ["acme/http-safety"]        # rule names, or a pack name for all its rules; a rule ID
+                                         # ns/pack/rule of a pack not in [packs] fetches that pack
+                                         # and runs only the rules enabled by ID
     disable = ["deferinloop"]
 
     [rules.selfassign]
@@ -35,11 +37,17 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Iterable, Mapping, Sequence
 
-from analyzer.pipeline.builtin_rules import INTERNAL
 from analyzer.api.diagnostics import Severity
-from analyzer.golang.gomod import parse_go_version
 from analyzer.api.rule import Rule
-from analyzer.safe_files import DEFAULT_MAX_FILE_BYTES, SkippedFile, describe_size, read_tree_file
+from analyzer.api.rule_ids import pack_of
+from analyzer.golang.gomod import parse_go_version
+from analyzer.pipeline.builtin_rules import INTERNAL
+from analyzer.safe_files import (
+    DEFAULT_MAX_FILE_BYTES,
+    SkippedFile,
+    describe_size,
+    read_tree_file,
+)
 
 CONFIG_NAME = ".gocheck.toml"
 
@@ -74,6 +82,16 @@ class Config:
     formats: tuple[str, ...] = ()
     include_generated: bool = False
     max_file_bytes: int = DEFAULT_MAX_FILE_BYTES
+    listed_packs: tuple[str, ...] = ()  # the [packs] table's names (the loader reads their ranges)
+    local_packs: tuple[str, ...] = ()  # packs given as directories (--pack-dir), not fetched
+
+    @property
+    def rule_only_packs(self) -> frozenset[str]:
+        """Packs present only because a rule ID of theirs is enabled (`ns/pack/rule` in
+        enable, the pack not in [packs] nor a local directory): only the enabled rules of
+        such a pack run, its other rules stay off unless the pack itself is enabled."""
+        packs = {pack_of(n) for n in self.enable}
+        return frozenset(p for p in packs if p and p not in self.listed_packs and p not in self.local_packs and p not in self.enable)
 
     @property
     def root(self) -> Path:
@@ -103,15 +121,16 @@ class Config:
         for key, names in (("[rules] enable", self.enable), ("[rules] disable", self.disable)):
             for name in names:
                 if not _matching(rules, name):
-                    raise ConfigError(f"{self.where(key)}: unknown rule {name!r}{_suggest(name, rules)}; `gocheck rules` lists them")
+                    raise ConfigError(f"{self.where(key)}: {_unknown(name, rules)}")
         for name in self.severity_overrides:
             if not any(r.name == name for r in rules):
-                raise ConfigError(f"{self.where(f'[rules.{name}]')}: unknown rule {name!r}{_suggest(name, rules)}; `gocheck rules` lists them")
+                raise ConfigError(f"{self.where(f'[rules.{name}]')}: {_unknown(name, rules)}")
         if INTERNAL.name in self.disable:
             raise ConfigError(f"{self.where('[rules] disable')}: the internal rule cannot be disabled; it reports gocheck's own failures")
         selected = []
+        rule_only = self.rule_only_packs
         for rule in rules:
-            on = rule.enabled_by_default or any(_matches(rule, n) for n in self.enable)
+            on = (rule.enabled_by_default and rule.pack not in rule_only) or any(_matches(rule, n) for n in self.enable)
             if rule.name != INTERNAL.name and any(_matches(rule, n) for n in self.disable):
                 on = False
             if on or rule.name == INTERNAL.name:
@@ -125,6 +144,14 @@ def _matches(rule: Rule, name: str) -> bool:
 
 def _matching(rules: list[Rule], name: str) -> list[Rule]:
     return [r for r in rules if _matches(r, name)]
+
+
+def _unknown(name: str, rules: list[Rule]) -> str:
+    pack = pack_of(name)
+    if pack and not any(r.pack == pack for r in rules):  # e.g. the editor, before `gocheck` fetched it
+        return (f"rule {name!r} is in the pack {pack}, which is not fetched yet; run `gocheck packs update` "
+                f"(or `gocheck`, online) to lock and fetch it, `gocheck explain {name}` shows the rule")
+    return f"unknown rule {name!r}{_suggest(name, rules)}; `gocheck rules` lists them"
 
 
 def _suggest(name: str, rules: list[Rule]) -> str:
@@ -207,6 +234,8 @@ def parse_config(doc: Mapping, path: Path | None = None) -> Config:
                 f'per-rule tables like [rules.{key}] severity = "error"{_close(key, _RULES_KEYS)}'
             )
     out["severity_overrides"] = severities
+    packs = doc.get("packs", {})
+    out["listed_packs"] = tuple(packs) if isinstance(packs, dict) else ()  # validated by rulehub.loader.projectconfig
     if set(out.get("enable", ())) & set(out.get("disable", ())):
         both = sorted(set(out["enable"]) & set(out["disable"]))
         raise ConfigError(f"{where('[rules]')}: {', '.join(both)} is both enabled and disabled; keep one")

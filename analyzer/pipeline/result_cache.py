@@ -2,7 +2,9 @@
 
 Key = sha256 of: engine version and source, the rule-set fingerprint (rule names, packs and
 their versions and sources, severities, queries, declarative messages), the run options that
-change results, the package directory, and each file's path and content hash. An unchanged
+change results, the package directory, each file's path and content hash, and the content of
+the directory's other source files (`sibling_sources`: other builds' `.go` files, assembly,
+cgo), which rules such as `unused` read. An unchanged
 package re-checks without parsing; editing one file re-checks only its package.
 
 Entries are JSON files written atomically (temp file + rename) so concurrent runs never see
@@ -18,9 +20,9 @@ import json
 import os
 import shutil
 import tempfile
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Sequence
 
 import platformdirs
 
@@ -91,6 +93,35 @@ def _engine_digest() -> bytes:
         except OSError:
             pass
     return h.digest()
+
+
+SIBLING_SUFFIXES = (".go", ".s", ".c", ".h")
+
+
+def sibling_sources(directory: Path, checked: Iterable[str]) -> list[tuple[str, bytes]]:
+    """The directory's source files that are not among the `checked` paths (a `_windows.go`
+    file on Linux, `//go:build ignore` files, `.s`, `.c`, `.h`), as ("sibling:NAME", content)
+    items for `ResultCache.key`: rules read them (`unused` counts the names they use), so
+    a change in one of them alone must not replay the old result. A file that cannot be
+    read counts by its name."""
+    names = {os.path.basename(p) for p in checked}
+    out: list[tuple[str, bytes]] = []
+    try:
+        entries = sorted(os.scandir(directory), key=lambda e: e.name)
+    except OSError:
+        return out
+    for entry in entries:
+        if entry.name in names or not entry.name.endswith(SIBLING_SUFFIXES):
+            continue
+        try:
+            if not entry.is_file():
+                continue
+            with open(entry.path, "rb") as fh:
+                data = fh.read()
+        except OSError:
+            data = b"\0unreadable"
+        out.append(("sibling:" + os.fsdecode(entry.name), data))
+    return out
 
 
 @dataclass(frozen=True)

@@ -16,8 +16,8 @@ import tomllib
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from analyzer.pipeline.declarative import load_declarative_rule
 from analyzer.api.rule import Rule
+from analyzer.pipeline.declarative import load_declarative_rule
 
 CORE_PACK = "gocheck/core"
 
@@ -130,7 +130,7 @@ def load_pack(directory: Path | str, *, python: bool = True, declarative: bool =
             continue
         try:
             rules.append(replace(load_declarative_rule(path), pack=name))
-        except ValueError as exc:
+        except (ValueError, TypeError) as exc:  # a malformed rule file
             raise PackLoadError(f"{path}: {exc}") from None
     if name != CORE_PACK:
         rules = [replace(r, name=f"{name}/{r.name}") for r in rules]

@@ -9,8 +9,9 @@ import signal
 import threading
 import time
 import traceback
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Collection, Iterator, NamedTuple, Sequence
+from typing import Collection, NamedTuple
 
 import tree_sitter
 
@@ -20,6 +21,7 @@ from analyzer.pipeline.cpu_alarm import thread_cpu_limit
 from analyzer.api.diagnostics import Diagnostic, Severity
 from analyzer.api.rule import Rule
 from analyzer.golang.source import GO_LANGUAGE, GoFile
+from analyzer.golang.syntax_errors import MAX_REGIONS, ErrorRegion, error_regions
 
 DEFAULT_BUDGET_SECONDS = 10.0
 # One rule on one package; generous so a slow CI machine never trips it on real code, while
@@ -116,11 +118,14 @@ class Engine:
         diagnostics: list[Diagnostic] = []
         sink = diagnostics.append
         matches: dict[str, list[Match]] = {r.name: [] for r in self._query_rules}
+        damaged: dict[str, list[ErrorRegion]] = {}
         for file in package.files:
             if only_files is not None and file.path not in only_files:
                 continue
-            if file.root.has_error:
-                diagnostics.extend(syntax_diagnostics(file, self.options.severities.get(SYNTAX.name, SYNTAX.severity)))
+            regions = error_regions(file)
+            if regions:
+                damaged[file.path] = regions
+                diagnostics.extend(syntax_diagnostics(file, self.options.severities.get(SYNTAX.name, SYNTAX.severity), regions=regions))
             try:
                 self._match_file(file, matches)
             except BudgetExceeded as exc:
@@ -140,6 +145,8 @@ class Engine:
                 where = pass_.current_file or (package.files[0] if package.files else None)
                 frame = traceback.extract_tb(exc.__traceback__)[-1]
                 sink(internal_diagnostic(where, f"rule {rule.name} crashed on {where.path if where else package.directory}: {type(exc).__name__}: {exc} (at {frame.filename.rsplit('/', 1)[-1]}:{frame.lineno})"))
+        if damaged:
+            diagnostics = [d for d in diagnostics if not _inside_damage(d, damaged)]
         diagnostics.sort(key=Diagnostic.sort_key)
         return _dedupe(diagnostics)
 
@@ -255,43 +262,23 @@ def internal_diagnostic(file: GoFile | None, message: str, path: str | None = No
     )
 
 
-def syntax_diagnostics(file: GoFile, severity: Severity = Severity.ERROR, limit: int = 20) -> list[Diagnostic]:
-    """One finding per top-most ERROR or MISSING node (at most `limit` per file)."""
-    out: list[Diagnostic] = []
-    cursor = file.root.walk()
-    while True:
-        node = cursor.node
-        assert node is not None  # a cursor made from a node is always on one
-        descend = True
-        if node.is_missing:
-            out.append(_syntax_at(file, node, f"syntax error: missing {node.type}", severity))
-            descend = False
-        elif node.is_error:
-            tokens = file.text(node).split()
-            near = tokens[0] if tokens else ""
-            near = near[:40]
-            out.append(_syntax_at(file, node, f"syntax error: unexpected {near!r}" if near else "syntax error", severity))
-            descend = False
-        elif not node.has_error:
-            descend = False
-        if len(out) >= limit:
-            break
-        if descend and cursor.goto_first_child():
-            continue
-        while not cursor.goto_next_sibling():
-            if not cursor.goto_parent():
-                return out
+def syntax_diagnostics(file: GoFile, severity: Severity = Severity.ERROR, limit: int = MAX_REGIONS, regions: list[ErrorRegion] | None = None) -> list[Diagnostic]:
+    """One finding per damaged region of the file (see `analyzer.golang.syntax_errors`), at
+    the token the Go compiler would complain about; at most `limit` per file."""
+    out = []
+    for region in regions if regions is not None else error_regions(file, limit):
+        line, col = file.lines.position(region.at)
+        end_line, end_col = file.lines.position(region.at_end)
+        out.append(Diagnostic(SYNTAX.name, severity, file.path, line + 1, col + 1, end_line + 1, end_col + 1, region.at, region.at_end, region.message))
     return out
 
 
-def _syntax_at(file: GoFile, node, message: str, severity: Severity) -> Diagnostic:
-    start, end = node.start_byte, node.end_byte
-    if end - start > 200:  # a huge ERROR node: point at its first line only
-        nl = file.source.find(b"\n", start)
-        end = nl if 0 <= nl < end else start + 1
-    line, col = file.lines.position(start)
-    end_line, end_col = file.lines.position(end)
-    return Diagnostic(SYNTAX.name, severity, file.path, line + 1, col + 1, end_line + 1, end_col + 1, start, end, message)
+def _inside_damage(diagnostic: Diagnostic, damaged: dict[str, list[ErrorRegion]]) -> bool:
+    """A rule's finding in a declaration that does not parse: the tree there is tree-sitter's
+    guess, so the finding cannot be trusted (the syntax finding says what is wrong)."""
+    if diagnostic.rule in (SYNTAX.name, INTERNAL.name):
+        return False
+    return any(region.covers(diagnostic.start_byte) for region in damaged.get(diagnostic.path, ()))
 
 
 def _dedupe(diags: list[Diagnostic]) -> list[Diagnostic]:

@@ -8,6 +8,9 @@
 - `partialFingerprints["gocheck/v1"]`: rule + path + whitespace-normalized line text +
   occurrence (analyzer.pipeline.fingerprint), so a finding keeps its identity when lines above it
   move and GitHub does not reopen alerts on every push.
+- related locations (`Diagnostic.related`, e.g. where a nil comes from and which line returns
+  it) as `relatedLocations`, and the same steps followed by the finding itself as one
+  `codeFlows` thread flow, which code scanning shows as the path to the finding.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from typing import IO, Any
 from urllib.parse import quote
 
 from analyzer.pipeline.builtin_rules import INTERNAL
-from analyzer.api.diagnostics import Diagnostic, Severity
+from analyzer.api.diagnostics import Diagnostic, Location, Severity
 from analyzer.pipeline.fingerprint import digest, keyed
 from analyzer.reporters import Report
 from analyzer.api.rule import Rule, docs_url
@@ -88,7 +91,15 @@ def _result(report: Report, d: Diagnostic, rule_index: int, fingerprint: str) ->
     }
     artifact = _artifact(report, d.path)
     if artifact is not None:
-        result["locations"] = [{"physicalLocation": {"artifactLocation": artifact, "region": _region(report, d.path, d.line, d.column, d.end_line, d.end_column)}}]
+        result["locations"] = [{"physicalLocation": _physical(report, d.location)}]
+        related = [r for r in d.related if r.location.path]
+        if related:
+            result["relatedLocations"] = [
+                {"id": i, "physicalLocation": _physical(report, r.location), "message": {"text": r.message}} for i, r in enumerate(related, 1)
+            ]
+            steps = [{"location": {"physicalLocation": _physical(report, r.location), "message": {"text": r.message}}} for r in related]
+            steps.append({"location": {"physicalLocation": _physical(report, d.location), "message": {"text": d.message}}})
+            result["codeFlows"] = [{"threadFlows": [{"locations": steps}]}]
         fixes = []
         for fix in d.fixes:
             replacements = []
@@ -101,6 +112,10 @@ def _result(report: Report, d: Diagnostic, rule_index: int, fingerprint: str) ->
         if fixes:
             result["fixes"] = fixes
     return result
+
+
+def _physical(report: Report, at: Location) -> dict:
+    return {"artifactLocation": _artifact(report, at.path), "region": _region(report, at.path, at.line, at.column, at.end_line, at.end_column)}
 
 
 def _artifact(report: Report, path: str) -> dict | None:

@@ -1,4 +1,6 @@
-"""`path:line:col: severity: message (rule)`, then the source line and a caret.
+"""`path:line:col: severity: message (rule)`, then the source line and a caret, then one
+indented `path:line:col: note: message` line per related location (where a nil comes from,
+which line returns it), in the order a reader follows them.
 
 Tabs in the source line are kept in the caret line so the caret sits under the column in
 any terminal or editor; colour only when asked (the CLI asks on a terminal without
@@ -9,7 +11,7 @@ from __future__ import annotations
 
 from typing import IO
 
-from analyzer.api.diagnostics import Severity
+from analyzer.api.diagnostics import Diagnostic, Severity
 from analyzer.reporters import Report, terminal_safe
 
 _COLORS = {Severity.ERROR: "\x1b[31m", Severity.WARNING: "\x1b[33m", Severity.INFO: "\x1b[36m"}
@@ -27,18 +29,28 @@ def write(report: Report, out: IO[str]) -> None:
             out.write(f"{_BOLD}{where}{_RESET}: {_COLORS[d.severity]}{sev}{_RESET}: {message} {_DIM}({rule}){_RESET}\n")
         else:
             out.write(f"{where}: {sev}: {message} ({rule})\n")
-        raw = report.line_text(d.path, d.line)
-        if not raw.strip():
-            continue
-        prefix = terminal_safe(raw[: max(d.column - 1, 0)].decode("utf-8", "replace"), keep="\t")
-        line = terminal_safe(raw.decode("utf-8", "replace"), keep="\t")
-        if len(prefix) > _MAX_LINE:
-            continue
-        line = line[:_MAX_LINE] + (" ..." if len(line) > _MAX_LINE else "")
-        caret = "".join("\t" if ch == "\t" else " " for ch in prefix) + "^"
-        if d.end_line == d.line and d.end_column > d.column + 1:
-            width = len(terminal_safe(raw[d.column - 1 : d.end_column - 1].decode("utf-8", "replace"), keep="\t"))
-            caret += "~" * max(0, min(width, _MAX_LINE - len(prefix)) - 1)
-        if color:
-            caret = f"{_GREEN}{caret}{_RESET}"
-        out.write(f"    {line}\n    {caret}\n")
+        _write_source_line(report, d, out)
+        for r in d.related:
+            at = terminal_safe(f"{r.location.path}:{r.location.line}:{r.location.column}")
+            note = terminal_safe(r.message)
+            out.write(f"    {_BOLD}{at}{_RESET}: {_DIM}note{_RESET}: {note}\n" if color else f"    {at}: note: {note}\n")
+
+
+def _write_source_line(report: Report, d: Diagnostic, out: IO[str]) -> None:
+    """The finding's source line with a caret (and `~`) under its span."""
+    color = report.color
+    raw = report.line_text(d.path, d.line)
+    if not raw.strip():
+        return
+    prefix = terminal_safe(raw[: max(d.column - 1, 0)].decode("utf-8", "replace"), keep="\t")
+    line = terminal_safe(raw.decode("utf-8", "replace"), keep="\t")
+    if len(prefix) > _MAX_LINE:
+        return
+    line = line[:_MAX_LINE] + (" ..." if len(line) > _MAX_LINE else "")
+    caret = "".join("\t" if ch == "\t" else " " for ch in prefix) + "^"
+    if d.end_line == d.line and d.end_column > d.column + 1:
+        width = len(terminal_safe(raw[d.column - 1 : d.end_column - 1].decode("utf-8", "replace"), keep="\t"))
+        caret += "~" * max(0, min(width, _MAX_LINE - len(prefix)) - 1)
+    if color:
+        caret = f"{_GREEN}{caret}{_RESET}"
+    out.write(f"    {line}\n    {caret}\n")

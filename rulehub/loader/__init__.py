@@ -11,6 +11,7 @@ imports pack code and never imports rulehub.server.  Errors: rulehub.loader.erro
 """
 
 from pathlib import Path
+from collections.abc import Collection, Sequence
 
 from rulehub.loader.errors import (
     ConfigError,
@@ -23,12 +24,13 @@ from rulehub.loader.errors import (
 )
 
 
-def verified_pack_dirs(project_dir: Path | str, *, locked: bool = False, offline: bool = False) -> list[Path]:
+def verified_pack_dirs(project_dir: Path | str, *, locked: bool = False, offline: bool = False,
+                       extra_rules: Sequence[str] = (), local_packs: Collection[str] = ()) -> list[Path]:
     """See rulehub.loader.sync.verified_pack_dirs; imported lazily so that a run with a lock and
     a warm cache never pays for loading the HTTP and TUF clients."""
     from rulehub.loader.sync import verified_pack_dirs as _verified_pack_dirs
 
-    return _verified_pack_dirs(project_dir, locked=locked, offline=offline)
+    return _verified_pack_dirs(project_dir, locked=locked, offline=offline, extra_rules=extra_rules, local_packs=local_packs)
 
 __all__ = [
     "ConfigError",

@@ -186,6 +186,22 @@ class HubClient:
             raise HubError(f"hub {self.url}: the catalogue answer has no packs list")
         return [p for p in packs if isinstance(p, dict)]
 
+    def rules(self, *, text: str = "", tag: str = "", go: str | None = None, rule: str = "") -> dict[str, Any]:
+        """`GET /v1/rules`: the hub's rule index as this key sees it (anonymous when not logged
+        in), `{"plan_tiers": [...] | None, "rules": [...]}`.  Advice only: rulehub.loader.rule_index
+        checks every claim against the signed TUF targets."""
+        logged_in = self.credential.api_key or self.credential.access_token
+        params = {k: v for k, v in (("q", text), ("tag", tag), ("go", go or ""), ("rule", rule)) if v}
+        resp = self._request("GET", "/v1/rules", params=params, headers=self.auth_headers() if logged_in else {})
+        self._raise_for(resp, "reading the rule index")
+        try:
+            doc = resp.json()
+        except ValueError:
+            doc = None
+        if not isinstance(doc, dict) or not isinstance(doc.get("rules"), list):
+            raise HubError(f"hub {self.url}: the rule index answer has no rules list")
+        return doc
+
     def set_yanked(self, name: str, version: str, yanked: bool) -> dict[str, Any]:
         """Yank (hide from new resolutions; locked users keep it) or unyank a version."""
         ns, short = name.split("/", 1)

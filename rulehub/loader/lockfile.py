@@ -14,6 +14,7 @@
     sha256 = "<hex>"
     hub = "https://hub.example.com"
     target = "acme/http-safety/http-safety-1.4.2.tar.gz"
+    rules = ["acme/http-safety/insecure-tls"]   # only for a pack locked for rule IDs, not in [packs]
 
 Packs and hubs are sorted by name and URL, keys come in a fixed order, so the same set of
 pins always gives the same bytes (and a clean diff in review).
@@ -44,6 +45,7 @@ class LockedPack:
     sha256: str
     hub: str
     target: str
+    rules: tuple[str, ...] = ()  # rule IDs this pack was locked for (`[rules] enable`), when [packs] does not list it
 
 
 @dataclass(frozen=True)
@@ -78,6 +80,7 @@ def dumps(lock: LockFile) -> str:
         out.append(
             f"\n[[pack]]\nname = {_s(p.name)}\nrange = {_s(p.range)}\nversion = {_s(p.version)}\n"
             f"sha256 = {_s(p.sha256)}\nhub = {_s(p.hub)}\ntarget = {_s(p.target)}\n"
+            + (f"rules = [{', '.join(_s(r) for r in sorted(p.rules))}]\n" if p.rules else "")
         )
     return "".join(out)
 
@@ -96,7 +99,11 @@ def loads(text: str, *, source: str = "gocheck.lock") -> LockFile:
             raise ConfigError(f"{source}: [[pack]] #{i + 1} needs string fields {', '.join(fields)}; run `gocheck packs update`")
         if not _HEX64.match(item["sha256"]):
             raise ConfigError(f"{source}: pack {item['name']}: sha256 must be 64 lowercase hex digits")
-        packs.append(LockedPack(*(item[f] for f in fields)))
+        rules = item.get("rules", [])
+        if not isinstance(rules, list) or not all(isinstance(r, str) for r in rules):
+            raise ConfigError(f"{source}: pack {item['name']}: rules must be a list of rule IDs; run `gocheck packs update`")
+        packs.append(LockedPack(item["name"], item["range"], item["version"], item["sha256"], item["hub"], item["target"],
+                                rules=tuple(sorted(rules))))
     roots = []
     for item in doc.get("hub", []):
         if not isinstance(item, dict) or not isinstance(item.get("url"), str) or not isinstance(item.get("root"), str):

@@ -17,10 +17,15 @@ import json
 import os
 import re
 import tomllib
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from analyzer.pipeline.config import MAX_CONFIG_BYTES, find_config  # one definition of "the project's .gocheck.toml"
+from analyzer.api.rule_ids import is_rule_id, pack_of
+from analyzer.pipeline.config import (  # one definition of "the project's .gocheck.toml"
+    MAX_CONFIG_BYTES,
+    find_config,
+)
 from analyzer.safe_files import SkippedFile, read_tree_file
 from rulehub.loader.errors import ConfigError
 from rulehub.loader.userdirs import normalize_hub_url
@@ -36,6 +41,19 @@ class ProjectConfig:
     path: Path  # the .gocheck.toml (may not exist yet)
     packs: dict[str, str]  # name -> range text, in file order
     hub_url: str | None
+    rule_ids: tuple[str, ...] = ()  # namespaced rule IDs (ns/pack/rule) in [rules] enable
+    go: str | None = None  # `go = "1.21"`: overrides go.mod's go line (as for the engine)
+
+    def rule_packs(self, extra: Sequence[str] = (), *, local: Collection[str] = ()) -> dict[str, tuple[str, ...]]:
+        """Packs to fetch for rule IDs alone: pack -> its asked rule IDs, for IDs in [rules]
+        enable (and `extra`, e.g. --enable) whose pack neither [packs] nor a `local` pack
+        directory provides.  Only those rules of such a pack run (analyzer.pipeline.config)."""
+        out: dict[str, list[str]] = {}
+        for rid in (*self.rule_ids, *extra):
+            pack = pack_of(rid)
+            if pack and pack not in self.packs and pack not in local and rid not in out.get(pack, ()):
+                out.setdefault(pack, []).append(rid)
+        return {p: tuple(sorted(ids)) for p, ids in sorted(out.items())}
 
     @property
     def directory(self) -> Path:
@@ -71,7 +89,11 @@ def load_project(project_dir: Path) -> ProjectConfig:
     if not isinstance(hub, dict) or not isinstance(hub.get("url", ""), str):
         raise ConfigError(f'{path}: [hub] url must be a string, e.g. url = "https://hub.example.com"')
     url = hub.get("url") or os.environ.get("GOCHECK_HUB_URL") or None
-    return ProjectConfig(path, packs, normalize_hub_url(url) if url else None)
+    rules = doc.get("rules", {})
+    enable = rules.get("enable", []) if isinstance(rules, dict) else []
+    rule_ids = tuple(r.strip() for r in enable if isinstance(r, str) and is_rule_id(r)) if isinstance(enable, list) else ()
+    go = doc.get("go") if isinstance(doc.get("go"), str) else None
+    return ProjectConfig(path, packs, normalize_hub_url(url) if url else None, rule_ids, go)
 
 
 def check_pack_name(name: str, *, where: str = "") -> None:
@@ -119,6 +141,63 @@ def write_packs(config: ProjectConfig, packs: dict[str, str], hub_url: str | Non
         tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:  # never leave a file we cannot read back
         raise ConfigError(f"{path}: could not update [packs] ({exc}); edit it by hand") from None
+    _replace_file(path, text)
+
+
+def _replace_file(path: Path, text: str) -> None:
     tmp = path.with_name(path.name + ".tmp")
     tmp.write_text(text, "utf-8")
     os.replace(tmp, path)
+
+
+def with_enabled_rules(text: str, rule_ids: Sequence[str]) -> str:
+    """`.gocheck.toml` text with `rule_ids` added to `[rules] enable` (the table and the key are
+    created if missing); the rest of the file, comments included, is kept.  The one edit
+    behind `gocheck packs add RULE_ID` and the editor's "enable this rule" action."""
+    doc = tomllib.loads(text)
+    rules = doc.get("rules", {})
+    old = list(rules.get("enable", [])) if isinstance(rules, dict) else []
+    new = [*old, *(r for r in rule_ids if r not in old)]
+    if new == old:
+        return text
+    line = f"enable = [{', '.join(json.dumps(r) for r in new)}]"
+    lines = text.splitlines()
+    start = next((i for i, ln in enumerate(lines) if (m := _HEADER.match(ln)) and m.group(1) == "rules"), None)
+    if start is None:
+        if lines and lines[-1].strip():
+            lines.append("")
+        lines += ["[rules]", line]
+    else:
+        end = start + 1
+        while end < len(lines) and not _HEADER.match(lines[end]):
+            end += 1
+        key = next((i for i in range(start + 1, end) if re.match(r"^\s*enable\s*=", lines[i])), None)
+        if key is None:
+            lines.insert(start + 1, line)
+        else:  # the old value may span lines: it ends where the text up to here parses again
+            last = next((j for j in range(key, end) if _parses("\n".join(lines[key : j + 1]))), None)
+            if last is None:
+                raise ConfigError("could not find the end of [rules] enable; add the rule by hand")
+            lines[key : last + 1] = [line]
+    out = "\n".join(lines) + "\n"
+    tomllib.loads(out)  # never write a file we cannot read back
+    return out
+
+
+def _parses(fragment: str) -> bool:
+    try:
+        tomllib.loads(fragment)
+        return True
+    except tomllib.TOMLDecodeError:
+        return False
+
+
+def enable_rules(config: ProjectConfig, rule_ids: Sequence[str]) -> None:
+    """Add `rule_ids` to `[rules] enable` of the project's `.gocheck.toml`, in place."""
+    path = config.path
+    text = path.read_text("utf-8") if path.exists() else ""
+    try:
+        new = with_enabled_rules(text, rule_ids)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: could not update [rules] enable ({exc}); edit it by hand") from None
+    _replace_file(path, new)

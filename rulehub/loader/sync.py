@@ -22,14 +22,25 @@ Pack code is never imported here; callers load the returned directories.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
-from dataclasses import dataclass
 from pathlib import Path
 
 from rulehub.loader import lockfile
 from rulehub.loader.cache import PackCache
-from rulehub.loader.credentials import check_user_hub, default_hub, fingerprint, pinned_root
-from rulehub.loader.errors import ConfigError, LockOutOfDateError, OfflineError, VerificationError
+from rulehub.loader.credentials import (
+    check_user_hub,
+    default_hub,
+    fingerprint,
+    pinned_root,
+)
+from rulehub.loader.errors import (
+    ConfigError,
+    LockOutOfDateError,
+    OfflineError,
+    VerificationError,
+)
 from rulehub.loader.lockfile import LockedPack, LockFile
 from rulehub.loader.projectconfig import ProjectConfig, load_project
 from rulehub.pack import PackFormatError, SemverRange, load_manifest
@@ -42,7 +53,9 @@ _GO_LINE = re.compile(rb"^go\s+(\d+\.\d+(?:\.\d+)?)\s*$", re.MULTILINE)
 
 
 def engine_version() -> str:
-    from analyzer import ENGINE_VERSION  # a constant only; the loader never runs the engine
+    from analyzer import (
+        ENGINE_VERSION,  # a constant only; the loader never runs the engine
+    )
 
     return ENGINE_VERSION
 
@@ -54,6 +67,14 @@ def go_version(project_dir: Path) -> str | None:
             m = _GO_LINE.search(gomod.read_bytes())
             return m.group(1).decode() if m else None
     return None
+
+
+def module_go(config: ProjectConfig) -> tuple[str | None, str]:
+    """The module's Go version as the engine sees it, and where it was read: `.gocheck.toml`'s
+    `go`, else go.mod's go line."""
+    if config.go:
+        return config.go, f"go in {config.path.name}"
+    return go_version(config.directory), "go.mod"
 
 
 @dataclass(frozen=True)
@@ -159,13 +180,20 @@ def sync(
     update: frozenset[str] | None = None,
     config: ProjectConfig | None = None,
     cache: PackCache | None = None,
+    extra_rules: Sequence[str] = (),
+    local_packs: Collection[str] = (),
 ) -> SyncResult:
-    """Bring lock and cache in line with the config; `update` names packs to re-resolve (empty set: all)."""
+    """Bring lock and cache in line with the config; `update` names packs to re-resolve (empty set: all).
+
+    Besides `[packs]`, the packs of namespaced rule IDs in `[rules] enable` and `extra_rules`
+    (--enable) are locked and fetched, unless [packs] or `local_packs` (--pack-dir) has them:
+    each is resolved from the hub's signed rule index (rulehub.loader.rule_index)."""
     config = config or load_project(project_dir)
     lock_path = config.lock_path
     lock = lockfile.read(lock_path)
     cache = cache or PackCache()
-    if not config.packs:
+    rule_packs = config.rule_packs(extra_rules, local=local_packs)
+    if not config.packs and not rule_packs:
         if locked and lock and lock.packs:
             raise LockOutOfDateError(f"{lock_path} pins packs that {config.path} no longer lists; run `gocheck packs update` and commit gocheck.lock")
         new_lock = LockFile((), ())
@@ -180,8 +208,9 @@ def sync(
             reason = _stale_reason(config, lock, name, rng, hub_url)
             if reason is None and update is not None and (not update or name in update):
                 reason = "update requested"
-            if reason is None:
-                entries.append(lock.get(name))  # type: ignore[union-attr,arg-type]
+            kept = lock.get(name) if lock is not None and reason is None else None
+            if kept is not None:
+                entries.append(replace(kept, rules=()))
                 continue
             if locked:
                 raise LockOutOfDateError(
@@ -189,7 +218,7 @@ def sync(
                 )
             if offline:
                 raise OfflineError(f"pack {name} must be resolved on the hub ({reason}) but the network may not be used")
-            res = hubs.client(hub_url).resolve(name, rng, go=go_version(config.directory), engine=engine_version())
+            res = hubs.client(hub_url).resolve(name, rng, go=module_go(config)[0], engine=engine_version())
             if res.name != name:
                 raise ConfigError(f"hub {hub_url} resolved {name} to a different pack ({res.name}); refusing")
             _signed_choice(hubs, hub_url, name, rng, res)
@@ -198,7 +227,24 @@ def sync(
             if old is None or old.version != entry.version or old.sha256 != entry.sha256:
                 changes.append(f"{name}: {old.version if old else '(new)'} -> {entry.version}")
             entries.append(entry)
-        if locked and lock and {p.name for p in lock.packs} != set(config.packs):
+        for name, rule_ids in rule_packs.items():
+            kept = _kept_for_rules(lock, name, rule_ids, hub_url, update)
+            if kept is not None:
+                entries.append(kept)
+                continue
+            reason = f"{name} is needed for {', '.join(rule_ids)} and gocheck.lock does not pin a version for them"
+            if locked:
+                raise LockOutOfDateError(
+                    f"gocheck.lock would change ({reason}) but --locked was given; run `gocheck packs update` and commit gocheck.lock"
+                )
+            if offline:
+                raise OfflineError(f"rule {rule_ids[0]} must be resolved on the hub ({reason}) but the network may not be used")
+            entry = _resolve_rules(hubs, hub_url, name, rule_ids, *module_go(config))
+            old = lock.get(name) if lock else None
+            if old is None or old.version != entry.version or old.sha256 != entry.sha256:
+                changes.append(f"{name}: {old.version if old else '(new)'} -> {entry.version} (for {', '.join(rule_ids)})")
+            entries.append(entry)
+        if locked and lock and {p.name for p in lock.packs} != set(config.packs) | set(rule_packs):
             raise LockOutOfDateError(
                 f"gocheck.lock pins packs that {config.path} does not list; run `gocheck packs update` and commit gocheck.lock"
             )
@@ -223,6 +269,38 @@ def sync(
         return SyncResult(tuple(dirs), new_lock, changed, tuple(changes))
     finally:
         hubs.close()
+
+
+# The range a pack locked for rule IDs records: any version, as long as it has the rules
+# (the choice itself is rule_index.choose's).
+RULES_RANGE = "*"
+
+
+def _kept_for_rules(lock: LockFile | None, name: str, rule_ids: tuple[str, ...], hub: str,
+                    update: frozenset[str] | None) -> LockedPack | None:
+    """The lock's entry for a pack wanted for `rule_ids`, if it still serves: locked for rule IDs
+    (not as a [packs] entry), from this hub, for these rules or more; no network is needed then."""
+    entry = lock.get(name) if lock else None
+    if entry is None or not entry.rules or entry.hub != hub or not set(rule_ids) <= set(entry.rules):
+        return None
+    if update is not None and (not update or name in update or set(rule_ids) & update):
+        return None
+    return replace(entry, rules=rule_ids)
+
+
+def _resolve_rules(hubs: _Hubs, hub_url: str, name: str, rule_ids: tuple[str, ...], go: str | None, go_source: str) -> LockedPack:
+    """Pick the version for `rule_ids` from the hub's signed rule index; the hub's query answer
+    gives only the caller's plan tiers, and each of its claims must be backed by the signed data."""
+    from rulehub.loader import rule_index
+
+    versions = rule_index.signed_versions(hubs.tuf(hub_url).signed_targets())
+    plan_tiers = None
+    for rid in rule_ids:
+        answer = hubs.client(hub_url).rules(rule=rid)
+        rule_index.check_claims(answer, versions, hub_url)
+        plan_tiers = rule_index.plan_tiers_of(answer)
+    chosen = rule_index.choose(rule_ids, versions, go=go, go_source=go_source, plan_tiers=plan_tiers, hub_url=hub_url)
+    return LockedPack(name, RULES_RANGE, chosen.version, chosen.sha256, hub_url, chosen.target, rules=rule_ids)
 
 
 def _ensure(cache: PackCache, hubs: _Hubs, entry: LockedPack, offline: bool) -> Path:
@@ -251,11 +329,14 @@ def _check_engine(entry: LockedPack, pack_dir: Path) -> None:
         )
 
 
-def verified_pack_dirs(project_dir: Path | str, *, locked: bool = False, offline: bool = False) -> list[Path]:
-    """Extracted, verified pack directories for the project's `[packs]`, in config order.
+def verified_pack_dirs(project_dir: Path | str, *, locked: bool = False, offline: bool = False,
+                       extra_rules: Sequence[str] = (), local_packs: Collection[str] = ()) -> list[Path]:
+    """Extracted, verified pack directories for the project's `[packs]`, in config order, then
+    those of rule IDs enabled alone (see `sync`).
 
     With a lock that matches the config and a warm cache this makes no network request.
     Raises LoaderError subclasses (see rulehub.loader.errors) with messages for the user.
     """
-    return list(sync(Path(project_dir), locked=locked, offline=offline).pack_dirs)
+    return list(sync(Path(project_dir), locked=locked, offline=offline, extra_rules=extra_rules,
+                     local_packs=local_packs).pack_dirs)
 

@@ -198,6 +198,17 @@ class TufSession:
         with self._lock(), self._tuf_errors_explained(pack):
             return self._signed_target(pack, target_path, sha256)
 
+    def signed_targets(self) -> dict[str, TargetFile]:
+        """Every target of the hub's current top-level targets metadata, refreshed and verified
+        from the trusted root (the hub signs no delegations).  Their `custom` is the signed
+        rule index (rulehub.loader.rule_index).  Downloads no artifact."""
+        with self._lock(), self._tuf_errors_explained(f"hub {self.hub.url}"):
+            if self._updater is None:
+                self._updater = self._refreshed_updater()
+            # ngclient keeps the verified metadata in its trusted set; it has no public call
+            # that lists targets (get_targetinfo looks one path up).
+            return dict(self._updater._trusted_set.targets.targets)
+
     def _signed_target(self, pack: str, target_path: str, sha256: str) -> TargetFile:
         if self._updater is None:
             self._updater = self._refreshed_updater()

@@ -14,12 +14,12 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from analyzer.api.rule_ids import NAME_RE  # one definition of a pack name, shared with rule IDs
 from rulehub.pack.errors import PackFormatError
 from rulehub.pack.semver_range import SemverRange, parse_version
 
 MANIFEST_NAME = "pack.toml"
 TIERS = ("free", "pro", "enterprise")
-NAME_RE = re.compile(r"^[a-z0-9][a-z0-9-]*/[a-z0-9][a-z0-9-]*$")
 SEGMENT_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _SPDX_RE = re.compile(r"^[A-Za-z0-9.+\-() ]+$")
 _MAX_TEXT = 1000

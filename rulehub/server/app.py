@@ -17,7 +17,8 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from rulehub.server.core.deps import HubState
 from rulehub.server.api.nul_guard import NulGuardMiddleware
-from rulehub.server.api.routes import auth, health, packs, publish, tuf, usage
+from rulehub.server.api.docs import mount_api_docs
+from rulehub.server.api.routes import auth, billing_webhook, health, namespaces, packs, publish, tuf, usage
 from rulehub.server.bootstrap import initialise_state
 from rulehub.server.db import Database, check_schema
 from rulehub.server.errors import API_ERRORS, ApiError
@@ -50,7 +51,10 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None) 
         title="RuleHub",
         version="0.1.0",
         description="Signed, semver-versioned gocheck rule packs. Contract: docs/pack-protocol.md.",
+        docs_url=None,  # served below from local assets, never a CDN
+        redoc_url=None,
     )
+    mount_api_docs(app)
     app.state.hub = HubState(settings=settings, db=db, metrics=metrics)
 
     @app.exception_handler(ApiError)
@@ -77,7 +81,8 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None) 
         return JSONResponse(error_body("internal_error", "internal error; the server log has details"),
                             status_code=500)
 
-    for router in (health.router, auth.router, packs.router, publish.router, usage.router, tuf.router):
+    for router in (health.router, auth.router, packs.router, publish.router, usage.router, tuf.router,
+                   billing_webhook.router, namespaces.router):
         app.include_router(router, responses=API_ERRORS)
     # --- portal (issue 6): server-rendered pages + /static/portal; code in rulehub/server/portal/ ---
     from rulehub.server.portal import mount as mount_portal

@@ -16,6 +16,9 @@
     rulehub admin show-tenant acme
     rulehub admin prune-keys
     rulehub admin list-plans
+    rulehub admin invoice create acme enterprise --amount 5990.00 [--days 365]
+    rulehub admin invoice mark-paid INV-... [--reference "wire 2026-12-01"] | void INV-... | list acme
+    rulehub admin billing settle
     rulehub admin tuf export-root-key --out FILE
     rulehub admin tuf renew-root [--root-key FILE]
     rulehub admin tuf status
@@ -34,6 +37,11 @@ rulehub.server.services.accounts).
 Keys: a rotation deletes the retired keys' private files from keys/ once it has committed;
 prune-keys deletes those left by rotations made before that (start-up warns about them).
 
+Billing (docs/billing.md): `invoice` sells a plan billed by invoice (enterprise); mark-paid
+records the payment and starts or extends the plan, through the same service as the portal
+and the Stripe webhooks.  `billing settle` carries out downgrades and cancellations whose
+period end has passed (Stripe's webhook normally does it; run it daily from cron).
+
 Exit codes: 0 ok, 2 usage error or a refused operation (the message says why, nothing is
 changed), e.g. create-account or enable-account on a tenant whose plan's seats are all taken.
 """
@@ -47,6 +55,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from rulehub.server import db as dbmod
@@ -200,6 +209,14 @@ def _admin(args: argparse.Namespace, settings: Settings) -> int:
             after_commit.append(f"the retired keys' private files are deleted from {settings.keys_dir}")
         elif cmd == "tuf":
             return _tuf(args, settings, session)
+        elif cmd == "invoice":
+            return _invoice(args, session)
+        elif cmd == "billing":
+            from rulehub.server.models import Tenant
+            from rulehub.server.services import billing
+
+            settled = [t.slug for t in session.scalars(select(Tenant)) if billing.settle(session, t) is not None]
+            print(f"{len(settled)} scheduled change(s) carried out{': ' + ', '.join(settled) if settled else ''}")
         elif cmd == "list-plans":
             for plan in accounts.list_plans(session):
                 print(f"{plan.name}: tiers {plan.tiers}, {plan.rate_limit_per_minute}/min, {plan.seats} seats, "
@@ -235,6 +252,37 @@ def _print_tenant(t: TenantOverview) -> None:
     for a in t.accounts:
         print(f"  {a.email}  {a.role}{'  disabled' if a.disabled else ''}")
     print(f"namespaces: {', '.join(t.namespaces) or '(none)'}")
+
+
+def _cents(text: str) -> int:
+    try:
+        value = round(float(text) * 100)
+    except ValueError:
+        raise ApiError(f"amount {text!r} is not a number like 5990.00", code="invalid_amount") from None
+    return value
+
+
+def _invoice(args: argparse.Namespace, session: Session) -> int:
+    from rulehub.server.services import accounts, billing
+
+    if args.invoice_command == "create":
+        inv = billing.create_invoice(session, args.tenant, args.plan, amount_cents=_cents(args.amount), days=args.days)
+        print(f"invoice {inv.number}: tenant {args.tenant}, plan {args.plan}, ${inv.amount_cents / 100:,.2f} for "
+              f"{inv.days} days; run `rulehub admin invoice mark-paid {inv.number}` once it is paid")
+    elif args.invoice_command == "mark-paid":
+        inv = billing.mark_invoice_paid(session, args.number, args.reference or "")
+        found = accounts.subscription_for(session, inv.tenant_id)
+        assert found is not None
+        print(f"invoice {inv.number} paid: tenant {inv.tenant.slug} is on {found[1].name} until "
+              f"{found[0].current_period_end:%Y-%m-%d}")
+    elif args.invoice_command == "void":
+        inv = billing.void_invoice(session, args.number)
+        print(f"invoice {inv.number} void")
+    else:
+        tenant = accounts.get_tenant(session, args.tenant)
+        for inv in billing.list_invoices(session, tenant.id):
+            print(f"{inv.number}  {inv.plan.name}  ${inv.amount_cents / 100:,.2f}  {inv.days} days  {inv.status}")
+    return 0
 
 
 def _tuf(args: argparse.Namespace, settings: Settings, session: Session) -> int:
@@ -322,6 +370,23 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("slug")
     asub.add_parser("prune-keys", help="delete private key files of retired keys left in keys/ by older rotations")
     asub.add_parser("list-plans")
+    p = asub.add_parser("invoice", help="plans billed by invoice: create, mark-paid, void, list")
+    isub = p.add_subparsers(dest="invoice_command", required=True)
+    i = isub.add_parser("create", help="an open invoice for TENANT's PLAN")
+    i.add_argument("tenant")
+    i.add_argument("plan")
+    i.add_argument("--amount", required=True, help="in dollars, like 5990.00")
+    i.add_argument("--days", type=int, default=365, help="how long the plan runs once paid")
+    i = isub.add_parser("mark-paid", help="record the payment and start (or extend) the plan")
+    i.add_argument("number")
+    i.add_argument("--reference", help="the bank transfer or cheque reference, kept with the invoice")
+    i = isub.add_parser("void", help="withdraw an open invoice")
+    i.add_argument("number")
+    i = isub.add_parser("list", help="a tenant's invoices")
+    i.add_argument("tenant")
+    p = asub.add_parser("billing", help="billing upkeep")
+    bsub = p.add_subparsers(dest="billing_command", required=True)
+    bsub.add_parser("settle", help="carry out downgrades and cancellations whose period end has passed")
     p = asub.add_parser("tuf", help="the TUF root key and root metadata")
     tsub = p.add_subparsers(dest="tuf_command", required=True)
     t = tsub.add_parser("export-root-key", help="move the root private key from keys/ to FILE, taking it offline")

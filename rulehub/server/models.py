@@ -11,6 +11,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
@@ -54,6 +55,15 @@ class Plan(Base):
     rate_limit_per_minute: Mapped[int] = mapped_column(Integer)
     seats: Mapped[int] = mapped_column(Integer)
     grace_days: Mapped[int] = mapped_column(Integer, default=7)
+    # What a month costs (shown on the pricing page) and how it is paid: "none" (the free plan:
+    # never lapses, never paid), "stripe" (Stripe Checkout) or "invoice" (an operator records payment).
+    price_cents: Mapped[int] = mapped_column(Integer, default=0)
+    billing: Mapped[str] = mapped_column(String(16), default="none")
+
+    @property
+    def lapses(self) -> bool:
+        """False for the free plan: it has no payment that could run out."""
+        return self.billing != "none"
 
     @property
     def tier_list(self) -> list[str]:
@@ -82,6 +92,7 @@ class Account(Base):
     disabled: Mapped[bool] = mapped_column(Boolean, default=False)
     # Access tokens issued at or before this instant are refused (set by disable_account).
     tokens_valid_after: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    email_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
     tenant: Mapped[Tenant] = relationship()
 
@@ -97,9 +108,17 @@ class Subscription(Base):
     current_period_end: Mapped[datetime] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    # A change that takes effect at current_period_end (a downgrade or a cancellation, which
+    # is a downgrade to the free plan); see docs/billing.md.
+    pending_plan_id: Mapped[int | None] = mapped_column(ForeignKey("plans.id"), nullable=True)
+    # The payment provider's ids (Stripe customer cus_... and subscription sub_...), set by its webhooks.
+    provider: Mapped[str] = mapped_column(String(16), default="none")  # none | stripe | invoice
+    customer_ref: Mapped[str | None] = mapped_column(String(200), unique=True, nullable=True)
+    subscription_ref: Mapped[str | None] = mapped_column(String(200), unique=True, nullable=True)
 
     tenant: Mapped[Tenant] = relationship(back_populates="subscription")
-    plan: Mapped[Plan] = relationship()
+    plan: Mapped[Plan] = relationship(foreign_keys=[plan_id])
+    pending_plan: Mapped[Plan | None] = relationship(foreign_keys=[pending_plan_id])
 
 
 class ApiKey(Base):
@@ -266,3 +285,106 @@ class SubscriptionEvent(Base):
     actor_account_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"), nullable=True)
     payload: Mapped[str] = mapped_column(Text, default="{}")
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class CheckoutSession(Base):
+    """A payment the portal started (a Stripe Checkout session): which tenant, which plan.
+
+    The webhook finds the tenant here by the provider's session id, never from the event's
+    metadata; visiting the success URL only reads `status`.  status: open | paid | superseded
+    (a second paid checkout while a paid subscription was in force: its subscription is canceled).
+    """
+
+    __tablename__ = "checkout_sessions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ref: Mapped[str] = mapped_column(String(200), unique=True)  # cs_...
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id"), index=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id"))
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+    plan: Mapped[Plan] = relationship()
+
+
+class Invoice(Base):
+    """An enterprise deal billed by invoice; `rulehub admin invoice mark-paid` starts the plan.
+
+    status: open | paid | void.
+    """
+
+    __tablename__ = "invoices"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(64), unique=True)
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id"), index=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id"))
+    amount_cents: Mapped[int] = mapped_column(BigInteger)
+    days: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    payment_reference: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    paid_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+    plan: Mapped[Plan] = relationship()
+    tenant: Mapped[Tenant] = relationship()
+
+
+class Invitation(Base):
+    """An owner's invitation of `email` into a tenant; the link carries a secret whose sha256
+    is `token_hash`.  Single use (accepted_at), expiring (expires_at), revocable (revoked_at)."""
+
+    __tablename__ = "invitations"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id"), index=True)
+    email: Mapped[str] = mapped_column(String(320))
+    role: Mapped[str] = mapped_column(String(32), default="member")
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    invited_by: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+class AccountToken(Base):
+    """A single-use, expiring secret mailed to an account: purpose reset_password | verify_email."""
+
+    __tablename__ = "account_tokens"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"), index=True)
+    purpose: Mapped[str] = mapped_column(String(32))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+class ArtifactBlob(Base):
+    """An artifact's bytes, when RULEHUB_ARTIFACT_STORE=database (rulehub.server.storage.database)."""
+
+    __tablename__ = "artifact_blobs"
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    size: Mapped[int] = mapped_column(BigInteger)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class NamespaceClaim(Base):
+    """A publisher's request for a namespace, decided by an operator (rulehub.server.services.namespaces).
+
+    status: pending -> approved (the namespace is created for the tenant) or rejected (with a note).
+    `skeleton` is the name with look-alike characters folded, to find claims that imitate others.
+    """
+
+    __tablename__ = "namespace_claims"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), index=True)
+    skeleton: Mapped[str] = mapped_column(String(64), index=True)
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id"), index=True)
+    account_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"), nullable=True)
+    reason: Mapped[str] = mapped_column(String(500), default="")
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    note: Mapped[str] = mapped_column(String(500), default="")  # the operator's, shown to the publisher
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)

@@ -20,6 +20,17 @@ def _env_int(name: str, default: int) -> int:
         raise SystemExit(f"{name}={raw!r} is not an integer") from None
 
 
+def _prices(raw: str) -> dict[str, str]:
+    """`pro=price_123,team=price_456` -> {"pro": "price_123", ...}: the Stripe price of each plan."""
+    prices = {}
+    for entry in (e.strip() for e in raw.split(",") if e.strip()):
+        plan, sep, price = entry.partition("=")
+        if not sep or not plan.strip() or not price.strip():
+            raise SystemExit(f"RULEHUB_STRIPE_PRICES: {entry!r} is not PLAN=PRICE_ID")
+        prices[plan.strip()] = price.strip()
+    return prices
+
+
 def _trusted_proxies(raw: str) -> tuple[str, ...]:
     entries = tuple(e.strip() for e in raw.split(",") if e.strip())
     for entry in entries:
@@ -47,6 +58,17 @@ class Settings:
     address in X-Forwarded-For that is not itself a trusted proxy.  From anyone else the
     headers are ignored, so a client cannot pose as another address to the per-client login
     throttle.  `*` trusts every peer: only for a hub that nothing but its proxy can reach.
+
+    Billing (docs/billing.md): stripe_api_key (RULEHUB_STRIPE_API_KEY; "" turns Stripe
+    Checkout off), stripe_webhook_secret (RULEHUB_STRIPE_WEBHOOK_SECRET, the `whsec_...` that
+    signs webhooks), stripe_prices (RULEHUB_STRIPE_PRICES, `pro=price_...`) and
+    stripe_api_base (RULEHUB_STRIPE_API_BASE, only for a stand-in server in tests) and
+    stripe_checkout_origin (RULEHUB_STRIPE_CHECKOUT_ORIGIN, the one other site the plan
+    confirmation form may redirect to: the page's CSP form-action names it).
+    Mail (password reset, email verification, invitations): smtp_host / smtp_port
+    (RULEHUB_SMTP_HOST, RULEHUB_SMTP_PORT; no host: mail is logged, not sent), mail_from
+    (RULEHUB_MAIL_FROM).  Links in mail start with public_url (RULEHUB_PUBLIC_URL) when set,
+    else with the address the request came to.
     """
 
     data_dir: Path
@@ -63,6 +85,16 @@ class Settings:
     redis_url: str = ""  # shared rate-limit store; "" keeps the limits in each process
     redis_prefix: str = "rulehub:"
     trusted_proxies: tuple[str, ...] = ()  # addresses/networks whose X-Forwarded-For is believed
+    stripe_api_key: str = ""
+    stripe_api_base: str = "https://api.stripe.com"
+    stripe_checkout_origin: str = "https://checkout.stripe.com"  # where the plan confirmation form may lead
+    stripe_webhook_secret: str = ""
+    stripe_prices: dict[str, str] = field(default_factory=dict)
+    smtp_host: str = ""
+    smtp_port: int = 25
+    mail_from: str = "RuleHub <no-reply@rulehub.invalid>"
+    artifact_store: str = ""  # RULEHUB_ARTIFACT_STORE: local | database | s3://BUCKET[/PREFIX] (rulehub.server.storage)
+    keys_path: Path | None = None  # RULEHUB_KEYS_DIR: private keys elsewhere than data_dir/keys (a shared secret mount)
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -71,7 +103,7 @@ class Settings:
 
     @property
     def keys_dir(self) -> Path:
-        return self.data_dir / "keys"
+        return self.keys_path or self.data_dir / "keys"
 
     @property
     def is_sqlite(self) -> bool:
@@ -95,4 +127,15 @@ class Settings:
             redis_url=os.environ.get("RULEHUB_REDIS_URL", ""),
             redis_prefix=os.environ.get("RULEHUB_REDIS_PREFIX") or "rulehub:",
             trusted_proxies=_trusted_proxies(os.environ.get("RULEHUB_TRUSTED_PROXIES", "")),
+            stripe_api_key=os.environ.get("RULEHUB_STRIPE_API_KEY", ""),
+            stripe_api_base=(os.environ.get("RULEHUB_STRIPE_API_BASE") or "https://api.stripe.com").rstrip("/"),
+            stripe_webhook_secret=os.environ.get("RULEHUB_STRIPE_WEBHOOK_SECRET", ""),
+            stripe_checkout_origin=(os.environ.get("RULEHUB_STRIPE_CHECKOUT_ORIGIN")
+                                    or "https://checkout.stripe.com").rstrip("/"),
+            stripe_prices=_prices(os.environ.get("RULEHUB_STRIPE_PRICES", "")),
+            smtp_host=os.environ.get("RULEHUB_SMTP_HOST", ""),
+            smtp_port=_env_int("RULEHUB_SMTP_PORT", 25),
+            mail_from=os.environ.get("RULEHUB_MAIL_FROM") or "RuleHub <no-reply@rulehub.invalid>",
+            artifact_store=os.environ.get("RULEHUB_ARTIFACT_STORE", ""),
+            keys_path=Path(os.environ["RULEHUB_KEYS_DIR"]) if os.environ.get("RULEHUB_KEYS_DIR") else None,
         )

@@ -109,5 +109,5 @@ RULE = Rule(
     run=run,
     query=QUERY,
     tags=("correctness",),
-    equivalents=("staticcheck:SA5001",),
+    equivalents=("staticcheck:SA5001", "vet:httpresponse"),
 )

@@ -73,7 +73,31 @@ def test_unknown_rule_names_get_a_suggestion():
 
 def test_loader_tables_are_accepted():
     config = parse_config({"packs": {"acme/http": "^1.0"}, "hub": {"url": "https://hub.example"}})
-    assert config == Config(path=None)
+    assert config == Config(path=None, listed_packs=("acme/http",))
+
+
+def test_a_pack_present_only_for_a_rule_id_runs_only_the_rules_enabled_by_id():
+    # acme/http/redirect is off by default, acme/http/tls on; enabling redirect by ID alone
+    # (the pack not in [packs]) runs redirect only.
+    by_id = parse_config({"rules": {"enable": ["acme/http/redirect"]}})
+    assert by_id.rule_only_packs == {"acme/http"}
+    assert "acme/http/tls" not in names(by_id.select_rules(RULES))
+    assert "acme/http/redirect" in names(by_id.select_rules(RULES))
+    # Listed in [packs], enabled by name, or a local --pack-dir: the pack's defaults run too.
+    for config in (
+        parse_config({"rules": {"enable": ["acme/http/redirect"]}, "packs": {"acme/http": "^1"}}),
+        parse_config({"rules": {"enable": ["acme/http/redirect", "acme/http"]}}),
+        Config(enable=("acme/http/redirect",), local_packs=("acme/http",)),
+    ):
+        assert {"acme/http/tls", "acme/http/redirect"} <= set(names(config.select_rules(RULES))), config
+    # A rule ID of a pack that is not loaded (the editor before `gocheck` fetched it) says so.
+    with pytest.raises(ConfigError, match=r"rule 'acme/tls/x' is in the pack acme/tls, which is not fetched yet; run `gocheck packs update`"):
+        parse_config({"rules": {"enable": ["acme/tls/x"]}}).select_rules(RULES)
+    with pytest.raises(ConfigError, match=r"unknown rule 'acme/http/tsl'"):
+        parse_config({"rules": {"enable": ["acme/http/tsl"]}}).select_rules(RULES)
+    # --enable on the command line counts like the file.
+    flagged = Config().with_rule_flags(enable=["acme/http/redirect"])
+    assert "acme/http/tls" not in names(flagged.select_rules(RULES))
 
 
 def test_invalid_toml_names_the_file(tmp_path):

@@ -31,7 +31,7 @@ def user_dirs(tmp_path, monkeypatch):
 def _new_pack(tmp: Path, name: str, version: str = "1.0.0") -> Path:
     work = tmp / f"author-{version}"
     work.mkdir(parents=True)
-    assert gocheck("pack", "new", name, cwd=work).returncode == 0
+    assert gocheck("pack", "new", name, "--python", cwd=work).returncode == 0
     pack_dir = work / name.split("/")[1]
     manifest = pack_dir / "pack.toml"
     manifest.write_text(manifest.read_text().replace('version = "0.1.0"', f'version = "{version}"'))

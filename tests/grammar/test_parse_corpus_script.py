@@ -14,7 +14,7 @@ BROKEN = "package p\n\nfunc f() {\n\tif x {\n}\n"
 
 
 def run_script(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, str(SCRIPT), "--stdlib", "", *args], capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL)
+    return subprocess.run([sys.executable, str(SCRIPT), "--stdlib", "", *args], capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL, check=False)
 
 
 def test_counts_files_and_names_the_broken_one(tmp_path: Path) -> None:

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 import tree_sitter
+from go_syntax_since_1_18 import EXAMPLES
 
 from analyzer.golang.source import GO_LANGUAGE, parse
-from go_syntax_since_1_18 import EXAMPLES
 from tests.support.environment import unavailable
 
 STDLIB = Path("/usr/share/go-1.19/src")  # .ci/setup.sh installs it (golang-1.19-src)

@@ -23,7 +23,7 @@ def publish_pack(hub, sub, tmp: Path, short: str = "demo", version: str = "1.0.0
     name = f"{sub.namespace}/{short}"
     work = tmp / f"author-{short}-{version}"
     work.mkdir(parents=True)
-    r = gocheck("pack", "new", name, cwd=work)
+    r = gocheck("pack", "new", name, "--python", cwd=work)
     assert r.returncode == 0, r.stderr
     pack_dir = work / short
     manifest = pack_dir / "pack.toml"

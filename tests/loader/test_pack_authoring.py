@@ -8,24 +8,28 @@ import json
 import uuid
 from pathlib import Path
 
+import pytest
+
 from analyzer.cli import main
 from rulehub.pack import list_members, read_member
 
 
-def new_pack(tmp_path: Path, capsys) -> tuple[str, Path]:
+def new_pack(tmp_path: Path, capsys, *options: str) -> tuple[str, Path]:
     short = f"demo-{uuid.uuid4().hex[:8]}"  # unique: pack modules are imported once per process
     name = f"acme/{short}"
-    assert main(["pack", "new", name, "--dir", str(tmp_path / short)]) == 0
+    assert main(["pack", "new", name, "--dir", str(tmp_path / short), *options]) == 0
     capsys.readouterr()
     return name, tmp_path / short
 
 
-def test_scaffold_passes_pack_test_out_of_the_box(tmp_path, capsys):
-    name, pack_dir = new_pack(tmp_path, capsys)
-    assert sorted(p.relative_to(pack_dir).as_posix() for p in pack_dir.rglob("*") if p.is_file()) == [
-        ".gitignore", "README.md", "boolcompare.py", "pack.toml",
+@pytest.mark.parametrize(("options", "rule_file"), [((), "boolcompare.toml"), (("--python",), "boolcompare.py")])
+def test_scaffold_passes_pack_test_out_of_the_box(tmp_path, capsys, options, rule_file):
+    # a pattern rule by default (no code: subscribers need no trust), Python on request
+    name, pack_dir = new_pack(tmp_path, capsys, *options)
+    assert sorted(p.relative_to(pack_dir).as_posix() for p in pack_dir.rglob("*") if p.is_file()) == sorted([
+        ".gitignore", "README.md", rule_file, "pack.toml",
         "testdata/boolcompare/a.go", "testdata/boolcompare/a.go.golden",
-    ]
+    ])
     assert main(["pack", "test", str(pack_dir)]) == 0
     out = capsys.readouterr().out
     assert f"ok   {name}/boolcompare (1 package(s), 2 finding(s))" in out and "1 passed, 0 failed" in out

@@ -218,7 +218,7 @@ def test_pack_publish_sends_no_key_to_a_hub_named_by_the_pack_directory(hub, tmp
     sub = hub.subscriber()
     work = tmp_path / "work"
     work.mkdir()
-    r = gocheck("pack", "new", f"{sub.namespace}/cloned", cwd=work)
+    r = gocheck("pack", "new", f"{sub.namespace}/cloned", "--python", cwd=work)
     assert r.returncode == 0, r.stdout + r.stderr
     pack_dir = next(p for p in work.iterdir() if p.is_dir())
     with MitmProxy(hub.base_url) as attacker:

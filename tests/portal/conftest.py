@@ -17,8 +17,11 @@ from pathlib import Path
 
 import pytest
 
-from portal_server import PASSWORD, REPO, PortalServer, csrf_from, free_port
+from tests.support.environment import unavailable
+from portal_server import CHROMIUM, CHROMIUM_ARGS, PASSWORD, REPO, PortalServer, csrf_from, free_port
 from tests.support.hub_process import hub_env, postgres_database, serve, stop, wait_healthy
+from tests.support.mailbox import Mailbox
+from tests.support.stripe_standin import StandInServer, StripeStandIn, hub_settings
 from rulehub.server import db as dbmod
 from rulehub.server.settings import Settings
 
@@ -49,11 +52,42 @@ def serve_portal(url: str, data_dir: Path, tmp: Path, ip_limit: int = 100000, **
         pytest.fail(f"the server logged an unhandled exception:\n{tail[-5000:]}")
 
 
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    """A headless Chromium (Debian's /usr/bin/chromium) for the browser tests."""
+    try:
+        from playwright import sync_api
+    except ImportError:
+        unavailable("playwright is not installed (pip install -e '.[test]')")
+    with sync_api.sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
 @pytest.fixture(scope="session")
-def sqlite_portal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PortalServer]:
+def stripe_standin() -> Iterator[StripeStandIn]:
+    """The stand-in Stripe on loopback that the shared portal servers bill through."""
+    with StandInServer(free_port()) as standin:
+        yield standin
+
+
+@pytest.fixture(scope="session")
+def mailbox() -> Iterator[Mailbox]:
+    """The SMTP server on loopback that the shared portal servers send their mail to."""
+    with Mailbox(free_port()) as box:
+        yield box
+
+
+@pytest.fixture(scope="session")
+def sqlite_portal(tmp_path_factory: pytest.TempPathFactory, stripe_standin: StripeStandIn,
+                  mailbox: Mailbox) -> Iterator[PortalServer]:
     """The server on the embedded default (SQLite); the browser tests use this one."""
     data_dir = tmp_path_factory.mktemp("portal-data")
-    with serve_portal(f"sqlite:///{data_dir / 'rulehub.db'}", data_dir, tmp_path_factory.mktemp("portal-packs")) as server:
+    with serve_portal(f"sqlite:///{data_dir / 'rulehub.db'}", data_dir, tmp_path_factory.mktemp("portal-packs"),
+                      **hub_settings(stripe_standin), **mailbox.settings()) as server:
         yield server
 
 
@@ -63,8 +97,10 @@ def portal(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
     if request.param == "sqlite":
         yield request.getfixturevalue("sqlite_portal")
         return
+    extra = {**hub_settings(request.getfixturevalue("stripe_standin")),
+             **request.getfixturevalue("mailbox").settings()}
     with postgres_database("rulehub_portal") as url, serve_portal(url, tmp_path_factory.mktemp("portal-pg-data"),
-                                              tmp_path_factory.mktemp("portal-pg-packs")) as server:
+                                              tmp_path_factory.mktemp("portal-pg-packs"), **extra) as server:
         yield server
 
 

@@ -105,6 +105,15 @@ class PortalServer:
             assert r.status_code == 303, r.text
             yield c
 
+    def sign_up(self, prefix: str = "user") -> tuple[httpx.Client, str]:
+        """A new account signed up through the form: (its signed-in client, its email); close the client."""
+        email = f"{self.unique(prefix)}@example.test"
+        c = self.client()
+        r = c.post("/signup", data={"csrf_token": csrf_from(c.get("/signup").text), "email": email,
+                                    "password": PASSWORD})
+        assert r.status_code == 303, r.text
+        return c, email
+
     def publisher(self, *, password: str | None = None) -> Publisher:
         """A tenant with a namespace, an owner account and a publish key (made with the service functions)."""
         slug = self.unique("pub")

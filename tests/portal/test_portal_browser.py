@@ -9,41 +9,31 @@ is saved as a screenshot under test-artifacts/portal/.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 import httpx
 import pytest
 
-from portal_server import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, PASSWORD, PortalServer
+from portal_server import ARTIFACTS, CHROMIUM, PASSWORD, PortalServer
 from tests.support.environment import unavailable
 
 pytestmark = pytest.mark.browser
 if not CHROMIUM.exists():
     unavailable(f"{CHROMIUM} is not installed (apt-get install -y chromium)")
 try:
-    from playwright import sync_api
+    from playwright import sync_api  # noqa: F401  # the browser fixture (conftest) drives it
 except ImportError:
     unavailable("playwright is not installed (pip install -e '.[test]')")
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    with sync_api.sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
-        try:
-            yield b
-        finally:
-            b.close()
-
-
 def shot(page, name: str) -> None:  # type: ignore[no-untyped-def]
-    """Save the page under test-artifacts/portal/, after checking every field on it has a <label>."""
+    """Save the page under test-artifacts/portal/ (`name` may have a folder), after checking
+    every field on it has a <label>."""
     unlabelled = page.evaluate(
         "Array.from(document.querySelectorAll('input:not([type=hidden]), select, textarea'))"
         ".filter(el => !el.labels || el.labels.length === 0).map(el => el.outerHTML)"
     )
     assert unlabelled == [], f"{name}: fields without a label: {unlabelled}"
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    (ARTIFACTS / name).parent.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 
 
@@ -119,13 +109,22 @@ def test_customer_journey(sqlite_portal: PortalServer, browser) -> None:  # type
     refused = _api_download(portal, secret, pro_pack, "2.1.0")
     assert refused.status_code == 403 and refused.json()["error"]["code"] == "plan_does_not_cover_tier"
 
-    # Upgrade to Pro; it applies at once.
+    # Upgrade to Pro: a confirmation, Stripe's checkout page (the stand-in), then the plan starts
+    # once the signed webhook says the payment is complete.
     page.get_by_role("link", name="Dashboard").click()
-    page.get_by_label(re.compile(r"^Pro:")).check()
-    page.get_by_role("button", name="Switch plan").click()
-    page.wait_for_url("**/dashboard?changed=1")
+    page.get_by_label(re.compile(r"^Pro \(")).check()
+    page.get_by_role("button", name="Review the change…").click()
+    page.wait_for_url("**/billing/change?plan=pro")
+    assert "starts as soon as Stripe confirms the payment" in page.locator("#change-explanation").inner_text()
+    shot(page, "06a-change-confirm")
+    page.get_by_role("button", name="Continue to payment").click()
+    page.wait_for_url("**/pay/cs_test_*")
+    page.get_by_role("button", name="Pay").click()
+    page.wait_for_url("**/billing/return?session_id=cs_test_*")
+    assert page.locator("#checkout-status").inner_text().startswith("Payment received")
+    shot(page, "06b-payment-received")
+    page.get_by_role("link", name="Go to the dashboard").click()
     assert page.locator(".plan-name").inner_text() == "Pro"
-    assert page.get_by_role("status").inner_text().startswith("Your plan has changed")
     shot(page, "06-dashboard-pro")
     assert _api_download(portal, secret, pro_pack, "2.1.0").status_code == 200
 
@@ -189,6 +188,8 @@ def test_publisher_pages_and_yank(sqlite_portal: PortalServer, browser) -> None:
     page.get_by_role("link", name="Publisher").click()
     assert page.get_by_role("heading", name=f"Namespace {pub.namespace}").is_visible()
     page.get_by_role("button", name=f"Yank {name} 1.0.0").click()
+    assert page.get_by_role("heading", level=1).inner_text() == f"Yank {name} 1.0.0?"  # a confirmation step
+    page.get_by_role("button", name="Yank 1.0.0").click()
     page.wait_for_url("**/publisher")
     assert page.get_by_role("button", name=f"Unyank {name} 1.0.0").is_visible()
     shot(page, "11-publisher-yanked")
@@ -231,13 +232,19 @@ def test_core_flows_work_without_javascript_and_from_the_keyboard(sqlite_portal:
     shot(page, "12-no-js-key")
 
     page.goto("/dashboard")
-    page.get_by_label(re.compile(r"^Enterprise:")).check()
-    page.get_by_role("button", name="Switch plan").click()
-    page.wait_for_url("**/dashboard?changed=1")
-    assert page.locator(".plan-name").inner_text() == "Enterprise"
-    page.get_by_role("button", name="Cancel subscription").click()
-    page.wait_for_url("**/dashboard?canceled=1")
-    assert page.locator(".status").inner_text() == "canceled"
+    page.get_by_label(re.compile(r"^Pro \(")).check()
+    page.get_by_role("button", name="Review the change…").click()
+    page.get_by_role("button", name="Continue to payment").click()
+    page.get_by_role("button", name="Pay").click()
+    page.wait_for_url("**/billing/return?session_id=cs_test_*")
+    page.goto("/dashboard")
+    assert page.locator(".plan-name").inner_text() == "Pro"
+    page.get_by_role("link", name="Cancel subscription…").click()
+    page.wait_for_url("**/dashboard/cancel")
+    page.get_by_role("button", name="Cancel at period end").click()
+    page.wait_for_url("**/dashboard?scheduled=1")
+    assert page.locator(".plan-name").inner_text() == "Pro"  # paid until the period end
+    assert page.locator("#scheduled").inner_text().startswith("moves to Free on ")
     page.get_by_role("button", name="Log out").click()
     page.wait_for_url("**/?signed_out=1")
     page.goto("/nonexistent-page")  # the API's 404 for unknown paths, still no trace

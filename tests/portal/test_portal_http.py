@@ -15,6 +15,7 @@ import time
 import httpx
 from sqlalchemy import select
 
+from tests.support.stripe_standin import StripeStandIn
 from portal_server import PASSWORD, PortalServer, csrf_from, form_error
 from rulehub.server.models import ApiKey, PackVersion
 from rulehub.server.models import SubscriptionEvent
@@ -56,8 +57,9 @@ def test_signed_in_forms_need_the_token_too(portal: PortalServer, user: tuple[st
     email, _ = user
     with portal.login(email) as c:
         before = c.get("/keys").text
-        for path, data in (("/keys", {"name": "ci", "scopes": "packs:read"}), ("/dashboard/plan", {"plan": "pro"}),
-                           ("/dashboard/cancel", {}), ("/logout", {})):
+        for path, data in (("/keys", {"name": "ci", "scopes": "packs:read"}), ("/billing/change", {"plan": "pro"}),
+                           ("/dashboard/cancel", {}), ("/team/invite", {"email": "x@example.test"}),
+                           ("/verify-email/send", {}), ("/logout", {})):
             r = c.post(path, data={**data, "csrf_token": "f" * 64})
             assert r.status_code == 403, path
             _assert_html_page(r)
@@ -231,7 +233,11 @@ def test_broken_requests_get_an_html_page_not_a_stack_trace(portal: PortalServer
             c.post("/keys", data={"csrf_token": token, "name": "x" * 100_000, "scopes": "packs:read"}),
             c.post("/keys", data={"csrf_token": token, "name": "ci", "scopes": "admin"}),
             c.post("/keys/nope/revoke", data={"csrf_token": token}),
-            c.post("/dashboard/plan", data={"csrf_token": token, "plan": "platinum"}),
+            c.post("/billing/change", data={"csrf_token": token, "plan": "platinum"}),
+            c.get("/billing/change?plan=platinum"),
+            c.get("/billing/return?session_id=%00"),
+            c.post("/team/members/999999/remove", data={"csrf_token": token}),
+            c.post("/team/invite", data={"csrf_token": token, "email": "x" * 100_000}),
             c.post("/publisher/nobody/pack/1.0.0/yank", data={"csrf_token": token}),
             c.post("/publisher/NO!/pack/1.0.0/yank", data={"csrf_token": token}),
             c.get("/catalog?go=not-a-version&tier=nonsense"),
@@ -251,44 +257,55 @@ def test_broken_requests_get_an_html_page_not_a_stack_trace(portal: PortalServer
 # --- what the forms change --------------------------------------------------------------------------------
 
 
-def test_plan_change_and_cancel_are_recorded_as_events(portal: PortalServer, user: tuple[str, str]) -> None:
+def test_plan_change_and_cancel_are_recorded_as_events(portal: PortalServer, user: tuple[str, str],
+                                                      stripe_standin: StripeStandIn) -> None:
     email, _ = user
     with portal.login(email) as c:
-        r = c.post("/dashboard/plan", data={"csrf_token": csrf_from(c.get("/dashboard").text), "plan": "pro"})
+        r = c.post("/billing/change", data={"csrf_token": csrf_from(c.get("/billing/change?plan=pro").text),
+                                            "plan": "pro"})
         assert r.status_code == 303
+        stripe_standin.pay(r.headers["location"].rsplit("/", 1)[1])
         assert "Pro" in c.get("/dashboard").text
-        r = c.post("/dashboard/cancel", data={"csrf_token": csrf_from(c.get("/dashboard").text)})
+        r = c.post("/dashboard/cancel", data={"csrf_token": csrf_from(c.get("/dashboard/cancel").text)})
         assert r.status_code == 303
         page = c.get("/dashboard").text
-        assert "canceled" in page and "subscription.canceled" in page
+        assert "moves to Free" in page and "subscription.change_scheduled" in page
     with portal.database.session() as s:
         account = accounts.get_account(s, email)
         sub, plan = accounts.subscription_for(s, account.tenant_id)
-        assert (plan.name, sub.status) == ("pro", "canceled")
+        assert (plan.name, sub.status, sub.pending_plan.name) == ("pro", "active", "free")
         events = s.scalars(select(SubscriptionEvent).where(SubscriptionEvent.tenant_id == account.tenant_id)
                            .order_by(SubscriptionEvent.id)).all()
         assert [(e.type, e.from_plan, e.to_plan, e.to_status, e.source, e.actor_account_id) for e in events] == [
             ("subscription.created", None, "free", "active", "portal", account.id),
-            ("subscription.plan_changed", "free", "pro", "active", "portal", account.id),
-            ("subscription.canceled", "pro", "pro", "canceled", "portal", account.id),
+            ("subscription.plan_changed", "free", "pro", "active", "webhook", None),
+            ("subscription.change_scheduled", "pro", "pro", "active", "portal", account.id),
         ]
-        body = json.loads(events[1].payload)  # what a payment provider's webhook would have sent
-        assert body["type"] == "subscription.plan_changed"
-        assert body["data"]["plan"] == "pro" and body["data"]["previous_plan"] == "free"
-        assert body["data"]["current_period_end"] == events[1].period_end.isoformat()
+        body = json.loads(events[1].payload)  # the webhook's body, kept for audit
+        assert body["type"] == "checkout.session.completed" and body["id"] == events[1].external_id
+        body = json.loads(events[2].payload)  # the same shape for the portal's own changes
+        assert body["type"] == "subscription.change_scheduled"
+        assert body["data"]["current_period_end"] == events[2].period_end.isoformat()
 
 
 def test_api_key_shown_once_listed_by_prefix_and_revocable(portal: PortalServer, user: tuple[str, str]) -> None:
     with portal.login(user[0]) as c:
         r = c.post("/keys", data={"csrf_token": csrf_from(c.get("/keys").text), "name": "ci",
                                   "scopes": "packs:read"})
-        assert r.status_code == 201 and r.headers["cache-control"] == "no-store"
+        assert r.status_code == 303 and r.headers["location"] == "/keys/new"  # Post/Redirect/Get
+        r = c.get("/keys/new")
+        assert r.status_code == 200 and r.headers["cache-control"] == "no-store"
         secret = re.search(r'value="(rh_[0-9a-f]{12}_[A-Za-z0-9_-]+)"', r.text).group(1)
         key_id = secret.split("_")[1]
+        again = c.get("/keys/new")  # a reload shows the list, not the secret, and creates nothing
+        assert again.status_code == 303 and again.headers["location"] == "/keys"
         listing = c.get("/keys").text
-        assert secret not in listing and f"rh_{key_id}_" in listing
+        assert secret not in listing and f"rh_{key_id}_" in listing and listing.count("Revoke…") == 1
         assert c.post("/v1/auth/token", json={"api_key": secret}).status_code == 200
-        r = c.post(f"/keys/{key_id}/revoke", data={"csrf_token": csrf_from(listing)})
+        confirm = c.get(f"/keys/{key_id}/revoke")  # a confirmation page first; the key still works
+        assert confirm.status_code == 200 and "stops working at once" in confirm.text
+        assert c.post("/v1/auth/token", json={"api_key": secret}).status_code == 200
+        r = c.post(f"/keys/{key_id}/revoke", data={"csrf_token": csrf_from(confirm.text)})
         assert r.status_code == 303
         assert "revoked" in c.get("/keys").text
         assert c.post("/v1/auth/token", json={"api_key": secret}).status_code == 401

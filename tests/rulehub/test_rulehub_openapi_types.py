@@ -53,6 +53,8 @@ def test_answers_conform_to_the_schema(hub: HubServer, publisher: Subscriber) ->
         # Errors are typed too: {"error": {"code", "message"}}.
         (publisher.publish(name, "1.2.0", hub.artifact(name, "1.2.0")), "/v1/packs/{ns}/{name}/{version}", "put", "409"),
         (publisher.get(f"/v1/packs/{name}-missing"), "/v1/packs/{ns}/{name}", "get", "404"),
+        (publisher.get("/v1/rules", params={"q": "typed", "go": "1.22"}), "/v1/rules", "get", "200"),
+        (hub.client.get("/v1/rules", params={"q": "typed"}), "/v1/rules", "get", "200"),
     ]
     for response, path, method, status in answers:
         assert response.status_code == int(status), response.text

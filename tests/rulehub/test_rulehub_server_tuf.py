@@ -59,7 +59,8 @@ def test_metadata_signatures_and_target(hub: HubServer, publisher: Subscriber) -
     target = targets_md.signed.targets[path]
     assert target.length == len(data)
     assert target.hashes["sha256"] == hashlib.sha256(data).hexdigest()
-    assert target.custom == {"pack": name, "version": "1.2.3", "tier": "free", "yanked": False}
+    assert target.custom == {"pack": name, "version": "1.2.3", "tier": "free", "yanked": False,
+                             "go": "", "rules": [f"{name}/bodyclose"]}  # the signed rule index
     target.verify_length_and_hashes(data)
 
     # A yank is a new signed targets version flagging the target, which stays downloadable.

@@ -28,7 +28,7 @@ def test_admin_grant_plan_records_one_event_per_change(hub: HubServer) -> None:
     assert _events(hub, slug) == [
         ("subscription.created", None, "free", "active", "admin", None),
         ("subscription.plan_changed", "free", "pro", "active", "admin", None),
-        ("subscription.updated", "pro", "pro", "active", "admin", None),
+        ("subscription.renewed", "pro", "pro", "active", "admin", None),  # a longer period
         ("subscription.canceled", "pro", "pro", "canceled", "admin", None),
     ]
     # A refused change records nothing.

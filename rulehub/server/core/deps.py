@@ -30,7 +30,7 @@ from rulehub.server.models import Account
 from rulehub.server.portal.config import PortalConfig
 from rulehub.server.portal.login_limiter import LoginLimiter, login_limiter
 from rulehub.server.portal.sessions import COOKIE, Visitor, csrf_ok, identify
-from rulehub.server.services.accounts import get_plan, subscription_for
+from rulehub.server.services.accounts import get_plan, subscription_for, subscription_standing
 from rulehub.server.settings import Settings
 
 
@@ -72,8 +72,11 @@ class HubState:
             cached = self._limits.get(tenant_id)
         if cached and cached[1] > now:
             return cached[0]
+        # The plan in force, as for downloads: a paid plan that lapsed past its grace days
+        # (or was canceled) gives the free plan's limit, not the one it no longer pays for.
         found = subscription_for(session, tenant_id)
-        limit = found[1].rate_limit_per_minute if found else get_plan(session, "free").rate_limit_per_minute
+        in_force = found[1] if found and subscription_standing(*found) is None else get_plan(session, "free")
+        limit = in_force.rate_limit_per_minute
         with self._limits_lock:
             self._limits[tenant_id] = (limit, now + 10.0)
         return limit

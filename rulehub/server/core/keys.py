@@ -206,6 +206,29 @@ def load_private(settings: Settings, row: SigningKey) -> Ed25519PrivateKey:
     return key
 
 
+def unusable_private_keys(session: Session, settings: Settings) -> list[str]:
+    """Why this server could not sign with each active key it must hold, one line per key.
+
+    Every replica signs (tokens, TUF metadata on publish, yank and refresh), so each needs the
+    private half of every active key except the TUF root, which may be offline.  A file that
+    is missing, unreadable or holds another key (a replica with its own keys/ beside a shared
+    database) is reported here, at start-up, instead of as a failed publish later.
+    """
+    problems = []
+    for row in session.scalars(select(SigningKey).where(SigningKey.active.is_(True)).order_by(SigningKey.id)):
+        path = settings.keys_dir / row.private_file
+        if row.purpose == TUF_ROOT and not path.exists():
+            continue
+        try:
+            private = load_private(settings, row)
+        except KeyFileError:
+            problems.append(f"{row.purpose} key {row.kid[:16]}: no readable {path}")
+            continue
+        if not same_key(private, row):
+            problems.append(f"{row.purpose} key {row.kid[:16]}: {path} holds a different key")
+    return problems
+
+
 def is_online(settings: Settings, row: SigningKey) -> bool:
     """True if this server holds the key's private half (its file is in keys/)."""
     return (settings.keys_dir / row.private_file).is_file()

@@ -24,11 +24,14 @@ from sqlalchemy.orm import Session
 
 from rulehub.server.core.security import SCOPES, new_api_key_material
 from rulehub.server.db import rows_changed
-from rulehub.server.errors import BadRequest, Conflict, NotFound
+from rulehub.server.errors import BadRequest, Conflict, Forbidden, NotFound
 from rulehub.server.models import (
     Account,
+    AccountToken,
     ApiKey,
+    CheckoutSession,
     Download,
+    Invitation,
     Namespace,
     PackVersion,
     Plan,
@@ -42,7 +45,7 @@ SUBSCRIPTION_STATUSES = ("trialing", "active", "past_due", "canceled")
 # Whose seats a tenant gets while it has no subscription in good standing.
 NO_SUBSCRIPTION_SEATS_PLAN = "free"
 _SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
-_EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _hasher = PasswordHasher()
 
 
@@ -65,6 +68,13 @@ def get_tenant(session: Session, slug: str, *, lock: bool = False) -> Tenant:
     if tenant is None:
         raise NotFound(f"tenant {slug!r} does not exist; create it with `rulehub admin create-tenant`",
                        code="tenant_not_found")
+    return tenant
+
+
+def get_tenant_by_id(session: Session, tenant_id: int) -> Tenant:
+    tenant = session.get(Tenant, tenant_id)
+    if tenant is None:
+        raise NotFound(f"tenant {tenant_id} does not exist", code="tenant_not_found")
     return tenant
 
 
@@ -112,7 +122,7 @@ def create_account(
     """
     _no_nul(email=email, display_name=display_name, password=password)
     email = email.strip().lower()
-    if not _EMAIL_RE.fullmatch(email) or len(email) > 254:
+    if not EMAIL_RE.fullmatch(email) or len(email) > 254:
         raise BadRequest(f"{email!r} is not an email address", code="invalid_email")
     if len(display_name) > 200:
         raise BadRequest("display names are at most 200 characters", code="invalid_name")
@@ -182,16 +192,25 @@ def create_plan(
     return plan
 
 
+_KEEP: Any = object()  # "leave this field as it is" for grant_plan's optional fields
+
+
 def grant_plan(
     session: Session, tenant_slug: str, plan_name: str, *, status: str = "active",
     period_end: datetime | None = None, days: int = 30, actor: Account | None = None, source: str = "admin",
+    pending_plan: str | None = None, provider: str | None = None, customer_ref: str | None = _KEEP,
+    subscription_ref: str | None = _KEEP, external_id: str | None = None, payload: dict[str, Any] | None = None,
+    kind: str | None = None,
 ) -> Subscription:
-    """Create or change the tenant's subscription (plan, status, period end) and record it.
+    """Create or change the tenant's subscription (plan, status, period end, the change
+    pending at period end, the payment provider's ids) and record it.
 
-    Every change of a subscription comes through here, from the portal (`sign_up`,
-    `change_plan`, `cancel`), `rulehub admin grant-plan` or a future billing webhook, and
-    records exactly one `SubscriptionEvent` (`source`, `actor`): created, plan_changed,
-    canceled or updated.
+    Every change of a subscription comes through here, from the portal and the payment
+    webhooks (both through rulehub.server.services.billing, which decides what a request
+    may change: docs/billing.md), `rulehub admin grant-plan` and `rulehub admin invoice
+    mark-paid`, and records exactly one `SubscriptionEvent` (`source`, `actor`, the
+    provider's `external_id` and `payload`): created, plan_changed, canceled, renewed,
+    change_scheduled, change_unscheduled, past_due or updated (or `kind`).
 
     A plan with fewer seats than the tenant has members is allowed, not refused: nobody is
     removed, disabled or signed out, the tenant is just over its limit (`seat_usage(...).over_limit`,
@@ -203,26 +222,46 @@ def grant_plan(
         raise BadRequest(f"status must be one of {', '.join(SUBSCRIPTION_STATUSES)}", code="invalid_status")
     tenant = get_tenant(session, tenant_slug, lock=True)
     plan = get_plan(session, plan_name)
+    pending = get_plan(session, pending_plan) if pending_plan else None
     end = period_end or (utcnow() + timedelta(days=days))
     before = subscription_for(session, tenant.id)
     sub = before[0] if before else None
     from_plan, from_status = (before[1].name, before[0].status) if before else (None, None)
+    from_end = sub.current_period_end if sub else None
+    from_pending = sub.pending_plan_id if sub else None
     if sub is None:
         sub = Subscription(tenant_id=tenant.id, plan_id=plan.id, status=status, current_period_end=end)
         session.add(sub)
     else:
         sub.plan_id, sub.status, sub.current_period_end = plan.id, status, end
+    sub.pending_plan_id = pending.id if pending else None
+    if provider is not None:
+        sub.provider = provider
+    if customer_ref is not _KEEP:
+        sub.customer_ref = customer_ref
+    if subscription_ref is not _KEEP:
+        sub.subscription_ref = subscription_ref
     session.flush()
-    if from_plan is None:
-        kind = "subscription.created"
-    elif status == "canceled" and from_status != "canceled":
-        kind = "subscription.canceled"
-    elif from_plan != plan.name:
-        kind = "subscription.plan_changed"
-    else:
-        kind = "subscription.updated"
+    if kind is None:
+        if from_plan is None:
+            kind = "subscription.created"
+        elif status == "canceled" and from_status != "canceled":
+            kind = "subscription.canceled"
+        elif from_plan != plan.name:
+            kind = "subscription.plan_changed"
+        elif pending is not None and from_pending != pending.id:
+            kind = "subscription.change_scheduled"
+        elif pending is None and from_pending is not None:
+            kind = "subscription.change_unscheduled"
+        elif status == "past_due" and from_status != "past_due":
+            kind = "subscription.past_due"
+        elif from_end is not None and end > from_end and status == "active":
+            kind = "subscription.renewed"
+        else:
+            kind = "subscription.updated"
     record_event(session, tenant_id=tenant.id, type=kind, from_plan=from_plan, to_plan=plan.name,
-                 from_status=from_status, to_status=status, period_end=end, actor=actor, source=source)
+                 from_status=from_status, to_status=status, period_end=end, actor=actor, source=source,
+                 external_id=external_id, payload=payload)
     return sub
 
 
@@ -231,7 +270,7 @@ def record_event(
     from_status: str | None, period_end: datetime | None, actor: Account | None, source: str,
     external_id: str | None = None, payload: dict[str, Any] | None = None,
 ) -> SubscriptionEvent:
-    """Append one event (called by `grant_plan`).  A payment webhook would pass the provider's
+    """Append one event (called by `grant_plan`).  A payment webhook passes the provider's
     event id as external_id (unique: a re-delivery is rejected) and its raw body as payload;
     the others record the same shape with the body the provider would have sent."""
     if payload is None:
@@ -261,7 +300,7 @@ PERIOD_DAYS = 30
 
 
 def sign_up(session: Session, email: str, password_hash: str, organisation: str = "") -> Account:
-    """A new tenant with its owner account and a free plan (active, 30-day period).
+    """A new tenant with its owner account on the free plan (which never lapses).
 
     Takes the argon2 hash (`hash_password`) so the slow hashing happens before the caller
     opens its write transaction, not while holding the writers' lock.
@@ -274,30 +313,9 @@ def sign_up(session: Session, email: str, password_hash: str, organisation: str 
     return account
 
 
-def _require_owner(account: Account, doing: str) -> None:
+def require_owner(account: Account, doing: str) -> None:
     if account.role != "owner":
-        raise BadRequest(f"only the tenant's owner can {doing}", code="not_owner")
-
-
-def change_plan(session: Session, account: Account, plan_name: str) -> Subscription:
-    """The owner switches the tenant to `plan_name` now (active, a fresh 30-day period)."""
-    _require_owner(account, "change the plan")
-    plan = get_plan(session, plan_name)
-    current = subscription_for(session, account.tenant_id)
-    if current and current[1].name == plan.name and current[0].status in ("active", "trialing"):
-        raise Conflict(f"you are already on the {plan.name} plan", code="same_plan")
-    return grant_plan(session, account.tenant.slug, plan.name, days=PERIOD_DAYS, actor=account, source="portal")
-
-
-def cancel(session: Session, account: Account) -> Subscription:
-    """The owner cancels at once: downloads stop now (there is no payment to run out)."""
-    _require_owner(account, "cancel the subscription")
-    current = subscription_for(session, account.tenant_id)
-    if current is None or current[0].status == "canceled":
-        raise Conflict("the subscription is already canceled", code="already_canceled")
-    sub, plan = current
-    return grant_plan(session, account.tenant.slug, plan.name, status="canceled", period_end=sub.current_period_end,
-                      actor=account, source="portal")
+        raise Forbidden(f"only the team's owners can {doing}", code="not_owner")
 
 
 def subscription_for(session: Session, tenant_id: int) -> tuple[Subscription, Plan] | None:
@@ -311,21 +329,32 @@ def subscription_standing(sub: Subscription, plan: Plan, now: datetime | None = 
     """None if the subscription is in good standing now (it entitles downloads and its plan's
     seats), else the reason it is not.
 
-    Active or trialing within the period, or past_due or awaiting renewal within the plan's
-    grace days, is good standing; canceled never is.
+    - canceled (an operator's suspension) never is;
+    - a plan that does not lapse (the free plan: nothing is paid) always is otherwise;
+    - a paid plan is within its period, or, when renewal is pending or the payment failed
+      (past_due), within the plan's grace days after it;
+    - a paid plan with a change scheduled for its period end (a downgrade or a cancellation)
+      ends at that instant, without grace: the customer asked for it to end.
     """
     now = now or utcnow()
-    if sub.status in ("active", "trialing"):
-        if sub.current_period_end >= now:
-            return None
-        if sub.current_period_end + timedelta(days=plan.grace_days) >= now:
-            return None  # renewal pending: same grace as past_due
-        return f"subscription {sub.status} period ended {sub.current_period_end:%Y-%m-%d}"
+    if sub.status == "canceled":
+        return "subscription is canceled"
+    if not plan.lapses:
+        return None
+    if sub.current_period_end >= now:
+        return None
+    if sub.pending_plan_id is not None:
+        return f"the {plan.name} plan ended {sub.current_period_end:%Y-%m-%d}, as scheduled"
+    if sub.current_period_end + timedelta(days=plan.grace_days) >= now:
+        return None  # renewal pending or payment failed: grace
     if sub.status == "past_due":
-        if sub.current_period_end + timedelta(days=plan.grace_days) >= now:
-            return None
         return f"subscription past due beyond the {plan.grace_days}-day grace period"
-    return f"subscription is {sub.status}"
+    return f"subscription {sub.status} period ended {sub.current_period_end:%Y-%m-%d}"
+
+
+def free_plan(session: Session) -> Plan | None:
+    """The plan every tenant without a paid plan in good standing falls back to."""
+    return session.scalars(select(Plan).where(Plan.name == NO_SUBSCRIPTION_SEATS_PLAN)).first()
 
 
 @dataclass(frozen=True)
@@ -366,7 +395,7 @@ def seat_usage(session: Session, tenant_id: int) -> Seats:
     found = subscription_for(session, tenant_id)
     if found is not None and subscription_standing(*found) is None:
         return Seats(used=used, limit=found[1].seats, plan=found[1].name, from_subscription=True)
-    fallback = session.scalars(select(Plan).where(Plan.name == NO_SUBSCRIPTION_SEATS_PLAN)).first()
+    fallback = free_plan(session)
     return Seats(used=used, limit=fallback.seats if fallback else 0, plan=fallback.name if fallback else None,
                  from_subscription=False)
 
@@ -562,6 +591,9 @@ def remove_account(session: Session, email: str) -> RemovedAccount:
     )
     session.execute(update(SubscriptionEvent).where(SubscriptionEvent.actor_account_id == account.id)
                     .values(actor_account_id=None))
+    session.execute(update(Invitation).where(Invitation.invited_by == account.id).values(invited_by=None))
+    session.execute(update(CheckoutSession).where(CheckoutSession.created_by == account.id).values(created_by=None))
+    session.execute(delete(AccountToken).where(AccountToken.account_id == account.id))
     removed = RemovedAccount(email=account.email, tenant=tenant.slug, api_keys=int(keys_deleted),
                              portal_sessions=sessions_ended, downloads_kept=int(downloads), versions_kept=int(versions))
     session.delete(account)

@@ -1,9 +1,10 @@
 """Who may see and download what.
 
 A tenant sees every public pack and its own private packs.  A version downloads if the
-pack is private to the caller's tenant, or the subscription is in good standing (active or
-trialing within its period, or past_due within the plan's grace days: `subscription_standing`)
-and the plan covers the version's tier.
+pack is private to the caller's tenant, or the plan in force covers the version's tier: the
+subscription's plan while it is in good standing (`subscription_standing`), else the free
+plan, which never lapses (a paid plan that ran out leaves the free packs downloading).  A
+subscription an operator canceled downloads nothing.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from sqlalchemy.orm import Session
 from rulehub.server.errors import Forbidden, NotFound
 from rulehub.server.models import Pack, PackVersion
 # subscription_standing lives with the subscriptions (seats use it too); imported from here as before.
-from rulehub.server.services.accounts import subscription_for, subscription_standing
+from rulehub.server.services.accounts import free_plan, subscription_for, subscription_standing
 
 
 def pack_visible(pack: Pack, tenant_id: int | None) -> bool:
@@ -37,7 +38,10 @@ def require_download(session: Session, tenant_id: int, version: PackVersion) -> 
     sub, plan = found
     reason = subscription_standing(sub, plan)
     if reason:
-        raise Forbidden(f"{reason}; renew or update billing to download packs", code="subscription_inactive")
+        fallback = free_plan(session) if sub.status != "canceled" else None
+        if fallback is None or version.tier not in fallback.tier_list:
+            raise Forbidden(f"{reason}; renew or update billing to download packs", code="subscription_inactive")
+        return
     if version.tier not in plan.tier_list:
         raise Forbidden(
             f"{pack.name} {version.version} is a {version.tier} pack; your {plan.name} plan covers "

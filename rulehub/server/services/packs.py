@@ -1,21 +1,18 @@
 """Publishing, yanking, browsing and resolving packs.
 
-Artifacts are stored content-addressed under `<data_dir>/artifacts/<sha[:2]>/<sha>.tar.gz`
-(files 0600, directories 0700), written only after the new version row is in the
-transaction, so a refused upload (409, 4xx) stores nothing and a failed commit leaves at
-most an unreferenced file.  Versions are immutable: the (pack, version) unique constraint makes a concurrent
+Artifacts are stored content-addressed (by SHA-256) in the artifact store
+(rulehub.server.storage: a local directory, the database, or S3), written only after the new
+version row is in the transaction, so a refused upload (409, 4xx) stores nothing and a failed
+commit leaves at most an unreferenced object (none with the database store).  Versions are immutable: the (pack, version) unique constraint makes a concurrent
 second publish fail, and it is reported as 409 like any existing version.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import re
 import secrets
-import tempfile
 from dataclasses import dataclass
-from pathlib import Path
 
 from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
@@ -32,10 +29,11 @@ from rulehub.pack import (
     sha256_hex,
 )
 from rulehub.pack.manifest import SEGMENT_RE
-from rulehub.server import tuf_repo
+from rulehub.server import storage, tuf_repo
 from rulehub.server.core.security import Principal
 from rulehub.server.errors import ApiError, BadRequest, Conflict, Forbidden, NotFound, PayloadTooLarge
-from rulehub.server.models import Namespace, Pack, PackVersion, VersionRule, utcnow
+from rulehub.server.models import Namespace, Pack, PackVersion, Tenant, VersionRule, utcnow
+from rulehub.server.services import usage
 from rulehub.server.services.entitlements import pack_visible, require_visible
 from rulehub.server.settings import Settings
 
@@ -70,26 +68,24 @@ def target_path(name: str, version: str, *, private: bool = False) -> str:
 
 
 def target_custom(pack: Pack, pv: PackVersion) -> dict:
-    """The `custom` field of a version's TUF target: name, version and tier for public packs;
-    for private ones only whether it is yanked (see `target_path`)."""
+    """The `custom` field of a version's TUF target: name, version, tier, Go range and rule IDs
+    for public packs (the signed rule index, services/rule_index.py); for private ones only
+    whether it is yanked (see `target_path`)."""
     if pack.private:
         return {"yanked": bool(pv.yanked)}
-    return {"pack": pack.name, "version": pv.version, "tier": pv.tier, "yanked": bool(pv.yanked)}
+    from rulehub.server.services.rule_index import signed_rule_fields
+
+    return {"pack": pack.name, "version": pv.version, "tier": pv.tier, "yanked": bool(pv.yanked),
+            **signed_rule_fields(pack, pv)}
 
 
-def artifact_file(settings: Settings, sha256: str) -> Path:
-    return settings.artifacts_dir / sha256[:2] / f"{sha256}.tar.gz"
-
-
-def _store_artifact(settings: Settings, sha256: str, data: bytes) -> None:
-    final = artifact_file(settings, sha256)
-    if final.exists():
-        return
-    final.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    fd, tmp = tempfile.mkstemp(dir=final.parent, prefix=".upload-")  # created 0600
-    with os.fdopen(fd, "wb") as fh:
-        fh.write(data)
-    os.replace(tmp, final)
+def artifact_bytes(session: Session, settings: Settings, pv: PackVersion) -> bytes:
+    """The stored artifact of `pv`; NotFound (`artifact_missing`) if the store lost it."""
+    try:
+        return storage.for_settings(settings).get(session, pv.sha256)
+    except storage.ArtifactMissing:
+        raise NotFound(f"artifact of {pv.pack.name} {pv.version} is missing from storage",
+                       code="artifact_missing") from None
 
 
 def _pack_error(exc: PackFormatError) -> ApiError:
@@ -168,7 +164,7 @@ def publish(
     check_version(version)
     namespace = session.scalars(select(Namespace).where(Namespace.name == ns)).first()
     if namespace is None:
-        raise Forbidden(f"namespace {ns!r} is not registered to your tenant; ask an admin to create it",
+        raise Forbidden(f"namespace {ns!r} is not registered to your tenant; claim it on the portal's Publisher page",
                         code="namespace_forbidden")
     if namespace.tenant_id != principal.tenant_id:
         raise Forbidden(f"namespace {ns!r} belongs to another publisher", code="namespace_forbidden")
@@ -216,7 +212,7 @@ def publish(
     except IntegrityError:
         raise Conflict(f"{full} {version} is already published and versions are immutable; bump the version",
                        code="version_exists") from None
-    _store_artifact(settings, sha, data)  # only once the version is known to be new: a 409 stores nothing
+    storage.for_settings(settings).put(session, sha, data)  # only once the version is known to be new: a 409 stores nothing
     for rule in rules:
         session.add(VersionRule(pack_version_id=pv.id, **rule))
     if _is_latest(pack, version, session):
@@ -292,7 +288,9 @@ def _latest(versions: list[PackVersion]) -> str | None:
 
 @dataclass(frozen=True)
 class PackSummary:
-    """A pack as the catalogue lists it; `latest_version` is the highest non-yanked one."""
+    """A pack as the catalogue lists it; `latest_version` is the highest non-yanked one,
+    `rules` the number of rules it lists, `publisher` the name of the team that owns its
+    namespace, `downloads` all downloads of any version, `updated_at` its newest publish (ISO)."""
 
     name: str
     description: str
@@ -300,6 +298,13 @@ class PackSummary:
     tags: list[str]
     private: bool
     latest_version: str | None
+    publisher: str = ""
+    downloads: int = 0
+    rules: int = 0
+    updated_at: str = ""
+
+
+CATALOGUE_SORTS = ("name", "downloads", "updated", "rules")
 
 
 @dataclass(frozen=True)
@@ -341,13 +346,22 @@ class PackDetail:
 
 def catalogue(
     session: Session, tenant_id: int | None, *, q: str = "", tag: str = "", rule: str = "", go: str = "",
-    limit: int = 200,
+    sort: str = "name", limit: int = 200,
 ) -> list[PackSummary]:
-    """Visible packs matching all given filters (q: substring of name/description; go: a Go version)."""
-    query = select(Pack).options(selectinload(Pack.versions), selectinload(Pack.namespace)).order_by(Pack.name)
+    """Visible packs matching all given filters (q: substring of name, description or a rule's
+    name; go: a Go version), sorted by `sort` (CATALOGUE_SORTS: name A-Z, most downloads,
+    newest publish, most rules; ties by name)."""
+    if sort not in CATALOGUE_SORTS:
+        raise BadRequest(f"sort must be one of {', '.join(CATALOGUE_SORTS)}", code="invalid_sort")
+    query = select(Pack).options(selectinload(Pack.versions).selectinload(PackVersion.rules),
+                                 selectinload(Pack.namespace)).order_by(Pack.name)
     if q:
-        like = f"%{q.lower()}%"
-        query = query.where(or_(Pack.name.ilike(like), Pack.description.ilike(like)))
+        like = f"%{_escape_like(q.lower())}%"
+        query = query.where(or_(
+            Pack.name.ilike(like, escape="\\"), Pack.description.ilike(like, escape="\\"),
+            Pack.id.in_(select(PackVersion.pack_id).join(VersionRule, VersionRule.pack_version_id == PackVersion.id)
+                        .where(VersionRule.name.ilike(like, escape="\\"))),
+        ))
     if tag:
         query = query.where(or_(Pack.tags == tag, Pack.tags.like(f"{tag} %"), Pack.tags.like(f"% {tag}"),
                                 Pack.tags.like(f"% {tag} %")))
@@ -365,6 +379,8 @@ def catalogue(
         except PackFormatError as exc:
             raise BadRequest(f"go: {exc}", code="invalid_version") from None
     out: list[PackSummary] = []
+    counts = usage.download_counts(session)
+    publishers = dict(session.execute(select(Tenant.id, Tenant.name)).tuples().all())
     for pack in session.scalars(query):
         if not pack_visible(pack, tenant_id):
             continue
@@ -373,11 +389,27 @@ def catalogue(
             live = [v for v in live if not v.go or SemverRange.parse(v.go).contains(go_version, prerelease=True)]
             if not live:
                 continue
+        latest = _latest(live)
+        # the rules of the latest release, or of the newest live version when there are only pre-releases
+        shown = next((v for v in pack.versions if v.version == latest), live[-1] if live else None)
+        newest = max((v.published_at for v in pack.versions), default=None)
         out.append(PackSummary(name=pack.name, description=pack.description, tier=pack.tier, tags=pack.tags.split(),
-                               private=pack.private, latest_version=_latest(live)))
-        if len(out) >= limit:
-            break
-    return out
+                               private=pack.private, latest_version=latest,
+                               publisher=publishers.get(pack.namespace.tenant_id, ""),
+                               downloads=counts.get(pack.name, 0), rules=len(shown.rules) if shown else 0,
+                               updated_at=newest.isoformat() if newest else ""))
+    keys = {"name": lambda p: (p.name,), "downloads": lambda p: (-p.downloads, p.name),
+            "updated": lambda p: (_negated(p.updated_at), p.name), "rules": lambda p: (-p.rules, p.name)}
+    return sorted(out, key=keys[sort])[:limit]
+
+
+def _negated(text: str) -> tuple[int, ...]:
+    return tuple(-ord(c) for c in text)
+
+
+def _escape_like(text: str) -> str:
+    """`text` for a LIKE pattern, its own % and _ matched literally."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def pack_detail(session: Session, tenant_id: int | None, ns: str, name: str) -> PackDetail:

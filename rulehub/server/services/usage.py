@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from rulehub.server.models import Download, PackVersion, Tenant
+from rulehub.server.models import Download, Namespace, Pack, PackVersion, Tenant
 
 
 def record_download(
@@ -85,3 +85,33 @@ def recent_downloads(session: Session, tenant_id: int, limit: int = 50) -> list[
     return list(session.scalars(
         select(Download).where(Download.tenant_id == tenant_id).order_by(Download.id.desc()).limit(limit)
     ))
+
+
+@dataclass(frozen=True)
+class PublisherDay:
+    pack: str
+    version: str
+    date: str  # YYYY-MM-DD
+    downloads: int
+
+
+def publisher_downloads(session: Session, tenant_id: int, *, since: datetime | None = None) -> list[PublisherDay]:
+    """Downloads of the packs in the tenant's namespaces (by anyone), per pack, version and day,
+    newest day first: what a publisher sees of its packs' use."""
+    day = func.date(Download.at)
+    query = (select(Download.pack_name, Download.version, day, func.count(Download.id))
+             .join(PackVersion, PackVersion.id == Download.pack_version_id)
+             .join(Pack, Pack.id == PackVersion.pack_id)
+             .join(Namespace, Namespace.id == Pack.namespace_id)
+             .where(Namespace.tenant_id == tenant_id)
+             .group_by(Download.pack_name, Download.version, day)
+             .order_by(day.desc(), Download.pack_name, Download.version))
+    if since is not None:
+        query = query.where(Download.at >= since)
+    return [PublisherDay(pack=p, version=v, date=str(d), downloads=int(c)) for p, v, d, c in session.execute(query)]
+
+
+def download_counts(session: Session) -> dict[str, int]:
+    """All-time downloads per pack name, for the catalogue."""
+    rows = session.execute(select(Download.pack_name, func.count(Download.id)).group_by(Download.pack_name))
+    return {name: int(count) for name, count in rows}

@@ -14,13 +14,21 @@ it is nil, non-nil or unknown, refined by `x == nil` / `x != nil` conditions (wi
   branch does not leave), or it was dereferenced on every path before being compared with
   nil (check after use);
 - nil comparisons whose outcome is already known (`tautological condition: nil == nil`,
-  `impossible condition: non-nil != nil`): the code they guard is dead or always runs.
+  `impossible condition: non-nil != nil`): the code they guard is dead or always runs;
 - across functions of the package: a dereference of a call's result that is nil whenever
   the call fails, with the failure not looked at first: `v, _ := f()` then `v.x`, or
   `v, err := f()` then `v.x` before `err` is checked, where `f` (or a function it returns
   the results of, `return g(...)`) returns nil there together with a certainly non-nil
   error (`errors.New`, `fmt.Errorf`, an error literal, an error constructor of the package,
-  or `err` inside `if err != nil`). The message names the return statement.
+  or `err` inside `if err != nil`). The message names the return statement; the trace
+  (the `return nil, err`, each `return g(...)` on the way, the call) comes as related
+  locations: notes in text output, `codeFlows` in SARIF, relatedInformation in the editor;
+- a field dereferenced right after a nil check of it whose nil branch does not leave
+  (`if cfg.TLS == nil { log.Print(...) }` then `cfg.TLS.ServerName`), when nothing in
+  between can set it: only logging calls and plain assignments of other variables, `cfg`
+  a local variable, parameter or receiver no func literal mentions;
+- a pointer from a map lookup dereferenced after `v, ok := m[k]; if !ok { log... }`, when
+  `m` is declared `map[K]*T` (a missing key gives nil) and the same holds in between.
 
 A method call on a possibly nil pointer is not a dereference in general (Go allows nil
 receivers, and generated code such as protobuf getters relies on it); it is reported only
@@ -28,9 +36,9 @@ when the method is declared in the same package with a value receiver, or its bo
 dereferences the receiver before any nil check. Reading a nil map, ranging over a nil slice
 or map and taking their `len` are safe and never reported.
 
-Apart from those call results, the analysis is local to one function and needs no type
-checker: variables whose address is taken, that a closure assigns, or whose type cannot be
-told from the source are left alone, and facts from a check in an earlier loop iteration
+Apart from those call results, fields and map lookups, the analysis is local to one
+function and needs no type checker: variables whose address is taken, that a closure
+assigns, or whose type cannot be told from the source are left alone, and facts from a check in an earlier loop iteration
 are not carried into the next. When it cannot be sure, it stays silent.
 
 ## Why is this bad?
@@ -90,13 +98,16 @@ from analyzer.api.rule import Rule
 
 from .callsites import CALL_SITE_QUERY, check_call_sites
 from .dataflow import NilAnalysis
+from .fieldchecks import FIELD_CHECK_QUERY, check_field_checks
+from .maplookups import MAP_LOOKUP_QUERY, check_map_lookups
 from .report import report
 from .seeds import SEED_QUERY, candidates
 
 # Candidate functions: only those with a nil comparison, a nil assignment, a nil case or a
 # variable declared without a value (which may be nil) get a CFG and the dataflow. Calls
-# `v, err := f()` are checked against what this package's functions return.
-QUERY = SEED_QUERY + CALL_SITE_QUERY
+# `v, err := f()` are checked against what this package's functions return; `if x.f == nil`
+# without leaving, against the dereference of `x.f` that follows.
+QUERY = SEED_QUERY + CALL_SITE_QUERY + FIELD_CHECK_QUERY + MAP_LOOKUP_QUERY
 
 
 def run(pass_: Pass) -> None:
@@ -106,6 +117,8 @@ def run(pass_: Pass) -> None:
             continue
         report(pass_, file, NilAnalysis(pass_, file, func, seeds=seeds).run())
     check_call_sites(pass_, pass_.report)
+    check_field_checks(pass_, pass_.report)
+    check_map_lookups(pass_, pass_.report)
 
 
 RULE = Rule(

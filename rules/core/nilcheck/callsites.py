@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from tree_sitter import Node
 
+from analyzer.api.diagnostics import Related
 from analyzer.golang.source import GoFile, unparen
 
 from .summaries import PackageResults
@@ -36,7 +37,8 @@ _NAME_BYTES = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz01
 
 
 def check_call_sites(pass_, report) -> None:
-    """`report(file, node, message)` for each certain dereference of a failed call's nil result."""
+    """`report(file, node, message, related=...)` for each certain dereference of a failed
+    call's nil result; `related` is the trace from the `return nil, err` to the call."""
     sites = [m for m in pass_.matches if "nil.call" in m.captures]
     if not sites:
         return
@@ -70,9 +72,17 @@ def check_call_sites(pass_, report) -> None:
         operand = use.child_by_field_name("operand")
         if operand is None or pass_.resolve(file, unparen(operand)) is not pass_.resolve(file, v):
             continue
-        callee = file.text(fn)
-        how = "the error is discarded" if file.text(err) == "_" else f"{file.text(err)} is checked only after this use"
-        report(file, use, f"possible nil pointer dereference ({file.text(v)} is nil when {callee} fails: it {evidence[2]}; {how})")
+        callee, name = file.text(fn), file.text(v)
+        discarded = file.text(err) == "_"
+        how = "the error is discarded" if discarded else f"{file.text(err)} is checked only after this use"
+        here = f"{name} is nil when {callee} fails, and " + ("the error is discarded here" if discarded else f"{file.text(err)} is not checked before the use")
+        trace = [*evidence.trace, (file, call, here)]
+        report(
+            file,
+            use,
+            f"possible nil pointer dereference ({name} is nil when {callee} fails: it {evidence.how}; {how})",
+            related=[Related(pass_.location(f, node), message) for f, node, message in trace],
+        )
 
 
 def _first_use(file: GoFile, v: Node, err: Node) -> Node | None:
@@ -90,13 +100,13 @@ def _first_use(file: GoFile, v: Node, err: Node) -> Node | None:
     names = [file.text(v).encode()] + ([file.text(err).encode()] if file.text(err) != "_" else [])
     s = stmt.next_named_sibling
     while s is not None:
-        u = _first_identifier(file, s, names)
+        u = first_identifier(file, s, names)
         if u is None:
             if s.type in _LEAVING or _panics(s):
                 return None  # (a label: a goto may enter below it)
             s = s.next_named_sibling
             continue
-        if u.text != names[0] or not _runs_with(u, s):
+        if u.text != names[0] or not runs_with(u, s):
             return None
         parent = u.parent
         while parent is not None and parent.type == "parenthesized_expression":
@@ -115,7 +125,7 @@ def _first_use(file: GoFile, v: Node, err: Node) -> Node | None:
     return None
 
 
-def _first_identifier(file: GoFile, node: Node, names: list[bytes]) -> Node | None:
+def first_identifier(file: GoFile, node: Node, names: list[bytes]) -> Node | None:
     """The first `identifier` spelled like one of `names` inside `node`, by position."""
     source = file.source
     best = None
@@ -132,7 +142,7 @@ def _first_identifier(file: GoFile, node: Node, names: list[bytes]) -> Node | No
     return best
 
 
-def _runs_with(use: Node, stmt: Node) -> bool:
+def runs_with(use: Node, stmt: Node) -> bool:
     prev, n = use, use.parent
     while n is not None and n != stmt.parent:
         t = n.type

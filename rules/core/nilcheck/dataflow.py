@@ -678,20 +678,21 @@ class NilAnalysis:
             here = self._cur_block
             if check_block is not None and here is not None and self.cfg.postdominates(here, check_block):
                 line = f.node.start_point[0] + 1 if f.node is not None else 0
-                self._finding(node, f"possible nil pointer dereference ({d.name} is compared with nil at line {line})", "possible-nil-deref")
+                why = ((f.node, f"{d.name} is compared with nil here, and the path where it is nil reaches the dereference"),) if f.node is not None else ()
+                self._finding(node, f"possible nil pointer dereference ({d.name} is compared with nil at line {line})", "possible-nil-deref", why)
                 st[key] = NONNIL_MIXED
                 return
         if f is None or f.kind != NONNIL:
             st[key] = Fact(NONNIL, "deref", node)
 
-    def _finding(self, node: Node, message: str, category: str) -> None:
+    def _finding(self, node: Node, message: str, category: str, related: tuple[tuple[Node, str], ...] = ()) -> None:
         if not self._emit:
             return
         key = (node.start_byte, message)
         if key in self._reported:
             return
         self._reported.add(key)
-        self.findings.append(NilFinding(node, message, category))
+        self.findings.append(NilFinding(node, message, category, related))
 
     # -- conditions ----------------------------------------------------------------------------
 
@@ -723,7 +724,8 @@ class NilAnalysis:
         elif fact is not None and fact.kind == NONNIL:
             if fact.how == "deref" and fact.node is not None and d is not None:
                 line = c.start_point[0] + 1
-                self._finding(fact.node, f"possible nil pointer dereference ({name} is compared with nil at line {line})", "possible-nil-deref")
+                why = ((c, f"{name} is compared with nil here, after the dereference"),)
+                self._finding(fact.node, f"possible nil pointer dereference ({name} is compared with nil at line {line})", "possible-nil-deref", why)
             elif fact.how in ("alloc", "check"):
                 self._finding(c, f"{'impossible' if eq else 'tautological'} condition: non-nil {op.type} nil ({name} is never nil here)", "condition")
             yes_nil, no_nil = None, st

@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from weakref import WeakKeyDictionary
 
 from tree_sitter import Node
@@ -100,16 +101,29 @@ def derefs_receiver_unguarded(file: GoFile, method: Node) -> bool:
 _MAX_ROUNDS = 8  # propagation rounds over the package call graph
 
 
+@dataclass(frozen=True)
+class NilReturn:
+    """Evidence that a function returns nil in a result slot with a certainly non-nil error:
+    the return statement, `how` in words ("returns nil with an error at a.go:12") and the
+    trace as steps (file, node, message) from where the nil starts to this function's return."""
+
+    file: GoFile
+    ret: Node
+    how: str
+    trace: tuple[tuple[GoFile, Node, str], ...]
+
+
 class FuncResults:
     """A function or method of the package whose results end with `error`."""
 
     def __init__(self, file: GoFile, node: Node, result_types: list[Node]) -> None:
         self.file = file
         self.node = node
+        name = node.child_by_field_name("name")
+        self.name = file.text(name) if name is not None else "the function"
         self.result_types = result_types
-        # slot -> (file, return statement, how): a return that gives nil in that slot while the
-        # error is certainly non-nil; `how` is the trace ("returns nil with an error at a.go:12")
-        self.nil_with_error: dict[int, tuple[GoFile, Node, str]] = {}
+        # slot -> a return that gives nil in that slot while the error is certainly non-nil
+        self.nil_with_error: dict[int, NilReturn] = {}
         # for a lone `error` result: every return gives a non-nil error
         self.never_nil_error = False
 
@@ -196,16 +210,19 @@ class PackageResults:
                             continue
                         for slot, v in enumerate(values[:-1]):
                             if unparen(v).type == "nil" and slot not in info.nil_with_error:
-                                info.nil_with_error[slot] = (info.file, r, f"returns nil with an error at {_where(info.file, r)}")
+                                step = (info.file, r, f"{info.name} returns nil here, with a non-nil error")
+                                info.nil_with_error[slot] = NilReturn(info.file, r, f"returns nil with an error at {_where(info.file, r)}", (step,))
                                 changed = True
                     elif len(values) == 1 and unparen(values[0]).type == "call_expression":
                         inner = self.callee(info.file, unparen(values[0]))
                         if inner is None or inner is info or len(inner.result_types) != len(info.result_types):
                             continue
-                        for slot, (_, _, how) in list(inner.nil_with_error.items()):
+                        for slot, evidence in list(inner.nil_with_error.items()):
                             if slot not in info.nil_with_error:
                                 name = info.file.text(required_field(unparen(values[0]), "function"))
-                                info.nil_with_error[slot] = (info.file, r, f"returns {name}(...) at {_where(info.file, r)}, which {how}")
+                                how = f"returns {name}(...) at {_where(info.file, r)}, which {evidence.how}"
+                                step = (info.file, r, f"{info.name} returns what {name} returns, so nil when it fails")
+                                info.nil_with_error[slot] = NilReturn(info.file, r, how, (*evidence.trace, step))
                                 changed = True
             if not changed:
                 break

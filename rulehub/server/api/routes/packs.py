@@ -1,16 +1,15 @@
-"""Catalogue, pack detail, resolve, download, yank."""
+"""Catalogue, rule index, pack detail, resolve, download, yank."""
 
 from __future__ import annotations
 
 from fastapi import APIRouter, Query
-from fastapi.responses import FileResponse
+from fastapi.responses import Response
 from pydantic import BaseModel
 
 from rulehub.pack.manifest import artifact_filename
 from rulehub.server.core.deps import CurrentPrincipal, Hub, OptionalPrincipal, SessionDep, require_scope
-from rulehub.server.errors import NotFound
 from rulehub.server.models import PackVersion
-from rulehub.server.services import entitlements, packs, usage
+from rulehub.server.services import entitlements, packs, rule_index, usage
 
 router = APIRouter(tags=["packs"])
 
@@ -27,6 +26,18 @@ def list_packs(
 ) -> CatalogueResponse:
     tenant_id = principal.tenant_id if principal else None
     return CatalogueResponse(packs=packs.catalogue(session, tenant_id, q=q, tag=tag, rule=rule, go=go))
+
+
+@router.get("/v1/rules", response_model=rule_index.RuleCatalogue)
+def list_rules(
+    session: SessionDep, principal: OptionalPrincipal,
+    q: str = Query("", max_length=200), tag: str = Query("", max_length=64),
+    go: str = Query("", max_length=32), rule: str = Query("", max_length=300),
+) -> rule_index.RuleCatalogue:
+    """Rules of public packs with each live version's tier and Go range, and whether the given
+    Go version and the caller's plan fit it.  Advice only: clients check it against the rule
+    IDs signed in each version's TUF target (services/rule_index.py)."""
+    return rule_index.rule_catalogue(session, principal.tenant_id if principal else None, q=q, tag=tag, go=go, rule=rule)
 
 
 @router.get("/v1/packs/{ns}/{name}", response_model=packs.PackDetail)
@@ -58,28 +69,35 @@ def resolve(
                            target_path=v.target_path, download_url=f"{hub.settings.public_url}{url}")
 
 
-def serve_artifact(hub: Hub, principal: CurrentPrincipal, version_id: int, via: str) -> FileResponse:
-    """Check the entitlement, record the download and stream the stored artifact."""
+def serve_artifact(hub: Hub, principal: CurrentPrincipal, version_id: int, via: str) -> Response:
+    """Check the entitlement, read the artifact from the store, record the download and send it.
+
+    The bytes are read before the write transaction (from S3 that is a network round trip,
+    which must not hold the database's write lock), after a first entitlement check so a
+    refused caller costs no read; the check runs again where the download is recorded."""
+    with hub.db.session() as session:
+        v = session.get(PackVersion, version_id)
+        assert v is not None
+        entitlements.require_download(session, principal.tenant_id, v)
+        data = packs.artifact_bytes(session, hub.settings, v)
     with hub.db.write_session() as session:
         v = session.get(PackVersion, version_id)
         assert v is not None
         entitlements.require_download(session, principal.tenant_id, v)
-        path = packs.artifact_file(hub.settings, v.sha256)
-        if not path.is_file():
-            raise NotFound(f"artifact of {v.pack.name} {v.version} is missing from storage", code="artifact_missing")
         usage.record_download(session, tenant_id=principal.tenant_id, account_id=principal.account_id, version=v,
                               via=via)
         filename = artifact_filename(v.pack.name, v.version)  # not the target path: opaque for private packs
         size = v.size
     hub.metrics.downloads.labels(via).inc()
     hub.metrics.download_bytes.inc(size)
-    return FileResponse(path, media_type="application/gzip", filename=filename)
+    return Response(data, media_type="application/gzip",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
-@router.get("/v1/packs/{ns}/{name}/{version}/download", response_class=FileResponse,
+@router.get("/v1/packs/{ns}/{name}/{version}/download", response_class=Response,
             responses={200: {"content": {"application/gzip": {}}}})
 def download(ns: str, name: str, version: str, session: SessionDep, principal: CurrentPrincipal,
-             hub: Hub) -> FileResponse:
+             hub: Hub) -> Response:
     require_scope(principal, "packs:read")
     v = packs.get_version(session, principal.tenant_id, ns, name, version)
     return serve_artifact(hub, principal, v.id, "api")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Path
-from fastapi.responses import FileResponse, Response
+from fastapi.responses import Response
 
 from rulehub.server import tuf_repo
 from rulehub.server.core.deps import CurrentPrincipal, Hub, SessionDep, require_scope
@@ -53,9 +53,9 @@ def targets(session: SessionDep) -> Response:
     return _metadata(tuf_repo.latest_bytes(session, "targets"), "targets metadata")
 
 
-@router.get("/v1/artifacts/{target_path:path}", response_class=FileResponse,
+@router.get("/v1/artifacts/{target_path:path}", response_class=Response,
             responses={200: {"content": {"application/gzip": {}}}})
-def artifact(target_path: str, session: SessionDep, principal: CurrentPrincipal, hub: Hub) -> FileResponse:
+def artifact(target_path: str, session: SessionDep, principal: CurrentPrincipal, hub: Hub) -> Response:
     require_scope(principal, "packs:read")
     v = packs.version_by_target(session, principal.tenant_id, target_path)
     return serve_artifact(hub, principal, v.id, "tuf")

@@ -4,17 +4,18 @@ server's diagnostic links point at (`analyzer.api.rule.docs_url`)."""
 
 from __future__ import annotations
 
+import tomllib
 from dataclasses import asdict
 from functools import lru_cache
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import FileResponse, HTMLResponse, Response
 
 from rulehub.pack.manifest import TIERS
+from rulehub.server.core.deps import CurrentVisitor, SessionDep
 from rulehub.server.errors import ApiError
 from rulehub.server.portal import queries
-from rulehub.server.core.deps import CurrentVisitor, SessionDep
-from rulehub.server.portal.rendering import PortalRoute, page
+from rulehub.server.portal.rendering import STATIC_DIR, PortalRoute, page
 from rulehub.server.portal.rule_docs import render_markdown
 from rulehub.server.services import accounts, packs
 
@@ -27,31 +28,75 @@ def home(request: Request, session: SessionDep, visitor: CurrentVisitor) -> Resp
                                        "signed_out": "signed_out" in request.query_params})
 
 
+SORTS = {"name": "Name", "downloads": "Most downloaded", "updated": "Recently updated", "rules": "Most rules"}
+
+
+@lru_cache(maxsize=1)
+def core_pack() -> packs.PackSummary:
+    """The core pack as a catalogue entry, from the installed gocheck (rules/core): built in,
+    nothing to install, so it has no downloads and no versions on the hub."""
+    from analyzer.pipeline.rulepack import core_pack_dir
+
+    manifest = tomllib.loads((core_pack_dir() / "pack.toml").read_text())["pack"]
+    return packs.PackSummary(name=manifest["name"], description=manifest.get("description", ""), tier="free",
+                             tags=list(manifest.get("tags", [])), private=False, latest_version=manifest["version"],
+                             publisher="gocheck (built in)", rules=len(_core_rules()))
+
+
+def _matches_core(core: packs.PackSummary, q: str, tag: str, tier: str) -> bool:
+    rule_names = [r.name for r in _core_rules()]
+    return ((not q or q.lower() in core.name or q.lower() in core.description.lower()
+             or any(q.lower() in n.lower() for n in rule_names))
+            and (not tag or tag in core.tags) and tier in ("", core.tier))
+
+
+@router.get("/favicon.ico")
+def favicon() -> Response:
+    """Browsers ask for /favicon.ico before reading the page's icon link: the same SVG logo."""
+    return FileResponse(STATIC_DIR / "favicon.svg", media_type="image/svg+xml",
+                        headers={"Cache-Control": "public, max-age=86400"})
+
+
 @router.get("/catalog", response_class=HTMLResponse)
 def catalog(request: Request, session: SessionDep, visitor: CurrentVisitor, q: str = "", tag: str = "",
-            tier: str = "", go: str = "") -> Response:
+            tier: str = "", go: str = "", sort: str = "name") -> Response:
     filters = {"q": q.strip()[:100], "tag": tag.strip()[:64], "tier": tier if tier in TIERS else "",
-               "go": go.strip()[:20]}
+               "go": go.strip()[:20], "sort": sort if sort in SORTS else "name"}
     tenant_id = visitor.account.tenant_id if visitor.account else None
     errors: dict[str, str] = {}
     try:
-        results = packs.catalogue(session, tenant_id, q=filters["q"], tag=filters["tag"], go=filters["go"])
+        results = packs.catalogue(session, tenant_id, q=filters["q"], tag=filters["tag"], go=filters["go"],
+                                  sort=filters["sort"])
     except ApiError as exc:
         if exc.code != "invalid_version":
             raise
         errors["go"] = f"\"{filters['go']}\" is not a Go version; write it like 1.22."
-        results = packs.catalogue(session, tenant_id, q=filters["q"], tag=filters["tag"])
+        results = packs.catalogue(session, tenant_id, q=filters["q"], tag=filters["tag"], sort=filters["sort"])
     if filters["tier"]:
         results = [p for p in results if p.tier == filters["tier"]]
-    all_tags = sorted({t for p in packs.catalogue(session, tenant_id) for t in p.tags})
-    return page(request, "catalog.html", {"results": results, "filters": filters, "errors": errors,
-                                          "tiers": TIERS, "all_tags": all_tags},
+    core = core_pack()
+    core_listed = _matches_core(core, filters["q"], filters["tag"], filters["tier"])
+    all_tags = sorted({t for p in packs.catalogue(session, tenant_id) for t in p.tags} | set(core.tags))
+    return page(request, "catalog.html", {"results": results, "core": core if core_listed else None,
+                                          "filters": filters, "errors": errors, "tiers": TIERS,
+                                          "all_tags": all_tags, "sorts": SORTS,
+                                          "filtered": any(filters[k] for k in ("q", "tag", "tier", "go"))},
                 status=400 if errors else 200)
+
+
+@lru_cache(maxsize=1)
+def _core_rules() -> tuple:
+    from analyzer.pipeline.rulepack import core_pack_dir, load_pack
+
+    return tuple(sorted(load_pack(core_pack_dir()).rules, key=lambda r: r.name))
 
 
 @router.get("/catalog/{ns}/{name}", response_class=HTMLResponse)
 def pack_page(request: Request, ns: str, name: str, session: SessionDep, visitor: CurrentVisitor,
               version: str = "") -> Response:
+    core = core_pack()
+    if f"{ns}/{name}" == core.name:
+        return page(request, "core_pack.html", {"pack": core, "rules": _core_rules()})
     tenant_id = visitor.account.tenant_id if visitor.account else None
     detail = packs.pack_detail(session, tenant_id, ns, name)
     versions = list(reversed(detail.versions))  # newest first
@@ -62,8 +107,10 @@ def pack_page(request: Request, ns: str, name: str, session: SessionDep, visitor
     rules = [{**asdict(r), "html": render_markdown(r.docs or r.summary)} for r in (shown.rules if shown else [])]
     snippet_version = detail.latest_version or wanted
     snippet = f'[packs]\n"{detail.name}" = "{queries.install_range(snippet_version)}"'
+    command = f"gocheck packs add {detail.name}@{queries.install_range(snippet_version)}"
+    summary = next((p for p in packs.catalogue(session, tenant_id, q=detail.name) if p.name == detail.name), None)
     return page(request, "pack.html", {"pack": detail, "versions": versions, "shown": shown, "rules": rules,
-                                       "snippet": snippet})
+                                       "snippet": snippet, "command": command, "summary": summary})
 
 
 @lru_cache(maxsize=1)

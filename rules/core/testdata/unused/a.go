@@ -54,3 +54,33 @@ var _ = "namedInString"
 
 // Pulled by //go:linkname from another package, which this package cannot see.
 func runtime_pollReset() {}
+
+type server struct {
+	addr    string
+	retries int // want "field retries is unused"
+	Name    string
+	state   int `json:"state"`
+	_       [8]byte
+	pad0    [56]byte
+	fmt.Stringer
+}
+
+func (s *server) start() string { return s.addr + s.Name }
+
+func (s *server) stop() {} // want "method stop is unused"
+
+func (s server) String() string { return "" }
+
+type shape interface{ area() float64 }
+
+type square struct{ side float64 }
+
+func (q square) area() float64 { return q.side * q.side }
+
+var _ shape = square{}
+
+type point struct{ x, y int }
+
+var origin = point{0, 0}
+
+func Use() string { return (&server{}).start() + fmt.Sprint(origin) }

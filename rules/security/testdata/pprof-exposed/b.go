@@ -1,0 +1,3 @@
+package a
+
+import _ "net/http/pprof" // want "registers /debug/pprof/"
