@@ -83,4 +83,5 @@ RULE = Rule(
     query=QUERY,
     tags=("correctness",),
     equivalents=("staticcheck:SA4009",),
+    per_file=True,  # a function's own parameters and statements
 )

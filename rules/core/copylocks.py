@@ -45,6 +45,7 @@ from tree_sitter import Node
 from analyzer.api.analysis_pass import Pass
 from analyzer.api.rule import Rule
 from analyzer.golang.exprtype import declared_type, unparen_type
+from analyzer.golang.receiver import receiver_type
 from analyzer.golang.source import GoFile, code_children
 
 QUERY = """
@@ -134,15 +135,10 @@ def _pointer_lockers(pass_: Pass) -> set[str]:
         for node in file.tree.root_node.named_children:
             if node.type != "method_declaration":
                 continue
-            receiver = node.child_by_field_name("receiver")
+            receiver = receiver_type(file, node)
             name = node.child_by_field_name("name")
-            params = [p for p in receiver.named_children if p.type == "parameter_declaration"] if receiver is not None else []
-            typ = params[0].child_by_field_name("type") if len(params) == 1 else None
-            if typ is None or name is None or unparen_type(typ).type != "pointer_type":
-                continue
-            inner = unparen_type(typ).named_children[0] if unparen_type(typ).named_child_count else None
-            if inner is not None and inner.type == "type_identifier":
-                methods.setdefault(file.text(inner), set()).add(file.text(name))
+            if receiver is not None and receiver.pointer and name is not None:
+                methods.setdefault(receiver.type_name, set()).add(file.text(name))
     return {t for t, names in methods.items() if {"Lock", "Unlock"} <= names}
 
 
@@ -248,4 +244,5 @@ RULE = Rule(
     query=QUERY,
     tags=("correctness", "concurrency"),
     equivalents=("vet:copylocks",),
+    per_file=True,  # the file's receivers, parameters and calls; the package's types and method names
 )
