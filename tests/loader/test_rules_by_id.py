@@ -29,9 +29,9 @@ def publish(hub, sub, tmp: Path, short: str, version: str = "1.0.0", *, go: str 
     manifest = (pack / "pack.toml").read_text()
     manifest = manifest.replace('version = "0.1.0"', f'version = "{version}"').replace('go = ">=1.18"', f'go = "{go}"')
     (pack / "pack.toml").write_text(manifest.replace('tier = "free"', f'tier = "{tier}"'))
-    if second_rule:
-        code = (pack / "boolcompare.py").read_text()
-        (pack / "boolcompare_copy.py").write_text(code.replace('name="boolcompare"', 'name="boolcompare-copy"'))
+    if second_rule:  # the scaffold is a pattern rule (boolcompare.toml): no publisher code, no trust needed
+        rule = (pack / "boolcompare.toml").read_text()
+        (pack / "boolcompare-copy.toml").write_text(rule.replace('name = "boolcompare"', 'name = "boolcompare-copy"', 1))
     r = gocheck("pack", "build", str(pack), cwd=work)
     assert r.returncode == 0, r.stderr
     r = gocheck("pack", "publish", str(pack), "--hub", hub.base_url, cwd=work, env={"GOCHECK_API_KEY": sub.api_key})
