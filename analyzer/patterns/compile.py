@@ -51,9 +51,14 @@ class CompiledPattern:
     nodes: tuple[PatternNode, ...]
 
     @classmethod
-    def of(cls, pattern: str, kinds: dict[str, frozenset[str]] | None = None) -> CompiledPattern:
-        """`kinds`: metavariables' `kind` constraints, which the query can check too."""
+    def of(cls, pattern: str, kinds: dict[str, frozenset[str]] | None = None, finds_candidates: bool = True) -> CompiledPattern:
+        """`kinds`: metavariables' `kind` constraints, which the query can check too.
+        A pattern that never finds candidates (`pattern-inside`, `pattern-not-inside`: it is
+        only tried around a match) may be a lone hole, `$E`, which names the code around
+        the match (the match itself first) for the message; it has no query."""
         parsed = parse_pattern(pattern)
+        if not finds_candidates and _lone_hole(parsed):
+            return cls(parsed, "", tuple(PatternNode(n) for n in parsed.nodes))
         query = pattern_query(parsed, kinds or {})
         if kinds and not _compiles(query):  # a kind that cannot stand there (tree-sitter says "impossible")
             query = pattern_query(parsed, {})
@@ -75,15 +80,19 @@ class CompiledPattern:
             yield Found(node.start_byte, node.end_byte, node, b)
 
 
+def _lone_hole(parsed: ParsedPattern) -> bool:
+    root = parsed.nodes[0]
+    return not parsed.is_sequence and (placeholder(root) is not None or statement_metavariable(root) is not None or sequence_metavariable(root) is not None)
+
+
 def pattern_query(parsed: ParsedPattern, kinds: dict[str, frozenset[str]]) -> str:
     """One tree-sitter query pattern with the candidate captured as @match."""
     if parsed.is_sequence:
         return f"(statement_list) @{MATCH_CAPTURE}"
-    root = parsed.nodes[0]
-    if placeholder(root) is not None or statement_metavariable(root) is not None or sequence_metavariable(root) is not None:
+    if _lone_hole(parsed):
         raise PatternSyntaxError(f"the pattern {parsed.source!r} is only a hole: it would match every node; give it some code around the hole")
     predicates: list[str] = []
-    body = _node_query(root, 0, predicates, kinds)
+    body = _node_query(parsed.nodes[0], 0, predicates, kinds)
     return f"({body} @{MATCH_CAPTURE} {' '.join(predicates)})".replace(" )", ")")
 
 

@@ -29,6 +29,11 @@ paths), `type` (the engine's declared type: a basic kind such as `string` or
 `import/path.Name`, pointer or not; an unknown type fails the constraint: silent when
 unsure) and `constant` (true: a compile-time constant; false: not known to be one).
 
+`[transform.Y]` (ast-grep's `transform: replace`) makes `$Y` for the message and the fix
+from the text `$X` bound: `source = "X"`, every match of the regex `replace` turned into
+`by` (`\\1` refers to a group): `Lock` → `Unlock` from `source = "M"`, `replace = 'Lock$'`,
+`by = "Unlock"`.
+
 `focus = "X"` reports at the code `$X` bound instead of the whole match (semgrep's
 focus-metavariable). `message` and `fix` may use `$X` and `$...X`; the fix replaces the
 reported code; `${X:import}` is the import path of the package `$X` names. A fix is applied
@@ -101,6 +106,31 @@ class Constraint:
 
 
 @dataclass(frozen=True)
+class Transform:
+    """`$name` = the text `$source` bound with every match of `replace` turned into `by`."""
+
+    name: str
+    source: str
+    replace: Any  # a compiled `regex` pattern
+    by: str
+
+    def apply(self, file: GoFile, bindings: Bindings, texts: dict[str, str]) -> str | None:
+        """The new text (empty when this match did not bind `$source`: one
+        `pattern-either` alternative may bind what another does not, as in ast-grep); None
+        when the regex ran out of time."""
+        if self.source in texts:
+            text = texts[self.source]
+        elif self.source in bindings:
+            text = bound_text(file, bindings[self.source])[:MAX_CONSTRAINED_TEXT]
+        else:
+            return ""
+        try:
+            return str(self.replace.sub(self.by, text, timeout=REGEX_TIMEOUT_SECONDS))
+        except TimeoutError:
+            return None
+
+
+@dataclass(frozen=True)
 class PatternRule:
     """The compiled operators of one rule."""
 
@@ -112,6 +142,7 @@ class PatternRule:
     constraints: tuple[Constraint, ...] = ()
     imports: Imports = field(default_factory=Imports)
     focus: str | None = None  # report at this metavariable's code, not the whole match
+    transforms: tuple[Transform, ...] = ()  # texts made from holes for the message and fix
     digest: str = ""  # of the whole rule table, so the result cache sees every operator
 
     @property
@@ -212,11 +243,14 @@ def bound_text(file: GoFile, value: Bound) -> str:
     return file.text(value)
 
 
-def fill_template(template: str, pass_: Pass, file: GoFile, bindings: Bindings, one_line: bool) -> str:
+def fill_template(template: str, pass_: Pass, file: GoFile, bindings: Bindings, one_line: bool, texts: dict[str, str] | None = None) -> str:
     """`$X` and `$...X` become the code they bound; `${X:import}` the import path of the
-    package `$X` names (`strings` for `str.Replace` under `import str "strings"`)."""
+    package `$X` names (`strings` for `str.Replace` under `import str "strings"`); `$Y` of a
+    `[transform.Y]` the text it made (`texts`)."""
 
     def hole(m: re.Match) -> str:
+        if texts and m.group(3) in texts and not m.group(1) and not m.group(2):
+            return texts[m.group(3)]
         value = bindings.get(m.group(1) or m.group(3))
         if value is None:
             return m.group(0)
@@ -273,7 +307,7 @@ def _compile_all(data: dict[str, Any], key: str, kinds: dict[str, frozenset[str]
     out = []
     for text in _strings(data, key):
         try:
-            out.append(CompiledPattern.of(text, kinds))
+            out.append(CompiledPattern.of(text, kinds, finds_candidates=key not in ("pattern-inside", "pattern-not-inside")))
         except PatternSyntaxError as exc:
             raise ValueError(f"{key}: {exc}") from None
     return tuple(out)
@@ -313,6 +347,26 @@ def _constraint(name: str, spec: Any) -> Constraint:
     )
 
 
+def _transforms(table: Any, bound: set[str]) -> tuple[Transform, ...]:
+    if not isinstance(table, dict):
+        raise TypeError("[transform] must be a table of tables")
+    out: list[Transform] = []
+    for name, spec in table.items():
+        if not isinstance(spec, dict) or set(spec) != {"source", "replace", "by"} or not all(isinstance(v, str) for v in spec.values()):
+            raise ValueError(f"[transform.{name}] needs exactly the strings source, replace and by")
+        if not re.fullmatch(r"[A-Z_][A-Z0-9_]*", name) or name in bound:
+            raise ValueError(f"[transform.{name}]: the name must be capitals and not a hole of the patterns")
+        source = spec["source"].removeprefix("$")
+        if source not in bound and source not in {t.name for t in out}:
+            raise ValueError(f"[transform.{name}] source: no pattern binds ${source} (nor an earlier transform)")
+        try:
+            replace = regex.compile(spec["replace"])
+        except regex.error as exc:
+            raise ValueError(f"[transform.{name}] replace: {exc}") from None
+        out.append(Transform(name, source, replace, spec["by"]))
+    return tuple(out)
+
+
 def compile_pattern_rule(data: dict[str, Any]) -> PatternRule:
     """The operators of a rule file's table; ValueError names what is wrong."""
     given = [k for k in POSITIVE_KEYS if k in data]
@@ -337,6 +391,7 @@ def compile_pattern_rule(data: dict[str, Any]) -> PatternRule:
         focus = str(focus).removeprefix("$")
         if focus not in bound:
             raise ValueError(f"focus: no positive pattern or pattern-inside binds ${focus}")
+    transforms = _transforms(data.get("transform", {}), bound)
     return PatternRule(
         positives=positives,
         all_of=all_of,
@@ -346,8 +401,21 @@ def compile_pattern_rule(data: dict[str, Any]) -> PatternRule:
         constraints=constraints,
         imports=Imports.of(_strings(data, "imports")),
         focus=focus,
+        transforms=transforms,
         digest=hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()[:16],
     )
+
+
+def transformed(transforms: tuple[Transform, ...], file: GoFile, bindings: Bindings) -> dict[str, str] | None:
+    """Each transform's text, in file order (a transform may start from an earlier one);
+    None when one cannot be made."""
+    texts: dict[str, str] = {}
+    for t in transforms:
+        text = t.apply(file, bindings, texts)
+        if text is None:
+            return None
+        texts[t.name] = text
+    return texts
 
 
 def pattern_run(rule: PatternRule, message: str, fix_template: str | None, fix_message: str, fix_safe: bool = True) -> Callable[[Pass], None]:
@@ -368,15 +436,15 @@ def pattern_run(rule: PatternRule, message: str, fix_template: str | None, fix_m
                     chosen[key] = (m.pattern, m.file, found)
         for _which, file, found in chosen.values():
             pass_.current_file = file
+            texts = transformed(rule.transforms, file, found.bindings)
+            if texts is None:
+                continue  # a transform's regex ran out of time: silent when unsure
             fix = None
-            if fix_template is not None:
-                fix = replace_fix(
-                    fill_template(fix_message, pass_, file, found.bindings, True),
-                    (found.start, found.end),
-                    fill_template(fix_template, pass_, file, found.bindings, False),
-                    safe=fix_safe,
-                )
-            pass_.report(file, (found.start, found.end), fill_template(message, pass_, file, found.bindings, True), fix)
+            new_text = fill_template(fix_template, pass_, file, found.bindings, False, texts) if fix_template is not None else None
+            # a fix that would write back the very code it replaces changes nothing: none
+            if new_text is not None and new_text.encode() != file.source[found.start : found.end]:
+                fix = replace_fix(fill_template(fix_message, pass_, file, found.bindings, True, texts), (found.start, found.end), new_text, safe=fix_safe)
+            pass_.report(file, (found.start, found.end), fill_template(message, pass_, file, found.bindings, True, texts), fix)
 
     return run
 

@@ -152,6 +152,12 @@ def test_go_version_bounds(tmp_path):
         ("pattern = 'f($X)'\n[metavariables.X]\nregex = '('", "regex"),
         ("pattern = 'f($X)'\n[metavariables.Y]\nregex = 'a'", "binds"),
         ("pattern = 'f($X)'\n[go]\nmin = 'latest'", "1.21"),
+        ("pattern = 'f($X)'\n[transform.Y]\nsource = 'Z'\nreplace = 'a'\nby = 'b'", "no pattern binds"),
+        ("pattern = 'f($X)'\n[transform.Y]\nsource = 'X'\nreplace = 'a'", "exactly the strings"),
+        ("pattern = 'f($X)'\n[transform.X]\nsource = 'X'\nreplace = 'a'\nby = 'b'", "not a hole"),
+        ("pattern = 'f($X)'\n[transform.Y]\nsource = 'X'\nreplace = '('\nby = 'b'", "replace"),
+        ("pattern = '$X'", "only a hole"),
+        ("pattern = 'f($X)'\npattern-not = '$X'", "only a hole"),
     ],
 )
 def test_author_errors_name_the_problem(tmp_path, body, error):
@@ -221,3 +227,75 @@ def test_changing_any_operator_changes_the_result_cache_fingerprint(tmp_path):
     assert fingerprint("pattern-not = ['$DB.Query(\"x\")']\n") != base
     assert fingerprint("[metavariables.Q]\nregex = 'a'\n") != fingerprint("[metavariables.Q]\nregex = 'b'\n")
     assert fingerprint("") == base
+
+
+LOCKS = b"""package p
+
+import "sync"
+
+func f(mu *sync.RWMutex) {
+	mu.Lock()
+	defer mu.Lock()
+	mu.RLock()
+	defer mu.RLock()
+}
+"""
+
+
+def test_transform_makes_text_for_message_and_fix(tmp_path):
+    # ast-grep's `transform: replace`: a regex substitution on what a hole bound; transforms
+    # may start from earlier ones; the message and the fix use them like holes
+    path = tmp_path / "rule.toml"
+    path.write_text(
+        'name = "r"\nmessage = "did you mean $UNLOCK ($SHOUT)?"\npattern = "defer $M.$LOCK()"\nfix = "defer $M.$UNLOCK()"\n'
+        "[transform.UNLOCK]\nsource = 'LOCK'\nreplace = 'Lock$'\nby = 'Unlock'\n"
+        "[transform.SHOUT]\nsource = 'UNLOCK'\nreplace = '(\\w+)'\nby = '<\\1>'\n",
+        "utf-8",
+    )
+    diags = Engine([load_declarative_rule(path)]).check_sources({"a.go": LOCKS})
+    assert [(d.line, d.message) for d in diags if d.rule == "r"] == [(7, "did you mean Unlock (<Unlock>)?"), (9, "did you mean RUnlock (<RUnlock>)?")]
+    assert apply_fixes(LOCKS, [d for d in diags if d.rule == "r"]) == LOCKS.replace(b"defer mu.Lock()", b"defer mu.Unlock()").replace(b"defer mu.RLock()", b"defer mu.RUnlock()")
+
+
+def test_a_lone_hole_inside_names_the_whole_match(tmp_path):
+    # `pattern-inside = "$E"` (never a candidate query) binds the match itself first
+    src = b"package p\n\nfunc f(a, b *int) bool {\n\treturn (&a) == nil || &b != nil\n}\n"
+    toml = """
+        name = "r"
+        message = "$E"
+        pattern-either = ["(&$X) == nil", "&$X != nil"]
+        pattern-inside = "$E"
+    """
+    assert findings(tmp_path, toml, source=src) == [(4, "(&a) == nil"), (4, "&b != nil")]
+    assert findings(tmp_path, toml.replace('pattern-inside = "$E"', 'pattern-not-inside = "$E"'), source=src) == []
+
+
+def test_transform_of_a_hole_this_alternative_did_not_bind_is_empty(tmp_path):
+    src = b"package p\n\nfunc f(a int, p *int) {\n\tg(&a)\n\tg(p)\n}\n\nfunc g(*int) {}\n"
+    toml = """
+        name = "r"
+        message = "[$ADDR$PTR]"
+        pattern-either = ["g(&$X)", "g($P)"]
+        [transform.ADDR]
+        source = "X"
+        replace = '^'
+        by = "&"
+        [transform.PTR]
+        source = "P"
+        replace = '^'
+        by = "*"
+    """
+    assert findings(tmp_path, toml, source=src) == [(4, "[&a]"), (5, "[*p]")]
+
+
+def test_a_fix_that_changes_nothing_is_not_offered(tmp_path):
+    src = b"package p\n\nfunc f(a, b int) {\n\ta = b\n\ta, b = b, a\n}\n"
+    path = tmp_path / "rule.toml"
+    path.write_text(
+        'name = "r"\nmessage = "m"\npattern-either = ["$A = $B", "$A, $B = $C, $D"]\npattern-inside = "$E"\nfix = "$T"\n'
+        "[transform.T]\nsource = 'E'\nreplace = '^[^=,]*=\\s*'\nby = ''\n",
+        "utf-8",
+    )
+    diags = [d for d in Engine([load_declarative_rule(path)]).check_sources({"a.go": src}) if d.rule == "r"]
+    assert [(d.line, bool(d.fixes)) for d in diags] == [(4, True), (5, False)]
+    assert apply_fixes(src, diags) == src.replace(b"\ta = b\n", b"\tb\n")
