@@ -22,10 +22,10 @@ from rulehub.pack import build_artifact_bytes
 from rulehub.server import db as dbmod
 from rulehub.server.services import accounts
 from rulehub.server.settings import Settings
+from tests.support.environment import CHROMIUM as CHROMIUM  # re-exported: the browser tests import it from here
 
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "test-artifacts" / "portal"
-CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 PASSWORD = "correct horse battery"

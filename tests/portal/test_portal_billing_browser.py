@@ -12,16 +12,15 @@ from __future__ import annotations
 import re
 
 import pytest
-from portal_server import CHROMIUM, PASSWORD, PortalServer
+from portal_server import PASSWORD, PortalServer
 from test_portal_browser import shot
 
 from rulehub.server.services import accounts
-from tests.support.environment import unavailable
+from tests.support.environment import require_browser
 from tests.support.mailbox import Mailbox
 
 pytestmark = pytest.mark.browser
-if not CHROMIUM.exists():
-    unavailable(f"{CHROMIUM} is not installed (apt-get install -y chromium)")
+require_browser()
 
 VIEWPORTS = {"desktop": {"width": 1100, "height": 800}, "phone": {"width": 390, "height": 844}}
 

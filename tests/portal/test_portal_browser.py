@@ -13,16 +13,11 @@ import re
 import httpx
 import pytest
 
-from portal_server import ARTIFACTS, CHROMIUM, PASSWORD, PortalServer
-from tests.support.environment import unavailable
+from portal_server import ARTIFACTS, PASSWORD, PortalServer
+from tests.support.environment import require_browser
 
 pytestmark = pytest.mark.browser
-if not CHROMIUM.exists():
-    unavailable(f"{CHROMIUM} is not installed (apt-get install -y chromium)")
-try:
-    from playwright import sync_api  # noqa: F401  # the browser fixture (conftest) drives it
-except ImportError:
-    unavailable("playwright is not installed (pip install -e '.[test]')")
+require_browser()
 
 
 def shot(page, name: str) -> None:  # type: ignore[no-untyped-def]

@@ -15,23 +15,17 @@ import uuid
 import pytest
 from portal_server import (
     ARTIFACTS,
-    CHROMIUM,
     PASSWORD,
     RULE_DOCS,
     PortalServer,
 )
 
 from rulehub.pack import build_artifact_bytes
-from tests.support.environment import unavailable
+from tests.support.environment import require_browser
 from rulehub.server.services import accounts, namespaces
 
 pytestmark = pytest.mark.browser
-if not CHROMIUM.exists():
-    unavailable(f"{CHROMIUM} is not installed (apt-get install -y chromium)")
-try:
-    from playwright import sync_api  # noqa: F401  # the browser fixture (conftest) drives it
-except ImportError:
-    unavailable("playwright is not installed (pip install -e '.[test]')")
+require_browser()
 
 VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
 

@@ -34,3 +34,14 @@ def require_dir(path: Path, package: str) -> Path:
     if not path.is_dir():
         unavailable(f"{path} is missing (apt-get install -y {package})")
     return path
+
+
+def require_browser() -> None:
+    """Debian's Chromium and playwright, which the portal's browser tests drive; see `unavailable`
+    when either is missing (call at module level)."""
+    if not CHROMIUM.exists():
+        unavailable(f"{CHROMIUM} is not installed (apt-get install -y chromium)")
+    try:
+        import playwright.sync_api  # noqa: F401  # only whether it imports
+    except ImportError:
+        unavailable("playwright is not installed (pip install -e '.[test]')")
