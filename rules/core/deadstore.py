@@ -40,18 +40,22 @@ if err != nil {
 """
 
 from bisect import bisect_left
+from operator import attrgetter
+
+from tree_sitter import Query, QueryCursor
 
 from analyzer.api.analysis_pass import Pass
 from analyzer.golang.cfg import FUNCTION_NODES
 from analyzer.golang.constant import is_constant
 from analyzer.api.rule import Rule
-from analyzer.golang.source import unparen, walk_named
+from analyzer.golang.source import GO_LANGUAGE, unparen, walk_named
 
 QUERY = """
 [(function_declaration) (method_declaration) (func_literal)] @func
 """
 
 _LITERAL = frozenset({"func_literal"})
+_START = attrgetter("start_byte")
 _NAMES = frozenset({"identifier", "package_identifier", "type_identifier"})
 _ZERO = frozenset({"nil", "false", "0", '""', "``", "0.0"})
 
@@ -81,62 +85,71 @@ def _key(node) -> tuple[int, int]:
     return (node.start_byte, node.end_byte)
 
 
+_WALK = Query(GO_LANGUAGE, "[(identifier) (type_identifier) (package_identifier) (func_literal) (goto_statement)] @n")
+
+
 def _walk_function(pass_, file, root, resolved) -> dict[tuple[int, int], _Function]:
-    """One pre-order walk of `root` and every func literal in it, instead of one walk per
-    function (which re-walks each literal once per enclosing function). Fills `resolved`
-    (identifier start byte -> declaration) for the liveness pass, and returns the facts of
-    each function in `root`, keyed by `_key`."""
+    """What a pre-order walk of `root` would see, from one query: its names, func literals
+    and gotos in source order (no two start at the same byte), each in its innermost
+    function. One pass over each outermost function, instead of one per function (which
+    re-walks each literal once per enclosing function). Fills `resolved` (identifier start
+    byte -> declaration) for the liveness pass, and returns the facts of each function in
+    `root`, keyed by `_key`."""
     functions = {_key(root): _Function(root, None)}
-    stack = [(root, functions[_key(root)])]
-    pop, push = stack.pop, stack.append
+    fn = functions[_key(root)]
+    open_literals: list[tuple[int, _Function]] = []  # (end byte, facts) of the enclosing literals, innermost last
     resolve = pass_.resolve
-    while stack:
-        node, fn = pop()
+    nodes = QueryCursor(_WALK).captures(root).get("n", [])
+    nodes.sort(key=_START)
+    for node in nodes:
+        start = node.start_byte
+        while open_literals and open_literals[-1][0] <= start:
+            open_literals.pop()
+            fn = open_literals[-1][1] if open_literals else functions[_key(root)]
         t = node.type
         if t in ("package_identifier", "type_identifier"):
-            fn.starts.append(node.start_byte)
+            fn.starts.append(start)
             fn.names.append(node)
             fn.decls.append(None)
             continue
-        if t == "identifier":
-            decl = resolve(file, node)
-            resolved[node.start_byte] = decl
-            fn.starts.append(node.start_byte)
-            fn.names.append(node)
-            fn.decls.append(decl)
-            if decl is None or decl.kind not in ("var", "param") or decl.file is not file or decl.owner is None:
-                continue
-            owner = functions.get(_key(decl.owner))
-            if owner is None or owner.node != decl.owner:
-                continue  # declared outside `root`: that function's own walk sees it
-            if owner is fn:
-                captured = False
-            else:
-                up = fn.parent
-                while up is not None and up is not owner:
-                    up = up.parent
-                if up is None:
-                    continue  # not inside its owner: the owner's walk would not see it
-                captured = True
-            did = id(decl)
-            if did in owner.excluded:
-                continue
-            if captured or _address_taken(node):
-                owner.excluded.add(did)
-                owner.tracked.pop(did, None)
-            else:
-                owner.tracked[did] = decl
+        if t == "func_literal":
+            if node != root:
+                fn = functions[_key(node)] = _Function(node, fn)
+                open_literals.append((node.end_byte, fn))
             continue
         if t == "goto_statement":
             up = fn
             while up is not None:
                 up.has_goto = True
                 up = up.parent
-        elif t == "func_literal" and node is not root:
-            fn = functions[_key(node)] = _Function(node, fn)
-        children = node.named_children
-        for child in reversed(children):
-            push((child, fn))
+            continue
+        decl = resolve(file, node)
+        resolved[start] = decl
+        fn.starts.append(start)
+        fn.names.append(node)
+        fn.decls.append(decl)
+        if decl is None or decl.kind not in ("var", "param") or decl.file is not file or decl.owner is None:
+            continue
+        owner = functions.get(_key(decl.owner))
+        if owner is None or owner.node != decl.owner:
+            continue  # declared outside `root`: that function's own walk sees it
+        if owner is fn:
+            captured = False
+        else:
+            up = fn.parent
+            while up is not None and up is not owner:
+                up = up.parent
+            if up is None:
+                continue  # not inside its owner: the owner's walk would not see it
+            captured = True
+        did = id(decl)
+        if did in owner.excluded:
+            continue
+        if captured or _address_taken(node):
+            owner.excluded.add(did)
+            owner.tracked.pop(did, None)
+        else:
+            owner.tracked[did] = decl
     return functions
 
 
