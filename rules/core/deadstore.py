@@ -118,7 +118,7 @@ def _walk_function(pass_, file, root, resolved) -> dict[tuple[int, int], _Functi
                 open_literals.append((node.end_byte, fn))
             continue
         if t == "goto_statement":
-            up = fn
+            up: _Function | None = fn
             while up is not None:
                 up.has_goto = True
                 up = up.parent
@@ -136,7 +136,7 @@ def _walk_function(pass_, file, root, resolved) -> dict[tuple[int, int], _Functi
         if owner is fn:
             captured = False
         else:
-            up = fn.parent
+            up = fn.parent  # is the owner an enclosing function?
             while up is not None and up is not owner:
                 up = up.parent
             if up is None:
