@@ -68,7 +68,7 @@ class _Function:
     identifiers) in source order, with their start bytes and the declarations of the
     identifiers (None for the others)."""
 
-    __slots__ = ("node", "parent", "tracked", "excluded", "has_goto", "starts", "names", "decls")
+    __slots__ = ("node", "parent", "tracked", "excluded", "has_goto", "starts", "names", "decls", "stores")
 
     def __init__(self, node, parent: "_Function | None") -> None:
         self.node = node
@@ -79,13 +79,15 @@ class _Function:
         self.starts: list[int] = []
         self.names: list = []
         self.decls: list = []
+        self.stores: list = []  # its own assignments and `var` declarations: the only nodes with "write" effects
 
 
 def _key(node) -> tuple[int, int]:
     return (node.start_byte, node.end_byte)
 
 
-_WALK = Query(GO_LANGUAGE, "[(identifier) (type_identifier) (package_identifier) (func_literal) (goto_statement)] @n")
+_WALK = Query(GO_LANGUAGE, "[(identifier) (type_identifier) (package_identifier) (func_literal) (goto_statement) (assignment_statement) (short_var_declaration) (var_declaration)] @n")
+_STORES = frozenset({"assignment_statement", "short_var_declaration", "var_declaration"})
 
 
 def _walk_function(pass_, file, root, resolved) -> dict[tuple[int, int], _Function]:
@@ -116,6 +118,9 @@ def _walk_function(pass_, file, root, resolved) -> dict[tuple[int, int], _Functi
             if node != root:
                 fn = functions[_key(node)] = _Function(node, fn)
                 open_literals.append((node.end_byte, fn))
+            continue
+        if t in _STORES:
+            fn.stores.append(node)
             continue
         if t == "goto_statement":
             up: _Function | None = fn
@@ -299,6 +304,13 @@ def _check(pass_, file, func, fn, resolved):
     by_name = {}
     for decl in tracked.values():
         by_name.setdefault(decl.name, []).append(decl)
+    # No assignment that could be reported: the graph and the liveness cannot find anything.
+    # The effects of the stores are kept for the pass over the graph.
+    known = {}
+    for stmt in fn.stores:
+        known[_key(stmt)] = _effects(pass_, file, stmt, tracked, by_name, resolved, fn)
+    if not any(kind == "write" for effects in known.values() for kind, _, _ in effects):
+        return
     cfg = pass_.cfg(file, func)
     blocks = cfg.live_blocks
     # Per block: its events in order (nodes, then the branch condition / case test).
@@ -306,7 +318,8 @@ def _check(pass_, file, func, fn, resolved):
     for b in blocks:
         evs = []
         for n in b.nodes:
-            evs.extend(_effects(pass_, file, n, tracked, by_name, resolved, fn))
+            found = known.get(_key(n))
+            evs.extend(found if found is not None and n.type in _STORES else _effects(pass_, file, n, tracked, by_name, resolved, fn))
         if b.cond is not None:
             evs.extend(_effects(pass_, file, b.cond, tracked, by_name, resolved, fn))
         if b.case is not None:
