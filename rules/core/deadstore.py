@@ -328,36 +328,46 @@ def _check(pass_, file, func, fn, resolved):
             for v in b.case.values:
                 evs.extend(_effects(pass_, file, v, tracked, by_name, resolved, fn))
         events[b.index] = evs
-    # Backward liveness to a fixed point.
-    live_in = {b.index: frozenset() for b in blocks}
+    # Backward liveness to a fixed point, on bit sets (one bit per tracked variable), each
+    # block summarized once as live_in = gen | (live_out & ~kill).
+    bit = {did: 1 << i for i, did in enumerate(tracked)}
+    gen: dict[int, int] = {}
+    kill: dict[int, int] = {}
+    for b in blocks:
+        g = k = 0
+        for kind, decl, _ in reversed(events[b.index]):
+            m = bit[id(decl)]
+            if kind == "read":
+                g |= m
+            else:
+                g &= ~m
+                k |= m
+        gen[b.index], kill[b.index] = g, k
+    live_in = {b.index: 0 for b in blocks}
     changed = True
     while changed:
         changed = False
         for b in reversed(blocks):
-            live = set()
+            out = 0
             for s in b.succs:
-                live |= live_in.get(s.index, frozenset())
-            for kind, decl, _ in reversed(events[b.index]):
-                if kind == "read":
-                    live.add(id(decl))
-                else:
-                    live.discard(id(decl))
-            new = frozenset(live)
+                out |= live_in.get(s.index, 0)
+            new = gen[b.index] | (out & ~kill[b.index])
             if new != live_in[b.index]:
                 live_in[b.index] = new
                 changed = True
     for b in blocks:
-        live = set()
+        live = 0
         for s in b.succs:
-            live |= live_in.get(s.index, frozenset())
+            live |= live_in.get(s.index, 0)
         for kind, decl, where in reversed(events[b.index]):
+            m = bit[id(decl)]
             if kind == "read":
-                live.add(id(decl))
+                live |= m
                 continue
-            if kind == "write" and id(decl) not in live:
+            if kind == "write" and not live & m:
                 stmt, target = where
                 pass_.report(file, target, f"this value of {decl.name} is never used")
-            live.discard(id(decl))
+            live &= ~m
 
 
 def run(pass_: Pass) -> None:
