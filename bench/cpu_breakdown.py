@@ -48,31 +48,23 @@ def main() -> int:
         return 2
     spent: collections.Counter[str] = collections.Counter()
 
-    def timed(name, fn):
+    shared: collections.Counter[str] = collections.Counter()
+    running = [""]  # the rule running now
+
+    def timed(name, fn, into=spent, per_rule=False):
         def wrapper(*a, **k):
             start = time.process_time()
             try:
                 return fn(*a, **k)
             finally:
-                spent[name] += time.process_time() - start
+                into[f"{running[0]}: {name}" if per_rule else name] += time.process_time() - start
         return wrapper
 
     # GoFile.parse (bound as the loader's default argument) calls the module's `parse`.
     source.parse = timed(PARSE, source.parse)
-    shared: collections.Counter[str] = collections.Counter()
-    running = [""]
     if args.shared:
-        def inside(name, fn):
-            def wrapper(*a, **k):
-                start = time.process_time()
-                try:
-                    return fn(*a, **k)
-                finally:
-                    shared[f"{running[0]}: {name}"] += time.process_time() - start
-            return wrapper
-
-        analysis_pass.Pass.cfg = inside("CFGs", analysis_pass.Pass.cfg)
-        scope.PackageScopes._resolve_top = inside("name resolution", scope.PackageScopes._resolve_top)
+        analysis_pass.Pass.cfg = timed("CFGs", analysis_pass.Pass.cfg, shared, True)
+        scope.PackageScopes._resolve_top = timed("name resolution", scope.PackageScopes._resolve_top, shared, True)
 
     def rule_run(r):
         def run(pass_):
