@@ -39,40 +39,123 @@ if err != nil {
 ```
 """
 
+from bisect import bisect_left
+from operator import attrgetter
+
+from tree_sitter import Query, QueryCursor
+
 from analyzer.api.analysis_pass import Pass
 from analyzer.golang.cfg import FUNCTION_NODES
 from analyzer.golang.constant import is_constant
 from analyzer.api.rule import Rule
-from analyzer.golang.source import unparen, walk_named
+from analyzer.golang.source import GO_LANGUAGE, unparen, walk_named
 
 QUERY = """
 [(function_declaration) (method_declaration) (func_literal)] @func
 """
 
+_LITERAL = frozenset({"func_literal"})
+_START = attrgetter("start_byte")
+_NAMES = frozenset({"identifier", "package_identifier", "type_identifier"})
 _ZERO = frozenset({"nil", "false", "0", '""', "``", "0.0"})
 
 
-def _tracked_variables(pass_, file, func):
-    """Declarations of the function's own locals and parameters that are safe to track:
-    declared by this function (not a nested literal), never captured by a function literal,
-    never address-taken."""
-    tracked = {}
-    excluded = set()
-    literals = [(n.start_byte, n.end_byte) for n in walk_named(func) if n.type == "func_literal" and n != func]
-    for node in walk_named(func):
-        if node.type != "identifier":
+class _Function:
+    """What one walk learns about a function, a method or a func literal: the locals and
+    parameters it declares that are safe to track (never captured by a nested function
+    literal, never address-taken), whether its body (nested literals included) has a
+    `goto`, and its own names outside nested literals (identifiers, type and package
+    identifiers) in source order, with their start bytes and the declarations of the
+    identifiers (None for the others)."""
+
+    __slots__ = ("node", "parent", "tracked", "excluded", "has_goto", "starts", "names", "decls", "stores")
+
+    def __init__(self, node, parent: "_Function | None") -> None:
+        self.node = node
+        self.parent = parent
+        self.tracked: dict[int, object] = {}
+        self.excluded: set[int] = set()
+        self.has_goto = False
+        self.starts: list[int] = []
+        self.names: list = []
+        self.decls: list = []
+        self.stores: list = []  # its own assignments and `var` declarations: the only nodes with "write" effects
+
+
+def _key(node) -> tuple[int, int]:
+    return (node.start_byte, node.end_byte)
+
+
+_WALK = Query(GO_LANGUAGE, "[(identifier) (type_identifier) (package_identifier) (func_literal) (goto_statement) (assignment_statement) (short_var_declaration) (var_declaration)] @n")
+_STORES = frozenset({"assignment_statement", "short_var_declaration", "var_declaration"})
+
+
+def _walk_function(pass_, file, root, resolved) -> dict[tuple[int, int], _Function]:
+    """What a pre-order walk of `root` would see, from one query: its names, func literals
+    and gotos in source order (no two start at the same byte), each in its innermost
+    function. One pass over each outermost function, instead of one per function (which
+    re-walks each literal once per enclosing function). Fills `resolved` (identifier start
+    byte -> declaration) for the liveness pass, and returns the facts of each function in
+    `root`, keyed by `_key`."""
+    functions = {_key(root): _Function(root, None)}
+    fn = functions[_key(root)]
+    open_literals: list[tuple[int, _Function]] = []  # (end byte, facts) of the enclosing literals, innermost last
+    resolve = pass_.resolve
+    nodes = QueryCursor(_WALK).captures(root).get("n", [])
+    nodes.sort(key=_START)
+    for node in nodes:
+        start = node.start_byte
+        while open_literals and open_literals[-1][0] <= start:
+            open_literals.pop()
+            fn = open_literals[-1][1] if open_literals else functions[_key(root)]
+        t = node.type
+        if t in ("package_identifier", "type_identifier"):
+            fn.starts.append(start)
+            fn.names.append(node)
+            fn.decls.append(None)
             continue
-        decl = pass_.resolve(file, node)
-        if decl is None or decl.kind not in ("var", "param") or decl.owner != func or decl.file is not file:
+        if t == "func_literal":
+            if node != root:
+                fn = functions[_key(node)] = _Function(node, fn)
+                open_literals.append((node.end_byte, fn))
             continue
-        if id(decl) in excluded:
+        if t in _STORES:
+            fn.stores.append(node)
             continue
-        if any(start <= node.start_byte < end for start, end in literals) or _address_taken(node):
-            excluded.add(id(decl))
-            tracked.pop(id(decl), None)
+        if t == "goto_statement":
+            up: _Function | None = fn
+            while up is not None:
+                up.has_goto = True
+                up = up.parent
             continue
-        tracked[id(decl)] = decl
-    return tracked
+        decl = resolve(file, node)
+        resolved[start] = decl
+        fn.starts.append(start)
+        fn.names.append(node)
+        fn.decls.append(decl)
+        if decl is None or decl.kind not in ("var", "param") or decl.file is not file or decl.owner is None:
+            continue
+        owner = functions.get(_key(decl.owner))
+        if owner is None or owner.node != decl.owner:
+            continue  # declared outside `root`: that function's own walk sees it
+        if owner is fn:
+            captured = False
+        else:
+            up = fn.parent  # is the owner an enclosing function?
+            while up is not None and up is not owner:
+                up = up.parent
+            if up is None:
+                continue  # not inside its owner: the owner's walk would not see it
+            captured = True
+        did = id(decl)
+        if did in owner.excluded:
+            continue
+        if captured or _address_taken(node):
+            owner.excluded.add(did)
+            owner.tracked.pop(did, None)
+        else:
+            owner.tracked[did] = decl
+    return functions
 
 
 def _address_taken(node) -> bool:
@@ -88,21 +171,30 @@ def _address_taken(node) -> bool:
     return False
 
 
-def _effects(pass_, file, node, tracked):
-    """The reads and writes of tracked variables that `node` (a CFG node) makes, in order:
-    a list of ("read"|"write"|"kill", decl, assignment statement or None)."""
+def _effects(pass_, file, node, tracked, by_name, resolved, fn):
+    """The reads and writes of tracked variables that `node` (a CFG node of `fn`) makes, in
+    order: a list of ("read"|"write"|"kill", decl, assignment statement or None). `by_name`
+    holds the tracked declarations by name, `resolved` the identifiers of the walk (start
+    byte -> declaration, from `_walk_function`)."""
     t = node.type
     events = []
-    by_name = {}
-    for decl in tracked.values():
-        by_name.setdefault(decl.name, []).append(decl)
+
+    def resolve(ident):
+        start = ident.start_byte
+        return resolved[start] if start in resolved else pass_.resolve(file, ident)
 
     def reads(n):
         if n is None:
             return
-        for ident in walk_named(n, skip=frozenset({"func_literal"})):
+        if n.type == "func_literal":  # its own names, which are not `fn`'s
+            names = [i for i in walk_named(n, skip=_LITERAL) if i.type in _NAMES]
+            decls = [resolve(i) if i.type == "identifier" else None for i in names]
+        else:  # `fn`'s names inside `n`: those outside nested literals, as a walk would
+            lo = bisect_left(fn.starts, n.start_byte)
+            hi = bisect_left(fn.starts, n.end_byte, lo)
+            names, decls = fn.names[lo:hi], fn.decls[lo:hi]
+        for ident, decl in zip(names, decls):
             if ident.type == "identifier":
-                decl = pass_.resolve(file, ident)
                 if decl is not None and id(decl) in tracked:
                     events.append(("read", decl, None))
                 else:
@@ -120,7 +212,7 @@ def _effects(pass_, file, node, tracked):
     def _write_one(target, stmt, report):
         target = unparen(target)
         if target.type == "identifier":
-            decl = pass_.resolve(file, target)
+            decl = resolve(target)
             if decl is not None and id(decl) in tracked:
                 events.append(("write" if report else "kill", decl, (stmt, target)))
         else:
@@ -154,7 +246,7 @@ def _effects(pass_, file, node, tracked):
                 reads(value)
                 for i, child in enumerate(spec.children):
                     if child.type == "identifier" and spec.field_name_for_child(i) == "name":
-                        decl = pass_.resolve(file, child)
+                        decl = resolve(child)
                         if decl is not None and id(decl) in tracked:
                             report = value is not None and value.named_child_count == 1 and not _trivial(pass_, file, value.named_children[0])
                             events.append(("write" if report else "kill", decl, (node, child)))
@@ -203,11 +295,21 @@ def _result_names(file, func) -> set[str]:
     return names
 
 
-def _check(pass_, file, func):
-    tracked = _tracked_variables(pass_, file, func)
+def _check(pass_, file, func, fn, resolved):
+    tracked = fn.tracked
     results = _result_names(file, func)
     tracked = {k: d for k, d in tracked.items() if d.kind != "result" and d.name not in results}
     if not tracked:
+        return
+    by_name = {}
+    for decl in tracked.values():
+        by_name.setdefault(decl.name, []).append(decl)
+    # No assignment that could be reported: the graph and the liveness cannot find anything.
+    # The effects of the stores are kept for the pass over the graph.
+    known = {}
+    for stmt in fn.stores:
+        known[_key(stmt)] = _effects(pass_, file, stmt, tracked, by_name, resolved, fn)
+    if not any(kind == "write" for effects in known.values() for kind, _, _ in effects):
         return
     cfg = pass_.cfg(file, func)
     blocks = cfg.live_blocks
@@ -216,55 +318,77 @@ def _check(pass_, file, func):
     for b in blocks:
         evs = []
         for n in b.nodes:
-            evs.extend(_effects(pass_, file, n, tracked))
+            found = known.get(_key(n))
+            evs.extend(found if found is not None and n.type in _STORES else _effects(pass_, file, n, tracked, by_name, resolved, fn))
         if b.cond is not None:
-            evs.extend(_effects(pass_, file, b.cond, tracked))
+            evs.extend(_effects(pass_, file, b.cond, tracked, by_name, resolved, fn))
         if b.case is not None:
             if b.case.tag is not None:
-                evs.extend(_effects(pass_, file, b.case.tag, tracked))
+                evs.extend(_effects(pass_, file, b.case.tag, tracked, by_name, resolved, fn))
             for v in b.case.values:
-                evs.extend(_effects(pass_, file, v, tracked))
+                evs.extend(_effects(pass_, file, v, tracked, by_name, resolved, fn))
         events[b.index] = evs
-    # Backward liveness to a fixed point.
-    live_in = {b.index: frozenset() for b in blocks}
+    # Backward liveness to a fixed point, on bit sets (one bit per tracked variable), each
+    # block summarized once as live_in = gen | (live_out & ~kill).
+    bit = {did: 1 << i for i, did in enumerate(tracked)}
+    gen: dict[int, int] = {}
+    kill: dict[int, int] = {}
+    for b in blocks:
+        g = k = 0
+        for kind, decl, _ in reversed(events[b.index]):
+            m = bit[id(decl)]
+            if kind == "read":
+                g |= m
+            else:
+                g &= ~m
+                k |= m
+        gen[b.index], kill[b.index] = g, k
+    live_in = {b.index: 0 for b in blocks}
     changed = True
     while changed:
         changed = False
         for b in reversed(blocks):
-            live = set()
+            out = 0
             for s in b.succs:
-                live |= live_in.get(s.index, frozenset())
-            for kind, decl, _ in reversed(events[b.index]):
-                if kind == "read":
-                    live.add(id(decl))
-                else:
-                    live.discard(id(decl))
-            new = frozenset(live)
+                out |= live_in.get(s.index, 0)
+            new = gen[b.index] | (out & ~kill[b.index])
             if new != live_in[b.index]:
                 live_in[b.index] = new
                 changed = True
     for b in blocks:
-        live = set()
+        live = 0
         for s in b.succs:
-            live |= live_in.get(s.index, frozenset())
+            live |= live_in.get(s.index, 0)
         for kind, decl, where in reversed(events[b.index]):
+            m = bit[id(decl)]
             if kind == "read":
-                live.add(id(decl))
+                live |= m
                 continue
-            if kind == "write" and id(decl) not in live:
+            if kind == "write" and not live & m:
                 stmt, target = where
                 pass_.report(file, target, f"this value of {decl.name} is never used")
-            live.discard(id(decl))
+            live &= ~m
 
 
 def run(pass_: Pass) -> None:
+    # Per file: what the walk of each outermost function learned about it and every func
+    # literal inside it (matches come outer first), and the identifiers it resolved.
+    functions: dict[tuple[int, int], _Function] = {}
+    resolved: dict[int, object] = {}
+    current = None
     for file, func, _ in pass_.iter_matches("func"):
+        if file is not current:
+            current, functions, resolved = file, {}, {}
         body = func.child_by_field_name("body")
         if func.type not in FUNCTION_NODES or body is None or func.has_error:
             continue  # a function that does not parse: its statements are guesses
-        if b"goto" in file.source[body.start_byte : body.end_byte] and any(n.type == "goto_statement" for n in walk_named(body)):
+        facts = functions.get(_key(func))
+        if facts is None or facts.node != func:
+            functions.update(_walk_function(pass_, file, func, resolved))
+            facts = functions[_key(func)]
+        if facts.has_goto:
             continue
-        _check(pass_, file, func)
+        _check(pass_, file, func, facts, resolved)
 
 
 RULE = Rule(
