@@ -5,8 +5,10 @@ refactor) leaves them identical.
 
 RULES is a comma-separated list of rule names, or `default` for every rule enabled by
 default. Runs those rules only (no cache) over each TREE/... and writes [rule, path, line,
-column, message] per finding, sorted, to OUT.json, with a count per tree on stderr.
-Run it before and after the change and `cmp` the two files.
+column, message, number of related locations] per finding, sorted, to OUT.json, with a
+count per tree on stderr. Run it before and after the change and `cmp` the two files; each
+new finding is read by hand (e.g. `rule_findings.py nilcheck.json nilcheck TREE...` for
+nilcheck's precision table).
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ def main(argv: list[str]) -> int:
     out = []
     for tree in argv[2:]:
         result = check_patterns([tree.rstrip("/") + "/..."], rules, keep_sources=False)
-        found = [[d.rule, d.path, d.line, d.column, d.message] for d in result.diagnostics if d.rule in names]
+        found = [[d.rule, d.path, d.line, d.column, d.message, len(d.related)] for d in result.diagnostics if d.rule in names]
         out += sorted(found)
         print(tree, len(found), file=sys.stderr, flush=True)
     with open(argv[0], "w") as fh:
