@@ -73,9 +73,9 @@ def test_only_edited_files_are_analysed_again_by_per_file_rules(tmp_path: Path, 
     module = rules.rules["deadstore"].run.__globals__  # the pack loader's copy of the rule's module
     check_function = module["_check"]
 
-    def counting(pass_, file, func):
+    def counting(pass_, file, *rest):  # the rest of _check's arguments, whatever they are
         analysed.append(Path(file.path).name)
-        return check_function(pass_, file, func)
+        return check_function(pass_, file, *rest)
 
     monkeypatch.setitem(module, "_check", counting)
     checker = LiveChecker()
