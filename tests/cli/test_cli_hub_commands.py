@@ -9,23 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from tests.loader.conftest import go_project, gocheck, running_hub
+from tests.loader.conftest import go_project, gocheck, running_hub, user_dirs  # noqa: F401  (user_dirs: the autouse fixture)
 
 
 @pytest.fixture(scope="module")
 def hub(tmp_path_factory):
     with running_hub(tmp_path_factory.mktemp("cli-hub")) as server:
         yield server
-
-
-@pytest.fixture(autouse=True)
-def user_dirs(tmp_path, monkeypatch):
-    dirs = {"config": tmp_path / "user-config", "cache": tmp_path / "user-cache"}
-    monkeypatch.setenv("GOCHECK_CONFIG_DIR", str(dirs["config"]))
-    monkeypatch.setenv("GOCHECK_CACHE_DIR", str(dirs["cache"]))
-    for var in ("GOCHECK_API_KEY", "GOCHECK_HUB_TOKEN", "GOCHECK_HUB_URL", "CI"):
-        monkeypatch.delenv(var, raising=False)
-    return dirs
 
 
 def _new_pack(tmp: Path, name: str, version: str = "1.0.0") -> Path:
