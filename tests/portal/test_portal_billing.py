@@ -153,6 +153,16 @@ def test_forged_and_stale_signatures_are_refused(portal: PortalServer, stripe_st
     assert _state(portal, email)[:2] == ("free", "active")
 
 
+def test_an_oversized_webhook_body_is_refused_before_it_is_read(portal: PortalServer) -> None:
+    # Anyone can reach the webhook: a huge body is a 413, declared or streamed, and changes nothing.
+    url = f"{portal.base_url}/v1/billing/stripe/webhook"
+    big = b"{" + b" " * (2 << 20) + b"}"
+    r = httpx.post(url, content=big, headers={"stripe-signature": "t=1,v1=" + "0" * 64}, timeout=30)
+    assert r.status_code == 413 and r.json()["error"]["code"] == "event_too_large", r.text
+    r = httpx.post(url, content=iter([big]), headers={"stripe-signature": "t=1,v1=" + "0" * 64}, timeout=30)
+    assert r.status_code == 413, r.text
+
+
 def test_replayed_events_change_nothing(portal: PortalServer, stripe_standin: StripeStandIn) -> None:
     _, email, cs_id = _buy_pro(portal, stripe_standin)
     count = _state(portal, email)[3]

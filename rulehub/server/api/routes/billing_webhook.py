@@ -11,11 +11,15 @@ from fastapi import APIRouter, Request
 from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
+from rulehub.server.api.routes.publish import read_body_capped
 from rulehub.server.core.deps import Hub
 from rulehub.server.errors import BadRequest
 from rulehub.server.services import billing
 
 router = APIRouter(tags=["billing"])
+
+# Stripe's events are a few kilobytes; anyone can POST here, so the body is capped before it is read.
+MAX_EVENT_BYTES = 1 << 20
 
 
 class WebhookResult(BaseModel):
@@ -27,7 +31,7 @@ async def stripe_webhook(request: Request, hub: Hub) -> WebhookResult:
     gateway = billing.StripeGateway.from_settings(hub.settings)
     if gateway is None:
         raise BadRequest("Stripe is not configured on this hub", code="webhook_disabled")
-    payload = await request.body()
+    payload = await read_body_capped(request, MAX_EVENT_BYTES, what="webhook event", code="event_too_large")
     event = gateway.event(payload, request.headers.get("stripe-signature", ""))
 
     def apply() -> str:  # database and Stripe calls block: off the event loop

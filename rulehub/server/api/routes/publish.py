@@ -13,13 +13,13 @@ from rulehub.server.services import packs
 router = APIRouter(tags=["publish"])
 
 
-async def read_body_capped(request: Request, limit: int) -> bytes:
+async def read_body_capped(request: Request, limit: int, what: str = "artifact", code: str = "artifact_too_large") -> bytes:
     """The request body, or 413 as soon as it passes `limit` (never buffers more)."""
     declared = request.headers.get("content-length")
     if declared is not None:
         try:
             if int(declared) > limit:
-                raise PayloadTooLarge(f"artifact is over the {limit}-byte upload limit", code="artifact_too_large")
+                raise PayloadTooLarge(f"{what} is over the {limit}-byte upload limit", code=code)
         except ValueError:
             raise BadRequest("Content-Length is not a number", code="bad_request") from None
     chunks: list[bytes] = []
@@ -27,7 +27,7 @@ async def read_body_capped(request: Request, limit: int) -> bytes:
     async for chunk in request.stream():
         total += len(chunk)
         if total > limit:
-            raise PayloadTooLarge(f"artifact is over the {limit}-byte upload limit", code="artifact_too_large")
+            raise PayloadTooLarge(f"{what} is over the {limit}-byte upload limit", code=code)
         chunks.append(chunk)
     return b"".join(chunks)
 
